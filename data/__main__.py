@@ -1,0 +1,48 @@
+"""Database commands: `python -m data migrate | seed --demo [--agencies N] | info`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from data.db import make_engine
+from data.demo import DemoSpec, seed_demo
+from data.migrate import downgrade, upgrade
+from survey.catalogue import default_catalogue
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m data", description="Database commands.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="bring the schema up to date")
+    down = sub.add_parser("downgrade", help="take the schema down (default: remove everything)")
+    down.add_argument("revision", nargs="?", default="base")
+    seed = sub.add_parser("seed", help="fill the database with demo data (replaces its contents)")
+    seed.add_argument("--demo", action="store_true", required=True, help="generate labelled demo data")
+    seed.add_argument("--agencies", type=int, default=320, help="number of agencies (default 320)")
+    seed.add_argument("--provincial", type=int, default=0, help="number of provincial units to add")
+    seed.add_argument("--seed", type=int, default=2565, help="random seed (default 2565)")
+    args = parser.parse_args(argv)
+
+    engine = make_engine()
+    if args.command == "migrate":
+        upgrade(engine)
+        print(f"schema up to date at {engine.url.render_as_string(hide_password=True)}")
+    elif args.command == "downgrade":
+        downgrade(engine, args.revision)
+        print(f"schema at {args.revision}")
+    elif args.command == "seed":
+        if args.agencies < 1 or args.provincial < 0:
+            parser.error("--agencies must be at least 1 and --provincial at least 0")
+        upgrade(engine)
+        started = time.perf_counter()
+        counts = seed_demo(engine, default_catalogue(), DemoSpec(args.agencies, args.provincial, args.seed))
+        counts["seconds"] = round(time.perf_counter() - started, 2)  # type: ignore[assignment]
+        print(json.dumps({"demo": True, **counts}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Database models: organisations, cycles and their frames, responses, answers, services, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from survey.workflow import Status
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class AgencyType(StrEnum):
+    DEPARTMENT = "department"
+    PROVINCIAL_UNIT = "provincial_unit"
+    STATE_ENTERPRISE = "state_enterprise"
+    PUBLIC_ORGANISATION = "public_organisation"
+    INDEPENDENT_ORGANISATION = "independent_organisation"
+    LOCAL_ADMINISTRATION = "local_administration"
+    OTHER = "other"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Ministry(Base):
+    __tablename__ = "ministries"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ministry_id: Mapped[str] = mapped_column(ForeignKey("ministries.id"), index=True)
+    name_th: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    agency_type: Mapped[str] = mapped_column(String(32), default=AgencyType.DEPARTMENT)
+    province: Mapped[str | None] = mapped_column(String(100))
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"))
+    coordinator_name: Mapped[str | None] = mapped_column(String(200))
+    coordinator_position: Mapped[str | None] = mapped_column(String(200))
+    coordinator_phone: Mapped[str | None] = mapped_column(String(50))
+    coordinator_email: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Cycle(Base):
+    """A yearly survey round, keyed by the fiscal year in the Buddhist Era."""
+
+    __tablename__ = "cycles"
+
+    year_be: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    year_ce: Mapped[int] = mapped_column(Integer, unique=True)
+    opens_on: Mapped[dt.date] = mapped_column(Date)
+    closes_on: Mapped[dt.date] = mapped_column(Date)
+    catalogue_version: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+
+
+class FrameEntry(Base):
+    """An agency expected to answer in a cycle, with its own deadline when extended."""
+
+    __tablename__ = "cycle_frame"
+
+    cycle_year: Mapped[int] = mapped_column(ForeignKey("cycles.year_be", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), primary_key=True, index=True)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Response(Base):
+    """One agency's answers for one cycle."""
+
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("cycle_year", "agency_id", name="uq_response_cycle_agency"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cycle_year: Mapped[int] = mapped_column(ForeignKey("cycles.year_be"), index=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=Status.DRAFT)
+    catalogue_version: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    services: Mapped[list[Service]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("response_id", "indicator_id", name="uq_answer_response_indicator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[str] = mapped_column(String(32))
+    value_num: Mapped[float | None] = mapped_column(Float)
+    value_text: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Service(Base):
+    """A key service in an agency's inventory for a cycle."""
+
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(300))
+    digital_level: Mapped[int] = mapped_column(Integer)
+    annual_volume: Mapped[int | None] = mapped_column(BigInteger)
+    paper_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    uses_digital_id: Mapped[bool] = mapped_column(Boolean, default=False)
+    uses_e_payment: Mapped[bool] = mapped_column(Boolean, default=False)
+    uses_e_signature: Mapped[bool] = mapped_column(Boolean, default=False)
+    uses_e_certificate: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    response: Mapped[Response] = relationship(back_populates="services")
+
+
+class AuditEntry(Base):
+    """Who changed what, when, from which channel; old and new values kept as text."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_agency_at", "agency_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    agency_id: Mapped[str | None] = mapped_column(String(32))
+    cycle_year: Mapped[int | None] = mapped_column(Integer)
+    response_id: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class AppState(Base):
+    """Small key-value facts about the database: its data version, whether it holds demo data."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,97 @@
+"""Reads and writes that pages, analytics commands and imports share; each takes a session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.models import Agency, Answer, AppState, Cycle, FrameEntry, Ministry, Response, Service
+
+
+def _frame(session: Session, stmt, columns: Sequence[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    rows = session.execute(stmt).all()
+    return pd.DataFrame.from_records(rows, columns=list(columns))
+
+
+def get_state(session: Session, key: str, default: str | None = None) -> str | None:
+    row = session.get(AppState, key)
+    return row.value if row else default
+
+
+def is_demo(session: Session) -> bool:
+    """True when the database holds generated demo data."""
+    return get_state(session, "dataset") == "demo"
+
+
+def data_version(session: Session) -> int:
+    """Return the counter that every change to responses bumps (the cache key of computed results)."""
+    return int(get_state(session, "data_version", "0") or 0)
+
+
+def bump_data_version(session: Session) -> int:
+    row = session.get(AppState, "data_version")
+    if row is None:
+        row = AppState(key="data_version", value="0")
+        session.add(row)
+    row.value = str(int(row.value) + 1)
+    session.flush()
+    return int(row.value)
+
+
+def cycles(session: Session) -> pd.DataFrame:
+    """Return the survey cycles, oldest first."""
+    cols = ("year_be", "year_ce", "opens_on", "closes_on", "catalogue_version", "status")
+    stmt = select(*(getattr(Cycle, c) for c in cols)).order_by(Cycle.year_be)
+    return _frame(session, stmt, cols)
+
+
+def ministries(session: Session) -> pd.DataFrame:
+    return _frame(session, select(Ministry.id, Ministry.name_th, Ministry.name_en).order_by(Ministry.id),
+                  ("ministry_id", "name_th", "name_en"))
+
+
+def agencies(session: Session) -> pd.DataFrame:
+    cols = ("id", "ministry_id", "name_th", "name_en", "agency_type", "province", "active", "is_demo")
+    stmt = select(*(getattr(Agency, c) for c in cols)).order_by(Agency.id)
+    return _frame(session, stmt, cols).rename(columns={"id": "agency_id"})
+
+
+def frame(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Return who is expected to answer, per cycle, with the agency's ministry and type."""
+    stmt = select(FrameEntry.cycle_year, FrameEntry.agency_id, Agency.ministry_id, Agency.agency_type,
+                  Agency.province, FrameEntry.deadline).join(Agency, Agency.id == FrameEntry.agency_id)
+    if years is not None:
+        stmt = stmt.where(FrameEntry.cycle_year.in_(list(years)))
+    return _frame(session, stmt, ("cycle_year", "agency_id", "ministry_id", "agency_type", "province", "deadline"))
+
+
+def responses(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
+    cols = ("id", "cycle_year", "agency_id", "status", "catalogue_version", "version", "submitted_at", "updated_at")
+    stmt = select(*(getattr(Response, c) for c in cols))
+    if years is not None:
+        stmt = stmt.where(Response.cycle_year.in_(list(years)))
+    return _frame(session, stmt, cols).rename(columns={"id": "response_id"})
+
+
+def services(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Return service inventories with the cycle and agency of their response."""
+    cols = ("digital_level", "annual_volume", "paper_required", "uses_digital_id", "uses_e_payment",
+            "uses_e_signature", "uses_e_certificate")
+    stmt = select(Service.id, Service.response_id, Response.cycle_year, Response.agency_id, Service.code,
+                  Service.name, *(getattr(Service, c) for c in cols)).join(Response)
+    if years is not None:
+        stmt = stmt.where(Response.cycle_year.in_(list(years)))
+    return _frame(session, stmt, ("service_id", "response_id", "cycle_year", "agency_id", "code", "name", *cols))
+
+
+def answers(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Return answers in long form: one row per response and indicator."""
+    stmt = select(Answer.response_id, Response.cycle_year, Response.agency_id, Answer.indicator_id,
+                  Answer.value_num, Answer.value_text, Answer.evidence).join(Response)
+    if years is not None:
+        stmt = stmt.where(Response.cycle_year.in_(list(years)))
+    return _frame(session, stmt, ("response_id", "cycle_year", "agency_id", "indicator_id", "value_num",
+                                  "value_text", "evidence"))
