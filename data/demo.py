@@ -272,11 +272,12 @@ def seed_demo(engine: Engine, catalogue: Catalogue, spec: DemoSpec = DemoSpec())
                                     "updated_at": utcnow(), "updated_by": "demo-seed"})
                 # Keep cross-field rules true, except for the few inconsistent submissions.
                 for ans in answers[-len(values):] if values else []:
-                    rule = by_rule_left.get(ans["indicator_id"])
+                    rule = by_rule_left.get(str(ans["indicator_id"]))
                     right = values.get(rule.right) if rule else None
-                    if rule and right is not None and ans["value_num"] is not None:
+                    left = ans["value_num"]
+                    if right is not None and isinstance(left, float):
                         ans["value_num"] = float(right + 1 + int(rng.integers(0, 3))) if inconsistent else \
-                            min(ans["value_num"], right)
+                            min(left, right)
                 k = int(n_services[ai]) + (1 if yi >= 3 and ai % 7 == 0 else 0)
                 for si in range(k):
                     word_th, word_en = _SERVICE_WORDS[si % len(_SERVICE_WORDS)]
@@ -317,10 +318,7 @@ def _assign_levels(services: list[dict], target_pct: float, rng: np.random.Gener
     ranked = sorted(counted, key=lambda s: s["_score"], reverse=True)
     online = {id(s) for s in ranked[:k]}
     for s in services:
-        if id(s) in online:
-            level = 4
-        else:
-            level = int(np.clip(round(s["_score"] * 3 + rng.normal(0, 0.7)), 0, 3))
+        level = 4 if id(s) in online else int(np.clip(round(s["_score"] * 3 + rng.normal(0, 0.7)), 0, 3))
         s["digital_level"] = level
         full = level == 4
         s["paper_required"] = bool(rng.random() < (0.2 if full else 0.75))

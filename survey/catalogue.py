@@ -7,6 +7,7 @@ from one `Catalogue`. Loading checks the file loudly: every problem names the id
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -283,9 +284,9 @@ class _Reader:
         if len({o.id for o in options}) != len(options):
             self.fail(where, "option ids must be unique")
         measure = raw.get("measure")
-        if itype == "service_inventory" or (itype == "derived" and "ratio" not in raw):
-            if measure not in INVENTORY_MEASURES:
-                self.fail(where, f"measure must be one of {', '.join(INVENTORY_MEASURES)}")
+        needs_measure = itype == "service_inventory" or (itype == "derived" and "ratio" not in raw)
+        if needs_measure and measure not in INVENTORY_MEASURES:
+            self.fail(where, f"measure must be one of {', '.join(INVENTORY_MEASURES)}")
         ratio = None
         if "ratio" in raw:
             r = raw["ratio"]
@@ -402,7 +403,7 @@ def parse_catalogue(raw: Mapping[str, Any], sha256: str = "") -> Catalogue:
         Band(int(b["level"]), float(b["min"]), rd.text(f"band {b.get('level')}", b, "label"))
         for b in raw.get("bands") or []
     )
-    if not bands or bands[0].min != 0 or any(a.min >= b.min for a, b in zip(bands, bands[1:], strict=False)):
+    if not bands or bands[0].min != 0 or any(a.min >= b.min for a, b in itertools.pairwise(bands)):
         rd.fail("bands", "bands must start at 0 and rise")
 
     mraw = raw.get("method") or {}
