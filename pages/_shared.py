@@ -1,0 +1,62 @@
+"""What every page shares: the language, the database session, cached reads, the demo banner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from data import repository
+from data.config import database_url
+from data.db import engine_for, session_scope
+from data.migrate import upgrade
+from survey.i18n import DEFAULT_LANG, LANGS, t
+
+
+def current_lang() -> str:
+    lang = st.query_params.get("lang", DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def language_switch(lang: str) -> None:
+    choice = st.sidebar.radio(t("language", lang), LANGS, index=LANGS.index(lang), horizontal=True,
+                              format_func=lambda code: {"th": "ไทย", "en": "English"}[code], key="lang_switch")
+    if choice != lang:
+        st.query_params["lang"] = choice
+        st.rerun()
+
+
+@st.cache_resource
+def engine() -> Engine:
+    eng = engine_for(database_url())
+    upgrade(eng)
+    return eng
+
+
+def data_version() -> int:
+    with session_scope(engine()) as session:
+        return repository.data_version(session)
+
+
+def cached(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run `fn(session, *args)` once per data version; a new submission bumps the version.
+
+    The function's qualified name and the data version are part of the cache key, so two
+    app servers sharing one database both see a change as soon as the version moves.
+    """
+    return _cached_call(fn.__module__ + "." + fn.__qualname__, data_version(), fn, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_call(name: str, version: int, _fn: Callable[..., Any], *args: Any) -> Any:
+    with session_scope(engine()) as session:
+        return _fn(session, *args)
+
+
+def demo_banner(lang: str) -> None:
+    with session_scope(engine()) as session:
+        demo = repository.is_demo(session)
+    if demo:
+        st.warning(t("demo_banner", lang), icon=":material/science:")
