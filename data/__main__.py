@@ -7,7 +7,8 @@ import json
 import sys
 import time
 
-from data.db import make_engine
+from data import repository
+from data.db import make_engine, session_scope
 from data.demo import DemoSpec, seed_demo
 from data.migrate import downgrade, upgrade
 from survey.catalogue import default_catalogue
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     seed.add_argument("--agencies", type=int, default=320, help="number of agencies (default 320)")
     seed.add_argument("--provincial", type=int, default=0, help="number of provincial units to add")
     seed.add_argument("--seed", type=int, default=2565, help="random seed (default 2565)")
+    seed.add_argument("--if-empty", action="store_true", help="only when the database holds no cycles yet")
     args = parser.parse_args(argv)
 
     engine = make_engine()
@@ -37,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.agencies < 1 or args.provincial < 0:
             parser.error("--agencies must be at least 1 and --provincial at least 0")
         upgrade(engine)
+        if args.if_empty:
+            with session_scope(engine) as session:
+                if not repository.cycles(session).empty:
+                    print("the database already holds data; not seeding")
+                    return 0
         started = time.perf_counter()
         counts = seed_demo(engine, default_catalogue(), DemoSpec(args.agencies, args.provincial, args.seed))
         counts["seconds"] = round(time.perf_counter() - started, 2)  # type: ignore[assignment]

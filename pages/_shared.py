@@ -16,16 +16,18 @@ from survey.i18n import DEFAULT_LANG, LANGS, t
 
 
 def current_lang() -> str:
-    lang = st.query_params.get("lang", DEFAULT_LANG)
+    """Return the language: the switch's value once touched, else the page address (`?lang=`)."""
+    lang = st.session_state.get("lang_switch") or st.query_params.get("lang", DEFAULT_LANG)
     return lang if lang in LANGS else DEFAULT_LANG
 
 
 def language_switch(lang: str) -> None:
-    choice = st.sidebar.radio(t("language", lang), LANGS, index=LANGS.index(lang), horizontal=True,
-                              format_func=lambda code: {"th": "ไทย", "en": "English"}[code], key="lang_switch")
-    if choice != lang:
-        st.query_params["lang"] = choice
-        st.rerun()
+    """Draw the Thai/English switch; the choice is kept in the address so a shared link keeps it."""
+    if "lang_switch" not in st.session_state:
+        st.session_state["lang_switch"] = lang
+    st.sidebar.radio(t("language", lang), LANGS, horizontal=True, key="lang_switch",
+                     format_func=lambda code: {"th": "ไทย", "en": "English"}[code])
+    st.query_params["lang"] = st.session_state["lang_switch"]
 
 
 @st.cache_resource

@@ -1,0 +1,45 @@
+"""The Overview page through AppTest, in both languages, on demo and empty databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def _run(lang: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    return at.run()
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_overview_on_demo(app_on_demo: Path, lang: str) -> None:
+    at = _run(lang)
+    assert not at.exception
+    assert at.title[0].value == {"th": "ภาพรวม", "en": "Overview"}[lang]
+    assert "72.71" not in at.metric[0].value  # the latest cycle, 2568, is shown first
+    assert at.metric[0].value == "86.12 %"
+    assert at.metric[1].value == "320"
+    assert any(("ข้อมูลสาธิต" if lang == "th" else "Demo data") in w.value for w in at.warning)
+    table = at.dataframe[0].value
+    assert table["cycle"].tolist() == (["2564", "2565", "2566", "2567", "2568"] if lang == "th"
+                                       else ["2021", "2022", "2023", "2024", "2025"])
+    assert round(table.loc[table.index[1], "online_service_ratio"], 2) == 72.71
+
+
+def test_overview_on_empty_database(app_on_empty: Path) -> None:
+    at = _run("en")
+    assert not at.exception
+    assert at.info[0].value == "The database holds no survey data yet."
+    assert not at.warning  # no demo banner on real, empty data
+
+
+def test_language_switch(app_on_demo: Path) -> None:
+    at = _run("th")
+    at.sidebar.radio(key="lang_switch").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
