@@ -30,9 +30,13 @@ def language_switch(lang: str) -> None:
     st.query_params["lang"] = st.session_state["lang_switch"]
 
 
-@st.cache_resource
 def engine() -> Engine:
-    eng = engine_for(database_url())
+    return _engine(database_url())
+
+
+@st.cache_resource
+def _engine(url: str) -> Engine:
+    eng = engine_for(url)
     upgrade(eng)
     return eng
 
@@ -48,12 +52,12 @@ def cached(fn: Callable[..., Any], *args: Any) -> Any:
     The function's qualified name and the data version are part of the cache key, so two
     app servers sharing one database both see a change as soon as the version moves.
     """
-    return _cached_call(fn.__module__ + "." + fn.__qualname__, data_version(), fn, *args)
+    return _cached_call(fn.__module__ + "." + fn.__qualname__, database_url(), data_version(), fn, *args)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_call(name: str, version: int, _fn: Callable[..., Any], *args: Any) -> Any:
-    with session_scope(engine()) as session:
+def _cached_call(name: str, url: str, version: int, _fn: Callable[..., Any], *args: Any) -> Any:
+    with session_scope(_engine(url)) as session:
         return _fn(session, *args)
 
 

@@ -1,0 +1,180 @@
+"""Benchmark at national and local-government scale; prints a table and writes docs/PERFORMANCE.md.
+
+Each figure stands beside the floor it is measured against in the same run: reading a cycle is
+compared with the same SELECTs through a plain DB-API cursor. Ratios, not seconds, are what
+carry from one (shared, noisy) machine to another.
+
+    .venv/bin/python -m benchmarks.run [--scales 320 1900 8000] [--url-template sqlite:///{dir}/bench-{n}.sqlite3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from analytics.kpis import national_kpis
+from data import repository
+from data.db import make_engine
+from data.demo import DemoSpec, seed_demo
+from data.migrate import downgrade, upgrade
+from survey.catalogue import default_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+YEAR = 2568
+
+
+def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
+    """Return the best wall time of `repeat` runs and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def load_cycle(engine: Engine) -> tuple[Any, ...]:
+    with Session(engine) as s:
+        return (repository.frame(s, [YEAR]), repository.responses(s, [YEAR]),
+                repository.services(s, [YEAR]), repository.answers(s, [YEAR]))
+
+
+def read_floor(engine: Engine) -> int:
+    """Read the same rows as load_cycle with a plain DB-API cursor: the floor."""
+    queries = (
+        "SELECT f.cycle_year, f.agency_id, a.ministry_id, a.agency_type, a.province, f.deadline "
+        "FROM cycle_frame f JOIN agencies a ON a.id = f.agency_id WHERE f.cycle_year = :y",
+        "SELECT id, cycle_year, agency_id, status, catalogue_version, version, submitted_at, updated_at "
+        "FROM responses WHERE cycle_year = :y",
+        "SELECT s.id, s.response_id, r.cycle_year, r.agency_id, s.code, s.name, s.digital_level, s.annual_volume, "
+        "s.paper_required, s.uses_digital_id, s.uses_e_payment, s.uses_e_signature, s.uses_e_certificate "
+        "FROM services s JOIN responses r ON r.id = s.response_id WHERE r.cycle_year = :y",
+        "SELECT a.response_id, r.cycle_year, r.agency_id, a.indicator_id, a.value_num, a.value_text, a.evidence "
+        "FROM answers a JOIN responses r ON r.id = a.response_id WHERE r.cycle_year = :y",
+    )
+    rows = 0
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        for q in queries:
+            sql = q.replace(":y", str(YEAR))
+            cur.execute(sql)
+            rows += len(cur.fetchall())
+        cur.close()
+    finally:
+        raw.close()
+    return rows
+
+
+def render_overview(url: str) -> tuple[float, float, float]:
+    """Return cold and warm server-side renders of the Overview page, and submission-to-visible time."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DATABASE_URL"] = url
+    started = time.perf_counter()
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    cold = time.perf_counter() - started
+    if at.exception:
+        raise RuntimeError(at.exception)
+    warm, _ = timed(lambda: at.run(), repeat=3)
+    before = at.dataframe[0].value["services"].tolist()
+    # A new submission: one more service fully online in the latest cycle, then the overview again.
+    engine = make_engine(url)
+    started = time.perf_counter()
+    with Session(engine) as s:
+        rid = s.execute(text("SELECT id FROM responses WHERE cycle_year = :y AND status = 'approved' LIMIT 1"),
+                        {"y": YEAR}).scalar_one()
+        s.execute(text("INSERT INTO services (response_id, code, name, digital_level, paper_required, "
+                       "uses_digital_id, uses_e_payment, uses_e_signature, uses_e_certificate) "
+                       "VALUES (:r, 'BENCH', 'bench service', 4, false, true, true, false, false)"), {"r": rid})
+        repository.bump_data_version(s)
+        s.commit()
+    at.run()
+    fresh = time.perf_counter() - started
+    if at.dataframe[0].value["services"].tolist() == before:
+        after = at.dataframe[0].value["services"].tolist()
+        raise RuntimeError(f"the overview did not change after a submission: {before} -> {after}")
+    engine.dispose()
+    return cold, warm, fresh
+
+
+def bench_scale(n: int, url: str) -> dict[str, Any]:
+    engine = make_engine(url)
+    if url.startswith("postgresql"):
+        downgrade(engine, "base")
+    upgrade(engine)
+    cat = default_catalogue()
+    started = time.perf_counter()
+    counts = seed_demo(engine, cat, DemoSpec(agencies=n))
+    seed_s = time.perf_counter() - started
+    load_s, frames = timed(lambda: load_cycle(engine))
+    floor_s, floor_rows = timed(lambda: read_floor(engine))
+    rows = sum(len(f) for f in frames)
+    if rows != floor_rows:
+        raise RuntimeError(f"load and floor read different rows: {rows} vs {floor_rows}")
+    fr, rs, sv, _ = frames
+    kpi_s, _ = timed(lambda: national_kpis(YEAR, fr, rs, sv, cat.online_level))
+    cold, warm, fresh = render_overview(url)
+    engine.dispose()
+    return {"agencies": n, "answers": counts["answers"], "services": counts["services"], "seed_s": seed_s,
+            "rows": rows, "load_s": load_s, "floor_s": floor_s, "kpis_s": kpi_s, "cold_s": cold, "warm_s": warm,
+            "fresh_s": fresh, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def table(results: list[dict[str, Any]], backend: str) -> str:
+    head = ("| agencies | answers (5 cycles) | services | seed s | cycle rows | load s | read floor s | load / floor "
+            "| national KPIs s | Overview cold s | Overview warm s | submission to overview s | peak MB |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in results:
+        lines.append(
+            f"| {r['agencies']:,} | {r['answers']:,} | {r['services']:,} | {r['seed_s']:.1f} | {r['rows']:,} "
+            f"| {r['load_s']:.3f} | {r['floor_s']:.3f} | {r['load_s'] / r['floor_s']:.2f} | {r['kpis_s']:.3f} "
+            f"| {r['cold_s']:.2f} | {r['warm_s']:.2f} | {r['fresh_s']:.2f} | {r['peak_mb']:.0f} |")
+    return f"Backend: {backend}\n\n" + "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    parser.add_argument("--scales", type=int, nargs="+", default=[320, 1900, 8000])
+    parser.add_argument("--url-template", default="sqlite:///{dir}/bench-{n}.sqlite3",
+                        help="database URL per scale; {dir} is a temporary folder, {n} the agency count")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "PERFORMANCE.md"))
+    args = parser.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.scales:
+            url = args.url_template.format(dir=tmp, n=n)
+            r = bench_scale(n, url)
+            results.append(r)
+            print(f"{n} agencies: seed {r['seed_s']:.1f}s, load {r['load_s']:.3f}s vs floor {r['floor_s']:.3f}s "
+                  f"({r['load_s'] / r['floor_s']:.2f}x), overview warm {r['warm_s']:.2f}s, "
+                  f"submission visible in {r['fresh_s']:.2f}s, peak {r['peak_mb']:.0f} MB", flush=True)
+    backend = args.url_template.split(":")[0]
+    body = table(results, backend)
+    print(body)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(
+        "# Performance\n\nWritten by `make bench` (`python -m benchmarks.run`) on "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}. Cycle measured: B.E. {YEAR}. Times are the best of 3 runs "
+        "(seeding and cold render: one run). `load / floor` compares reading a cycle through the "
+        "repository (SQLAlchemy + pandas) with the same SELECTs through a plain DB-API cursor, in the same run. "
+        "Peak MB is the benchmark process's maximum resident set so far, cumulative across scales.\n\n"
+        f"{body}\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
