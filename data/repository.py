@@ -3,17 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from data.models import Agency, Answer, AppState, Cycle, FrameEntry, Ministry, Response, Service
 
 
-def _frame(session: Session, stmt, columns: Sequence[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    rows = session.execute(stmt).all()
-    return pd.DataFrame.from_records(rows, columns=list(columns))
+def _frame(session: Session, stmt: Select[*tuple[Any, ...]], columns: Sequence[str], bools: Sequence[str] = (),
+           datetimes: Sequence[str] = (), dates: Sequence[str] = ()) -> pd.DataFrame:
+    """Run a SELECT straight on the DB-API cursor of the session's connection, into a DataFrame.
+
+    Bulk reads of a cycle (a million answers at local-government scale) skip SQLAlchemy's per-row
+    result processing, which cost about 4x the cursor read itself; the few typed columns are
+    converted column-wise instead.
+    """
+    conn = session.connection()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params: Any = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup or ())
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    df = pd.DataFrame(rows, columns=list(columns)) if rows else pd.DataFrame({c: [] for c in columns})
+    for col in bools:
+        df[col] = df[col].astype(bool)
+    for col in datetimes:
+        df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+    for col in dates:
+        df[col] = pd.to_datetime(df[col], format="ISO8601").dt.date
+    return df
 
 
 def get_state(session: Session, key: str, default: str | None = None) -> str | None:
@@ -45,7 +70,7 @@ def cycles(session: Session) -> pd.DataFrame:
     """Return the survey cycles, oldest first."""
     cols = ("year_be", "year_ce", "opens_on", "closes_on", "catalogue_version", "status")
     stmt = select(*(getattr(Cycle, c) for c in cols)).order_by(Cycle.year_be)
-    return _frame(session, stmt, cols)
+    return _frame(session, stmt, cols, dates=("opens_on", "closes_on"))
 
 
 def ministries(session: Session) -> pd.DataFrame:
@@ -56,7 +81,7 @@ def ministries(session: Session) -> pd.DataFrame:
 def agencies(session: Session) -> pd.DataFrame:
     cols = ("id", "ministry_id", "name_th", "name_en", "agency_type", "province", "active", "is_demo")
     stmt = select(*(getattr(Agency, c) for c in cols)).order_by(Agency.id)
-    return _frame(session, stmt, cols).rename(columns={"id": "agency_id"})
+    return _frame(session, stmt, cols, bools=("active", "is_demo")).rename(columns={"id": "agency_id"})
 
 
 def frame(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
@@ -65,7 +90,8 @@ def frame(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
                   Agency.province, FrameEntry.deadline).join(Agency, Agency.id == FrameEntry.agency_id)
     if years is not None:
         stmt = stmt.where(FrameEntry.cycle_year.in_(list(years)))
-    return _frame(session, stmt, ("cycle_year", "agency_id", "ministry_id", "agency_type", "province", "deadline"))
+    return _frame(session, stmt, ("cycle_year", "agency_id", "ministry_id", "agency_type", "province", "deadline"),
+                  dates=("deadline",))
 
 
 def responses(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
@@ -73,7 +99,8 @@ def responses(session: Session, years: Sequence[int] | None = None) -> pd.DataFr
     stmt = select(*(getattr(Response, c) for c in cols))
     if years is not None:
         stmt = stmt.where(Response.cycle_year.in_(list(years)))
-    return _frame(session, stmt, cols).rename(columns={"id": "response_id"})
+    return _frame(session, stmt, cols, datetimes=("submitted_at", "updated_at")).rename(
+        columns={"id": "response_id"})
 
 
 def services(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
@@ -84,7 +111,8 @@ def services(session: Session, years: Sequence[int] | None = None) -> pd.DataFra
                   Service.name, *(getattr(Service, c) for c in cols)).join(Response)
     if years is not None:
         stmt = stmt.where(Response.cycle_year.in_(list(years)))
-    return _frame(session, stmt, ("service_id", "response_id", "cycle_year", "agency_id", "code", "name", *cols))
+    return _frame(session, stmt, ("service_id", "response_id", "cycle_year", "agency_id", "code", "name", *cols),
+                  bools=cols[2:])
 
 
 def answers(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
