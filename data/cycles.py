@@ -1,0 +1,138 @@
+"""Survey cycles: open one from last year's, set its frame, extend deadlines, close it. Audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from data.models import Agency, AuditEntry, Cycle, FrameEntry
+from data.repository import bump_data_version
+from survey.catalogue import Text
+from survey.workflow import Channel
+from survey.years import to_be, to_ce
+
+
+class CycleError(ValueError):
+    """A cycle operation that cannot be done; carries the reason in Thai and English."""
+
+    def __init__(self, message: Text):
+        self.text = message
+        super().__init__(message.en)
+
+
+def _audit(session: Session, actor: str, channel: str, action: str, year: int, detail: str,
+           agency_id: str | None = None, old: str | None = None, new: str | None = None) -> None:
+    session.add(AuditEntry(actor=actor, channel=channel, action=action, cycle_year=year, agency_id=agency_id,
+                           old_value=old, new_value=new, detail=detail))
+
+
+def get_cycle(session: Session, year: int) -> Cycle:
+    cycle = session.get(Cycle, to_be(year))
+    if cycle is None:
+        raise CycleError(Text(f"ไม่พบรอบสำรวจปี {to_be(year)}", f"No survey cycle {to_be(year)} B.E."))
+    return cycle
+
+
+def open_cycle(session: Session, year: int, opens_on: dt.date, closes_on: dt.date, catalogue_version: str,
+               actor: str, copy_frame_from: int | None = None, add: Iterable[str] = (),
+               remove: Iterable[str] = (), channel: str = Channel.WEB) -> Cycle:
+    """Open a new cycle; its frame is last year's (or `copy_frame_from`'s) plus `add`, less `remove`.
+
+    Without a cycle to copy from, the frame is every active agency.
+    """
+    year = to_be(year)
+    if session.get(Cycle, year) is not None:
+        raise CycleError(Text(f"มีรอบสำรวจปี {year} อยู่แล้ว", f"Survey cycle {year} B.E. already exists."))
+    if closes_on < opens_on:
+        raise CycleError(Text("วันปิดรับต้องไม่ก่อนวันเปิดรับ", "The closing date cannot come before the opening date."))
+    source = copy_frame_from if copy_frame_from is not None else year - 1
+    frame = set(session.scalars(select(FrameEntry.agency_id).where(FrameEntry.cycle_year == to_be(source))))
+    if not frame:
+        frame = set(session.scalars(select(Agency.id).where(Agency.active.is_(True))))
+    frame = (frame | set(add)) - set(remove)
+    _check_agencies(session, frame)
+    cycle = Cycle(year_be=year, year_ce=to_ce(year), opens_on=opens_on, closes_on=closes_on,
+                  catalogue_version=catalogue_version, status="open")
+    session.add(cycle)
+    session.flush()
+    session.add_all(FrameEntry(cycle_year=year, agency_id=a) for a in sorted(frame))
+    _audit(session, actor, channel, "cycle_open", year,
+           f"frame of {len(frame)} agencies from {to_be(source)}; closes {closes_on.isoformat()}")
+    bump_data_version(session)
+    return cycle
+
+
+def _check_agencies(session: Session, ids: set[str]) -> None:
+    known = set(session.scalars(select(Agency.id).where(Agency.id.in_(ids)))) if ids else set()
+    unknown = sorted(ids - known)
+    if unknown:
+        names = ", ".join(unknown)
+        raise CycleError(Text(f"ไม่พบหน่วยงานรหัส {names}", f"Unknown agency ids: {names}"))
+
+
+def set_frame(session: Session, year: int, add: Iterable[str], remove: Iterable[str], actor: str,
+              channel: str = Channel.WEB) -> list[str]:
+    """Add agencies to, and remove them from, a cycle's frame; return the new frame."""
+    cycle = get_cycle(session, year)
+    add, remove = set(add), set(remove)
+    _check_agencies(session, add)
+    current = set(session.scalars(select(FrameEntry.agency_id).where(FrameEntry.cycle_year == cycle.year_be)))
+    for agency_id in sorted(add - current):
+        session.add(FrameEntry(cycle_year=cycle.year_be, agency_id=agency_id))
+        _audit(session, actor, channel, "frame_add", cycle.year_be, "added to the frame", agency_id)
+    if remove & current:
+        session.execute(delete(FrameEntry).where(FrameEntry.cycle_year == cycle.year_be,
+                                                 FrameEntry.agency_id.in_(remove & current)))
+        for agency_id in sorted(remove & current):
+            _audit(session, actor, channel, "frame_remove", cycle.year_be, "removed from the frame", agency_id)
+    bump_data_version(session)
+    return sorted((current | add) - remove)
+
+
+def extend_deadline(session: Session, year: int, new_date: dt.date, actor: str, agency_id: str | None = None,
+                    channel: str = Channel.WEB) -> None:
+    """Move the closing date of the whole cycle, or only one agency's deadline."""
+    cycle = get_cycle(session, year)
+    if new_date < cycle.opens_on:
+        raise CycleError(Text("วันปิดรับต้องไม่ก่อนวันเปิดรับ", "The closing date cannot come before the opening date."))
+    if agency_id is None:
+        old = cycle.closes_on
+        cycle.closes_on = new_date
+        if cycle.status == "closed" and new_date >= dt.date.today():
+            cycle.status = "open"
+        _audit(session, actor, channel, "deadline_extend", cycle.year_be, "whole cycle",
+               old=old.isoformat(), new=new_date.isoformat())
+    else:
+        entry = session.get(FrameEntry, (cycle.year_be, agency_id))
+        if entry is None:
+            raise CycleError(Text(f"หน่วยงาน {agency_id} ไม่อยู่ในกลุ่มเป้าหมายของรอบ {cycle.year_be}",
+                                  f"Agency {agency_id} is not in the frame of cycle {cycle.year_be} B.E."))
+        old_deadline = entry.deadline
+        entry.deadline = new_date
+        _audit(session, actor, channel, "deadline_extend", cycle.year_be, "one agency", agency_id,
+               old=old_deadline.isoformat() if old_deadline else None, new=new_date.isoformat())
+    session.flush()
+
+
+def deadline_for(session: Session, year: int, agency_id: str) -> dt.date:
+    """Return the date an agency's submission is due: its own extension, else the cycle's close."""
+    cycle = get_cycle(session, year)
+    entry = session.get(FrameEntry, (cycle.year_be, agency_id))
+    if entry is not None and entry.deadline is not None:
+        return max(entry.deadline, cycle.closes_on)
+    return cycle.closes_on
+
+
+def accepts_submission(session: Session, year: int, agency_id: str, today: dt.date) -> bool:
+    """True when an agency may still submit for the cycle on `today`."""
+    return today <= deadline_for(session, year, agency_id)
+
+
+def close_cycle(session: Session, year: int, actor: str, channel: str = Channel.WEB) -> None:
+    cycle = get_cycle(session, year)
+    cycle.status = "closed"
+    _audit(session, actor, channel, "cycle_close", cycle.year_be, "closed")
+    session.flush()

@@ -1,0 +1,152 @@
+"""Agencies over time: add, rename, move between ministries, retire and merge, keeping history. Audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.models import Agency, AgencyType, AuditEntry, Ministry
+from survey.catalogue import Text
+from survey.workflow import Channel
+
+AGENCY_TYPES = tuple(t.value for t in AgencyType)
+
+
+class OrganisationError(ValueError):
+    def __init__(self, message: Text):
+        self.text = message
+        super().__init__(message.en)
+
+
+def _audit(session: Session, actor: str, channel: str, action: str, agency_id: str, field: str | None = None,
+           old: str | None = None, new: str | None = None, detail: str | None = None) -> None:
+    session.add(AuditEntry(actor=actor, channel=channel, action=action, agency_id=agency_id, field=field,
+                           old_value=old, new_value=new, detail=detail))
+
+
+def _agency(session: Session, agency_id: str) -> Agency:
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise OrganisationError(Text(f"ไม่พบหน่วยงานรหัส {agency_id}", f"No agency with id {agency_id}"))
+    return agency
+
+
+def _ministry(session: Session, ministry_id: str) -> Ministry:
+    ministry = session.get(Ministry, ministry_id)
+    if ministry is None:
+        raise OrganisationError(Text(f"ไม่พบกระทรวงรหัส {ministry_id}", f"No ministry with id {ministry_id}"))
+    return ministry
+
+
+def add_agency(session: Session, agency_id: str, ministry_id: str, name_th: str, name_en: str, agency_type: str,
+               actor: str, province: str | None = None, channel: str = Channel.WEB) -> Agency:
+    agency_id = agency_id.strip()
+    if not agency_id or not name_th.strip() or not name_en.strip():
+        raise OrganisationError(Text("ต้องระบุรหัส ชื่อภาษาไทย และชื่อภาษาอังกฤษ",
+                                     "An id, a Thai name and an English name are required."))
+    if session.get(Agency, agency_id) is not None:
+        raise OrganisationError(Text(f"มีหน่วยงานรหัส {agency_id} อยู่แล้ว", f"Agency id {agency_id} already exists."))
+    if agency_type not in AGENCY_TYPES:
+        raise OrganisationError(Text(f"ประเภทหน่วยงาน {agency_type!r} ไม่ถูกต้อง", f"Unknown agency type {agency_type!r}."))
+    _ministry(session, ministry_id)
+    agency = Agency(id=agency_id, ministry_id=ministry_id, name_th=name_th.strip(), name_en=name_en.strip(),
+                    agency_type=agency_type, province=province, active=True, is_demo=False)
+    session.add(agency)
+    _audit(session, actor, channel, "agency_add", agency_id, detail=f"{name_en} in {ministry_id}")
+    session.flush()
+    return agency
+
+
+def rename_agency(session: Session, agency_id: str, actor: str, name_th: str | None = None,
+                  name_en: str | None = None, channel: str = Channel.WEB) -> None:
+    agency = _agency(session, agency_id)
+    for field, value in (("name_th", name_th), ("name_en", name_en)):
+        if value is not None and value.strip() and value.strip() != getattr(agency, field):
+            _audit(session, actor, channel, "agency_rename", agency_id, field, getattr(agency, field), value.strip())
+            setattr(agency, field, value.strip())
+    session.flush()
+
+
+def move_agency(session: Session, agency_id: str, ministry_id: str, actor: str, channel: str = Channel.WEB) -> None:
+    """Move an agency to another ministry; its responses and history stay with it."""
+    agency = _agency(session, agency_id)
+    _ministry(session, ministry_id)
+    if agency.ministry_id != ministry_id:
+        _audit(session, actor, channel, "agency_move", agency_id, "ministry_id", agency.ministry_id, ministry_id)
+        agency.ministry_id = ministry_id
+    session.flush()
+
+
+def retire_agency(session: Session, agency_id: str, actor: str, channel: str = Channel.WEB) -> None:
+    agency = _agency(session, agency_id)
+    if agency.active:
+        _audit(session, actor, channel, "agency_retire", agency_id, "active", "true", "false")
+        agency.active = False
+    session.flush()
+
+
+def merge_agencies(session: Session, source_id: str, target_id: str, actor: str, channel: str = Channel.WEB) -> None:
+    """Merge `source` into `target`: the source is retired and points at the target; both histories stay."""
+    if source_id == target_id:
+        raise OrganisationError(Text("ไม่สามารถรวมหน่วยงานเข้ากับตัวเองได้", "An agency cannot be merged into itself."))
+    source, target = _agency(session, source_id), _agency(session, target_id)
+    if not target.active:
+        raise OrganisationError(Text(f"หน่วยงาน {target_id} ถูกยุบแล้ว", f"Agency {target_id} is retired."))
+    if target.merged_into_id is not None:
+        raise OrganisationError(Text(f"หน่วยงาน {target_id} ถูกรวมเข้ากับหน่วยงานอื่นแล้ว",
+                                     f"Agency {target_id} was itself merged into another agency."))
+    # Agencies merged into the source earlier follow it into the target.
+    for earlier in session.scalars(select(Agency).where(Agency.merged_into_id == source_id)):
+        earlier.merged_into_id = target_id
+    source.merged_into_id = target_id
+    source.active = False
+    _audit(session, actor, channel, "agency_merge", source_id, "merged_into_id", None, target_id)
+    _audit(session, actor, channel, "agency_merge", target_id, detail=f"absorbed {source_id}")
+    session.flush()
+
+
+def lineage(session: Session, agency_id: str) -> list[str]:
+    """Return the agency and every agency merged into it, whose histories show under it."""
+    _agency(session, agency_id)
+    return [agency_id, *sorted(session.scalars(select(Agency.id).where(Agency.merged_into_id == agency_id)))]
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    agency_id: str
+    outcome: str  # "added", "updated", "rejected"
+    message: Text | None = None
+
+
+IMPORT_COLUMNS = ("agency_id", "ministry_id", "name_th", "name_en", "agency_type", "province")
+
+
+def import_agencies(session: Session, csv_text: str, actor: str, channel: str = Channel.CLI) -> list[ImportRow]:
+    """Add or update agencies from CSV text with columns IMPORT_COLUMNS; report every row's outcome."""
+    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    missing = [c for c in IMPORT_COLUMNS[:5] if c not in (reader.fieldnames or [])]
+    if missing:
+        cols = ", ".join(missing)
+        return [ImportRow(1, "", "rejected", Text(f"ไม่มีคอลัมน์ {cols}", f"Missing columns: {cols}"))]
+    report: list[ImportRow] = []
+    for line, row in enumerate(reader, start=2):
+        aid = (row.get("agency_id") or "").strip()
+        try:
+            with session.begin_nested():
+                if session.get(Agency, aid) is None:
+                    add_agency(session, aid, (row["ministry_id"] or "").strip(), row["name_th"] or "",
+                               row["name_en"] or "", (row["agency_type"] or "").strip(), actor,
+                               (row.get("province") or "").strip() or None, channel)
+                    report.append(ImportRow(line, aid, "added"))
+                else:
+                    rename_agency(session, aid, actor, row["name_th"], row["name_en"], channel)
+                    move_agency(session, aid, (row["ministry_id"] or "").strip(), actor, channel)
+                    report.append(ImportRow(line, aid, "updated"))
+        except OrganisationError as err:
+            report.append(ImportRow(line, aid, "rejected", err.text))
+    return report
