@@ -1,4 +1,4 @@
-"""Database commands: `python -m data migrate | seed --demo [--agencies N] | info`."""
+"""Database commands: `python -m data migrate | downgrade | seed --demo | backup FILE | restore FILE`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 import time
 
 from data import repository
+from data.backup import BackupError, backup, restore
 from data.db import make_engine, session_scope
 from data.demo import DemoSpec, seed_demo
 from data.migrate import downgrade, upgrade
@@ -26,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     seed.add_argument("--provincial", type=int, default=0, help="number of provincial units to add")
     seed.add_argument("--seed", type=int, default=2565, help="random seed (default 2565)")
     seed.add_argument("--if-empty", action="store_true", help="only when the database holds no cycles yet")
+    bk = sub.add_parser("backup", help="write the whole database to a portable file")
+    bk.add_argument("file")
+    rs = sub.add_parser("restore", help="replace the database's contents with a backup file")
+    rs.add_argument("file")
     args = parser.parse_args(argv)
 
     engine = make_engine()
@@ -35,6 +40,16 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "downgrade":
         downgrade(engine, args.revision)
         print(f"schema at {args.revision}")
+    elif args.command == "backup":
+        counts = backup(engine, args.file)
+        print(json.dumps({"backup": args.file, **counts}))
+    elif args.command == "restore":
+        try:
+            counts = restore(engine, args.file)
+        except BackupError as err:
+            print(f"restore refused, nothing changed: {err}", file=sys.stderr)
+            return 2
+        print(json.dumps({"restored": args.file, **counts}))
     elif args.command == "seed":
         if args.agencies < 1 or args.provincial < 0:
             parser.error("--agencies must be at least 1 and --provincial at least 0")

@@ -1,0 +1,148 @@
+"""Back up the whole database to one portable file, and restore it on any backend.
+
+The file is a zip: `manifest.json` (format, schema revision, row counts, SHA-256 of each table
+file) and one JSON-lines file per table. Values are written as JSON (dates and times in ISO
+8601), so a SQLite backup restores into PostgreSQL and back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Engine, Integer, delete, insert, inspect, select, text
+
+from data.migrate import upgrade
+from data.models import AppState, Base
+
+FORMAT = "readiness-backup/1"
+BATCH = 5000
+
+
+class BackupError(ValueError):
+    """A backup file that cannot be restored; nothing was changed."""
+
+
+def _revision(engine: Engine) -> str | None:
+    if not inspect(engine).has_table("alembic_version"):
+        return None
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def backup(engine: Engine, path: Path | str) -> dict[str, int]:
+    """Write every table of the database to `path`; return row counts per table."""
+    counts: dict[str, int] = {}
+    digests: dict[str, str] = {}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf, engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            buf = io.StringIO()
+            n = 0
+            order = list(table.primary_key.columns)
+            for row in conn.execute(select(table).order_by(*order)).mappings():
+                buf.write(json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
+                n += 1
+            data = buf.getvalue().encode("utf-8")
+            zf.writestr(f"{table.name}.jsonl", data)
+            counts[table.name] = n
+            digests[table.name] = hashlib.sha256(data).hexdigest()
+        manifest = {"format": FORMAT, "revision": _revision(engine), "created_at": dt.datetime.now(dt.UTC).isoformat(),
+                    "counts": counts, "sha256": digests}
+        zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+    return counts
+
+
+def _rows(zf: zipfile.ZipFile, name: str, table: Any) -> Iterator[dict[str, Any]]:
+    converters: dict[str, Callable[[str], Any]] = {}
+    for col in table.columns:
+        if isinstance(col.type, DateTime):
+            converters[col.name] = dt.datetime.fromisoformat
+        elif isinstance(col.type, Date):
+            converters[col.name] = dt.date.fromisoformat
+    with zf.open(name) as fh:
+        for line in io.TextIOWrapper(fh, encoding="utf-8"):
+            row = json.loads(line)
+            for key, conv in converters.items():
+                if row.get(key) is not None:
+                    row[key] = conv(row[key])
+            yield row
+
+
+def read_manifest(path: Path | str) -> dict[str, Any]:
+    """Open a backup and check it whole (format, every table file and its checksum) before any change."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            manifest = json.loads(zf.read("manifest.json"))
+            if manifest.get("format") != FORMAT:
+                raise BackupError(f"not a backup of this application (format {manifest.get('format')!r})")
+            for table in Base.metadata.sorted_tables:
+                name = f"{table.name}.jsonl"
+                if name not in zf.namelist():
+                    raise BackupError(f"the backup has no data for table {table.name}")
+                if hashlib.sha256(zf.read(name)).hexdigest() != manifest["sha256"].get(table.name):
+                    raise BackupError(f"table {table.name} in the backup is damaged (checksum mismatch)")
+            return dict(manifest)
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, OSError) as exc:
+        raise BackupError(f"not a readable backup file: {exc}") from exc
+
+
+def restore(engine: Engine, path: Path | str) -> dict[str, int]:
+    """Replace the database's contents with a backup, in one transaction; return row counts."""
+    manifest = read_manifest(path)
+    upgrade(engine)
+    if manifest.get("revision") != _revision(engine):
+        raise BackupError(f"the backup is of schema {manifest.get('revision')}, the database is at "
+                          f"{_revision(engine)}; restore with the application version that made it")
+    counts: dict[str, int] = {}
+    with zipfile.ZipFile(path) as zf, engine.begin() as conn:
+        before = conn.execute(select(AppState.value).where(AppState.key == "data_version")).scalar()
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(delete(table))
+        for table in Base.metadata.sorted_tables:
+            batch: list[dict[str, Any]] = []
+            n = 0
+            for row in _rows(zf, f"{table.name}.jsonl", table):
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    conn.execute(insert(table), batch)
+                    n += len(batch)
+                    batch = []
+            if batch:
+                conn.execute(insert(table), batch)
+                n += len(batch)
+            counts[table.name] = n
+        if conn.dialect.name == "postgresql":
+            _reset_sequences(conn)
+        # Caches key on the data version: move it past both histories so nothing stale is served.
+        restored = conn.execute(select(AppState.value).where(AppState.key == "data_version")).scalar()
+        version = max(int(before or 0), int(restored or 0)) + 1
+        conn.execute(delete(AppState).where(AppState.key == "data_version"))
+        conn.execute(insert(AppState), [{"key": "data_version", "value": str(version)}])
+    counts["app_state"] = manifest["counts"].get("app_state", counts.get("app_state", 0))
+    if counts != manifest["counts"]:
+        raise BackupError(f"restored counts {counts} differ from the backup's {manifest['counts']}")
+    return counts
+
+
+def _reset_sequences(conn: Any) -> None:
+    """Move PostgreSQL's id sequences past the restored ids, so new rows do not collide."""
+    for table in Base.metadata.sorted_tables:
+        for col in table.primary_key.columns:
+            if isinstance(col.type, Integer) and col.autoincrement in (True, "auto") \
+                    and len(table.primary_key.columns) == 1:
+                seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                                   {"t": table.name, "c": col.name}).scalar()
+                if seq:
+                    conn.execute(text(f"SELECT setval('{seq}', COALESCE((SELECT MAX({col.name}) FROM {table.name}), 0) + 1, false)"))
