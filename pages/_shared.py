@@ -23,10 +23,13 @@ def current_lang() -> str:
 
 def language_switch(lang: str) -> None:
     """Draw the Thai/English switch; the choice is kept in the address so a shared link keeps it."""
-    if "lang_switch" not in st.session_state:
-        st.session_state["lang_switch"] = lang
-    st.sidebar.radio(t("language", lang), LANGS, horizontal=True, key="lang_switch",
-                     format_func=lambda code: {"th": "ไทย", "en": "English"}[code])
+    # A constant label and index: a widget whose parameters change becomes a new widget and loses
+    # its value. The address is written only when the user switches, so a shared link keeps it.
+    st.sidebar.radio("ภาษา / Language", LANGS, index=LANGS.index(lang), horizontal=True, key="lang_switch",
+                     format_func=lambda code: {"th": "ไทย", "en": "English"}[code], on_change=_remember_lang)
+
+
+def _remember_lang() -> None:
     st.query_params["lang"] = st.session_state["lang_switch"]
 
 

@@ -1,0 +1,111 @@
+"""Browser tests: a real Streamlit server on a free port, driven by Debian's Chromium through Playwright.
+
+Never `playwright install`: the browser is the system's `chromium` (scripts/system-deps.sh).
+Screenshots land in test-artifacts/screenshots for review.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, ROOT
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path:
+        return path
+    if IN_CI:
+        pytest.fail("chromium is not installed: `make test` installs it (scripts/system-deps.sh)")
+    pytest.skip("chromium is not installed; run scripts/system-deps.sh")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    database_url: str
+
+
+def start_server(database_url: str, log: Path, env: dict[str, str] | None = None) -> Server:
+    port = _free_port()
+    full_env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=full_env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return Server(url, process, database_url)
+        except OSError:
+            time.sleep(0.3)
+        if process.poll() is not None:
+            break
+    process.kill()
+    raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def demo_server(app_on_demo: Path, tmp_path: Path) -> Iterator[Server]:
+    server = start_server(f"sqlite:///{app_on_demo}", tmp_path / "streamlit.log")
+    yield server
+    stop_server(server)
+
+
+def wait_for_app(page: object, timeout_ms: int = 30000) -> None:
+    """Wait until Streamlit has finished running the script (no 'Running' status widget)."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+
+
+def screenshot(page: object, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
