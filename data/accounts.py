@@ -30,6 +30,7 @@ from data.access import ROLE_NAMES, ROLE_SCOPE, AccessDenied, Grant, Principal, 
 from data.audit import AccessAction, record
 from data.config import AccountPolicy
 from data.models import Agency, Ministry, OidcRoleMapping, User, UserRole, UserSession, utcnow
+from survey.i18n import t
 from survey.workflow import Channel
 
 #: argon2id with the library's defaults (RFC 9106 low-memory profile); tests swap in a cheaper one.
@@ -45,7 +46,10 @@ class AccountError(ValueError):
     def __init__(self, key: str, detail: str = "") -> None:
         self.key = key
         self.detail = detail
-        super().__init__(f"{key}: {detail}" if detail else key)
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        return t(self.key, lang).format(detail=self.detail)
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -179,6 +183,7 @@ def revoke_token(session: Session, token: str | None, secret: bytes, channel: st
     if row is not None and row.user_id == user_id:
         user = session.get(User, user_id)
         session.delete(row)
+        session.flush()
         record(session, user.username if user else str(user_id), channel, AccessAction.SIGN_OUT)
 
 
@@ -314,17 +319,26 @@ def sign_in_oidc(session: Session, claims: Mapping[str, Any], secret: bytes, pol
     return _open_session(session, user, secret, "oidc", channel, now)
 
 
-def add_oidc_mapping(session: Session, admin: Principal, claim: str, value: str, role: str,
-                     scope: str | None = None) -> OidcRoleMapping:
-    """Give `role` to identity-provider users whose `claim` holds `value` (administrators only)."""
-    _require_admin(admin)
+def map_oidc_claim(session: Session, claim: str, value: str, role: str, scope: str | None = None, *,
+                   actor: str, channel: str = Channel.CLI) -> OidcRoleMapping:
+    """Give `role` to identity-provider users whose `claim` holds `value` (from the CLI or `add_oidc_mapping`)."""
     grant = _grant(session, role, scope)
+    if not claim.strip() or not value.strip():
+        raise AccountError("scope_required", "claim")
     mapping = OidcRoleMapping(claim=claim.strip(), value=value.strip(), role=grant.role, agency_id=grant.agency_id,
                               ministry_id=grant.ministry_id)
     session.add(mapping)
-    record(session, admin.username, Channel.WEB, AccessAction.ROLE_CHANGE,
+    session.flush()
+    record(session, actor, channel, AccessAction.ROLE_CHANGE,
            detail=f"oidc mapping {claim}={value} -> {role} {scope or ''}".strip())
     return mapping
+
+
+def add_oidc_mapping(session: Session, admin: Principal, claim: str, value: str, role: str,
+                     scope: str | None = None, channel: str = Channel.WEB) -> OidcRoleMapping:
+    """Give `role` to identity-provider users whose `claim` holds `value` (administrators only)."""
+    _require_admin(admin)
+    return map_oidc_claim(session, claim, value, role, scope, actor=admin.username, channel=channel)
 
 
 # Administration ---------------------------------------------------------------------------------
@@ -414,7 +428,11 @@ def revoke_role(session: Session, admin: Principal, user_id: int, role: str, sco
     grant = _grant(session, role, scope)
     if grant.role == Role.ADMINISTRATOR and user.id == admin.user_id:
         raise AccountError("cannot_remove_own_admin")
-    rows = [r for r in user.roles if Grant(Role(r.role), r.agency_id, r.ministry_id) == grant]
+    rows = session.scalars(select(UserRole).where(
+        UserRole.user_id == user.id, UserRole.role == grant.role,
+        UserRole.agency_id.is_(None) if grant.agency_id is None else UserRole.agency_id == grant.agency_id,
+        UserRole.ministry_id.is_(None) if grant.ministry_id is None else UserRole.ministry_id == grant.ministry_id,
+    )).all()
     for row in rows:
         session.delete(row)
     if rows:
@@ -459,10 +477,14 @@ def _user(session: Session, user_id: int) -> User:
 def users(session: Session, admin: Principal) -> pd.DataFrame:
     """Return every account with its roles as text (administrators only)."""
     _require_admin(admin)
+    held: dict[int, list[str]] = {}
+    for user_id, role, agency_id, ministry_id in session.execute(
+            select(UserRole.user_id, UserRole.role, UserRole.agency_id, UserRole.ministry_id)):
+        scope = agency_id or ministry_id
+        held.setdefault(user_id, []).append(f"{role}:{scope}" if scope else role)
     rows = []
     for user in session.scalars(select(User).order_by(User.username)):
-        roles = sorted(f"{r.role}:{r.agency_id or r.ministry_id}" if (r.agency_id or r.ministry_id) else r.role
-                       for r in user.roles)
+        roles = sorted(held.get(user.id, []))
         rows.append((user.id, user.username, user.display_name, user.email, ", ".join(roles), user.active,
                      user.password_hash is not None, user.oidc_subject is not None, _aware(user.locked_until),
                      _aware(user.last_sign_in_at)))
