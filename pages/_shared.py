@@ -8,8 +8,8 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
-from data import repository
-from data.config import database_url
+from data import accounts, repository
+from data.config import account_policy, bootstrap_admin, database_url
 from data.db import engine_for, session_scope
 from data.migrate import upgrade
 from survey.i18n import DEFAULT_LANG, LANGS, t
@@ -32,6 +32,8 @@ def language_switch(lang: str) -> None:
 def engine() -> Engine:
     eng = engine_for(database_url())
     upgrade(eng)
+    with session_scope(eng) as session:
+        accounts.bootstrap_admin(session, bootstrap_admin(), account_policy())
     return eng
 
 
