@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -32,8 +33,11 @@ def language_switch(lang: str) -> None:
 def engine() -> Engine:
     eng = engine_for(database_url())
     upgrade(eng)
-    with session_scope(eng) as session:
-        accounts.bootstrap_admin(session, bootstrap_admin(), account_policy())
+    try:
+        with session_scope(eng) as session:
+            accounts.bootstrap_admin(session, bootstrap_admin(), account_policy())
+    except accounts.AccountError as exc:  # a bad bootstrap setting must not stop everyone else signing in
+        logging.getLogger(__name__).error("READINESS_ADMIN_USERNAME/PASSWORD not used: %s", exc.message("en"))
     return eng
 
 
