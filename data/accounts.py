@@ -187,6 +187,14 @@ def revoke_token(session: Session, token: str | None, secret: bytes, channel: st
         record(session, user.username if user else str(user_id), channel, AccessAction.SIGN_OUT)
 
 
+def purge_sessions(session: Session, policy: AccountPolicy, now: dt.datetime | None = None) -> int:
+    """Delete every session past its idle timeout or maximum age; return how many."""
+    now = now or utcnow()
+    result = session.execute(delete(UserSession).where(
+        (UserSession.last_seen_at < now - policy.idle_timeout) | (UserSession.created_at < now - policy.max_session_age)))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def revoke_all_sessions(session: Session, user_id: int) -> int:
     result = session.execute(delete(UserSession).where(UserSession.user_id == user_id))
     return int(getattr(result, "rowcount", 0) or 0)
@@ -244,12 +252,13 @@ def sign_in(session: Session, username: str, password: str, secret: bytes, polic
         return SignInResult(problem="sign_in_failed")
     if user.password_hash and HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    return _open_session(session, user, secret, "password", channel, now)
+    return _open_session(session, user, secret, policy, "password", channel, now)
 
 
-def _open_session(session: Session, user: User, secret: bytes, method: str, channel: str,
+def _open_session(session: Session, user: User, secret: bytes, policy: AccountPolicy, method: str, channel: str,
                   now: dt.datetime) -> SignInResult:
     user.failed_attempts, user.locked_until, user.last_sign_in_at = 0, None, now
+    purge_sessions(session, policy, now)
     token = issue_token(session, user.id, secret, method, now)
     record(session, user.username, channel, AccessAction.SIGN_IN, detail=method, at=now)
     principal = load_principal(session, user.id)
@@ -257,8 +266,11 @@ def _open_session(session: Session, user: User, secret: bytes, method: str, chan
 
 
 def change_password(session: Session, principal: Principal, old_password: str, new_password: str,
-                    policy: AccountPolicy, channel: str = Channel.WEB) -> None:
-    """Change the principal's own password; needs the old one. Other sessions of the user end."""
+                    policy: AccountPolicy, secret: bytes, channel: str = Channel.WEB) -> str:
+    """Change the principal's own password (the old one is needed); end every session and return a new token.
+
+    Ending the other sessions means that whoever learnt the old password and signed in with it is out.
+    """
     user = session.get(User, principal.user_id)
     if user is None or not user.active:
         raise AccessDenied()
@@ -266,7 +278,9 @@ def change_password(session: Session, principal: Principal, old_password: str, n
         raise AccountError("old_password_wrong")
     _check_password(new_password, user.username, policy)
     user.password_hash, user.password_changed_at = hash_password(new_password), utcnow()
+    revoke_all_sessions(session, user.id)
     record(session, user.username, channel, AccessAction.PASSWORD_CHANGE)
+    return issue_token(session, user.id, secret, "password")
 
 
 # Identity provider (OIDC) -----------------------------------------------------------------------
@@ -316,7 +330,7 @@ def sign_in_oidc(session: Session, claims: Mapping[str, Any], secret: bytes, pol
     if not held:
         record(session, actor, channel, AccessAction.SIGN_IN_FAILED, detail="oidc: no roles", at=now)
         return SignInResult(problem="no_roles")
-    return _open_session(session, user, secret, "oidc", channel, now)
+    return _open_session(session, user, secret, policy, "oidc", channel, now)
 
 
 def map_oidc_claim(session: Session, claim: str, value: str, role: str, scope: str | None = None, *,

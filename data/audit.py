@@ -24,7 +24,6 @@ class AccessAction(StrEnum):
     USER_DEACTIVATE = "user_deactivate"
     USER_REACTIVATE = "user_reactivate"
     USER_IMPORT = "user_import"
-    ACCESS_DENIED = "access_denied"
 
 
 ACCESS_ACTIONS: frozenset[str] = frozenset(AccessAction)

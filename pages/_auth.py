@@ -61,6 +61,15 @@ def password_sign_in(username: str, password: str) -> SignInResult:
     return result
 
 
+def change_own_password(principal: Principal, old_password: str, new_password: str) -> bool:
+    """Change the signed-in user's password and keep this browser signed in with a new token."""
+    token = run_admin(accounts.change_password, principal, old_password, new_password, account_policy(),
+                      session_secret())
+    if token:
+        _remember(token)
+    return token is not None
+
+
 def oidc_configured() -> bool:
     """True when `.streamlit/secrets.toml` has an `[auth]` section, so `st.login` can be offered."""
     try:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -66,3 +67,8 @@ def demo_banner(lang: str) -> None:
         demo = repository.is_demo(session)
     if demo:
         st.warning(t("demo_banner", lang), icon=":material/science:")
+
+
+def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return `frame` with its column names in the reader's language (keys `col_<name>`)."""
+    return frame.rename(columns=lambda name: t(f"col_{name}", lang))

@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from data.accounts import change_password
-from data.config import account_policy
-from pages._auth import page_principal, run_admin, sign_out
+from pages._auth import change_own_password, page_principal, sign_out
 from pages._shared import current_lang
 from survey.i18n import t
 
@@ -25,7 +23,7 @@ if submitted:
     if new != repeat:
         st.error(t("passwords_differ", lang))
     else:
-        run_admin(change_password, principal, old, new, account_policy())
+        change_own_password(principal, old, new)
 
 st.divider()
 st.button(t("sign_out", lang), on_click=sign_out, key="account_sign_out")

@@ -7,7 +7,7 @@ from data.access import ROLE_NAMES
 from data.config import account_policy
 from data.db import session_scope
 from pages._auth import page_principal, run_admin
-from pages._shared import current_lang, engine
+from pages._shared import current_lang, engine, labelled
 from survey.i18n import t
 
 lang = current_lang()
@@ -22,7 +22,7 @@ def role_label(role: str) -> str:
 
 with session_scope(engine()) as session:
     table = accounts.users(session, principal)
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(labelled(table, lang), hide_index=True, width="stretch")
 names = dict(zip(table["user_id"], table["username"], strict=True))
 
 create, change, upload = st.tabs([t("create_user", lang), t("roles_and_status", lang), t("import_csv", lang)])
@@ -66,4 +66,4 @@ with upload:
             problems = report.problems_frame()
             problems["message"] = [t(k, lang).format(detail=v) for k, v in zip(problems["key"], problems["value"],
                                                                                strict=True)]
-            st.dataframe(problems, hide_index=True, width="stretch")
+            st.dataframe(labelled(problems[["row", "field", "message"]], lang), hide_index=True, width="stretch")

@@ -228,3 +228,16 @@ def test_data_survey_analytics_never_import_streamlit() -> None:
 
 def test_agency_factory_is_wired(session: Session, world: World) -> None:
     assert session.get(Agency, world.a).ministry_id == world.ministry_a  # type: ignore[union-attr]
+
+
+def test_every_access_message_exists_in_thai_and_english() -> None:
+    """Keys raised as AccountError/AccessDenied or returned as sign-in problems, and audit action labels."""
+    from data.audit import AccessAction
+    from survey.i18n import TEXTS
+    source = "\n".join((ROOT / "data" / name).read_text(encoding="utf-8") for name in ("accounts.py", "access.py"))
+    keys = set(re.findall(r'(?:AccountError|AccessDenied)\("(\w+)"', source))
+    keys |= set(re.findall(r'problem="(\w+)"', source))
+    keys |= {f"action_{a}" for a in AccessAction} | {f"role_{r}" for r in Role}
+    assert len(keys) > 30
+    missing = sorted(k for k in keys if k not in TEXTS or not all(TEXTS[k]))
+    assert missing == []

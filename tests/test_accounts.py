@@ -111,6 +111,15 @@ def test_session_has_a_maximum_age_even_when_active(session: Session, make_user:
     assert accounts.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=24, minutes=1)) is None
 
 
+def test_expired_sessions_are_purged_at_the_next_sign_in(session: Session, make_user: Callable[..., User],
+                                                         policy: AccountPolicy) -> None:
+    user = make_user([("executive", None)])
+    accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0)
+    accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(hours=7))
+    accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(hours=9))
+    assert len(session.scalars(select(UserSession)).all()) == 2  # the first, idle for 9 h, is gone
+
+
 def test_sign_out_revokes_the_token(session: Session, make_user: Callable[..., User], policy: AccountPolicy) -> None:
     user = make_user([("executive", None)])
     token = accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
@@ -159,12 +168,15 @@ def test_change_password_needs_the_old_one_and_follows_the_rules(session: Sessio
     user = make_user([("planner", None)], username="somchai")
     me = principal_of(user)
     with pytest.raises(accounts.AccountError, match="current password is wrong"):
-        accounts.change_password(session, me, "wrong", "a long new passphrase", policy)
+        accounts.change_password(session, me, "wrong", "a long new passphrase", policy, SECRET)
     with pytest.raises(accounts.AccountError, match="at least 12"):
-        accounts.change_password(session, me, PASSWORD, "short", policy)
+        accounts.change_password(session, me, PASSWORD, "short", policy, SECRET)
     with pytest.raises(accounts.AccountError, match="must not contain the username"):
-        accounts.change_password(session, me, PASSWORD, "my name is SOMCHAI ok", policy)
-    accounts.change_password(session, me, PASSWORD, "a long new passphrase", policy)
+        accounts.change_password(session, me, PASSWORD, "my name is SOMCHAI ok", policy, SECRET)
+    before = accounts.sign_in(session, "somchai", PASSWORD, SECRET, policy).token
+    after = accounts.change_password(session, me, PASSWORD, "a long new passphrase", policy, SECRET)
+    assert accounts.verify_token(session, before, SECRET, policy) is None  # other sessions end
+    assert accounts.verify_token(session, after, SECRET, policy) == me
     assert accounts.sign_in(session, "somchai", "a long new passphrase", SECRET, policy, now=T0).ok
     assert not accounts.sign_in(session, "somchai", PASSWORD, SECRET, policy, now=T0).ok
 
@@ -322,6 +334,7 @@ def test_postgres_sign_in_and_row_access(pg_engine: Engine) -> None:
         response_b = session.scalar(select(Response.id).where(Response.agency_id == "B"))
         with pytest.raises(AccessDenied):
             access.require_read_response(session, result.principal, response_b)  # type: ignore[arg-type]
+        assert accounts.purge_sessions(session, policy, now=T0 + dt.timedelta(days=2)) == 1
         session.commit()
 
 

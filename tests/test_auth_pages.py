@@ -168,6 +168,13 @@ def test_change_password_page(session: Session, make_user: Callable[..., User]) 
     at.text_input(key="repeat_password").input("short")
     at = at.button(key="change_password_submit").click().run()
     assert "at least 12" in at.error[0].value
+    at.text_input(key="old_password").input(PASSWORD)
+    at.text_input(key="new_password").input("another long passphrase")
+    at.text_input(key="repeat_password").input("another long passphrase")
+    at = at.button(key="change_password_submit").click().run()
+    assert not at.error
+    assert [e.value for e in at.success] == ["Saved."]
+    assert titles(at.run()) == ["My account"]  # still signed in, with the new token
 
 
 def test_administrator_creates_a_user_on_the_users_page(session: Session, make_user: Callable[..., User]) -> None:
@@ -191,7 +198,7 @@ def test_access_log_page_lists_sign_ins(session: Session, make_user: Callable[..
     at = sign_in(at, admin.username, PASSWORD)
     at.switch_page("pages/access_log.py").run()
     shown = at.dataframe[0].value
-    assert set(shown["action"]) == {"sign_in", "sign_in_failed"}
+    assert set(shown["Action"]) == {"Signed in", "Failed sign-in"}
 
 
 def test_oidc_user_mapped_by_email_signs_in(session: Session, make_user: Callable[..., User]) -> None:
