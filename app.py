@@ -11,10 +11,10 @@ from survey.i18n import t
 
 # Page key (as in data.access.PAGE_ROLES) -> file, title key, icon. Keys without a file yet are skipped.
 PAGES: dict[str, tuple[str, str, str]] = {
-    "overview": ("pages/overview.py", "overview", "📈"),
-    "account": ("pages/account.py", "account", "👤"),
-    "users": ("pages/users.py", "users", "👥"),
-    "audit": ("pages/access_log.py", "access_log", "🔐"),
+    "overview": ("pages/overview.py", "overview", ":material/monitoring:"),
+    "account": ("pages/account.py", "account", ":material/person:"),
+    "users": ("pages/users.py", "users", ":material/group:"),
+    "audit": ("pages/access_log.py", "access_log", ":material/policy:"),
 }
 
 st.set_page_config(page_title="Digital Government Readiness", page_icon="🇹🇭", layout="wide")
@@ -24,7 +24,7 @@ principal = current_principal() or identity_provider_sign_in()
 write_cookie()
 
 if principal is None:
-    pages = [st.Page("pages/sign_in.py", title=t("sign_in", lang), icon="🔑", url_path="sign_in", default=True)]
+    pages = [st.Page("pages/sign_in.py", title=t("sign_in", lang), icon=":material/login:", url_path="sign_in", default=True)]
 else:
     keys = [key for key in allowed_pages(principal) if key in PAGES]
     pages = [st.Page(PAGES[key][0], title=t(PAGES[key][1], lang), icon=PAGES[key][2], url_path=key, default=i == 0)

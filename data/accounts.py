@@ -383,12 +383,17 @@ def _grant(session: Session, role: str, scope: str | None) -> Grant:
     return Grant(Role(role), ministry_id=scope)
 
 
+def _describe(grant: Grant) -> str:
+    scope = grant.agency_id or grant.ministry_id
+    return f"{grant.role}:{scope}" if scope else str(grant.role)
+
+
 def _add_grant(session: Session, user: User, grant: Grant, actor: str, channel: str) -> None:
     session.add(UserRole(user_id=user.id, role=grant.role, agency_id=grant.agency_id, ministry_id=grant.ministry_id,
                          granted_by=actor))
     session.flush()
     record(session, actor, channel, AccessAction.ROLE_CHANGE, agency_id=grant.agency_id,
-           detail=f"grant {grant.role} {grant.agency_id or grant.ministry_id or ''} to {user.username}".strip())
+           detail=f"grant {_describe(grant)} to {user.username}")
 
 
 def _new_user(session: Session, username: str, display_name: str, email: str | None) -> User:
@@ -451,7 +456,7 @@ def revoke_role(session: Session, admin: Principal, user_id: int, role: str, sco
         session.delete(row)
     if rows:
         record(session, admin.username, channel, AccessAction.ROLE_CHANGE, agency_id=grant.agency_id,
-               detail=f"revoke {grant.role} {grant.agency_id or grant.ministry_id or ''} from {user.username}".strip())
+               detail=f"revoke {_describe(grant)} from {user.username}")
     session.flush()
     return bool(rows)
 
@@ -494,8 +499,7 @@ def users(session: Session, admin: Principal) -> pd.DataFrame:
     held: dict[int, list[str]] = {}
     for user_id, role, agency_id, ministry_id in session.execute(
             select(UserRole.user_id, UserRole.role, UserRole.agency_id, UserRole.ministry_id)):
-        scope = agency_id or ministry_id
-        held.setdefault(user_id, []).append(f"{role}:{scope}" if scope else role)
+        held.setdefault(user_id, []).append(_describe(Grant(Role(role), agency_id, ministry_id)))
     rows = []
     for user in session.scalars(select(User).order_by(User.username)):
         roles = sorted(held.get(user.id, []))
@@ -554,7 +558,7 @@ def import_users_csv(session: Session, admin: Principal, text: str, channel: str
                 report.created.append(username)
             if grant is not None and grant not in grants_of(session, user.id):
                 _add_grant(session, user, grant, admin.username, channel)
-                report.granted.append(f"{username}: {grant.role} {grant.agency_id or grant.ministry_id or ''}".strip())
+                report.granted.append(f"{username}: {_describe(grant)}")
         except AccountError as exc:
             column = {"bad_username": "username", "username_taken": "username"}.get(exc.key, "role" if exc.key in (
                 "unknown_role",) else "scope")

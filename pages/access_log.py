@@ -17,7 +17,7 @@ st.title(t("access_log", lang))
 
 cols = st.columns(3)
 actions = cols[0].multiselect(t("action", lang), sorted(ACCESS_ACTIONS), format_func=lambda a: t(f"action_{a}", lang),
-                              key="log_actions")
+                              placeholder=t("all_actions", lang), key="log_actions")
 since = cols[1].date_input(t("since", lang), value=dt.date.today() - dt.timedelta(days=30), key="log_since")
 until = cols[2].date_input(t("until", lang), value=dt.date.today(), key="log_until")
 start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)

@@ -110,6 +110,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "{created} users created, {granted} roles granted, {problems} rows with problems."),
     "access_log": ("บันทึกการเข้าใช้งาน", "Access log"),
     "action": ("การกระทำ", "Action"),
+    "all_actions": ("ทุกการกระทำ", "All actions"),
     "since": ("ตั้งแต่วันที่", "From"),
     "until": ("ถึงวันที่", "To"),
     "role_respondent": ("ผู้ตอบแบบสำรวจของหน่วยงาน", "Agency respondent"),
