@@ -355,6 +355,29 @@ def add_oidc_mapping(session: Session, admin: Principal, claim: str, value: str,
     return map_oidc_claim(session, claim, value, role, scope, actor=admin.username, channel=channel)
 
 
+def oidc_mappings(session: Session, admin: Principal) -> pd.DataFrame:
+    """Return the claim-to-role rules (administrators only)."""
+    _require_admin(admin)
+    rows = session.execute(select(OidcRoleMapping.id, OidcRoleMapping.claim, OidcRoleMapping.value,
+                                  OidcRoleMapping.role, OidcRoleMapping.agency_id, OidcRoleMapping.ministry_id)
+                           .order_by(OidcRoleMapping.id)).all()
+    frame = pd.DataFrame.from_records(rows, columns=["mapping_id", "claim", "value", "role", "agency_id",
+                                                     "ministry_id"])
+    frame["scope"] = frame["agency_id"].fillna(frame["ministry_id"])
+    return frame.drop(columns=["agency_id", "ministry_id"])
+
+
+def remove_oidc_mapping(session: Session, admin: Principal, mapping_id: int, channel: str = Channel.WEB) -> None:
+    """Delete a claim-to-role rule (administrators only); roles already given stay."""
+    _require_admin(admin)
+    mapping = session.get(OidcRoleMapping, mapping_id)
+    if mapping is None:
+        raise AccountError("unknown_mapping", str(mapping_id))
+    session.delete(mapping)
+    record(session, admin.username, channel, AccessAction.ROLE_CHANGE,
+           detail=f"oidc mapping removed: {mapping.claim}={mapping.value} -> {mapping.role}")
+
+
 # Administration ---------------------------------------------------------------------------------
 
 def _require_admin(principal: Principal) -> None:

@@ -1,4 +1,4 @@
-"""Users (administrators): accounts and their roles, creating, deactivating, importing from CSV."""
+"""Users (administrators): accounts and roles, creating, deactivating, CSV import, identity-provider role rules."""
 
 import streamlit as st
 
@@ -14,18 +14,15 @@ lang = current_lang()
 principal = page_principal("users")
 st.title(t("users", lang))
 roles = sorted(ROLE_NAMES)
-
-
-def role_label(role: str) -> str:
-    return t("role_" + role, lang)
-
+role_label = {role: t("role_" + role, lang) for role in roles}.__getitem__
 
 with session_scope(engine()) as session:
     table = accounts.users(session, principal)
 st.dataframe(labelled(table, lang), hide_index=True, width="stretch")
 names = dict(zip(table["user_id"], table["username"], strict=True))
 
-create, change, upload = st.tabs([t("create_user", lang), t("roles_and_status", lang), t("import_csv", lang)])
+create, change, upload, mapping = st.tabs([t("create_user", lang), t("roles_and_status", lang), t("import_csv", lang),
+                                           t("oidc_mappings", lang)])
 with create, st.form("create_user_form", clear_on_submit=True):
     username = st.text_input(t("username", lang), key="new_username")
     display_name = st.text_input(t("display_name", lang), key="new_display_name")
@@ -67,3 +64,19 @@ with upload:
             problems["message"] = [t(k, lang).format(detail=v) for k, v in zip(problems["key"], problems["value"],
                                                                                strict=True)]
             st.dataframe(labelled(problems[["row", "field", "message"]], lang), hide_index=True, width="stretch")
+
+with mapping:
+    st.caption(t("oidc_mappings_help", lang))
+    with session_scope(engine()) as session:
+        rules = accounts.oidc_mappings(session, principal)
+    st.dataframe(labelled(rules, lang), hide_index=True, width="stretch")
+    with st.form("oidc_mapping_form", clear_on_submit=True):
+        cols = st.columns(4)
+        claim, value = cols[0].text_input(t("claim", lang), "groups"), cols[1].text_input(t("claim_value", lang))
+        role = cols[2].selectbox(t("role", lang), roles, format_func=role_label, key="mapping_role")
+        scope = cols[3].text_input(t("scope", lang), key="mapping_scope")
+        if st.form_submit_button(t("add_mapping", lang), key="add_mapping_submit"):
+            run_admin(accounts.add_oidc_mapping, principal, claim, value, role, scope or None)
+    rule = st.selectbox(t("remove_mapping", lang), rules["mapping_id"].tolist(), index=None, key="mapping_remove")
+    if rule is not None and st.button(t("remove_mapping", lang), key="remove_mapping"):
+        run_admin(accounts.remove_oidc_mapping, principal, rule)

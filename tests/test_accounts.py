@@ -279,6 +279,22 @@ def test_oidc_maps_by_subject_then_email_and_adds_mapped_roles(session: Session,
     assert again.ok and again.principal is not None and again.principal.user_id == user.id
 
 
+def test_oidc_mapping_rules_are_administered(session: Session, make_user: Callable[..., User],
+                                             principal_of: Callable[[User], Principal], make_agency: Callable) -> None:
+    admin = principal_of(make_user([("administrator", None)]))
+    agency = make_agency()
+    rule = accounts.add_oidc_mapping(session, admin, "groups", "coordinators", "coordinator", agency.ministry_id)
+    table = accounts.oidc_mappings(session, admin)
+    assert table.to_dict("records") == [{"mapping_id": rule.id, "claim": "groups", "value": "coordinators",
+                                         "role": "coordinator", "scope": agency.ministry_id}]
+    with pytest.raises(accounts.AccountError, match="needs an agency or ministry id"):
+        accounts.add_oidc_mapping(session, admin, "groups", "x", "respondent")
+    accounts.remove_oidc_mapping(session, admin, rule.id)
+    assert accounts.oidc_mappings(session, admin).empty
+    with pytest.raises(AccessDenied):
+        accounts.oidc_mappings(session, principal_of(make_user([("planner", None)])))
+
+
 def test_oidc_unknown_user_is_refused_or_created_without_roles(session: Session) -> None:
     claims = {"sub": "new-1", "email": "new@example.go.th", "name": "ใหม่"}
     refused = accounts.sign_in_oidc(session, claims, SECRET, AccountPolicy(), now=T0)

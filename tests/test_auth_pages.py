@@ -248,3 +248,21 @@ def test_a_page_run_without_app_py_still_refuses(page: str, session: Session, ma
     at.run()
     assert [e.value for e in at.error] == ["You have no access to this."]
     assert not at.dataframe
+
+
+def test_csv_import_on_the_users_page_reports_problem_rows(session: Session, make_user: Callable[..., User],
+                                                           make_agency: Callable) -> None:
+    admin = make_user([("administrator", None)])
+    agency = make_agency()
+    session.commit()
+    at = sign_in(app().run(), admin.username, PASSWORD)
+    at.switch_page("pages/users.py").run()
+    csv = (f"username,display_name,email,role,scope\nnok,Nok,,respondent,{agency.id}\n"
+           "dao,Dao,,respondent,NO_SUCH\n").encode()
+    at.file_uploader(key="users_csv").set_value(("users.csv", csv, "text/csv"))
+    at.run()
+    at = at.button(key="import").click().run()
+    assert not at.exception
+    assert at.info[0].value == "1 users created, 1 roles granted, 1 rows with problems."
+    [problems] = [d.value for d in at.dataframe if "Problem" in d.value.columns]
+    assert problems.to_dict("records") == [{"Row": 2, "Column": "scope", "Problem": "No agency with id NO_SUCH."}]
