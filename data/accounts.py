@@ -137,7 +137,7 @@ def issue_token(session: Session, user_id: int, secret: bytes, method: str = "pa
 
 
 def _parse_token(token: str, secret: bytes) -> tuple[int, str] | None:
-    parts = token.split(".") if token else []
+    parts = token.split(".") if token and token.isascii() else []
     if len(parts) != 4 or parts[0] != TOKEN_VERSION or not parts[1].isdigit():
         return None
     payload = ".".join(parts[:3])
@@ -307,15 +307,20 @@ def sign_in_oidc(session: Session, claims: Mapping[str, Any], secret: bytes, pol
     email = str(claims.get("email") or "").strip().lower()
     actor = (email or subject or "?")[:100]
     user = session.scalar(select(User).where(User.oidc_subject == subject)) if subject else None
-    if user is None and email:
-        matches = session.scalars(select(User).where(func.lower(User.email) == email)).all()
+    # An e-mail the provider has not verified could be anyone's; an account already linked to
+    # another `sub` belongs to that identity.
+    email_trusted = bool(email) and str(claims.get("email_verified", True)).lower() != "false"
+    if user is None and email_trusted:
+        matches = session.scalars(select(User).where(func.lower(User.email) == email,
+                                                     User.oidc_subject.is_(None))).all()
         user = matches[0] if len(matches) == 1 else None
-    if user is None and policy.oidc_auto_create and email:
-        user = User(username=email, display_name=str(claims.get("name") or email), email=email, active=True,
-                    failed_attempts=0)
-        session.add(user)
-        session.flush()
-        record(session, "oidc", channel, AccessAction.USER_CREATE, detail=email, at=now)
+    if user is None and policy.oidc_auto_create and email_trusted:
+        try:
+            user = _new_user(session, email, str(claims.get("name") or email), email)
+        except AccountError:
+            user = None
+        else:
+            record(session, "oidc", channel, AccessAction.USER_CREATE, detail=email, at=now)
     if user is None or not user.active:
         record(session, actor, channel, AccessAction.SIGN_IN_FAILED, detail="oidc: unknown or inactive user", at=now)
         return SignInResult(problem="oidc_unknown_user")

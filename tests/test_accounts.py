@@ -134,6 +134,8 @@ def test_sign_out_revokes_the_token(session: Session, make_user: Callable[..., U
     lambda tok: ".".join(tok.split(".")[:3]),                             # signature dropped
     lambda tok: "",                                                        # empty
     lambda tok: "garbage",                                                 # not a token
+    lambda tok: tok + "é",                                                 # not ASCII
+    lambda tok: tok.replace("v1.", "v1.١", 1),                             # a non-ASCII digit
 ])
 def test_tampered_token_is_refused(session: Session, make_user: Callable[..., User], policy: AccountPolicy,
                                    tamper: Callable[[str], str]) -> None:
@@ -293,6 +295,17 @@ def test_oidc_mapping_rules_are_administered(session: Session, make_user: Callab
     assert accounts.oidc_mappings(session, admin).empty
     with pytest.raises(AccessDenied):
         accounts.oidc_mappings(session, principal_of(make_user([("planner", None)])))
+
+
+def test_oidc_does_not_trust_unverified_or_already_linked_emails(session: Session, make_user: Callable[..., User],
+                                                                policy: AccountPolicy) -> None:
+    make_user([("planner", None)], email="somsak@example.go.th")
+    make_user([("planner", None)], email="linked@example.go.th", oidc_subject="original-sub")
+    unverified = {"sub": "attacker", "email": "somsak@example.go.th", "email_verified": False}
+    assert accounts.sign_in_oidc(session, unverified, SECRET, policy, now=T0).problem == "oidc_unknown_user"
+    other_identity = {"sub": "someone-else", "email": "linked@example.go.th", "email_verified": True}
+    assert accounts.sign_in_oidc(session, other_identity, SECRET, policy, now=T0).problem == "oidc_unknown_user"
+    assert accounts.sign_in_oidc(session, {"sub": "original-sub"}, SECRET, policy, now=T0).ok
 
 
 def test_oidc_unknown_user_is_refused_or_created_without_roles(session: Session) -> None:
