@@ -38,6 +38,8 @@ HASHER = PasswordHasher()
 TOKEN_VERSION = "v1"
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,99}$")
 CSV_COLUMNS = ("username", "display_name", "email", "role", "scope")
+#: The CSV column an import problem is about (scope problems are the rest).
+_PROBLEM_COLUMN = {"bad_username": "username", "username_taken": "username", "unknown_role": "role"}
 
 
 class AccountError(ValueError):
@@ -341,15 +343,15 @@ def sign_in_oidc(session: Session, claims: Mapping[str, Any], secret: bytes, pol
 def map_oidc_claim(session: Session, claim: str, value: str, role: str, scope: str | None = None, *,
                    actor: str, channel: str = Channel.CLI) -> OidcRoleMapping:
     """Give `role` to identity-provider users whose `claim` holds `value` (from the CLI or `add_oidc_mapping`)."""
-    grant = _grant(session, role, scope)
     if not claim.strip() or not value.strip():
-        raise AccountError("scope_required", "claim")
+        raise AccountError("claim_required")
+    grant = _grant(session, role, scope)
     mapping = OidcRoleMapping(claim=claim.strip(), value=value.strip(), role=grant.role, agency_id=grant.agency_id,
                               ministry_id=grant.ministry_id)
     session.add(mapping)
     session.flush()
     record(session, actor, channel, AccessAction.ROLE_CHANGE,
-           detail=f"oidc mapping {claim}={value} -> {role} {scope or ''}".strip())
+           detail=f"oidc mapping {claim.strip()}={value.strip()} -> {_describe(grant)}")
     return mapping
 
 
@@ -588,9 +590,7 @@ def import_users_csv(session: Session, admin: Principal, text: str, channel: str
                 _add_grant(session, user, grant, admin.username, channel)
                 report.granted.append(f"{username}: {_describe(grant)}")
         except AccountError as exc:
-            column = {"bad_username": "username", "username_taken": "username"}.get(exc.key, "role" if exc.key in (
-                "unknown_role",) else "scope")
-            report.problems.append(Problem(number, column, exc.key, exc.detail))
+            report.problems.append(Problem(number, _PROBLEM_COLUMN.get(exc.key, "scope"), exc.key, exc.detail))
     record(session, admin.username, channel, AccessAction.USER_IMPORT,
            detail=f"{len(report.created)} created, {len(report.granted)} roles, {len(report.problems)} problems")
     return report

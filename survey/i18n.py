@@ -110,6 +110,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "claim_value": ("ค่า", "Value"),
     "add_mapping": ("เพิ่มกฎ", "Add rule"),
     "remove_mapping": ("ลบกฎ", "Remove rule"),
+    "claim_required": ("ต้องระบุชื่อ claim และค่า", "A claim and its value are needed."),
     "unknown_mapping": ("ไม่พบกฎหมายเลข {detail}", "No rule {detail}."),
     "col_mapping_id": ("เลขกฎ", "Rule"),
     "col_claim": ("ชื่อ claim", "Claim"),

@@ -291,6 +291,8 @@ def test_oidc_mapping_rules_are_administered(session: Session, make_user: Callab
                                          "role": "coordinator", "scope": agency.ministry_id}]
     with pytest.raises(accounts.AccountError, match="needs an agency or ministry id"):
         accounts.add_oidc_mapping(session, admin, "groups", "x", "respondent")
+    with pytest.raises(accounts.AccountError, match="claim and its value"):
+        accounts.add_oidc_mapping(session, admin, "groups", " ", "planner")
     accounts.remove_oidc_mapping(session, admin, rule.id)
     assert accounts.oidc_mappings(session, admin).empty
     with pytest.raises(AccessDenied):
