@@ -1,16 +1,37 @@
-"""Streamlit entry point: language, navigation."""
+"""Streamlit entry point: language, sign-in, and the navigation the signed-in user's roles allow."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from data.access import allowed_pages
+from pages._auth import current_principal, identity_provider_sign_in, sign_out, write_cookie
 from pages._shared import current_lang, language_switch
 from survey.i18n import t
+
+# Page key (as in data.access.PAGE_ROLES) -> file, title key, icon. Keys without a file yet are skipped.
+PAGES: dict[str, tuple[str, str, str]] = {
+    "overview": ("pages/overview.py", "overview", ":material/monitoring:"),
+    "account": ("pages/account.py", "account", ":material/person:"),
+    "users": ("pages/users.py", "users", ":material/group:"),
+    "audit": ("pages/access_log.py", "access_log", ":material/policy:"),
+}
 
 st.set_page_config(page_title="Digital Government Readiness", page_icon="🇹🇭", layout="wide")
 lang = current_lang()
 language_switch(lang)
-navigation = st.navigation([
-    st.Page("pages/overview.py", title=t("overview", lang), icon="📈", url_path="overview", default=True),
-])
-navigation.run()
+principal = current_principal() or identity_provider_sign_in()
+write_cookie()
+
+if principal is None:
+    pages = [st.Page("pages/sign_in.py", title=t("sign_in", lang), icon=":material/login:", url_path="sign_in", default=True)]
+else:
+    keys = [key for key in allowed_pages(principal) if key in PAGES]
+    pages = [st.Page(PAGES[key][0], title=t(PAGES[key][1], lang), icon=PAGES[key][2], url_path=key, default=i == 0)
+             for i, key in enumerate(keys)]
+    st.sidebar.caption(f"{t('signed_in_as', lang)}: {principal.display_name}")
+    st.sidebar.button(t("sign_out", lang), on_click=sign_out, key="sidebar_sign_out")
+    if not pages:
+        st.warning(t("no_roles", lang))
+        st.stop()
+st.navigation(pages).run()

@@ -1,14 +1,19 @@
-"""Database commands: `python -m data migrate | downgrade | seed --demo | backup FILE | restore FILE`."""
+"""Database commands: `python -m data migrate | downgrade | seed --demo | backup FILE | restore FILE |
+create-admin --username U | map-oidc`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 import time
 
-from data import repository
+from data import accounts, repository
+from data.access import ROLE_NAMES
 from data.backup import BackupError, backup, restore
+from data.config import account_policy
 from data.db import make_engine, session_scope
 from data.demo import DemoSpec, seed_demo
 from data.migrate import downgrade, upgrade
@@ -31,6 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     bk.add_argument("file")
     rs = sub.add_parser("restore", help="replace the database's contents with a backup file")
     rs.add_argument("file")
+    admin = sub.add_parser("create-admin", help="create an administrator (password from READINESS_ADMIN_PASSWORD "
+                                                 "or a prompt)")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--display-name", default=None)
+    oidc = sub.add_parser("map-oidc", help="give a role to identity-provider users whose claim has a value")
+    oidc.add_argument("--claim", required=True, help="claim name, e.g. groups or email")
+    oidc.add_argument("--value", required=True, help="value the claim must hold")
+    oidc.add_argument("--role", required=True, choices=sorted(ROLE_NAMES))
+    oidc.add_argument("--scope", default=None, help="agency id (respondent) or ministry id (coordinator)")
     args = parser.parse_args(argv)
 
     engine = make_engine()
@@ -63,6 +77,31 @@ def main(argv: list[str] | None = None) -> int:
         counts = seed_demo(engine, default_catalogue(), DemoSpec(args.agencies, args.provincial, args.seed))
         counts["seconds"] = round(time.perf_counter() - started, 2)  # type: ignore[assignment]
         print(json.dumps({"demo": True, **counts}))
+    elif args.command == "create-admin":
+        return _create_admin(engine, args.username, args.display_name)
+    elif args.command == "map-oidc":
+        upgrade(engine)
+        with session_scope(engine) as session:
+            mapping = accounts.map_oidc_claim(session, args.claim, args.value, args.role, args.scope, actor="cli")
+            print(f"mapping {mapping.id}: {args.claim} = {args.value} -> {args.role} {args.scope or ''}".strip())
+    return 0
+
+
+def _create_admin(engine, username: str, display_name: str | None) -> int:  # type: ignore[no-untyped-def]
+    password = os.environ.get("READINESS_ADMIN_PASSWORD", "")
+    if not password:
+        password = getpass.getpass("Password for the new administrator: ")
+        if password != getpass.getpass("Repeat the password: "):
+            print("the two passwords differ", file=sys.stderr)
+            return 2
+    upgrade(engine)
+    try:
+        with session_scope(engine) as session:
+            accounts.create_first_admin(session, username, password, account_policy(), display_name=display_name)
+    except accounts.AccountError as exc:
+        print(f"cannot create the administrator: {exc.message('en')}", file=sys.stderr)
+        return 2
+    print(f"administrator {username.strip().lower()} created")
     return 0
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from data import repository
-from data.config import database_url
+from data import accounts, repository
+from data.config import account_policy, bootstrap_admin, database_url
 from data.db import engine_for, session_scope
 from data.migrate import upgrade
 from survey.i18n import DEFAULT_LANG, LANGS, t
@@ -41,6 +43,11 @@ def engine() -> Engine:
 def _engine(url: str) -> Engine:
     eng = engine_for(url)
     upgrade(eng)
+    try:
+        with session_scope(eng) as session:
+            accounts.bootstrap_admin(session, bootstrap_admin(), account_policy())
+    except accounts.AccountError as exc:  # a bad bootstrap setting must not stop everyone else signing in
+        logging.getLogger(__name__).error("READINESS_ADMIN_USERNAME/PASSWORD not used: %s", exc.message("en"))
     return eng
 
 
@@ -69,3 +76,8 @@ def demo_banner(lang: str) -> None:
         demo = repository.is_demo(session)
     if demo:
         st.warning(t("demo_banner", lang), icon=":material/science:")
+
+
+def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return `frame` with its column names in the reader's language (keys `col_<name>`)."""
+    return frame.rename(columns=lambda name: t(f"col_{name}", lang))

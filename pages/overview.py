@@ -3,11 +3,14 @@
 import plotly.graph_objects as go
 import streamlit as st
 
+from data.access import can_export_summary
 from data.reports import overview
+from pages._auth import page_principal, record_export
 from pages._shared import cached, current_lang, demo_banner
 from survey.i18n import fmt_number, fmt_percent, fmt_year, t
 
 lang = current_lang()
+principal = page_principal("overview")
 st.title(t("overview", lang))
 demo_banner(lang)
 data = cached(overview)
@@ -56,7 +59,9 @@ st.subheader(t("national_figures", lang))
 table = national.assign(cycle=years)[["cycle", "online_service_ratio", "services", "services_online",
                                       "agencies_expected", "agencies_responded", "response_rate"]]
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
-                   file_name="national_figures.csv", mime="text/csv")
+if can_export_summary(principal):
+    st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
+                       file_name="national_figures.csv", mime="text/csv", on_click=record_export,
+                       args=(principal, "national_figures.csv"))
 if data.last_updated is not None:
     st.caption(f"{t('last_updated', lang)}: {data.last_updated:%Y-%m-%d %H:%M} UTC")

@@ -1,20 +1,34 @@
-"""Shared fixtures: throwaway databases (SQLite always, PostgreSQL through DATABASE_URL), demo data."""
+"""Shared fixtures: throwaway databases (SQLite always, PostgreSQL through DATABASE_URL), demo data,
+seeded factories, a cheap argon2id hasher."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import os
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
-from data.config import normalise_url
+from data import accounts
+from data.access import Principal
+from data.config import AccountPolicy, normalise_url
 from data.db import make_engine
 from data.demo import DemoSpec, seed_demo
 from data.migrate import upgrade
+from data.models import Agency, Cycle, Ministry, Response, User, UserRole
 from survey.catalogue import default_catalogue
+
+SECRET = b"test-secret-that-is-long-enough-for-hmac-0123456789"
+PASSWORD = "correct horse battery staple"
+T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Captured at import: fixtures below point DATABASE_URL at throwaway SQLite files for the app.
@@ -56,7 +70,7 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 
 @pytest.fixture
 def pg_engine() -> Iterator[Engine]:
-    """An engine on a schema of its own in the PostgreSQL database, dropped afterwards."""
+    """A migrated engine on a schema of its own in the PostgreSQL database, dropped afterwards."""
     url = pg_url_or_skip()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url)
@@ -64,6 +78,7 @@ def pg_engine() -> Iterator[Engine]:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     try:
+        upgrade(engine)
         yield engine
     finally:
         engine.dispose()
@@ -80,9 +95,7 @@ def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
         yield engine
         engine.dispose()
     else:
-        engine = request.getfixturevalue("pg_engine")
-        upgrade(engine)
-        yield engine
+        yield request.getfixturevalue("pg_engine")
 
 
 @pytest.fixture(scope="session")
@@ -102,12 +115,17 @@ def demo_engine(demo_db_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
+APP_SECRET = "s" * 40
+
+
 @pytest.fixture
 def app_on_demo(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Point the app at a private copy of the demo database."""
     copy = tmp_path / "app.sqlite3"
     copy.write_bytes(demo_db_path.read_bytes())
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    monkeypatch.setenv("READINESS_SESSION_SECRET", APP_SECRET)
+    monkeypatch.delenv("READINESS_ADMIN_USERNAME", raising=False)
     return copy
 
 
@@ -117,4 +135,185 @@ def app_on_empty(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     path = tmp_path / "empty.sqlite3"
     sqlite_engine_at(path).dispose()
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("READINESS_SESSION_SECRET", APP_SECRET)
+    monkeypatch.delenv("READINESS_ADMIN_USERNAME", raising=False)
     return path
+
+
+def add_user(db_path: Path, username: str, roles: list[tuple[str, str | None]], password: str = PASSWORD) -> str:
+    """Create a user with `roles` in the database at `db_path` and sign them in; return the session token."""
+    from data.config import account_policy, session_secret
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    try:
+        with Session(engine) as s:
+            user = User(username=username, display_name=username.title(), email=f"{username}@example.go.th",
+                        active=True, failed_attempts=0, password_hash=accounts.hash_password(password))
+            s.add(user)
+            s.flush()
+            for role, scope in roles:
+                grant = accounts._grant(s, role, scope)
+                s.add(UserRole(user_id=user.id, role=grant.role, agency_id=grant.agency_id,
+                               ministry_id=grant.ministry_id))
+            s.commit()
+            result = accounts.sign_in(s, username, password, session_secret(), account_policy())
+            s.commit()
+    finally:
+        engine.dispose()
+    if result.token is None:
+        raise RuntimeError(f"could not sign in {username}: {result.problem}")
+    return result.token
+
+
+def signed_in_app(db_path: Path, roles: list[tuple[str, str | None]], lang: str = "en",
+                  username: str | None = None) -> Any:
+    """Return an AppTest of app.py, signed in as a new user holding `roles` (not yet run)."""
+    from streamlit.testing.v1 import AppTest
+
+    name = username or f"u{uuid.uuid4().hex[:8]}"
+    token = add_user(db_path, name, roles)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.session_state["_auth_token"] = token
+    return at
+
+
+@pytest.fixture(autouse=True)
+def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make AppTest ignore the pages/ folder, as a running server does once app.py calls st.navigation.
+
+    AppTest resets `PagesManager.uses_pages_directory` before every run, and because our pages
+    live in a folder named `pages/`, it would otherwise run Streamlit's old folder-based
+    navigation, which executes a page file directly (without app.py) whenever the requested URL
+    path equals a file name. Pages still check the principal themselves for that case.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    class NavigationPagesManager(PagesManager):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.PagesManager", NavigationPagesManager)
+
+
+@pytest.fixture(autouse=True)
+def cheap_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep argon2id but with tiny costs, so a test hashes in microseconds instead of ~50 ms."""
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate one SQLite file per test run; each test gets a copy (migrating takes longer than copying)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "readiness.sqlite3"
+    shutil.copy(template_db, path)
+    return path
+
+
+@pytest.fixture
+def engine(db_path: Path) -> Iterator[Engine]:
+    eng = make_engine(f"sqlite:///{db_path}")
+    yield eng
+    eng.dispose()
+
+
+def postgres_url() -> str | None:
+    """Return the PostgreSQL URL, None outside CI when there is none (CI fails instead)."""
+    return pg_url_or_skip() if (PG_URL or IN_CI) else None
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    with factory() as s:
+        yield s
+        s.commit()
+
+
+@pytest.fixture
+def policy() -> AccountPolicy:
+    return AccountPolicy()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_ministry(session: Session) -> Callable[..., Ministry]:
+    def make(**overrides: Any) -> Ministry:
+        n = next(_counter)
+        values: dict[str, Any] = {"id": f"M{n}", "name_th": f"กระทรวง {n}", "name_en": f"Ministry {n}"}
+        ministry = Ministry(**(values | overrides))
+        session.add(ministry)
+        session.flush()
+        return ministry
+    return make
+
+
+@pytest.fixture
+def make_agency(session: Session, make_ministry: Callable[..., Ministry]) -> Callable[..., Agency]:
+    def make(**overrides: Any) -> Agency:
+        n = next(_counter)
+        if "ministry_id" not in overrides:
+            overrides["ministry_id"] = make_ministry().id
+        values: dict[str, Any] = {"id": f"A{n}", "name_th": f"หน่วยงาน {n}", "name_en": f"Agency {n}"}
+        agency = Agency(**(values | overrides))
+        session.add(agency)
+        session.flush()
+        return agency
+    return make
+
+
+@pytest.fixture
+def make_response(session: Session) -> Callable[..., Response]:
+    def make(agency_id: str, **overrides: Any) -> Response:
+        year = overrides.pop("cycle_year", 2568)
+        if session.get(Cycle, year) is None:
+            session.add(Cycle(year_be=year, year_ce=year - 543, opens_on=dt.date(year - 544, 10, 1),
+                              closes_on=dt.date(year - 543, 3, 31), catalogue_version="test"))
+        response = Response(cycle_year=year, agency_id=agency_id, catalogue_version="test", **overrides)
+        session.add(response)
+        session.flush()
+        return response
+    return make
+
+
+@pytest.fixture
+def make_user(session: Session) -> Callable[..., User]:
+    """Create a user; `roles` is a list of (role, scope id or None); `password` defaults to PASSWORD."""
+    def make(roles: list[tuple[str, str | None]] | None = None, **overrides: Any) -> User:
+        n = next(_counter)
+        password = overrides.pop("password", PASSWORD)
+        values: dict[str, Any] = {"username": f"user{n}", "display_name": f"User {n}", "email": f"user{n}@example.go.th",
+                                  "active": True, "failed_attempts": 0,
+                                  "password_hash": accounts.hash_password(password) if password else None}
+        user = User(**(values | overrides))
+        session.add(user)
+        session.flush()
+        for role, scope in roles or []:
+            grant = accounts._grant(session, role, scope)
+            session.add(UserRole(user_id=user.id, role=grant.role, agency_id=grant.agency_id,
+                                 ministry_id=grant.ministry_id))
+        session.flush()
+        return user
+    return make
+
+
+@pytest.fixture
+def principal_of(session: Session) -> Callable[[User], Principal]:
+    def load(user: User) -> Principal:
+        principal = accounts.load_principal(session, user.id)
+        if principal is None:
+            raise ValueError(f"user {user.username} is inactive")
+        return principal
+    return load

@@ -7,18 +7,18 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from tests.conftest import signed_in_app
+
+PLANNER = [("planner", None)]
 
 
-def _run(lang: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["lang"] = lang
-    return at.run()
+def _run(db: Path, lang: str, roles: list[tuple[str, str | None]] = PLANNER) -> AppTest:
+    return signed_in_app(db, roles, lang).run()
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_overview_on_demo(app_on_demo: Path, lang: str) -> None:
-    at = _run(lang)
+    at = _run(app_on_demo, lang)
     assert not at.exception
     assert at.title[0].value == {"th": "ภาพรวม", "en": "Overview"}[lang]
     assert "72.71" not in at.metric[0].value  # the latest cycle, 2568, is shown first
@@ -32,14 +32,14 @@ def test_overview_on_demo(app_on_demo: Path, lang: str) -> None:
 
 
 def test_overview_on_empty_database(app_on_empty: Path) -> None:
-    at = _run("en")
+    at = _run(app_on_empty, "en")
     assert not at.exception
     assert at.info[0].value == "The database holds no survey data yet."
     assert not at.warning  # no demo banner on real, empty data
 
 
 def test_language_switch(app_on_demo: Path) -> None:
-    at = _run("th")
+    at = _run(app_on_demo, "th")
     at.sidebar.radio(key="lang_switch").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Overview"

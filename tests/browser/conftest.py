@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, ROOT
+from tests.conftest import IN_CI, PASSWORD, ROOT, add_user
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -91,9 +91,19 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def demo_server(app_on_demo: Path, tmp_path: Path) -> Iterator[Server]:
+    """The app on a copy of the demo database, with a planner account `planner` (password PASSWORD)."""
+    add_user(app_on_demo, "planner", [("planner", None)])
     server = start_server(f"sqlite:///{app_on_demo}", tmp_path / "streamlit.log")
     yield server
     stop_server(server)
+
+
+def sign_in(page: object, username: str, password: str = PASSWORD) -> None:
+    """Fill the sign-in form (in either language) and wait for the first page."""
+    page.locator("input[type='text']").first.fill(username)  # type: ignore[attr-defined]
+    page.locator("input[type='password']").first.fill(password)  # type: ignore[attr-defined]
+    page.locator("[data-testid='stFormSubmitButton'] button, button[kind='primaryFormSubmit']").first.click()  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid='stMetric'], [data-testid='stAlert']")  # type: ignore[attr-defined]
 
 
 def wait_for_app(page: object, timeout_ms: int = 30000) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import Server, screenshot, wait_for_app
+from tests.browser.conftest import Server, screenshot, sign_in, wait_for_app
 
 
 def test_overview_in_chromium(browser: object, demo_server: Server) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page.goto(demo_server.url)
     wait_for_app(page)
+    sign_in(page, "planner")
     page.get_by_text("ภาพรวม", exact=True).first.wait_for()
     page.get_by_text("ข้อมูลสาธิต", exact=False).first.wait_for()
     page.get_by_text("86.12 %", exact=True).first.wait_for()

@@ -1,0 +1,29 @@
+"""Access log (administrators): sign-ins, failed sign-ins, exports and role changes."""
+
+import datetime as dt
+
+import streamlit as st
+
+from data.access import access_log
+from data.audit import ACCESS_ACTIONS
+from data.db import session_scope
+from pages._auth import page_principal
+from pages._shared import current_lang, engine, labelled
+from survey.i18n import t
+
+lang = current_lang()
+principal = page_principal("audit")
+st.title(t("access_log", lang))
+
+cols = st.columns(3)
+actions = cols[0].multiselect(t("action", lang), sorted(ACCESS_ACTIONS), format_func=lambda a: t(f"action_{a}", lang),
+                              placeholder=t("all_actions", lang), key="log_actions")
+since = cols[1].date_input(t("since", lang), value=dt.date.today() - dt.timedelta(days=30), key="log_since")
+until = cols[2].date_input(t("until", lang), value=dt.date.today(), key="log_until")
+start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
+end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+with session_scope(engine()) as session:
+    log = access_log(session, principal, actions=actions or None, since=start, until=end)
+log["action"] = [t(f"action_{a}", lang) for a in log["action"]]
+st.dataframe(labelled(log[["at", "actor", "channel", "action", "agency_id", "detail"]], lang), hide_index=True,
+             width="stretch")
