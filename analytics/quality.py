@@ -137,7 +137,10 @@ def robust_outlier_flags(values: pd.DataFrame, peers: pd.DataFrame | None = None
         keys = ["cycle_year", "indicator_id", peer_column]
     else:
         keys = ["cycle_year", "indicator_id"]
-    z = v.groupby(keys, dropna=False)["value"].transform(modified_z)
+    grouped = v.groupby(keys, dropna=False)["value"]
+    med = grouped.transform("median")
+    mad = (v["value"] - med).abs().groupby([v[k] for k in keys], dropna=False).transform("median")
+    z = (MODIFIED_Z_CONSTANT * (v["value"] - med) / mad.where(mad > 0)).astype(float)
     out = v.assign(z=z)
     flagged = out[out["z"].abs() > limit]
     rows = []
@@ -229,5 +232,10 @@ def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalo
         return _flags([])
     order = {"error": 0, "warning": 1, "info": 2}
     out = pd.concat(parts, ignore_index=True)
+    # Value-table checks know the agency and cycle only; name the response so a reviewer can open it.
+    response_of = dict(zip(zip(answers["cycle_year"], answers["agency_id"], strict=True), answers["response_id"],
+                           strict=True))
+    known = [response_of.get((c, a)) for c, a in zip(out["cycle_year"], out["agency_id"], strict=True)]
+    out["response_id"] = [r if pd.notna(r) else k for r, k in zip(out["response_id"], known, strict=True)]
     out = out.assign(_o=out["severity"].map(order)).sort_values(["cycle_year", "agency_id", "_o"], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)
