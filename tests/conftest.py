@@ -20,6 +20,7 @@ DATA = Path(__file__).with_name("data")
 
 @dataclass(frozen=True)
 class DemoFrames:
+    url: str
     frame: pd.DataFrame
     responses: pd.DataFrame
     services: pd.DataFrame
@@ -40,11 +41,12 @@ def targets(catalogue: Catalogue) -> tuple[Target, ...]:
 def demo(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> DemoFrames:
     """Seed a demo database with 120 agencies (five cycles) in a temporary file and read its frames."""
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
     upgrade(engine)
     seed_demo(engine, catalogue, DemoSpec(agencies=120))
     with session_scope(engine) as session:
-        frames = DemoFrames(repository.frame(session), repository.responses(session),
+        frames = DemoFrames(url, repository.frame(session), repository.responses(session),
                             repository.services(session), repository.answers(session))
     engine.dispose()
     return frames

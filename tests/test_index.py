@@ -197,3 +197,42 @@ def test_reweighting_equals_the_answered_items_alone(vals: list, agg: str) -> No
     a = composite_index(data, full).set_index("node").loc["G", "score"]
     b = composite_index(data[data["value"].notna()], alone).set_index("node").loc["G", "score"]
     assert a == pytest.approx(b)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_improving_a_survey_answer_never_lowers_a_score(catalogue: Catalogue, data: st.DataObject) -> None:
+    """Through the whole chain (answers -> indicator values -> catalogue index), raising one answer of a
+    positively scored question never lowers any score of the agency (goalposts do not depend on others)."""
+    from analytics.indicators import indicator_values
+
+    numeric = [i for i in catalogue.entered_indicators() if i.type in ("count", "percentage", "stage", "yes_no")]
+    rows = []
+    for ind in numeric:
+        high = {"stage": 4, "yes_no": 1}.get(ind.type, ind.maximum if ind.type == "percentage" else 50)
+        v = data.draw(st.one_of(st.none(), st.integers(0, int(high))), label=ind.id)
+        if v is not None:
+            rows.append({"response_id": 1, "cycle_year": 2565, "agency_id": "A", "indicator_id": ind.id,
+                         "value_num": float(v), "value_text": None})
+    positive = [i for i in numeric if i.polarity > 0 and i.scored]
+    target = data.draw(st.sampled_from(positive), label="improved")
+    step = data.draw(st.integers(1, 10), label="step")
+    answers = pd.DataFrame(rows, columns=["response_id", "cycle_year", "agency_id", "indicator_id", "value_num",
+                                          "value_text"])
+    better = answers.copy()
+    hit = better["indicator_id"] == target.id
+    if hit.any():
+        better.loc[hit, "value_num"] += step
+    else:
+        better = pd.concat([better, pd.DataFrame([{"response_id": 1, "cycle_year": 2565, "agency_id": "A",
+                                                   "indicator_id": target.id, "value_num": float(step),
+                                                   "value_text": None}])], ignore_index=True)
+    services = pd.DataFrame(columns=["response_id", "cycle_year", "agency_id", "digital_level", "annual_volume",
+                                     "paper_required", "uses_digital_id", "uses_e_payment", "uses_e_signature",
+                                     "uses_e_certificate"])
+    method = method_from_catalogue(catalogue)
+    before = composite_index(indicator_values(answers, services, catalogue), method)
+    after = composite_index(indicator_values(better, services, catalogue), method)
+    merged = before.merge(after, on=["agency_id", "node"], how="outer", suffixes=("_0", "_1"))
+    both = merged.dropna(subset=["score_0", "score_1"])
+    assert (both["score_1"] >= both["score_0"] - 1e-9).all()

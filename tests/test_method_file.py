@@ -101,3 +101,27 @@ def test_data_with_unknown_indicator_is_refused() -> None:
     method = load_method(DATA / "egdi_method.yaml")
     with pytest.raises(ValueError, match="XYZ"):
         score_table(pd.DataFrame({"unit": ["a"], "indicator": ["XYZ"], "value": [1.0]}), method)
+
+
+def test_method_doc_example_scores(tmp_path: Path) -> None:
+    """The first example in docs/METHOD.md is a valid method of four levels' depth.
+
+    Unit u: SVC.01 = 50 -> 50, SVC.03 = 100 -> 100: SERVICES = (2 x 50 + 100) / 3 = 66.67.
+    DAT.01 = 4 -> 100; SEC.05 = 0 (polarity -1, [0, 5]) -> 100; OPEN_DATA: DAT.04 = 15 -> 50 and DAT.05
+    (rank, one unit) -> 50: OPEN_DATA = 50. DATA = (100 + 50 + 100) / 3 = 83.33.
+    INDEX = 0.6 x 66.67 + 0.4 x 83.33 = 40 + 33.33 = 73.33 -> band 3 "Advanced".
+    """
+    import yaml
+
+    doc = (Path(__file__).parent.parent / "docs" / "METHOD.md").read_text(encoding="utf-8")
+    block = doc.split("```yaml", 1)[1].split("```", 1)[0]
+    method = parse_method(yaml.safe_load(block))
+    data = pd.DataFrame({"unit": "u", "indicator": ["SVC.01", "SVC.03", "DAT.01", "SEC.05", "DAT.04", "DAT.05"],
+                         "value": [50, 100, 4, 0, 15, 3]})
+    s = score_table(data, method).set_index("node")
+    assert s.loc["OPEN_DATA", "depth"] == 2
+    assert s.loc["DAT.04", "depth"] == 3
+    assert s.loc["SERVICES", "score"] == pytest.approx(200 / 3)
+    assert s.loc["DATA", "score"] == pytest.approx(250 / 3)
+    assert s.loc["INDEX", "score"] == pytest.approx(0.6 * 200 / 3 + 0.4 * 250 / 3)
+    assert s.loc["INDEX", "band_label"] == "Advanced"
