@@ -317,8 +317,8 @@ def wide_values(values: pd.DataFrame, method: IndexMethod, unit: Sequence[str] |
     missing = [c for c in (*keys, indicator, value) if c not in values.columns]
     if missing:
         raise ValueError(f"value table lacks columns {missing}")
-    known = values[values[indicator].isin(method.indicator_ids())]
-    wide = known.pivot_table(index=keys, columns=indicator, values=value, aggfunc="first", dropna=False)
+    known = values[values[indicator].isin(method.indicator_ids())].drop_duplicates([*keys, indicator])
+    wide = known.set_index([*keys, indicator])[value].astype(float).unstack(indicator)
     wide = wide.reindex(columns=list(method.indicator_ids()))
     all_units = values[keys].drop_duplicates().set_index(keys).index
     return wide.reindex(all_units).sort_index()
@@ -353,33 +353,48 @@ def composite_index(values: pd.DataFrame, method: IndexMethod, unit: str = "agen
 
 def _score_block(wide: pd.DataFrame, method: IndexMethod, keys: list[str]) -> pd.DataFrame:
     x = wide.to_numpy(dtype=float)
+    n = len(x)
     norm = normalise_matrix(x, method)
     tree = evaluate_tree(norm, method)
+    parents = {node.id: node.parent for node in method.nodes()}
+    ids = [*method.indicator_ids(), *tree]
+    kinds = [INDICATOR_KIND] * len(method.indicators) + \
+        [ROOT_KIND if parents[g] is None else GROUP_KIND for g in tree]
+    score = np.concatenate([norm.T.ravel(), *(tree[g][0] for g in tree)]) if n else np.array([])
+    coverage = np.concatenate([np.isfinite(x).astype(float).T.ravel(), *(tree[g][1] for g in tree)]) if n \
+        else np.array([])
+    value = np.concatenate([x.T.ravel(), np.full(n * len(tree), np.nan)]) if n else np.array([])
     idx = wide.index.to_frame(index=False)
-    parents = {n.id: n.parent for n in method.nodes()}
-    parts = []
-    for j, ind in enumerate(method.indicators):
-        parts.append(idx.assign(node=ind.id, kind=INDICATOR_KIND, value=x[:, j], score=norm[:, j],
-                                coverage=np.isfinite(x[:, j]).astype(float)))
-    for gid, (score, cov) in tree.items():
-        kind = ROOT_KIND if parents[gid] is None else GROUP_KIND
-        parts.append(idx.assign(node=gid, kind=kind, value=np.nan, score=score, coverage=cov))
-    out = pd.concat(parts, ignore_index=True)
-    out["depth"] = out["node"].map({n: method.depth(n) for n in parents})
-    out["parent"] = out["node"].map(parents)
-    bands = [method.band_of(s) for s in out["score"].to_numpy()]
-    out["band"] = pd.array([b.level if b else None for b in bands], dtype="Int64")
-    out["band_label"] = [b.label if b else None for b in bands]
+    out = pd.DataFrame({k: np.tile(idx[k].to_numpy(), len(ids)) for k in keys})
+    out["node"] = np.repeat(ids, n)
+    out["kind"] = np.repeat(kinds, n)
+    out["depth"] = np.repeat([method.depth(i) for i in ids], n)
+    out["parent"] = np.repeat([parents[i] for i in ids], n)
+    out["value"] = value
+    out["score"] = score
+    out["coverage"] = coverage
+    out["band"], out["band_label"] = _bands(score, method)
     out["method_version"] = method.version
-    return out[[*keys, "node", "kind", "depth", "parent", "value", "score", "coverage", "band", "band_label",
-                "method_version"]]
+    return out
+
+
+def _bands(score: np.ndarray, method: IndexMethod) -> tuple[pd.api.extensions.ExtensionArray, list[str | None]]:
+    """Return the band level and label of each score (missing for a missing score or without bands)."""
+    if not method.bands:
+        return pd.array([None] * len(score), dtype="Int64"), [None] * len(score)
+    mins = np.array([b.min for b in method.bands])
+    pos = np.clip(np.searchsorted(mins, np.nan_to_num(score, nan=-np.inf), side="right") - 1, 0, None)
+    ok = np.isfinite(score)
+    levels = pd.array([method.bands[p].level if k else None for p, k in zip(pos, ok, strict=True)], dtype="Int64")
+    labels = [method.bands[p].label if k else None for p, k in zip(pos, ok, strict=True)]
+    return levels, labels
 
 
 def scores_wide(scores: pd.DataFrame, unit: str = "agency_id", kinds: Sequence[str] = (ROOT_KIND, GROUP_KIND)
                 ) -> pd.DataFrame:
     """Return the scores of `composite_index` as one row per unit (and cycle), one column per node."""
     keys = [c for c in ("cycle_year", unit) if c in scores.columns]
-    part = scores[scores["kind"].isin(list(kinds))]
-    wide = part.pivot_table(index=keys, columns="node", values="score", aggfunc="first", dropna=False)
+    part = scores[scores["kind"].isin(list(kinds))].drop_duplicates([*keys, "node"])
+    wide = part.set_index([*keys, "node"])["score"].astype(float).unstack("node")
     wide.columns.name = None
     return wide

@@ -29,12 +29,13 @@ class PeerGroups:
     silhouettes: dict[int, float]
 
 
-def peer_groups(profiles: pd.DataFrame, k_range: Sequence[int] = K_RANGE, seed: int = 0, top: int = 2) -> PeerGroups:
+def peer_groups(profiles: pd.DataFrame, k_range: Sequence[int] = K_RANGE, seed: int = 0, top: int = 2,
+                n_init: int = 4) -> PeerGroups:
     """Return k-means peer groups of units' dimension profiles, k chosen by the best silhouette.
 
     `profiles`: one row per unit (the index names it), one numeric column per dimension (0-100);
     missing scores take the column mean. For each k in `k_range` (kept below the number of distinct
-    profiles) KMeans(k, n_init=10, random_state=seed) runs and the silhouette
+    profiles) KMeans(k, n_init=n_init, random_state=seed) runs and the silhouette
     s = mean over units of (b - a) / max(a, b) is computed; the k with the highest s wins (the
     smaller k on ties). With fewer than 3 distinct profiles every unit is in group 0.
     groups: group, size, one column per dimension (mean), above (the `top` dimensions furthest above
@@ -53,7 +54,7 @@ def peer_groups(profiles: pd.DataFrame, k_range: Sequence[int] = K_RANGE, seed: 
     if ks:
         fits = {}
         for k in ks:
-            fit = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(x)
+            fit = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x)
             fits[k] = fit.labels_
             sil[k] = float(silhouette_score(x, fit.labels_))
         best_k = max(ks, key=lambda k: (sil[k], -k))

@@ -37,21 +37,26 @@ def target_path(target: Target, baseline_value: float | None = None) -> pd.DataF
     v(y) = v(a) + (v(b) - v(a)) x (y - a) / (b - a). Without a baseline value the path is NaN until
     the first milestone. kind is baseline / milestone / interpolated / goal.
     """
+    rows = [(year, value, kind) for year, (value, kind) in _path(target, baseline_value).items()]
+    return pd.DataFrame(rows, columns=["year", "value", "kind"])
+
+
+def _path(target: Target, baseline_value: float | None) -> dict[int, tuple[float, str]]:
     base = target.baseline_value if target.baseline_value is not None else baseline_value
     known: dict[int, float] = {target.baseline_year: np.nan if base is None else float(base)}
     known.update({int(y): float(v) for y, v in target.milestones.items()})
     known[target.goal_year] = float(target.goal_value)
     xs = sorted(known)
-    rows = []
+    out: dict[int, tuple[float, str]] = {}
     for year in range(target.baseline_year, target.goal_year + 1):
         if year in known:
             kind = "baseline" if year == target.baseline_year else "goal" if year == target.goal_year else "milestone"
-            rows.append((year, known[year], kind))
+            out[year] = (known[year], kind)
             continue
         a = max(x for x in xs if x < year)
         b = min(x for x in xs if x > year)
-        rows.append((year, known[a] + (known[b] - known[a]) * (year - a) / (b - a), "interpolated"))
-    return pd.DataFrame(rows, columns=["year", "value", "kind"])
+        out[year] = (known[a] + (known[b] - known[a]) * (year - a) / (b - a), "interpolated")
+    return out
 
 
 def linear_trend(years: Sequence[float], values: Sequence[float]) -> tuple[float, float] | None:
@@ -109,28 +114,26 @@ def target_progress(target: Target, actuals: pd.DataFrame, year: int, catalogue:
     groups = [((), data)] if not keys else list(data.groupby(keys, observed=True, sort=True))
     rows = []
     for gkey, part in groups:
-        part = part.sort_values("cycle_year")
-        series = part.set_index("cycle_year")["value"].astype(float)
-        base = None
-        if target.baseline_value is None and target.baseline_year in series.index:
-            base = float(series.loc[target.baseline_year])
-        path = target_path(target, base).set_index("year")["value"]
-        actual = float(series.loc[year]) if year in series.index else np.nan
+        series = dict(zip(part["cycle_year"].astype(int), part["value"].astype(float), strict=True))
+        base = series.get(target.baseline_year) if target.baseline_value is None else None
+        path = {y: v for y, (v, _) in _path(target, base).items()}
+        actual = series.get(year, np.nan)
         if year < target.baseline_year:
             milestone, status = np.nan, BEFORE_BASELINE
         else:
-            milestone = float(path.loc[min(year, target.goal_year)])
+            milestone = path[min(year, target.goal_year)]
         gap = pol * (actual - milestone) if np.isfinite(milestone) else np.nan
         if year >= target.baseline_year:
             status = status_of(gap, target.at_risk_margin)
         years_left = target.goal_year - year
         required = (target.goal_value - actual) / years_left if years_left > 0 else np.nan
-        trend = linear_trend(series.index.tolist(), series.tolist())
+        years = sorted(series)
+        trend = linear_trend(years, [series[y] for y in years])
         reaches = None if trend is None else year_reaching(target.goal_value, pol, trend[0], trend[1], year)
         row = dict(zip(keys, gkey if isinstance(gkey, tuple) else (gkey,), strict=True))
         row.update({
             "target_id": target.id, "kpi": target.kpi, "cycle_year": year, "actual": actual,
-            "baseline": path.loc[target.baseline_year], "milestone": milestone, "goal": target.goal_value,
+            "baseline": path[target.baseline_year], "milestone": milestone, "goal": target.goal_value,
             "goal_year": target.goal_year, "gap": gap, "required_per_year": required,
             "trend_slope": np.nan if trend is None else trend[0], "trend_reaches_goal": reaches,
             "status": status, "basis": target.basis,
