@@ -17,7 +17,7 @@ from survey.catalogue import Catalogue
 
 ACTION_COLUMNS = ["agency_id", "rank", "indicator_id", "dimension_id", "dimension_score", "value", "answered",
                   "normalised", "shortfall", "effective_weight", "gain", "peer_median", "gap_to_peers",
-                  "milestone", "gap_to_target", "evidence", "action_th", "action_en", "owner_th", "owner_en"]
+                  "milestone", "gap_to_target", "answer", "evidence", "action_th", "action_en", "owner_th", "owner_en"]
 
 
 def effective_weights(method: IndexMethod) -> dict[str, float]:
@@ -69,7 +69,8 @@ def agency_actions(agency_id: str, scores: pd.DataFrame, catalogue: Catalogue, m
     points the agency would gain by reaching the top goalpost, exact for arithmetic aggregation
     with every item answered). gap_to_peers = peers' median normalised score - s_i;
     gap_to_target = polarity x (value - milestone) for indicators with a milestone this cycle.
-    evidence comes from `answers` (the agency's rows of one cycle), action and owner from the catalogue.
+    answer and evidence come from `answers` (the agency's rows of one cycle; multi-choice answers as their
+    JSON list of options), action and owner from the catalogue.
     """
     inds = scores[(scores["kind"] == "indicator")]
     mine = inds[inds["agency_id"] == agency_id].set_index("node")
@@ -82,9 +83,13 @@ def agency_actions(agency_id: str, scores: pd.DataFrame, catalogue: Catalogue, m
     norm_of = dict(zip(mine.index, mine["score"].astype(float), strict=True))
     value_of = dict(zip(mine.index, mine["value"].astype(float), strict=True))
     evidence: dict[str, object] = {}
+    answer: dict[str, object] = {}
     if answers is not None and not answers.empty:
         own = answers[answers["agency_id"] == agency_id]
         evidence = dict(zip(own["indicator_id"], own["evidence"], strict=False)) if "evidence" in own else {}
+        # Multi-choice answers keep their chosen options (JSON text); the others their number.
+        answer = {str(i): (t if isinstance(t, str) else n)
+                  for i, n, t in zip(own["indicator_id"], own["value_num"], own["value_text"], strict=True)}
     rows = []
     for ind in method.indicators:
         cat = catalogue.indicator(ind.id)
@@ -101,7 +106,7 @@ def agency_actions(agency_id: str, scores: pd.DataFrame, catalogue: Catalogue, m
             "peer_median": peer_median.get(ind.id, np.nan),
             "gap_to_peers": peer_median.get(ind.id, np.nan) - s,
             "milestone": milestone, "gap_to_target": cat.polarity * (value - milestone),
-            "evidence": evidence.get(ind.id),
+            "answer": answer.get(ind.id), "evidence": evidence.get(ind.id),
             "action_th": cat.action.th if cat.action else None, "action_en": cat.action.en if cat.action else None,
             "owner_th": cat.owner.th if cat.owner else None, "owner_en": cat.owner.en if cat.owner else None,
         })

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-import numpy as np
 import pandas as pd
 
 from survey.workflow import COUNTED_STATUSES
@@ -147,9 +146,3 @@ def year_on_year(table: pd.DataFrame, columns: Sequence[str], keys: Sequence[str
     for c in columns:
         out[f"{c}_change"] = out[c].astype(float) - out[f"_prev_{c}"].astype(float)
     return out.drop(columns=[f"_prev_{c}" for c in columns])
-
-
-def nation_ratio(ratios: pd.DataFrame, year: int) -> float:
-    """Return the national online-service ratio of `year` from `online_ratios(..., level="nation")`."""
-    row = ratios[ratios["cycle_year"] == year]
-    return float(row["online_service_ratio"].iloc[0]) if len(row) else np.nan

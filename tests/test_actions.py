@@ -63,3 +63,16 @@ def test_weakest_dimensions_and_targets(catalogue: Catalogue) -> None:
     assert acts.loc["SVC.01", "gap_to_target"] == pytest.approx(-27.168)
     with pytest.raises(ValueError):
         agency_actions("nobody", scores, catalogue, method)
+
+
+def test_answers_and_evidence_travel_with_the_actions(catalogue: Catalogue) -> None:
+    """The agency's own answer (number, or the chosen options of a multi-choice) and evidence link are shown."""
+    method = method_from_catalogue(catalogue)
+    scores = composite_index(pd.DataFrame(_top_values(catalogue, "X", {"SHR.01": 1})), method)
+    answers = pd.DataFrame({"agency_id": ["X", "X"], "indicator_id": ["SHR.01", "DAT.01"], "value_num": [1.0, 4.0],
+                            "value_text": ['["DIGITAL_ID"]', None],
+                            "evidence": ["https://example.invalid/shr", None]})
+    acts = agency_actions("X", scores, catalogue, method, answers=answers).set_index("indicator_id")
+    assert acts.loc["SHR.01", "answer"] == '["DIGITAL_ID"]'
+    assert acts.loc["SHR.01", "evidence"] == "https://example.invalid/shr"
+    assert acts.loc["DAT.01", "answer"] == 4.0

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from analytics.index import (
+    BandSpec,
     GroupSpec,
     IndexMethod,
     IndicatorSpec,
@@ -234,3 +235,26 @@ def test_improving_a_survey_answer_never_lowers_a_score(catalogue: Catalogue, da
     merged = before.merge(after, on=["agency_id", "node"], how="outer", suffixes=("_0", "_1"))
     both = merged.dropna(subset=["score_0", "score_1"])
     assert (both["score_1"] >= both["score_0"] - 1e-9).all()
+
+
+def test_method_problems_are_all_named() -> None:
+    """A method with an unknown parent, a childless group and falling bands reports each, naming the node."""
+    with pytest.raises(ValueError) as err:
+        IndexMethod("T", (IndicatorSpec("A", "NOPE", 1, 1, (0, 1)),),
+                    (GroupSpec("I", None), GroupSpec("EMPTY", "I")),
+                    bands=(BandSpec(1, 50, "x"), BandSpec(2, 10, "y")))
+    text = str(err.value)
+    assert "A: unknown parent 'NOPE'" in text
+    assert "EMPTY: group has no indicators" in text
+    assert "band minimums must rise" in text
+    with pytest.raises(ValueError, match="goalposts"):
+        IndexMethod("T", (IndicatorSpec("A", "I", 1, 1, None),), (GroupSpec("I", None),))
+
+
+def test_with_weights_changes_the_index_by_hand() -> None:
+    """Giving D2 weight 2 (instead of 1) in the hand example: I = (2 x 72.5 + 2 x 80) / 4 = 76.25."""
+    vals = pd.DataFrame({"agency_id": ["u"] * 3, "indicator_id": ["A", "B", "C"], "value": [5.0, 80.0, 1.0]})
+    m = _two_level().with_weights({"D2": 2.0})
+    assert composite_index(vals, m).set_index("node").loc["I", "score"] == pytest.approx(76.25)
+    assert m.weight_of("D2") == 2.0
+    assert m.band_of(float("nan")) is None
