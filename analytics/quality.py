@@ -20,6 +20,7 @@ FLAG_COLUMNS = ["cycle_year", "response_id", "agency_id", "indicator_id", "rule"
 #: Iglewicz and Hoaglin (1993), How to Detect and Handle Outliers: flag |modified z| > 3.5.
 MODIFIED_Z_CONSTANT = 0.6745
 MODIFIED_Z_LIMIT = 3.5
+JUMP_TYPES = ("count", "percentage", "service_inventory", "derived")
 _OPS = {"<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater, "==": np.equal}
 
 
@@ -76,11 +77,15 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
     relative change = |x_t - x_(t-1)| / |x_(t-1)|, flagged when > threshold (default
     catalogue.method.jump_threshold). From a previous value of 0 the relative change is undefined:
     the change is then compared with threshold x the indicator's goalpost range instead.
+    Only quantities are checked (counts, percentages, inventory measures, ratios): yes/no answers,
+    stages and option lists move in whole steps by design, and a step up is progress, not a jump.
     """
     limit = catalogue.method.jump_threshold if threshold is None else threshold
     if limit < 0:
         raise ValueError("threshold must be >= 0")
-    v = values.dropna(subset=["value"]).sort_values(["agency_id", "indicator_id", "cycle_year"])
+    quantities = [i.id for i in catalogue.indicators() if i.type in JUMP_TYPES]
+    v = values[values["indicator_id"].isin(quantities)].dropna(subset=["value"])
+    v = v.sort_values(["agency_id", "indicator_id", "cycle_year"])
     prev = v.groupby(["agency_id", "indicator_id"])[["cycle_year", "value"]].shift(1)
     v = v.assign(prev_year=prev["cycle_year"], prev=prev["value"]).dropna(subset=["prev"])
     span = pd.Series([_span(catalogue, str(i)) for i in v["indicator_id"]], index=v.index, dtype=float)

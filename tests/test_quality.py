@@ -42,7 +42,8 @@ def test_completeness_by_hand(catalogue: Catalogue) -> None:
 
 def test_jump_flags_by_hand(catalogue: Catalogue) -> None:
     """Threshold 0.5. DAT.02: 10 -> 16 is +60 % > 50 %: flagged; 16 -> 20 is +25 %: not.
-    DAT.05: 0 -> 4 has no relative change; 4 > 0.5 x goalpost range 10 = 5? no: not flagged; 0 -> 6 would be."""
+    DAT.05: 0 -> 4 has no relative change; 4 is not above 0.5 x goalpost range 10 = 5: not flagged; 0 -> 6 is.
+    INT.01 (yes/no) 0 -> 1 is a step, not a jump: not checked."""
     v = pd.DataFrame({"cycle_year": [2564, 2565, 2566, 2564, 2565], "agency_id": ["A"] * 5,
                       "indicator_id": ["DAT.02"] * 3 + ["DAT.05"] * 2, "value": [10.0, 16.0, 20.0, 0.0, 4.0]})
     f = jump_flags(v, catalogue, 0.5)
@@ -51,6 +52,8 @@ def test_jump_flags_by_hand(catalogue: Catalogue) -> None:
     assert "10" in f.iloc[0]["message_en"] and "16" in f.iloc[0]["message_en"]
     v.loc[4, "value"] = 6.0
     assert len(jump_flags(v, catalogue, 0.5)) == 2
+    yes = pd.DataFrame({"cycle_year": [2564, 2565], "agency_id": "A", "indicator_id": "INT.01", "value": [0.0, 1.0]})
+    assert jump_flags(yes, catalogue, 0.5).empty
     with pytest.raises(ValueError):
         jump_flags(v, catalogue, -1)
 
