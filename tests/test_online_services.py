@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics.online_services import digital_level_shares, online_ratios, year_on_year
 from tests.conftest import DemoFrames
@@ -71,3 +73,26 @@ def test_demo_national_ratio_2565(demo: DemoFrames) -> None:
     ag = online_ratios(demo.frame, demo.responses, demo.services, 4, "agency")
     assert ag.loc[ag["missing"], "online_service_ratio"].isna().all()
     assert (ag["online_service_ratio"].dropna() <= 100).all()
+
+
+service_rows = st.lists(st.tuples(st.sampled_from(["A", "B", "C"]), st.integers(0, 4), st.integers(0, 1000),
+                                  st.sampled_from([2565, 2566])), min_size=0, max_size=25)
+
+
+@settings(max_examples=40, deadline=None)
+@given(service_rows, st.randoms(use_true_random=False), st.sampled_from(["agency", "ministry", "agency_type", "nation"]))
+def test_ratios_bounded_and_order_free(rows: list[tuple], rnd, level: str) -> None:
+    """At every level: ratios lie in [0, 100], and shuffling the rows of every input changes nothing."""
+    sv = pd.DataFrame({"response_id": [{"A": 1, "B": 2, "C": 3}[a] + (3 if y == 2566 else 0) for a, _, _, y in rows],
+                       "cycle_year": [y for *_, y in rows], "agency_id": [a for a, *_ in rows],
+                       "digital_level": [lv for _, lv, _, _ in rows], "annual_volume": [v for _, _, v, _ in rows]})
+    responses = pd.DataFrame({"response_id": [1, 2, 3, 4, 5, 6], "cycle_year": [2565] * 3 + [2566] * 3,
+                              "agency_id": ["A", "B", "C"] * 2, "status": ["approved", "submitted", "draft"] * 2})
+    out = online_ratios(FRAME, responses, sv, 4, level)
+    for col in ("online_service_ratio", "volume_online_ratio"):
+        got = out[col].dropna()
+        assert ((got >= 0) & (got <= 100)).all()
+    seed = rnd.randint(0, 1000)
+    shuffled = online_ratios(FRAME.sample(frac=1, random_state=seed), responses.sample(frac=1, random_state=seed),
+                             sv.sample(frac=1, random_state=seed), 4, level)
+    pd.testing.assert_frame_equal(out, shuffled)
