@@ -57,13 +57,18 @@ def test_online_ratios_by_hand() -> None:
 
 def test_digital_level_shares_by_hand() -> None:
     """Nation 2565 (counted services of A and B): levels 4, 4, 2, 1 -> level 4 is 2 / 4 = 50 %,
-    levels 1 and 2 each 25 %, 0 and 3 none. By volume: level 4 = 40 / 200 = 20 %, level 1 = 50 %."""
+    levels 1 and 2 each 25 %, 0 and 3 none. By volume: level 4 = 40 / 200 = 20 %, level 1 = 50 %.
+    2566: A's three and B's one service are all at level 4 -> 100 % (+50 points), level 1 0 % (-25)."""
     sh = digital_level_shares(FRAME, RESPONSES, SERVICES, "nation")
     y = sh[sh["cycle_year"] == 2565].set_index("digital_level")
     assert y["share"].tolist() == pytest.approx([0, 25, 25, 0, 50])
     assert y.loc[4, "volume_share"] == pytest.approx(20)
     assert y.loc[1, "volume_share"] == pytest.approx(50)
     assert y["share"].sum() == pytest.approx(100)
+    # 2566: all four services of A and B are at level 4 -> 100 %, a change of +50 points at level 4.
+    change = year_on_year(sh, ["share"], ["digital_level"]).set_index(["cycle_year", "digital_level"])
+    assert change.loc[(2566, 4), "share_change"] == pytest.approx(50)
+    assert change.loc[(2566, 1), "share_change"] == pytest.approx(-25)
 
 
 def test_demo_national_ratio_2565(demo: DemoFrames) -> None:
