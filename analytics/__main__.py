@@ -1,4 +1,9 @@
-"""Analytics commands: `python -m analytics kpis --cycle YEAR [--format json|text]`."""
+"""Analytics commands.
+
+`python -m analytics kpis --cycle YEAR [--format json|text]`: national figures from the database.
+`python -m analytics score --method METHOD.yaml --data DATA.csv --out SCORES.csv`: score any long
+table (unit, indicator, value) with a method file (docs/METHOD.md); no database needed.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,47 @@ import argparse
 import json
 import sys
 
-from analytics.kpis import national_kpis
-from data import repository
-from data.db import make_engine, session_scope
-from survey.catalogue import default_catalogue
+import pandas as pd
+
+from analytics.method_file import load_method, score_table
 from survey.years import to_be
+
+
+def _kpis(cycle: int, fmt: str) -> int:
+    from analytics.kpis import national_kpis
+    from data import repository
+    from data.db import make_engine, session_scope
+    from survey.catalogue import default_catalogue
+
+    year = to_be(cycle)
+    with session_scope(make_engine()) as session:
+        known = set(repository.cycles(session)["year_be"].tolist())
+        if year not in known:
+            print(f"no survey cycle {year} B.E. in the database; cycles: {sorted(known)}", file=sys.stderr)
+            return 2
+        result = national_kpis(year, repository.frame(session, [year]), repository.responses(session, [year]),
+                               repository.services(session, [year]), default_catalogue().online_level)
+        result["demo"] = repository.is_demo(session)
+    if fmt == "json":
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def _score(method_path: str, data_path: str, out_path: str) -> int:
+    try:
+        method = load_method(method_path)
+        data = pd.read_csv(data_path, dtype={"unit": str, "indicator": str})
+        scores = score_table(data, method)
+    except (OSError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    scores.to_csv(out_path, index=False)
+    units = scores["unit"].nunique()
+    print(f"scored {units} units at {scores['node'].nunique()} nodes with method {method.version} -> {out_path}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,24 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     kp = sub.add_parser("kpis", help="national figures for a cycle")
     kp.add_argument("--cycle", type=int, required=True, help="fiscal year; >= 2400 is B.E., else C.E.")
     kp.add_argument("--format", choices=("json", "text"), default="text")
+    sc = sub.add_parser("score", help="score a long table (unit, indicator, value) with a method file")
+    sc.add_argument("--method", required=True, help="method YAML (see docs/METHOD.md)")
+    sc.add_argument("--data", required=True, help="CSV with columns unit, indicator, value")
+    sc.add_argument("--out", required=True, help="CSV to write the scores to")
     args = parser.parse_args(argv)
 
     if args.command == "kpis":
-        year = to_be(args.cycle)
-        with session_scope(make_engine()) as session:
-            known = set(repository.cycles(session)["year_be"].tolist())
-            if year not in known:
-                print(f"no survey cycle {year} B.E. in the database; cycles: {sorted(known)}", file=sys.stderr)
-                return 2
-            result = national_kpis(year, repository.frame(session, [year]), repository.responses(session, [year]),
-                                   repository.services(session, [year]), default_catalogue().online_level)
-            result["demo"] = repository.is_demo(session)
-        if args.format == "json":
-            print(json.dumps(result, ensure_ascii=False))
-        else:
-            for key, value in result.items():
-                print(f"{key}: {value}")
-    return 0
+        return _kpis(args.cycle, args.format)
+    return _score(args.method, args.data, args.out)
 
 
 if __name__ == "__main__":

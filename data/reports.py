@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from analytics.trajectory import national_series, target_path
+from analytics.targets import target_path
+from analytics.trajectory import national_series
 from data import repository
 from survey.catalogue import default_catalogue
 from survey.targets import Target, load_targets, target_for

@@ -41,7 +41,7 @@ if data.path is not None:
     label = t("target_path", lang)
     if data.target is not None and data.target.is_assumption:
         label += f" ({t('assumption', lang)})"
-    fig.add_scatter(x=[fmt_year(int(y), lang) for y in data.path["cycle_be"]], y=data.path["target"],
+    fig.add_scatter(x=[fmt_year(int(y), lang) for y in data.path["year"]], y=data.path["value"],
                     mode="lines", line={"dash": "dash"}, name=label, hovertemplate="%{x}: %{y:.2f} %<extra></extra>")
 fig.update_layout(title=t("trajectory_title", lang), xaxis_title=t("fiscal_year", lang),
                   yaxis_title=f"{t('percent', lang)} (%)", yaxis_range=[0, 100],

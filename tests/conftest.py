@@ -9,28 +9,32 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from data import accounts
+from data import accounts, repository
 from data.access import Principal
 from data.config import AccountPolicy, normalise_url
-from data.db import make_engine
+from data.db import make_engine, session_scope
 from data.demo import DemoSpec, seed_demo
 from data.migrate import upgrade
 from data.models import Agency, Cycle, Ministry, Response, User, UserRole
-from survey.catalogue import default_catalogue
+from survey.catalogue import Catalogue, default_catalogue
+from survey.targets import Target, load_targets
 
 SECRET = b"test-secret-that-is-long-enough-for-hmac-0123456789"
 PASSWORD = "correct horse battery staple"
 T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).with_name("data")
 # Captured at import: fixtures below point DATABASE_URL at throwaway SQLite files for the app.
 _ENV_URL = os.environ.get("DATABASE_URL", "")
 PG_URL = normalise_url(_ENV_URL) if _ENV_URL.startswith(("postgres://", "postgresql")) else ""
@@ -317,3 +321,37 @@ def principal_of(session: Session) -> Callable[[User], Principal]:
             raise ValueError(f"user {user.username} is inactive")
         return principal
     return load
+
+
+@dataclass(frozen=True)
+class DemoFrames:
+    url: str
+    frame: pd.DataFrame
+    responses: pd.DataFrame
+    services: pd.DataFrame
+    answers: pd.DataFrame
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return default_catalogue()
+
+
+@pytest.fixture(scope="session")
+def targets(catalogue: Catalogue) -> tuple[Target, ...]:
+    return load_targets(catalogue)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> DemoFrames:
+    """Seed a demo database with 120 agencies (five cycles) in a temporary file and read its frames."""
+    path = tmp_path_factory.mktemp("demo120") / "demo.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    seed_demo(engine, catalogue, DemoSpec(agencies=120))
+    with session_scope(engine) as session:
+        frames = DemoFrames(url, repository.frame(session), repository.responses(session),
+                            repository.services(session), repository.answers(session))
+    engine.dispose()
+    return frames

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.kpis import national_kpis
-from analytics.trajectory import target_path
+from analytics.targets import target_path
 from survey.catalogue import default_catalogue
 from survey.targets import load_targets, target_for
 
@@ -46,9 +46,9 @@ def test_target_path_interpolates_between_dated_points() -> None:
     2569: 99, goal 2570: 100. T.ONLINE_RATIO: 72.71 (2565) to 95 (2570): +4.458 a year."""
     targets = load_targets(default_catalogue())
     rr = target_path(target_for(targets, "KPI.RESPONSE_RATE"), baseline_value=95.0)  # type: ignore[arg-type]
-    assert rr["target"].tolist() == [95.0, 97.0, 98.0, 98.5, 99.0, 100.0]
+    assert rr["value"].tolist() == [95.0, 97.0, 98.0, 98.5, 99.0, 100.0]
     online = target_path(target_for(targets, "KPI.ONLINE_RATIO"))  # type: ignore[arg-type]
-    assert online["target"].iloc[1] == 72.71 + (95 - 72.71) / 5
+    assert online["value"].iloc[1] == 72.71 + (95 - 72.71) / 5
 
 
 def _kpis(url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,400 @@
+"""Composite readiness index: normalise, weight and aggregate indicators up a hierarchy.
+
+The steps follow the OECD/JRC Handbook on Constructing Composite Indicators (2008), sections 5
+(normalisation) and 6 (weighting and aggregation). One `IndexMethod` describes a whole run, so a
+past cycle's table scored with today's method gives today's comparable figures: the index is a
+function of the table and the method only.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from survey.catalogue import Catalogue
+
+NORMALISATIONS = ("goalposts", "minmax", "zscore", "rank", "none")
+AGGREGATIONS = ("arithmetic", "geometric")
+#: The score every unit gets from a min-max or rank normalisation when no unit differs.
+ZERO_RANGE_SHARE = 0.5
+#: A z-score is shown on the 0-100 scale as 50 + 10 z, clipped at +/- 5 standard deviations.
+Z_CENTRE, Z_SPREAD = 0.5, 0.1
+ROOT_KIND, GROUP_KIND, INDICATOR_KIND = "index", "group", "indicator"
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One leaf of the hierarchy: how an indicator is normalised and how much it weighs in its parent."""
+
+    id: str
+    parent: str
+    weight: float = 1.0
+    polarity: int = 1
+    goalposts: tuple[float, float] | None = None
+    normalisation: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """An inner node (dimension, pillar, the index itself when `parent` is None)."""
+
+    id: str
+    parent: str | None
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    """A band holds the scores from `min` up to the next band's `min`."""
+
+    level: int
+    min: float
+    label: str
+
+
+@dataclass(frozen=True)
+class IndexMethod:
+    """Everything a composite-index run depends on; `version` is written on every score."""
+
+    version: str
+    indicators: tuple[IndicatorSpec, ...]
+    groups: tuple[GroupSpec, ...]
+    normalisation: str = "goalposts"
+    aggregation: str = "arithmetic"
+    min_coverage: float = 0.6
+    scale: float = 100.0
+    bands: tuple[BandSpec, ...] = ()
+    _children: Mapping[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        problems = check_method(self)
+        if problems:
+            raise ValueError("index method is invalid:\n- " + "\n- ".join(problems))
+        children: dict[str, list[str]] = {g.id: [] for g in self.groups}
+        for node in self.nodes():
+            parent = node.parent
+            if parent is not None:
+                children[parent].append(node.id)
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+
+    def nodes(self) -> list[GroupSpec | IndicatorSpec]:
+        """Return every node: groups first, then indicators."""
+        return [*self.groups, *self.indicators]
+
+    @property
+    def root(self) -> str:
+        return next(g.id for g in self.groups if g.parent is None)
+
+    def children(self, node: str) -> tuple[str, ...]:
+        return self._children.get(node, ())
+
+    def indicator_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.indicators)
+
+    def depth(self, node: str) -> int:
+        """Return how many steps `node` lies below the root (the root is 0)."""
+        parents = {n.id: n.parent for n in self.nodes()}
+        d = 0
+        while parents.get(node) is not None:
+            node = str(parents[node])
+            d += 1
+        return d
+
+    def weight_of(self, node: str) -> float:
+        for n in self.nodes():
+            if n.id == node:
+                return n.weight
+        raise KeyError(f"unknown node {node!r}")
+
+    def band_of(self, score: float) -> BandSpec | None:
+        """Return the band holding `score` (None for a missing score or when no bands are set)."""
+        if not self.bands or score is None or not np.isfinite(score):
+            return None
+        chosen = self.bands[0]
+        for band in self.bands:
+            if score >= band.min:
+                chosen = band
+        return chosen
+
+    def with_weights(self, weights: Mapping[str, float]) -> IndexMethod:
+        """Return the same method with some node weights replaced."""
+        inds = tuple(replace(i, weight=float(weights.get(i.id, i.weight))) for i in self.indicators)
+        groups = tuple(replace(g, weight=float(weights.get(g.id, g.weight))) for g in self.groups)
+        return replace(self, indicators=inds, groups=groups)
+
+
+def check_method(method: IndexMethod) -> list[str]:
+    """Return every problem of a method description, each naming its node."""
+    problems: list[str] = []
+    roots = [g.id for g in method.groups if g.parent is None]
+    if len(roots) != 1:
+        problems.append(f"method: needs exactly one root group (a group without parent), found {roots}")
+    ids = [n.id for n in method.nodes()]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        problems.append(f"method: duplicate ids {dupes}")
+    group_ids = {g.id for g in method.groups}
+    for node in method.nodes():
+        if node.parent is not None and node.parent not in group_ids:
+            problems.append(f"{node.id}: unknown parent {node.parent!r}")
+        if not node.weight > 0:
+            problems.append(f"{node.id}: weight must be positive (zero-weight group or indicator)")
+    for ind in method.indicators:
+        norm = ind.normalisation or method.normalisation
+        if norm not in NORMALISATIONS:
+            problems.append(f"{ind.id}: unknown normalisation {norm!r}; use one of {', '.join(NORMALISATIONS)}")
+        if norm == "goalposts" and ind.goalposts is None:
+            problems.append(f"{ind.id}: goalpost normalisation needs goalposts [low, high]")
+        if ind.goalposts is not None and not ind.goalposts[0] < ind.goalposts[1]:
+            problems.append(f"{ind.id}: goalposts low {ind.goalposts[0]} must be below high {ind.goalposts[1]}")
+        if ind.polarity not in (1, -1):
+            problems.append(f"{ind.id}: polarity must be 1 or -1")
+    if method.normalisation not in NORMALISATIONS:
+        problems.append(f"method: unknown normalisation {method.normalisation!r}; use one of {', '.join(NORMALISATIONS)}")
+    if method.aggregation not in AGGREGATIONS:
+        problems.append(f"method: unknown aggregation {method.aggregation!r}; use one of {', '.join(AGGREGATIONS)}")
+    if not 0 <= method.min_coverage <= 1:
+        problems.append("method: min_coverage must be between 0 and 1")
+    if not method.scale > 0:
+        problems.append("method: scale must be positive")
+    mins = [b.min for b in method.bands]
+    if mins and any(a >= b for a, b in itertools.pairwise(mins)):
+        problems.append("method: band minimums must rise")
+    # Cycles would make the recursion loop forever; a group without children can never score.
+    parents = {n.id: n.parent for n in method.nodes()}
+    for start in parents:
+        seen: set[str] = set()
+        cur: str | None = start
+        while cur is not None and cur in parents:
+            if cur in seen:
+                problems.append(f"{start}: the hierarchy has a cycle")
+                break
+            seen.add(cur)
+            cur = parents[cur]
+    used = {n.parent for n in method.nodes()}
+    for g in method.groups:
+        if g.id not in used:
+            problems.append(f"{g.id}: group has no indicators or subgroups")
+    return problems
+
+
+def method_from_catalogue(catalogue: Catalogue, normalisation: str | None = None,
+                          aggregation: str | None = None) -> IndexMethod:
+    """Return the catalogue's own index method: scored indicators -> dimensions -> INDEX, on 0-100."""
+    root = "INDEX"
+    groups = [GroupSpec(root, None, 1.0)]
+    groups += [GroupSpec(d.id, root, d.weight) for d in catalogue.dimensions]
+    inds = tuple(IndicatorSpec(i.id, i.dimension, i.weight, i.polarity, i.goalposts)
+                 for i in catalogue.scored_indicators())
+    bands = tuple(BandSpec(b.level, b.min, b.label.en) for b in catalogue.bands)
+    m = catalogue.method
+    return IndexMethod(version=m.version, indicators=inds, groups=tuple(groups),
+                       normalisation=normalisation or m.normalisation, aggregation=aggregation or m.aggregation,
+                       min_coverage=m.min_coverage, scale=100.0, bands=bands)
+
+
+def normalise_matrix(x: np.ndarray, method: IndexMethod, normalisation: str | None = None) -> np.ndarray:
+    """Return x (units x indicators, in `method.indicators` order) normalised to 0..method.scale.
+
+    Handbook (OECD/JRC 2008) section 5, with polarity p = -1 turning the scale over:
+    - goalposts: clip((x - low) / (high - low), 0, 1)
+    - minmax:    (x - min) / (max - min) across units; a zero range gives every unit 0.5
+    - zscore:    0.5 + 0.1 (x - mean) / sd, clipped to [0, 1] (50 + 10 z on 0-100); sd 0 gives 0.5
+    - rank:      (rank - 1) / (n - 1), ties averaged; one unit or all tied gives 0.5
+    - none:      x as it is (already on the scale)
+    then times `method.scale`. `normalisation` overrides every indicator's own choice. Missing stays NaN.
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2 or x.shape[1] != len(method.indicators):
+        raise ValueError(f"expected a units x {len(method.indicators)} matrix, got shape {x.shape}")
+    out = np.full_like(x, np.nan)
+    for j, ind in enumerate(method.indicators):
+        kind = normalisation or ind.normalisation or method.normalisation
+        out[:, j] = _normalise_column(x[:, j], kind, ind)
+    return out * method.scale
+
+
+def _normalise_column(col: np.ndarray, kind: str, ind: IndicatorSpec) -> np.ndarray:
+    ok = np.isfinite(col)
+    res = np.full_like(col, np.nan)
+    if kind == "none":
+        return col.copy()
+    if kind == "goalposts":
+        if ind.goalposts is None:
+            raise ValueError(f"{ind.id}: goalpost normalisation needs goalposts")
+        low, high = ind.goalposts
+        res = np.clip((col - low) / (high - low), 0.0, 1.0)
+    elif kind == "minmax":
+        if ok.any():
+            lo, hi = np.nanmin(col), np.nanmax(col)
+            res = (col - lo) / (hi - lo) if hi > lo else np.where(ok, ZERO_RANGE_SHARE, np.nan)
+    elif kind == "zscore":
+        if ok.any():
+            mean, sd = np.nanmean(col), np.nanstd(col)
+            z = (col - mean) / sd if sd > 0 else np.where(ok, 0.0, np.nan)
+            res = np.clip(Z_CENTRE + Z_SPREAD * z, 0.0, 1.0)
+    elif kind == "rank":
+        n = int(ok.sum())
+        if n:
+            ranks = pd.Series(col[ok]).rank(method="average").to_numpy()
+            res[ok] = (ranks - 1) / (n - 1) if n > 1 else ZERO_RANGE_SHARE
+    else:
+        raise ValueError(f"unknown normalisation {kind!r}; use one of {', '.join(NORMALISATIONS)}")
+    res = np.where(ok, res, np.nan)
+    return 1.0 - res if ind.polarity < 0 else res
+
+
+def aggregate(values: np.ndarray, weights: np.ndarray, aggregation: str, min_coverage: float
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Return (score, coverage) of children `values` (... x units x k) under `weights` (... x k).
+
+    Handbook section 6: with answered children A and weights w re-weighted over them,
+    arithmetic  = sum_A w_i x_i / sum_A w_i;  geometric = prod_A x_i ^ (w_i / sum_A w_i).
+    coverage = sum_A w_i / sum_all w_i; below `min_coverage` (or with nothing answered) no score (NaN).
+    A geometric mean with a zero child is zero.
+    """
+    if aggregation not in AGGREGATIONS:
+        raise ValueError(f"unknown aggregation {aggregation!r}; use one of {', '.join(AGGREGATIONS)}")
+    v = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)[..., None, :]
+    answered = np.isfinite(v)
+    wa = np.where(answered, w, 0.0)
+    total_w = wa.sum(axis=-1)
+    coverage = total_w / w.sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if aggregation == "arithmetic":
+            score = np.where(answered, wa * v, 0.0).sum(axis=-1) / total_w
+        else:
+            logs = np.where(answered & (v > 0), np.log(np.where(v > 0, v, 1.0)), 0.0)
+            zero = (answered & (v <= 0)).any(axis=-1)
+            score = np.exp((wa * logs).sum(axis=-1) / total_w)
+            score = np.where(zero, 0.0, score)
+    # A tiny tolerance keeps exact shares such as 3/5 = 0.6 from falling below a threshold of 0.6.
+    keep = (total_w > 0) & (coverage >= min_coverage - 1e-12)
+    return np.where(keep, score, np.nan), coverage
+
+
+def evaluate_tree(normalised: np.ndarray, method: IndexMethod, weights: Mapping[str, np.ndarray] | None = None,
+                  aggregation: str | None = None, min_coverage: float | None = None
+                  ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Return {group id: (scores, coverage)} for every group, leaves first, from normalised scores.
+
+    `normalised` is units x indicators, or draws x units x indicators; `weights` maps a group to
+    its children's weights (k, or draws x k) and defaults to the method's weights.
+    """
+    agg = aggregation or method.aggregation
+    cov = method.min_coverage if min_coverage is None else min_coverage
+    column = {iid: j for j, iid in enumerate(method.indicator_ids())}
+    results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def score_of(node: str) -> np.ndarray:
+        if node in column:
+            return normalised[..., column[node]]
+        return visit(node)
+
+    def visit(group: str) -> np.ndarray:
+        kids = method.children(group)
+        child_values = np.stack([score_of(k) for k in kids], axis=-1)
+        w = weights[group] if weights is not None and group in weights else \
+            np.array([method.weight_of(k) for k in kids], dtype=float)
+        if w.ndim == 2:
+            child_values = np.broadcast_to(child_values, (w.shape[0], *child_values.shape[-2:]))
+        results[group] = aggregate(child_values, w, agg, cov)
+        return results[group][0]
+
+    visit(method.root)
+    return results
+
+
+def wide_values(values: pd.DataFrame, method: IndexMethod, unit: Sequence[str] | str = "agency_id",
+                indicator: str = "indicator_id", value: str = "value") -> pd.DataFrame:
+    """Return the long value table as units x method indicators (missing = NaN, unknown ids dropped)."""
+    keys = [unit] if isinstance(unit, str) else list(unit)
+    missing = [c for c in (*keys, indicator, value) if c not in values.columns]
+    if missing:
+        raise ValueError(f"value table lacks columns {missing}")
+    known = values[values[indicator].isin(method.indicator_ids())].drop_duplicates([*keys, indicator])
+    wide = known.set_index([*keys, indicator])[value].astype(float).unstack(indicator)
+    wide = wide.reindex(columns=list(method.indicator_ids()))
+    all_units = values[keys].drop_duplicates().set_index(keys).index
+    return wide.reindex(all_units).sort_index()
+
+
+def composite_index(values: pd.DataFrame, method: IndexMethod, unit: str = "agency_id",
+                    indicator: str = "indicator_id", value: str = "value") -> pd.DataFrame:
+    """Return every unit's score at every node of the hierarchy, with coverage, band and method version.
+
+    Handbook (OECD/JRC 2008): normalise each indicator (`normalise_matrix`), then aggregate up the
+    tree (`aggregate`) with the weights re-scaled over the answered children; a node whose answered
+    weight share is below `method.min_coverage` gets no score. When `values` has a `cycle_year`
+    column, cross-unit normalisations (min-max, z-score, rank) are computed within each cycle.
+    Columns: [cycle_year,] unit, node, kind (index/group/indicator), depth, parent, value (raw, for
+    indicators), score, coverage, band, band_label, method_version.
+    """
+    by_cycle = "cycle_year" in values.columns
+    keys = ["cycle_year", unit] if by_cycle else [unit]
+    wide = wide_values(values, method, keys, indicator, value)
+    frames = []
+    cycles = wide.index.get_level_values("cycle_year").unique() if by_cycle else [None]
+    for cyc in cycles:
+        part = wide.xs(cyc, level="cycle_year", drop_level=False) if by_cycle else wide
+        frames.append(_score_block(pd.DataFrame(part), method, keys))
+    if not frames:
+        cols = [*keys, "node", "kind", "depth", "parent", "value", "score", "coverage", "band", "band_label",
+                "method_version"]
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)
+    return out.rename(columns={"unit": unit})
+
+
+def _score_block(wide: pd.DataFrame, method: IndexMethod, keys: list[str]) -> pd.DataFrame:
+    x = wide.to_numpy(dtype=float)
+    n = len(x)
+    norm = normalise_matrix(x, method)
+    tree = evaluate_tree(norm, method)
+    parents = {node.id: node.parent for node in method.nodes()}
+    ids = [*method.indicator_ids(), *tree]
+    kinds = [INDICATOR_KIND] * len(method.indicators) + \
+        [ROOT_KIND if parents[g] is None else GROUP_KIND for g in tree]
+    score = np.concatenate([norm.T.ravel(), *(tree[g][0] for g in tree)]) if n else np.array([])
+    coverage = np.concatenate([np.isfinite(x).astype(float).T.ravel(), *(tree[g][1] for g in tree)]) if n \
+        else np.array([])
+    value = np.concatenate([x.T.ravel(), np.full(n * len(tree), np.nan)]) if n else np.array([])
+    idx = wide.index.to_frame(index=False)
+    out = pd.DataFrame({k: np.tile(idx[k].to_numpy(), len(ids)) for k in keys})
+    out["node"] = np.repeat(ids, n)
+    out["kind"] = np.repeat(kinds, n)
+    out["depth"] = np.repeat([method.depth(i) for i in ids], n)
+    out["parent"] = np.repeat([parents[i] for i in ids], n)
+    out["value"] = value
+    out["score"] = score
+    out["coverage"] = coverage
+    out["band"], out["band_label"] = _bands(score, method)
+    out["method_version"] = method.version
+    return out
+
+
+def _bands(score: np.ndarray, method: IndexMethod) -> tuple[pd.api.extensions.ExtensionArray, list[str | None]]:
+    """Return the band level and label of each score (missing for a missing score or without bands)."""
+    if not method.bands:
+        return pd.array([None] * len(score), dtype="Int64"), [None] * len(score)
+    mins = np.array([b.min for b in method.bands])
+    pos = np.clip(np.searchsorted(mins, np.nan_to_num(score, nan=-np.inf), side="right") - 1, 0, None)
+    ok = np.isfinite(score)
+    levels = pd.array([method.bands[p].level if k else None for p, k in zip(pos, ok, strict=True)], dtype="Int64")
+    labels = [method.bands[p].label if k else None for p, k in zip(pos, ok, strict=True)]
+    return levels, labels
+
+
+def scores_wide(scores: pd.DataFrame, unit: str = "agency_id", kinds: Sequence[str] = (ROOT_KIND, GROUP_KIND)
+                ) -> pd.DataFrame:
+    """Return the scores of `composite_index` as one row per unit (and cycle), one column per node."""
+    keys = [c for c in ("cycle_year", unit) if c in scores.columns]
+    part = scores[scores["kind"].isin(list(kinds))].drop_duplicates([*keys, "node"])
+    wide = part.set_index([*keys, "node"])["score"].astype(float).unstack("node")
+    wide.columns.name = None
+    return wide

@@ -1,0 +1,111 @@
+"""Peer groups: agencies with similar readiness profiles, and administrative peers.
+
+Profiles are clustered with k-means (scikit-learn), the number of groups chosen by the mean
+silhouette width (Rousseeuw 1987) over k = 2..8; each group is described by the dimensions where
+its mean lies furthest above and below the overall mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+K_RANGE = range(2, 9)
+
+
+@dataclass(frozen=True)
+class PeerGroups:
+    """Cluster assignments, each group's profile and description, the k chosen and its silhouette."""
+
+    assignments: pd.DataFrame
+    groups: pd.DataFrame
+    k: int
+    silhouette: float
+    silhouettes: dict[int, float]
+
+
+def peer_groups(profiles: pd.DataFrame, k_range: Sequence[int] = K_RANGE, seed: int = 0, top: int = 2,
+                n_init: int = 4) -> PeerGroups:
+    """Return k-means peer groups of units' dimension profiles, k chosen by the best silhouette.
+
+    `profiles`: one row per unit (the index names it), one numeric column per dimension (0-100);
+    missing scores take the column mean. For each k in `k_range` (kept below the number of distinct
+    profiles) KMeans(k, n_init=n_init, random_state=seed) runs and the silhouette
+    s = mean over units of (b - a) / max(a, b) is computed; the k with the highest s wins (the
+    smaller k on ties). With fewer than 3 distinct profiles every unit is in group 0.
+    groups: group, size, one column per dimension (mean), above (the `top` dimensions furthest above
+    the overall mean), below (furthest below), description (English).
+    """
+    if profiles.empty:
+        raise ValueError("no profiles to group")
+    x_frame = profiles.astype(float)
+    x_frame = x_frame.fillna(x_frame.mean()).fillna(0.0)
+    x = x_frame.to_numpy()
+    distinct = len(np.unique(x, axis=0))
+    ks = [k for k in k_range if 2 <= k < distinct]
+    sil: dict[int, float] = {}
+    labels = np.zeros(len(x), dtype=int)
+    best_k = 1
+    if ks:
+        fits = {}
+        for k in ks:
+            fit = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x)
+            fits[k] = fit.labels_
+            sil[k] = float(silhouette_score(x, fit.labels_))
+        best_k = max(ks, key=lambda k: (sil[k], -k))
+        labels = _relabel(fits[best_k], x)
+    assignments = pd.DataFrame({"group": labels}, index=profiles.index)
+    return PeerGroups(assignments, describe_groups(x_frame, labels, top), best_k,
+                      sil.get(best_k, np.nan), sil)
+
+
+def _relabel(labels: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Number groups by falling mean profile, so group 0 is the most advanced whatever k-means called it."""
+    order = sorted(set(labels.tolist()), key=lambda g: -x[labels == g].mean())
+    mapping = {old: new for new, old in enumerate(order)}
+    return np.array([mapping[g] for g in labels])
+
+
+def describe_groups(profiles: pd.DataFrame, labels: np.ndarray, top: int = 2) -> pd.DataFrame:
+    """Return each group's size, mean profile and the dimensions that set it apart from the overall mean.
+
+    difference_d = mean of the group on d - mean of all units on d; `above` lists the `top`
+    dimensions with the largest positive differences, `below` the largest negative ones.
+    """
+    overall = profiles.mean()
+    rows = []
+    for g in sorted(set(labels.tolist())):
+        part = profiles[labels == g]
+        diff = (part.mean() - overall).sort_values()
+        above = [d for d in diff.index[::-1][:top] if diff[d] > 0]
+        below = [d for d in diff.index[:top] if diff[d] < 0]
+        text = f"group {g} ({len(part)} units)"
+        if above:
+            text += "; above average in " + ", ".join(f"{d} (+{diff[d]:.1f})" for d in above)
+        if below:
+            text += "; below average in " + ", ".join(f"{d} ({diff[d]:.1f})" for d in below)
+        rows.append({"group": g, "size": len(part), **part.mean().to_dict(), "above": above, "below": below,
+                     "description": text})
+    return pd.DataFrame(rows)
+
+
+def administrative_peers(frame: pd.DataFrame, agency_id: str) -> pd.DataFrame:
+    """Return the agency's administrative peers: other agencies of the same ministry or the same type.
+
+    Columns: agency_id, same_ministry, same_type (booleans). One cycle's frame is expected; for
+    several cycles the agency's latest row decides its ministry and type.
+    """
+    rows = frame.sort_values("cycle_year").drop_duplicates("agency_id", keep="last")
+    me = rows[rows["agency_id"] == agency_id]
+    if me.empty:
+        raise ValueError(f"agency {agency_id!r} is not in the frame")
+    ministry, atype = me.iloc[0]["ministry_id"], me.iloc[0]["agency_type"]
+    others = rows[rows["agency_id"] != agency_id]
+    out = pd.DataFrame({"agency_id": others["agency_id"], "same_ministry": others["ministry_id"] == ministry,
+                        "same_type": others["agency_type"] == atype})
+    return out[out["same_ministry"] | out["same_type"]].reset_index(drop=True)

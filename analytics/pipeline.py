@@ -1,0 +1,243 @@
+"""One call for a cycle's results, so pages and the Excel export compute nothing themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.adoption import adoption_summary, stage_distribution
+from analytics.crosswalk import crosswalk_summary
+from analytics.index import IndexMethod, composite_index, method_from_catalogue, scores_wide
+from analytics.indicators import indicator_values
+from analytics.online_services import digital_level_shares, online_ratios, year_on_year
+from analytics.peers import PeerGroups, peer_groups
+from analytics.quality import completeness_by_indicator, completeness_by_response, quality_flags
+from analytics.targets import observed_actuals, target_path, target_progress
+from analytics.uncertainty import Uncertainty, monte_carlo
+from survey.catalogue import Catalogue
+from survey.targets import Target
+from survey.workflow import COUNTED_STATUSES
+
+#: Targets on these KPIs are followed per ministry and per agency as well as nationally.
+GROUPED_KPIS = ("KPI.ONLINE_RATIO", "KPI.READINESS", "KPI.RESPONSE_RATE")
+#: The indicator that carries a national KPI at agency level (for gap-to-target in the actions).
+KPI_INDICATOR = {"KPI.ONLINE_RATIO": "SVC.01"}
+
+
+@dataclass(frozen=True)
+class CycleResults:
+    """Everything the pages and the workbook show for one cycle (all numbers unrounded)."""
+
+    year: int
+    method_version: str
+    values: pd.DataFrame
+    scores: pd.DataFrame
+    agency_scores: pd.DataFrame
+    ministry_scores: pd.DataFrame
+    type_scores: pd.DataFrame
+    national: pd.DataFrame
+    online_agency: pd.DataFrame
+    online_ministry: pd.DataFrame
+    online_type: pd.DataFrame
+    online_nation: pd.DataFrame
+    level_shares: pd.DataFrame
+    targets: pd.DataFrame
+    targets_ministry: pd.DataFrame
+    targets_agency: pd.DataFrame
+    milestones: Mapping[str, float]
+    adoption: pd.DataFrame
+    adoption_ministry: pd.DataFrame
+    stages: pd.DataFrame
+    quality_flags: pd.DataFrame
+    completeness: pd.DataFrame
+    indicator_completeness: pd.DataFrame
+    crosswalk: pd.DataFrame
+    peers: PeerGroups | None
+    uncertainty: Uncertainty | None
+
+
+def counted_frames(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame, answers: pd.DataFrame
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return the counted responses of agencies in the frame, and their services and answers."""
+    counted = responses[responses["status"].isin(list(COUNTED_STATUSES))]
+    counted = counted.merge(frame[["cycle_year", "agency_id"]], on=["cycle_year", "agency_id"], how="inner")
+    ids = counted["response_id"]
+    return counted, services[services["response_id"].isin(ids)], answers[answers["response_id"].isin(ids)]
+
+
+def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
+                  answers: pd.DataFrame, catalogue: Catalogue, targets: tuple[Target, ...],
+                  method: IndexMethod | None = None, draws: int = 1000, seed: int = 0) -> CycleResults:
+    """Return the results of cycle `year` from the raw frames (any earlier cycles present feed trends and jumps).
+
+    Scores use `method` (default: the catalogue's current method), so a past cycle is recomputed
+    under today's method. Agencies without a counted response are missing (NaN), never zero.
+    `draws` = 0 skips the uncertainty analysis.
+    """
+    method = method or method_from_catalogue(catalogue)
+    frame = frame[frame["cycle_year"] <= year]
+    counted, sv, ans = counted_frames(frame, responses[responses["cycle_year"] <= year], services, answers)
+    values_all = indicator_values(ans, sv, catalogue)
+    scores_all = composite_index(values_all, method)
+    values = values_all[values_all["cycle_year"] == year].reset_index(drop=True)
+    scores = scores_all[scores_all["cycle_year"] == year].reset_index(drop=True)
+    info = frame[["cycle_year", "agency_id", "ministry_id", "agency_type"]]
+
+    agency_all = _agency_table(scores_all, info, method)
+    agency_scores = agency_all[agency_all["cycle_year"] == year].reset_index(drop=True)
+    group_cols = [method.root, *method.children(method.root)]
+    ministry_all = _group_means(agency_all, "ministry_id", group_cols)
+    type_all = _group_means(agency_all, "agency_type", group_cols)
+
+    online = {lv: online_ratios(frame, responses, services, catalogue.online_level, lv)
+              for lv in ("agency", "ministry", "agency_type", "nation")}
+    online_keys = {"agency": ["agency_id"], "ministry": ["ministry_id"], "agency_type": ["agency_type"], "nation": []}
+    online = {lv: year_on_year(t, ["online_service_ratio", "volume_online_ratio"], online_keys[lv])
+              for lv, t in online.items()}
+
+    actuals = _actuals(online, agency_all, ministry_all, method.root)
+    national_targets, ministry_targets, agency_targets, milestones = [], [], [], {}
+    for t in targets:
+        if t.kpi in actuals:
+            national_targets.append(target_progress(t, actuals[t.kpi]["nation"], year, catalogue))
+            if t.kpi in GROUPED_KPIS:
+                ministry_targets.append(target_progress(t, actuals[t.kpi]["ministry"], year, catalogue, ["ministry_id"]))
+                if "agency" in actuals[t.kpi]:
+                    agency_targets.append(target_progress(t, actuals[t.kpi]["agency"], year, catalogue, ["agency_id"]))
+        elif t.observations:
+            national_targets.append(target_progress(t, observed_actuals(t), year, catalogue))
+        indicator = KPI_INDICATOR.get(t.kpi, t.kpi)
+        if indicator in method.indicator_ids() and t.baseline_value is not None:
+            path = target_path(t).set_index("year")["value"]
+            if year in path.index:
+                milestones[indicator] = float(path.loc[year])
+
+    cycle_frame = frame[frame["cycle_year"] == year]
+    cycle_answers = ans[ans["cycle_year"] == year]
+    profiles = agency_scores[["cycle_year", "agency_id", *method.children(method.root)]]
+    flags = quality_flags(cycle_answers, values_all, catalogue, cycle_frame, profiles.dropna(how="all",
+                          subset=list(method.children(method.root))), seed)
+    flags = flags[flags["cycle_year"] == year].reset_index(drop=True)
+
+    scored = agency_scores.dropna(subset=[method.root])
+    peers = None
+    if len(scored) >= 3:
+        peers = peer_groups(scored.set_index("agency_id")[list(method.children(method.root))], seed=seed)
+    uncertainty = None
+    if draws > 0 and len(scored) >= 2:
+        uncertainty = monte_carlo(values, method, draws=draws, seed=seed)
+
+    return CycleResults(
+        year=year, method_version=method.version, values=values, scores=scores,
+        agency_scores=agency_scores,
+        ministry_scores=ministry_all[ministry_all["cycle_year"] == year].reset_index(drop=True),
+        type_scores=type_all[type_all["cycle_year"] == year].reset_index(drop=True),
+        national=_national(year, online, agency_all, method, counted, frame),
+        online_agency=_only(online["agency"], year), online_ministry=_only(online["ministry"], year),
+        online_type=_only(online["agency_type"], year), online_nation=online["nation"],
+        level_shares=digital_level_shares(frame[frame["cycle_year"] == year], responses, services, "nation"),
+        targets=_concat(national_targets), targets_ministry=_concat(ministry_targets),
+        targets_agency=_concat(agency_targets), milestones=milestones,
+        adoption=adoption_summary(cycle_answers, values, cycle_frame, catalogue),
+        adoption_ministry=adoption_summary(cycle_answers, values, cycle_frame, catalogue, by="ministry_id"),
+        stages=stage_distribution(values, cycle_frame, catalogue),
+        quality_flags=flags,
+        completeness=completeness_by_response(cycle_answers, counted[counted["cycle_year"] == year], catalogue),
+        indicator_completeness=completeness_by_indicator(cycle_answers, counted[counted["cycle_year"] == year],
+                                                         catalogue),
+        crosswalk=crosswalk_summary(scores, catalogue),
+        peers=peers, uncertainty=uncertainty,
+    )
+
+
+def _only(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    return table[table["cycle_year"] == year].reset_index(drop=True)
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _agency_table(scores: pd.DataFrame, info: pd.DataFrame, method: IndexMethod) -> pd.DataFrame:
+    """Return one row per expected agency and cycle: its index and group scores, band and coverage (NaN if missing)."""
+    wide = scores_wide(scores).reset_index()
+    root = scores[scores["node"] == method.root][["cycle_year", "agency_id", "coverage", "band", "band_label",
+                                                  "method_version"]]
+    out = info.merge(wide, on=["cycle_year", "agency_id"], how="left").merge(root, on=["cycle_year", "agency_id"],
+                                                                               how="left")
+    for col in [method.root, *method.children(method.root)]:
+        if col not in out.columns:
+            out[col] = np.nan
+    out["missing"] = out[method.root].isna()
+    out["method_version"] = method.version
+    return out.sort_values(["cycle_year", "agency_id"], ignore_index=True)
+
+
+def _group_means(agency: pd.DataFrame, by: str, columns: list[str]) -> pd.DataFrame:
+    """Return per cycle and group: agencies expected, agencies scored, and the mean of each score column."""
+    g = agency.groupby(["cycle_year", by], observed=True)
+    out = g.agg(agencies=("agency_id", "nunique"), scored=("missing", lambda m: int((~m).sum())))
+    means = g[columns].mean()
+    return out.join(means).reset_index()
+
+
+def _actuals(online: Mapping[str, pd.DataFrame], agency: pd.DataFrame, ministry: pd.DataFrame, root: str
+             ) -> dict[str, dict[str, pd.DataFrame]]:
+    """Return each followed KPI's actuals per cycle: nationally, per ministry and (where meaningful) per agency."""
+    def pick(table: pd.DataFrame, col: str, keys: list[str]) -> pd.DataFrame:
+        return table[["cycle_year", *keys, col]].rename(columns={col: "value"})
+
+    nation_readiness = agency.groupby("cycle_year")[root].mean().rename("value").reset_index()
+    resp_n = online["nation"].assign(rate=100.0 * online["nation"]["agencies_responded"]
+                                     / online["nation"]["agencies_expected"])
+    resp_m = online["ministry"].assign(rate=100.0 * online["ministry"]["agencies_responded"]
+                                       / online["ministry"]["agencies_expected"])
+    return {
+        "KPI.ONLINE_RATIO": {"nation": pick(online["nation"], "online_service_ratio", []),
+                             "ministry": pick(online["ministry"], "online_service_ratio", ["ministry_id"]),
+                             "agency": pick(online["agency"], "online_service_ratio", ["agency_id"])},
+        "KPI.READINESS": {"nation": nation_readiness, "ministry": pick(ministry, root, ["ministry_id"]),
+                          "agency": pick(agency, root, ["agency_id"])},
+        "KPI.RESPONSE_RATE": {"nation": pick(resp_n, "rate", []), "ministry": pick(resp_m, "rate", ["ministry_id"])},
+    }
+
+
+def _national(year: int, online: Mapping[str, pd.DataFrame], agency: pd.DataFrame, method: IndexMethod,
+              counted: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the cycle's national figures as (figure, value) rows, with the change since the previous cycle."""
+    nation = online["nation"].set_index("cycle_year")
+    cycles = sorted(nation.index)
+    prev = max((c for c in cycles if c < year), default=None)
+
+    def figures(cyc: int) -> dict[str, float]:
+        row: dict[str, float] | None = None
+        if cyc in nation.index:
+            cols = ["online_service_ratio", "volume_online_ratio", "services", "online"]
+            row = dict(zip(cols, nation.loc[[cyc], cols].to_numpy(dtype=float)[0].tolist(), strict=True))
+        ag = agency[agency["cycle_year"] == cyc]
+        expected = frame[frame["cycle_year"] == cyc]["agency_id"].nunique()
+        responded = counted[counted["cycle_year"] == cyc]["agency_id"].nunique()
+        out = {
+            "online_service_ratio": np.nan if row is None else row["online_service_ratio"],
+            "volume_online_ratio": np.nan if row is None else row["volume_online_ratio"],
+            "services": np.nan if row is None else row["services"],
+            "services_online": np.nan if row is None else row["online"],
+            "readiness_index": float(ag[method.root].mean()) if len(ag) else np.nan,
+            "agencies_expected": float(expected), "agencies_responded": float(responded),
+            "agencies_scored": float((~ag["missing"]).sum()) if len(ag) else 0.0,
+            "response_rate": 100.0 * responded / expected if expected else np.nan,
+        }
+        for band in method.bands:
+            share = (ag["band"] == band.level).sum() / max(int((~ag["missing"]).sum()), 1) * 100.0
+            out[f"band_{band.level}_share"] = float(share) if len(ag) else np.nan
+        return out
+
+    now = figures(year)
+    before = figures(prev) if prev is not None else {}
+    return pd.DataFrame({"cycle_year": year, "figure": list(now), "value": list(now.values()),
+                         "change": [now[k] - before.get(k, np.nan) for k in now],
+                         "method_version": method.version})

@@ -1,0 +1,246 @@
+"""Data-quality checks on a cycle's answers: completeness, jumps, robust outliers, rules, multivariate outliers.
+
+Every check returns flags as data (one row per problem) with a message in Thai and English, so the
+review page, the Excel export and the command line show the same list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import IsolationForest
+
+from analytics.indicators import chosen_options
+from survey.catalogue import Catalogue
+
+FLAG_COLUMNS = ["cycle_year", "response_id", "agency_id", "indicator_id", "rule", "severity", "value",
+                "message_th", "message_en"]
+#: Iglewicz and Hoaglin (1993), How to Detect and Handle Outliers: flag |modified z| > 3.5.
+MODIFIED_Z_CONSTANT = 0.6745
+MODIFIED_Z_LIMIT = 3.5
+JUMP_TYPES = ("count", "percentage", "service_inventory", "derived")
+_OPS = {"<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater, "==": np.equal}
+
+
+def _flags(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=FLAG_COLUMNS)
+
+
+def completeness_by_response(answers: pd.DataFrame, responses: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Return each response's completeness: answered required questions / required questions, in percent.
+
+    completeness = 100 x #(required entered indicators with an answer) / #(required entered indicators);
+    a number, a text or an empty option list counts as an answer.
+    Columns: response_id, cycle_year, agency_id, required, answered, completeness, missing (list of ids).
+    """
+    required = [i.id for i in catalogue.entered_indicators() if i.required]
+    has = answers["value_num"].notna() | answers["value_text"].notna()
+    got = answers[has & answers["indicator_id"].isin(required)]
+    answered: dict[object, set[str]] = {}
+    for rid, iid in zip(got["response_id"], got["indicator_id"], strict=True):
+        answered.setdefault(rid, set()).add(str(iid))
+    rows = []
+    for r in responses.itertuples(index=False):
+        ids = answered.get(r.response_id, set())
+        rows.append({"response_id": r.response_id, "cycle_year": r.cycle_year, "agency_id": r.agency_id,
+                     "required": len(required), "answered": len(ids),
+                     "completeness": 100.0 * len(ids) / len(required) if required else np.nan,
+                     "missing": [i for i in required if i not in ids]})
+    return pd.DataFrame(rows, columns=["response_id", "cycle_year", "agency_id", "required", "answered",
+                                       "completeness", "missing"])
+
+
+def completeness_by_indicator(answers: pd.DataFrame, responses: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Return, per cycle and entered indicator, the share of responses that answered it, in percent.
+
+    completeness = 100 x #(responses with an answer to the indicator) / #(responses of the cycle).
+    Columns: cycle_year, indicator_id, responses, answered, completeness.
+    """
+    has = answers["value_num"].notna() | answers["value_text"].notna()
+    answered = answers[has].groupby(["cycle_year", "indicator_id"])["response_id"].nunique()
+    got = {(int(key[0]), str(key[1])): int(k) for key, k in zip(answered.index, answered.tolist(), strict=True)}
+    per_cycle = responses.groupby("cycle_year")["response_id"].nunique()
+    rows = []
+    for cyc, n in zip(per_cycle.index.tolist(), per_cycle.tolist(), strict=True):
+        for ind in catalogue.entered_indicators():
+            k = got.get((int(cyc), ind.id), 0)
+            rows.append({"cycle_year": cyc, "indicator_id": ind.id, "responses": int(n), "answered": k,
+                         "completeness": 100.0 * k / n if n else np.nan})
+    return pd.DataFrame(rows, columns=["cycle_year", "indicator_id", "responses", "answered", "completeness"])
+
+
+def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | None = None) -> pd.DataFrame:
+    """Return flags for values that changed by more than `threshold` (relative) since the agency's previous cycle.
+
+    relative change = |x_t - x_(t-1)| / |x_(t-1)|, flagged when > threshold (default
+    catalogue.method.jump_threshold). From a previous value of 0 the relative change is undefined:
+    the change is then compared with threshold x the indicator's goalpost range instead.
+    Only quantities are checked (counts, percentages, inventory measures, ratios): yes/no answers,
+    stages and option lists move in whole steps by design, and a step up is progress, not a jump.
+    """
+    limit = catalogue.method.jump_threshold if threshold is None else threshold
+    if limit < 0:
+        raise ValueError("threshold must be >= 0")
+    quantities = [i.id for i in catalogue.indicators() if i.type in JUMP_TYPES]
+    v = values[values["indicator_id"].isin(quantities)].dropna(subset=["value"])
+    v = v.sort_values(["agency_id", "indicator_id", "cycle_year"])
+    prev = v.groupby(["agency_id", "indicator_id"])[["cycle_year", "value"]].shift(1)
+    v = v.assign(prev_year=prev["cycle_year"], prev=prev["value"]).dropna(subset=["prev"])
+    span = pd.Series([_span(catalogue, str(i)) for i in v["indicator_id"]], index=v.index, dtype=float)
+    change = (v["value"] - v["prev"]).abs()
+    rel = change / v["prev"].abs().where(v["prev"] != 0)
+    flagged = v[(rel > limit) | ((v["prev"] == 0) & (change > limit * span))]
+    rows = []
+    for r in flagged.itertuples(index=False):
+        prev_year = int(r.prev_year)  # type: ignore[arg-type]
+        rows.append({"cycle_year": r.cycle_year, "response_id": getattr(r, "response_id", None),
+                     "agency_id": r.agency_id, "indicator_id": r.indicator_id, "rule": "jump", "severity": "warning",
+                     "value": r.value,
+                     "message_th": f"ค่า {r.indicator_id} เปลี่ยนจาก {r.prev:g} ({prev_year}) เป็น {r.value:g} "
+                                   f"เกินร้อยละ {100 * limit:g} โปรดตรวจสอบ",
+                     "message_en": f"{r.indicator_id} changed from {r.prev:g} ({prev_year}) to {r.value:g}, "
+                                   f"more than {100 * limit:g} %; please check"})
+    return _flags(rows)
+
+
+def _span(catalogue: Catalogue, indicator_id: str) -> float:
+    try:
+        gp = catalogue.indicator(indicator_id).goalposts
+    except KeyError:
+        return np.nan
+    return gp[1] - gp[0] if gp else np.nan
+
+
+def modified_z(x: pd.Series) -> pd.Series:
+    """Return modified z-scores 0.6745 x (x - median) / MAD (Iglewicz and Hoaglin 1993).
+
+    MAD = median(|x - median|). When MAD is 0 (more than half the values equal) the score is
+    undefined and NaN is returned, so such values are never flagged.
+    """
+    med = x.median()
+    mad = (x - med).abs().median()
+    if not mad > 0:
+        return pd.Series(np.nan, index=x.index)
+    return MODIFIED_Z_CONSTANT * (x - med) / mad
+
+
+def robust_outlier_flags(values: pd.DataFrame, peers: pd.DataFrame | None = None, peer_column: str = "ministry_id",
+                         limit: float = MODIFIED_Z_LIMIT, min_peers: int = 5) -> pd.DataFrame:
+    """Return flags for values whose modified z-score against their peers exceeds `limit` in size.
+
+    Peers are the agencies of the same cycle (and of the same `peer_column` value in `peers`,
+    a frame with agency_id and that column, when given and the group has `min_peers` or more;
+    otherwise all agencies). Iglewicz and Hoaglin: flag |0.6745 (x - median) / MAD| > 3.5.
+    """
+    v = values.dropna(subset=["value"])
+    if peers is not None:
+        v = v.merge(peers[["agency_id", peer_column]].drop_duplicates("agency_id"), on="agency_id", how="left")
+        size = v.groupby(["cycle_year", "indicator_id", peer_column], dropna=False)["value"].transform("size")
+        v[peer_column] = v[peer_column].where(size >= min_peers, "__all__")
+        keys = ["cycle_year", "indicator_id", peer_column]
+    else:
+        keys = ["cycle_year", "indicator_id"]
+    grouped = v.groupby(keys, dropna=False)["value"]
+    med = grouped.transform("median")
+    mad = (v["value"] - med).abs().groupby([v[k] for k in keys], dropna=False).transform("median")
+    z = (MODIFIED_Z_CONSTANT * (v["value"] - med) / mad.where(mad > 0)).astype(float)
+    out = v.assign(z=z)
+    flagged = out[out["z"].abs() > limit]
+    rows = []
+    for r in flagged.itertuples(index=False):
+        rows.append({"cycle_year": r.cycle_year, "response_id": getattr(r, "response_id", None),
+                     "agency_id": r.agency_id, "indicator_id": r.indicator_id, "rule": "robust_z",
+                     "severity": "info", "value": r.value,
+                     "message_th": f"ค่า {r.indicator_id} = {r.value:g} ต่างจากหน่วยงานกลุ่มเดียวกันมาก "
+                                   f"(ค่า z ปรับแก้ {r.z:.1f})",
+                     "message_en": f"{r.indicator_id} = {r.value:g} is far from its peers (modified z {r.z:.1f})"})
+    return _flags(rows)
+
+
+def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Return flags for responses that break the catalogue's cross-field rules.
+
+    `left op right` compares the two numeric answers (both must be answered);
+    `implies_option`: left answered yes (1) requires `option` among right's chosen options.
+    """
+    rows = []
+    by_resp = answers.set_index(["response_id", "indicator_id"])
+    cycle_of = dict(zip(answers["response_id"], answers["cycle_year"], strict=False))
+    agency_of = dict(zip(answers["response_id"], answers["agency_id"], strict=False))
+    for rule in catalogue.rules:
+        left = by_resp.xs(rule.left, level="indicator_id") if rule.left in by_resp.index.get_level_values(1) else None
+        right = by_resp.xs(rule.right, level="indicator_id") if rule.right in by_resp.index.get_level_values(1) \
+            else None
+        if left is None or right is None:
+            continue
+        both = left.add_suffix("_l").join(right.add_suffix("_r"), how="inner")
+        if rule.op == "implies_option":
+            has_option = both["value_text_r"].map(lambda t, o=rule.option: o in chosen_options(t)).astype(bool)
+            bad = both[(both["value_num_l"] == 1) & ~has_option]
+        elif rule.op in _OPS:
+            ok = both["value_num_l"].notna() & both["value_num_r"].notna()
+            both = both[ok]
+            bad = both[~_OPS[rule.op](both["value_num_l"].to_numpy(float), both["value_num_r"].to_numpy(float))]
+        else:
+            raise ValueError(f"unknown rule operator {rule.op!r}")
+        for rid, r in bad.iterrows():
+            rows.append({"cycle_year": cycle_of[rid], "response_id": rid, "agency_id": agency_of[rid], "indicator_id": rule.left, "rule": rule.id,
+                         "severity": "error", "value": r["value_num_l"],
+                         "message_th": rule.message.th, "message_en": rule.message.en})
+    return _flags(rows)
+
+
+def multivariate_outlier_flags(profiles: pd.DataFrame, seed: int = 0, contamination: float = 0.05,
+                               keys: Sequence[str] = ("cycle_year", "agency_id")) -> pd.DataFrame:
+    """Return flags for agencies whose whole profile is unusual, by an isolation forest (Liu et al. 2008).
+
+    `profiles` has the `keys` columns and one numeric column per indicator or dimension (0-100
+    normalised scores are best); missing values take the column median. The forest is seeded, and
+    the `contamination` share of profiles with the lowest scores is flagged. Fewer than 10
+    profiles: no flags (too few to judge).
+    """
+    if not 0 < contamination <= 0.5:
+        raise ValueError("contamination must be in (0, 0.5]")
+    feats = profiles.drop(columns=list(keys))
+    if len(profiles) < 10 or feats.shape[1] == 0:
+        return _flags([])
+    x = feats.astype(float).fillna(feats.median(numeric_only=True)).fillna(0.0).to_numpy()
+    forest = IsolationForest(n_estimators=200, contamination=contamination, random_state=seed).fit(x)
+    outlier = forest.predict(x) == -1
+    rows = []
+    for (_, r), out, score in zip(profiles.iterrows(), outlier, forest.score_samples(x), strict=True):
+        if not out:
+            continue
+        rows.append({"cycle_year": r.get("cycle_year"), "response_id": r.get("response_id"),
+                     "agency_id": r.get("agency_id"), "indicator_id": None, "rule": "isolation_forest",
+                     "severity": "info", "value": score,
+                     "message_th": "รูปแบบคำตอบโดยรวมของหน่วยงานแตกต่างจากหน่วยงานอื่นมาก โปรดทบทวน",
+                     "message_en": "The agency's answers as a whole are unusual compared with other agencies; "
+                                   "please review"})
+    return _flags(rows)
+
+
+def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalogue,
+                  frame: pd.DataFrame | None = None, profiles: pd.DataFrame | None = None,
+                  seed: int = 0) -> pd.DataFrame:
+    """Return every quality flag together: rules, jumps, robust outliers (against ministry peers) and,
+    given `profiles`, multivariate outliers. Sorted by cycle, agency and severity."""
+    parts = [rule_flags(answers, catalogue), jump_flags(values, catalogue),
+             robust_outlier_flags(values, frame, "ministry_id") if frame is not None
+             else robust_outlier_flags(values)]
+    if profiles is not None:
+        parts.append(multivariate_outlier_flags(profiles, seed))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return _flags([])
+    order = {"error": 0, "warning": 1, "info": 2}
+    out = pd.concat(parts, ignore_index=True)
+    # Value-table checks know the agency and cycle only; name the response so a reviewer can open it.
+    response_of = dict(zip(zip(answers["cycle_year"], answers["agency_id"], strict=True), answers["response_id"],
+                           strict=True))
+    known = [response_of.get((c, a)) for c, a in zip(out["cycle_year"], out["agency_id"], strict=True)]
+    out["response_id"] = [r if pd.notna(r) else k for r, k in zip(out["response_id"], known, strict=True)]
+    out = out.assign(_o=out["severity"].map(order)).sort_values(["cycle_year", "agency_id", "_o"], kind="stable")
+    return out.drop(columns="_o").reset_index(drop=True)

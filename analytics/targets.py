@@ -1,0 +1,150 @@
+"""Progress to the plan's targets: the path from baseline to goal, gaps, trends and a status.
+
+A target's path runs from its baseline to its goal through its explicit milestones, linearly in
+between (the usual way a multi-year plan's KPI table is filled in). Polarity comes from the KPI or
+indicator the target is set on: for the EGDI rank lower is better.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from survey.catalogue import Catalogue
+from survey.targets import Target
+
+ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, BEFORE_BASELINE = "on track", "at risk", "off track", "no data", "before baseline"
+PROGRESS_COLUMNS = ["target_id", "kpi", "cycle_year", "actual", "baseline", "milestone", "goal", "goal_year", "gap",
+                    "required_per_year", "trend_slope", "trend_reaches_goal", "status", "basis"]
+
+
+def polarity_of(target: Target, catalogue: Catalogue) -> int:
+    """Return +1 when a higher value is better for the target's KPI or indicator, else -1."""
+    try:
+        return catalogue.kpi(target.kpi).polarity
+    except KeyError:
+        return catalogue.indicator(target.kpi).polarity
+
+
+def target_path(target: Target, baseline_value: float | None = None) -> pd.DataFrame:
+    """Return the yearly path (year, value, kind) from the baseline year to the goal year.
+
+    Known points: baseline (target's value, else `baseline_value` from data), the explicit
+    milestones, the goal; years between two known points are linearly interpolated:
+    v(y) = v(a) + (v(b) - v(a)) x (y - a) / (b - a). Without a baseline value the path is NaN until
+    the first milestone. kind is baseline / milestone / interpolated / goal.
+    """
+    rows = [(year, value, kind) for year, (value, kind) in _path(target, baseline_value).items()]
+    return pd.DataFrame(rows, columns=["year", "value", "kind"])
+
+
+def _path(target: Target, baseline_value: float | None) -> dict[int, tuple[float, str]]:
+    base = target.baseline_value if target.baseline_value is not None else baseline_value
+    known: dict[int, float] = {target.baseline_year: np.nan if base is None else float(base)}
+    known.update({int(y): float(v) for y, v in target.milestones.items()})
+    known[target.goal_year] = float(target.goal_value)
+    xs = sorted(known)
+    out: dict[int, tuple[float, str]] = {}
+    for year in range(target.baseline_year, target.goal_year + 1):
+        if year in known:
+            kind = "baseline" if year == target.baseline_year else "goal" if year == target.goal_year else "milestone"
+            out[year] = (known[year], kind)
+            continue
+        a = max(x for x in xs if x < year)
+        b = min(x for x in xs if x > year)
+        out[year] = (known[a] + (known[b] - known[a]) * (year - a) / (b - a), "interpolated")
+    return out
+
+
+def linear_trend(years: Sequence[float], values: Sequence[float]) -> tuple[float, float] | None:
+    """Return (slope, intercept) of the least-squares line through the points, or None with < 2 years.
+
+    slope = sum((y - ybar)(v - vbar)) / sum((y - ybar)^2); intercept = vbar - slope x ybar.
+    """
+    pts = [(float(y), float(v)) for y, v in zip(years, values, strict=True) if np.isfinite(v)]
+    if len({y for y, _ in pts}) < 2:
+        return None
+    y = np.array([p[0] for p in pts])
+    v = np.array([p[1] for p in pts])
+    slope = float(((y - y.mean()) * (v - v.mean())).sum() / ((y - y.mean()) ** 2).sum())
+    return slope, float(v.mean() - slope * y.mean())
+
+
+def year_reaching(goal: float, polarity: int, slope: float, intercept: float, after: int) -> int | None:
+    """Return the first whole year from `after` on at which the trend line meets the goal, or None if never.
+
+    Solves intercept + slope x y = goal: y* = (goal - intercept) / slope, rounded up (down for a
+    falling line that must fall to the goal); a line already past the goal at `after` gives `after`.
+    """
+    at_after = intercept + slope * after
+    if polarity * (at_after - goal) >= 0:
+        return after
+    if polarity * slope <= 0:
+        return None
+    return max(after, math.ceil((goal - intercept) / slope - 1e-9))
+
+
+def status_of(gap: float, margin: float) -> str:
+    """Return on track (gap >= 0), at risk (short by at most `margin`) or off track; no data for NaN."""
+    if gap is None or not np.isfinite(gap):
+        return NO_DATA
+    if gap >= 0:
+        return ON_TRACK
+    return AT_RISK if -gap <= margin else OFF_TRACK
+
+
+def target_progress(target: Target, actuals: pd.DataFrame, year: int, catalogue: Catalogue,
+                    by: Sequence[str] = ()) -> pd.DataFrame:
+    """Return progress to `target` in cycle `year`, nationally or per group of `by` columns.
+
+    `actuals` has cycle_year, value and the `by` columns (one row per cycle and group). With p the
+    polarity (+1 higher is better) and m the milestone of `year` on `target_path`:
+    gap = p x (actual - m)  (>= 0 means the milestone is met);
+    required_per_year = (goal - actual) / (goal_year - year)  (the yearly change still needed);
+    trend: `linear_trend` over the cycles up to `year`, and `year_reaching` the goal (None if never);
+    status = `status_of(gap, target.at_risk_margin)`; before the baseline year: "before baseline".
+    A target without a baseline value takes each group's own actual of the baseline year.
+    """
+    keys = list(by)
+    pol = polarity_of(target, catalogue)
+    data = actuals[actuals["cycle_year"] <= year]
+    groups = [((), data)] if not keys else list(data.groupby(keys, observed=True, sort=True))
+    rows = []
+    for gkey, part in groups:
+        series = dict(zip(part["cycle_year"].astype(int), part["value"].astype(float), strict=True))
+        base = series.get(target.baseline_year) if target.baseline_value is None else None
+        path = {y: v for y, (v, _) in _path(target, base).items()}
+        actual = series.get(year, np.nan)
+        if year < target.baseline_year:
+            milestone, status = np.nan, BEFORE_BASELINE
+        else:
+            milestone = path[min(year, target.goal_year)]
+        gap = pol * (actual - milestone) if np.isfinite(milestone) else np.nan
+        if year >= target.baseline_year:
+            status = status_of(gap, target.at_risk_margin)
+        years_left = target.goal_year - year
+        required = (target.goal_value - actual) / years_left if years_left > 0 else np.nan
+        years = sorted(series)
+        trend = linear_trend(years, [series[y] for y in years])
+        reaches = None if trend is None else year_reaching(target.goal_value, pol, trend[0], trend[1], year)
+        row = dict(zip(keys, gkey if isinstance(gkey, tuple) else (gkey,), strict=True))
+        row.update({
+            "target_id": target.id, "kpi": target.kpi, "cycle_year": year, "actual": actual,
+            "baseline": path[target.baseline_year], "milestone": milestone, "goal": target.goal_value,
+            "goal_year": target.goal_year, "gap": gap, "required_per_year": required,
+            "trend_slope": np.nan if trend is None else trend[0], "trend_reaches_goal": reaches,
+            "status": status, "basis": target.basis,
+        })
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=[*keys, *PROGRESS_COLUMNS])
+    out["trend_reaches_goal"] = out["trend_reaches_goal"].astype("Int64")
+    return out
+
+
+def observed_actuals(target: Target) -> pd.DataFrame:
+    """Return the target's own published observations (for example UN EGDI ranks) as actuals."""
+    return pd.DataFrame({"cycle_year": [o.year for o in target.observations],
+                         "value": [o.value for o in target.observations]}, dtype=float).astype({"cycle_year": int})

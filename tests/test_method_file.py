@@ -1,0 +1,127 @@
+"""The command-line scorer and method files, checked against the UN EGDI 2022."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics.__main__ import main
+from analytics.method_file import load_method, parse_method, score_table
+from tests.conftest import DATA
+
+
+def _un_groups(egdi: pd.Series) -> pd.Series:
+    """UN E-Government Survey 2022: very high > 0.75, high 0.50-0.75, middle 0.25-0.50, low < 0.25."""
+    return pd.cut(egdi, [-1, 0.25, 0.50, 0.75, 2], labels=["Low EGDI", "Middle EGDI", "High EGDI",
+                                                          "Very high EGDI"], right=False).astype(str)
+
+
+def test_cli_reproduces_egdi_2022_for_193_countries(tmp_path: Path) -> None:
+    """The scorer, run as the command line, gives every country's published EGDI 2022 within 1e-4.
+
+    Source: UN DESA, E-Government Survey 2022 data (tests/data/un_egdi_2022.csv, CC0 copy).
+    UN method: EGDI = (OSI + TII + HCI) / 3, no further normalisation. Example, Ireland:
+    (0.7796 + 0.8287 + 0.9618) / 3 = 2.5701 / 3 = 0.85670, the published 0.85670.
+    The UN's four groups follow from the bands (no country lies exactly on a boundary).
+    """
+    un = pd.read_csv(DATA / "un_egdi_2022.csv")
+    un["unit"] = un["Country Name"].str.strip()
+    assert len(un) == 193
+    long = un.melt(id_vars=["unit"], value_vars=["Online Service Index", "Telecommunication Infrastructure Index",
+                                                 "Human Capital Index"], var_name="indicator")
+    long["indicator"] = long["indicator"].map({"Online Service Index": "OSI", "Human Capital Index": "HCI",
+                                               "Telecommunication Infrastructure Index": "TII"})
+    data_csv, out_csv = tmp_path / "egdi.csv", tmp_path / "scores.csv"
+    long.to_csv(data_csv, index=False)
+    assert main(["score", "--method", str(DATA / "egdi_method.yaml"), "--data", str(data_csv),
+                 "--out", str(out_csv)]) == 0
+    scores = pd.read_csv(out_csv, dtype={"unit": str})
+    egdi = scores[scores["node"] == "EGDI"].set_index("unit")
+    assert len(egdi) == 193
+    published = un.set_index("unit")["E-Government Index"]
+    diff = (egdi["score"] - published.reindex(egdi.index)).abs()
+    assert diff.max() <= 1e-4
+    assert (egdi["band_label"] == _un_groups(published).reindex(egdi.index)).all()
+    assert (egdi["method_version"] == "UN-EGDI-2022").all()
+    ireland = egdi.loc["Ireland"]
+    assert ireland["score"] == pytest.approx(0.8567, abs=1e-4)
+    assert ireland["band_label"] == "Very high EGDI"
+    assert set(scores["kind"]) == {"index", "indicator"}
+
+
+def test_cli_reports_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A method with an unknown aggregation is refused with exit code 2 and a message naming it."""
+    bad = tmp_path / "m.yaml"
+    bad.write_text("version: x\naggregation: median\ngroups: [{id: I}]\n"
+                   "indicators: [{id: A, parent: I, goalposts: [0, 1]}]\n", encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text("unit,indicator,value\nu,A,0.5\n", encoding="utf-8")
+    assert main(["score", "--method", str(bad), "--data", str(data), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "median" in capsys.readouterr().err
+
+
+def test_three_level_method_with_missing_data_and_bands() -> None:
+    """A three-level method scores every level; a unit below min_coverage gets no score.
+
+    Method: INDEX <- {P (weight 3), Q (weight 1)}; P <- {A, B}, Q <- {C}; goalposts [0, 10], scale 100,
+    min_coverage 0.5, bands 0 / 50 "high".
+    Unit u: A = 5 -> 50, B = 10 -> 100, C = 2 -> 20.  P = (50 + 100) / 2 = 75; Q = 20;
+            INDEX = (3 x 75 + 1 x 20) / 4 = 245 / 4 = 61.25 -> band "high".
+    Unit v: A = 4 -> 40, B and C missing.  P coverage 1/2 = 0.5 -> P = 40; Q coverage 0 -> NaN;
+            INDEX coverage 3/4 -> INDEX = 40 (re-weighted over P alone) -> band 1.
+    """
+    method = parse_method({
+        "version": "T1", "scale": 100, "min_coverage": 0.5,
+        "groups": [{"id": "INDEX"}, {"id": "P", "parent": "INDEX", "weight": 3}, {"id": "Q", "parent": "INDEX"}],
+        "indicators": [{"id": a, "parent": p, "goalposts": [0, 10]} for a, p in (("A", "P"), ("B", "P"), ("C", "Q"))],
+        "bands": [{"min": 0, "label": "low"}, {"min": 50, "label": "high"}],
+    })
+    data = pd.DataFrame({"unit": ["u", "u", "u", "v"], "indicator": ["A", "B", "C", "A"], "value": [5, 10, 2, 4]})
+    s = score_table(data, method).set_index(["unit", "node"])
+    assert s.loc[("u", "P"), "score"] == pytest.approx(75)
+    assert s.loc[("u", "INDEX"), "score"] == pytest.approx(61.25)
+    assert s.loc[("u", "INDEX"), "band_label"] == "high"
+    assert s.loc[("v", "P"), "score"] == pytest.approx(40)
+    assert pd.isna(s.loc[("v", "Q"), "score"])
+    assert s.loc[("v", "INDEX"), "score"] == pytest.approx(40)
+    assert s.loc[("v", "INDEX"), "coverage"] == pytest.approx(0.75)
+    assert s.loc[("v", "INDEX"), "band_label"] == "low"
+    assert s.loc[("u", "A"), "depth"] == 2
+
+
+def test_shipped_method_file_loads() -> None:
+    method = load_method(DATA / "egdi_method.yaml")
+    assert method.root == "EGDI"
+    assert method.indicator_ids() == ("OSI", "TII", "HCI")
+
+
+def test_data_with_unknown_indicator_is_refused() -> None:
+    method = load_method(DATA / "egdi_method.yaml")
+    with pytest.raises(ValueError, match="XYZ"):
+        score_table(pd.DataFrame({"unit": ["a"], "indicator": ["XYZ"], "value": [1.0]}), method)
+
+
+def test_method_doc_example_scores(tmp_path: Path) -> None:
+    """The first example in docs/METHOD.md is a valid method of four levels' depth.
+
+    Unit u: SVC.01 = 50 -> 50, SVC.03 = 100 -> 100: SERVICES = (2 x 50 + 100) / 3 = 66.67.
+    DAT.01 = 4 -> 100; SEC.05 = 0 (polarity -1, [0, 5]) -> 100; OPEN_DATA: DAT.04 = 15 -> 50 and DAT.05
+    (rank, one unit) -> 50: OPEN_DATA = 50. DATA = (100 + 50 + 100) / 3 = 83.33.
+    INDEX = 0.6 x 66.67 + 0.4 x 83.33 = 40 + 33.33 = 73.33 -> band 3 "Advanced".
+    """
+    import yaml
+
+    doc = (Path(__file__).parent.parent / "docs" / "METHOD.md").read_text(encoding="utf-8")
+    block = doc.split("```yaml", 1)[1].split("```", 1)[0]
+    method = parse_method(yaml.safe_load(block))
+    data = pd.DataFrame({"unit": "u", "indicator": ["SVC.01", "SVC.03", "DAT.01", "SEC.05", "DAT.04", "DAT.05"],
+                         "value": [50, 100, 4, 0, 15, 3]})
+    s = score_table(data, method).set_index("node")
+    assert s.loc["OPEN_DATA", "depth"] == 2
+    assert s.loc["DAT.04", "depth"] == 3
+    assert s.loc["SERVICES", "score"] == pytest.approx(200 / 3)
+    assert s.loc["DATA", "score"] == pytest.approx(250 / 3)
+    assert s.loc["INDEX", "score"] == pytest.approx(0.6 * 200 / 3 + 0.4 * 250 / 3)
+    assert s.loc["INDEX", "band_label"] == "Advanced"

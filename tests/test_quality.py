@@ -1,0 +1,106 @@
+"""Data-quality flags."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.quality import (
+    FLAG_COLUMNS,
+    completeness_by_indicator,
+    completeness_by_response,
+    jump_flags,
+    modified_z,
+    multivariate_outlier_flags,
+    quality_flags,
+    robust_outlier_flags,
+    rule_flags,
+)
+from survey.catalogue import Catalogue
+
+ANSWER_COLUMNS = ["response_id", "cycle_year", "agency_id", "indicator_id", "value_num", "value_text"]
+
+
+def test_completeness_by_hand(catalogue: Catalogue) -> None:
+    """Response 1 answers DAT.01 and DAT.02 of the R required entered questions: completeness 100 x 2 / R.
+    Response 2 answers nothing: 0 %. Per indicator, DAT.01 was answered by 1 of 2 responses: 50 %."""
+    required = [i.id for i in catalogue.entered_indicators() if i.required]
+    answers = pd.DataFrame([(1, 2565, "A", "DAT.01", 3.0, None), (1, 2565, "A", "DAT.02", 4.0, None),
+                            (2, 2565, "B", "DAT.01", None, None)], columns=ANSWER_COLUMNS)
+    responses = pd.DataFrame({"response_id": [1, 2], "cycle_year": [2565, 2565], "agency_id": ["A", "B"]})
+    c = completeness_by_response(answers, responses, catalogue).set_index("response_id")
+    assert c.loc[1, "completeness"] == pytest.approx(100 * 2 / len(required))
+    assert c.loc[2, "completeness"] == 0
+    assert "DAT.03" in c.loc[1, "missing"]
+    ci = completeness_by_indicator(answers, responses, catalogue).set_index("indicator_id")
+    assert ci.loc["DAT.01", "completeness"] == 50
+    assert ci.loc["DAT.03", "completeness"] == 0
+
+
+def test_jump_flags_by_hand(catalogue: Catalogue) -> None:
+    """Threshold 0.5. DAT.02: 10 -> 16 is +60 % > 50 %: flagged; 16 -> 20 is +25 %: not.
+    DAT.05: 0 -> 4 has no relative change; 4 is not above 0.5 x goalpost range 10 = 5: not flagged; 0 -> 6 is.
+    INT.01 (yes/no) 0 -> 1 is a step, not a jump: not checked."""
+    v = pd.DataFrame({"cycle_year": [2564, 2565, 2566, 2564, 2565], "agency_id": ["A"] * 5,
+                      "indicator_id": ["DAT.02"] * 3 + ["DAT.05"] * 2, "value": [10.0, 16.0, 20.0, 0.0, 4.0]})
+    f = jump_flags(v, catalogue, 0.5)
+    assert list(f.columns) == FLAG_COLUMNS
+    assert f[["cycle_year", "indicator_id"]].values.tolist() == [[2565, "DAT.02"]]
+    assert "10" in f.iloc[0]["message_en"] and "16" in f.iloc[0]["message_en"]
+    v.loc[4, "value"] = 6.0
+    assert len(jump_flags(v, catalogue, 0.5)) == 2
+    yes = pd.DataFrame({"cycle_year": [2564, 2565], "agency_id": "A", "indicator_id": "INT.01", "value": [0.0, 1.0]})
+    assert jump_flags(yes, catalogue, 0.5).empty
+    with pytest.raises(ValueError):
+        jump_flags(v, catalogue, -1)
+
+
+def test_modified_z_by_hand() -> None:
+    """x = 1, 2, 3, 4, 100: median 3, |x - 3| = 2, 1, 0, 1, 97 -> MAD 1;
+    z(100) = 0.6745 x 97 / 1 = 65.43 > 3.5 (flagged); z(1) = -1.349 (not). MAD 0 -> NaN."""
+    z = modified_z(pd.Series([1.0, 2, 3, 4, 100]))
+    assert z.iloc[4] == pytest.approx(0.6745 * 97)
+    assert z.iloc[0] == pytest.approx(-1.349)
+    assert modified_z(pd.Series([1.0, 1, 1, 2])).isna().all()
+    v = pd.DataFrame({"cycle_year": 2565, "agency_id": list("ABCDE"), "indicator_id": "DAT.03",
+                      "value": [1.0, 2, 3, 4, 100]})
+    f = robust_outlier_flags(v)
+    assert f["agency_id"].tolist() == ["E"]
+
+
+def test_rule_flags(catalogue: Catalogue) -> None:
+    """DAT.04 <= DAT.03: agency A publishes 12 of 10 catalogued (flagged), B 3 of 10 (fine).
+    INT.01 = yes implies GDX among PLT.01: A ticks GIN only (flagged), B ticks GDX (fine)."""
+    answers = pd.DataFrame([
+        (1, 2565, "A", "DAT.03", 10.0, None), (1, 2565, "A", "DAT.04", 12.0, None),
+        (1, 2565, "A", "INT.01", 1.0, None), (1, 2565, "A", "PLT.01", 1.0, json.dumps(["GIN"])),
+        (2, 2565, "B", "DAT.03", 10.0, None), (2, 2565, "B", "DAT.04", 3.0, None),
+        (2, 2565, "B", "INT.01", 1.0, None), (2, 2565, "B", "PLT.01", 1.0, json.dumps(["GDX"])),
+    ], columns=ANSWER_COLUMNS)
+    f = rule_flags(answers, catalogue)
+    assert sorted(f["rule"]) == ["R.DAT.PUBLISHED_LE_CATALOGUED", "R.INT.GDX_PLATFORM"]
+    assert set(f["agency_id"]) == {"A"}
+    assert (f["severity"] == "error").all()
+    assert f["message_th"].str.len().gt(0).all()
+
+
+def test_isolation_forest_finds_the_odd_profile() -> None:
+    """Fifty agencies near 50 on two dimensions and one at (0, 100): the odd one is flagged, seeded."""
+    rng = np.random.default_rng(1)
+    prof = pd.DataFrame({"cycle_year": 2565, "agency_id": [f"A{n}" for n in range(51)],
+                         "D1": np.r_[rng.normal(50, 3, 50), 0.0], "D2": np.r_[rng.normal(50, 3, 50), 100.0]})
+    f = multivariate_outlier_flags(prof, seed=0, contamination=0.02)
+    assert "A50" in f["agency_id"].tolist()
+    assert multivariate_outlier_flags(prof, seed=0, contamination=0.02).equals(f)
+    assert multivariate_outlier_flags(prof.head(5)).empty
+
+
+def test_quality_flags_combines(catalogue: Catalogue) -> None:
+    answers = pd.DataFrame([(1, 2565, "A", "DAT.03", 10.0, None), (1, 2565, "A", "DAT.04", 12.0, None)],
+                           columns=ANSWER_COLUMNS)
+    values = answers.rename(columns={"value_num": "value"})[["cycle_year", "agency_id", "indicator_id", "value"]]
+    f = quality_flags(answers, values, catalogue)
+    assert f["rule"].tolist() == ["R.DAT.PUBLISHED_LE_CATALOGUED"]

@@ -1,0 +1,72 @@
+"""Monte Carlo uncertainty of the composite index."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.index import GroupSpec, IndexMethod, IndicatorSpec
+from analytics.uncertainty import dirichlet_weights, monte_carlo, stable_pair_share
+
+METHOD = IndexMethod("T", (IndicatorSpec("A", "I", 1, 1, (0, 10)), IndicatorSpec("B", "I", 1, 1, (0, 10))),
+                     (GroupSpec("I", None),))
+
+
+def _values(rows: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    return pd.DataFrame([{"agency_id": u, "indicator_id": i, "value": v}
+                         for u, pair in rows.items() for i, v in zip("AB", pair, strict=True)])
+
+
+def test_dominating_unit_never_flips_and_a_trade_off_does() -> None:
+    """u = (9, 9) beats v = (1, 1) on both indicators, so no weighting can put v ahead of u.
+    w = (10, 0) and z = (0, 10) tie at 50 under equal weights, and any drawn weight that favours A
+    puts w ahead while one favouring B puts z ahead: that pair flips.
+    With concentration 1e6 the drawn weights stay within about 0.1 % of 1/2, so u (90) stays ahead
+    of w and z (50 +/- 0.05) and v (10) behind them: of the 6 pairs only (w, z) flips -> 5 / 6.
+    """
+    vals = _values({"u": (9, 9), "v": (1, 1), "w": (10, 0), "z": (0, 10)})
+    res = monte_carlo(vals, METHOD, draws=400, seed=1, concentration=1e6, normalisations=["goalposts"],
+                      aggregations=["arithmetic"])
+    assert res.stable_pair_share == pytest.approx(5 / 6)
+    s = res.scores.set_index("agency_id")
+    assert s.loc["u", "nominal"] == pytest.approx(90)
+    assert s.loc["u", "p05"] == pytest.approx(90, abs=0.1)
+    assert s.loc["u", "rank_nominal"] == 1
+    assert s.loc["v", "rank_p95"] == 4
+
+
+def test_intervals_hold_the_median_and_are_seeded() -> None:
+    rng = np.random.default_rng(3)
+    vals = _values({f"a{n}": (float(rng.uniform(0, 10)), float(rng.uniform(0, 10))) for n in range(30)})
+    t0 = time.perf_counter()
+    a = monte_carlo(vals, METHOD, seed=7)
+    assert time.perf_counter() - t0 < 10
+    b = monte_carlo(vals, METHOD, seed=7)
+    pd.testing.assert_frame_equal(a.scores, b.scores)
+    s = a.scores
+    assert (s["p05"] <= s["median"] + 1e-9).all() and (s["median"] <= s["p95"] + 1e-9).all()
+    assert (s["rank_p05"] <= s["rank_p95"]).all()
+    assert ((s["p05"] >= 0) & (s["p95"] <= 100)).all()
+    assert 0 <= a.stable_pair_share <= 1
+    assert a.draws == 1000
+
+
+def test_bad_choices_raise() -> None:
+    vals = _values({"u": (1, 2)})
+    with pytest.raises(ValueError, match="median"):
+        monte_carlo(vals, METHOD, aggregations=["median"])
+    with pytest.raises(ValueError, match="softmax"):
+        monte_carlo(vals, METHOD, normalisations=["softmax"])
+    with pytest.raises(ValueError):
+        dirichlet_weights(np.ones(2), 3, 0.0, np.random.default_rng(0))
+
+
+def test_pieces_by_hand() -> None:
+    """Dirichlet draws average to the nominal shares (1/4, 3/4); pairs: scores rows (1, 2, 3) and
+    (2, 1, 3): pair (1,2) flips, (1,3) and (2,3) do not -> 2 / 3."""
+    w = dirichlet_weights(np.array([1.0, 3.0]), 20_000, 50, np.random.default_rng(0))
+    assert w.mean(axis=0) == pytest.approx([0.25, 0.75], abs=0.01)
+    assert stable_pair_share(np.array([[1.0, 2, 3], [2, 1, 3]])) == pytest.approx(2 / 3)
