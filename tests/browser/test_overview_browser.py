@@ -14,7 +14,7 @@ def test_overview_in_chromium(browser: object, demo_server: Server) -> None:
     page.get_by_text("ข้อมูลสาธิต", exact=False).first.wait_for()
     page.get_by_text("86.12 %", exact=True).first.wait_for()
     screenshot(page, "overview-th")
-    page.get_by_text("English", exact=True).click()
+    page.get_by_role("radiogroup", name="ภาษา / Language").get_by_text("English").click()
     page.get_by_text("Overview", exact=True).first.wait_for()
     wait_for_app(page)
     assert "lang=en" in page.url
