@@ -16,6 +16,7 @@ from data.backup import BackupError, backup, restore
 from data.config import account_policy
 from data.db import make_engine, session_scope
 from data.demo import DemoSpec, seed_demo
+from data.demo_accounts import create_demo_accounts, demo_password, write_credentials
 from data.migrate import downgrade, upgrade
 from survey.catalogue import default_catalogue
 
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     seed.add_argument("--provincial", type=int, default=0, help="number of provincial units to add")
     seed.add_argument("--seed", type=int, default=2565, help="random seed (default 2565)")
     seed.add_argument("--if-empty", action="store_true", help="only when the database holds no cycles yet")
+    seed.add_argument("--no-accounts", action="store_true", help="do not create the demo accounts")
     bk = sub.add_parser("backup", help="write the whole database to a portable file")
     bk.add_argument("file")
     rs = sub.add_parser("restore", help="replace the database's contents with a backup file")
@@ -77,6 +79,15 @@ def main(argv: list[str] | None = None) -> int:
         counts = seed_demo(engine, default_catalogue(), DemoSpec(args.agencies, args.provincial, args.seed))
         counts["seconds"] = round(time.perf_counter() - started, 2)  # type: ignore[assignment]
         print(json.dumps({"demo": True, **counts}))
+        if not args.no_accounts:
+            password = demo_password()
+            with session_scope(engine) as session:
+                rows = create_demo_accounts(session, password, account_policy())
+            path = write_credentials(rows, password)
+            print("Demo accounts (demo data only):")
+            for user, role, scope in rows:
+                print(f"  {user:<18} {role:<14} {scope or ''}")
+            print(f"  password: {password}   (also in {path})")
     elif args.command == "create-admin":
         return _create_admin(engine, args.username, args.display_name)
     elif args.command == "map-oidc":

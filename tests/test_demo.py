@@ -76,3 +76,24 @@ def test_seed_is_deterministic_and_scales(any_engine: Engine) -> None:
         assert s.scalar(select(func.count()).select_from(Cycle)) == 2
         assert s.scalar(select(func.count()).select_from(Response)) == first["responses"]
         assert s.scalar(select(func.count()).select_from(Answer)) == first["answers"]
+
+
+def test_demo_accounts_sign_in_with_a_random_password(any_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """One account per role; the password is random per seeding and written only to a private file."""
+    from data import accounts
+    from data.config import AccountPolicy
+    from data.demo_accounts import create_demo_accounts, demo_password, write_credentials
+
+    seed_demo(any_engine, default_catalogue(), DemoSpec(agencies=5, years=(2568,)))
+    password = demo_password()
+    assert password != demo_password() and len(password) >= 12
+    with Session(any_engine) as s:
+        rows = create_demo_accounts(s, password)
+        s.commit()
+        for user, role, _scope in rows:
+            result = accounts.sign_in(s, user, password, b"k" * 40, AccountPolicy())
+            assert result.principal is not None, user
+            assert role in {str(g.role) for g in result.principal.grants}
+    path = write_credentials(rows, password, tmp_path / "demo-accounts.txt")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert f"password\t{password}" in path.read_text(encoding="utf-8")
