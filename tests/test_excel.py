@@ -1,0 +1,218 @@
+"""The Excel round trip: a filled workbook lands the same answers as the form; bad files change nothing."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import Engine, func, select
+
+from data.db import session_scope
+from data.models import Agency, Answer, AuditEntry, Response, Service
+from survey import excel, intake
+from survey.catalogue import default_catalogue
+from survey.validation import AnswerInput, Problem, ServiceInput
+from tests.factories import CYCLE, seed_intake
+
+CAT = default_catalogue()
+
+
+@pytest.fixture
+def engine(sqlite_engine: Engine) -> Engine:
+    seed_intake(sqlite_engine)
+    return sqlite_engine
+
+
+def template_for(engine: Engine, agency_id: str = "A001", lang: str = "en") -> bytes:
+    with session_scope(engine) as s:
+        agency = s.get(Agency, agency_id)
+        resp = s.scalar(select(Response).where(Response.agency_id == agency_id, Response.cycle_year == CYCLE))
+        answers, services = intake.current_answers(s, resp.id) if resp else ({}, [])
+        return excel.build_template(CAT, agency, CYCLE, lang, answers, {}, services, resp.version if resp else 0)
+
+
+# What a respondent types in the workbook, and what the same respondent gives the web form.
+TYPED: dict[str, Any] = {"DAT.01": "3 - Adopted", "DAT.02": 12, "DAT.03": 40, "DAT.04": 30, "DAT.05": 2,
+                         "INT.01": "Yes", "INT.02": 4, "INT.03": "No", "INT.04": "Yes", "INT.05": 62.5,
+                         "STD.01": "0 - Not started", "STD.02": "1 - Planned", "STD.03": "4 - Audited",
+                         "STD.04": "2 - Piloting", "STD.05": "2 - Piloting", "STD.06": "1 - Planned", "PLT.02": 35,
+                         "SEC.01": "Yes", "SEC.02": "No", "SEC.03": "Yes", "SEC.04": 80, "SEC.05": 0, "SKL.01": 250,
+                         "SKL.02": 40, "SKL.04": "No", "SKL.05": "3 - Adopted"}
+FORM: dict[str, Any] = {**{k: v for k, v in TYPED.items() if isinstance(v, int | float)},
+                        "DAT.01": 3, "INT.01": True, "INT.03": False, "INT.04": "yes", "STD.01": 0, "STD.02": 1,
+                        "STD.03": 4, "STD.04": 2, "STD.05": 2, "STD.06": 1, "SEC.01": 1, "SEC.02": 0, "SEC.03": "yes",
+                        "SKL.04": "no", "SKL.05": 3, "PLT.01": ["GDX", "GDCC"], "SHR.01": ["DIGITAL_ID", "E_PAYMENT"]}
+TICKED = {"PLT.01": {"GDX": "Yes", "GDCC": "Yes", "GIN": "No"}, "SHR.01": {"DIGITAL_ID": "Yes", "E_PAYMENT": "Yes"}}
+SERVICE_ROWS = [("S1", "=Building permit", "4 - Fully online end to end", 1200, "No", "Yes", "Yes", "No", "No"),
+                ("S2", "ขอรับเงินอุดหนุนเกษตรกร", "2 - Forms downloadable", 300, "Yes", "No", "No", "No", "No")]
+FORM_SERVICES = [ServiceInput(code="S1", name="=Building permit", digital_level=4, annual_volume=1200,
+                              paper_required=False, uses_digital_id=True, uses_e_payment=True),
+                 ServiceInput(code="S2", name="ขอรับเงินอุดหนุนเกษตรกร", digital_level=2, annual_volume=300,
+                              paper_required=True)]
+
+
+def fill(data: bytes, typed: dict[str, Any] | None = None, ticked: dict[str, dict[str, str]] | None = None,
+         service_rows: list[tuple[Any, ...]] | None = None, evidence: str = "https://example.go.th/e") -> bytes:
+    """Fill a downloaded workbook through openpyxl, as a respondent would in Excel."""
+    typed = TYPED if typed is None else typed
+    ticked = TICKED if ticked is None else ticked
+    wb = load_workbook(io.BytesIO(data))
+    for slot in excel.layout(CAT):
+        ws = wb[slot.sheet]
+        if slot.option_id is None:
+            if slot.indicator_id in typed:
+                ws[f"D{slot.row}"] = typed[slot.indicator_id]
+            ws[f"E{slot.row}"] = evidence
+        elif slot.option_id in ticked.get(slot.indicator_id, {}):
+            ws[f"D{slot.row}"] = ticked[slot.indicator_id][slot.option_id]
+    services = wb[next(n for n in wb.sheetnames if n in ("Services", "บัญชีบริการ"))]
+    for r, row in enumerate(service_rows if service_rows is not None else SERVICE_ROWS, start=2):
+        for col, value in enumerate(row, start=1):
+            cell = services.cell(row=r, column=col)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def snapshot(engine: Engine) -> tuple[int, ...]:
+    with session_scope(engine) as s:
+        counts = [int(s.scalar(select(func.count()).select_from(t)) or 0) for t in (Response, Answer, Service, AuditEntry)]
+        versions = int(s.scalar(select(func.coalesce(func.sum(Response.version), 0))) or 0)
+        return (*counts, versions)
+
+
+def test_workbook_round_trip_lands_the_same_answers_as_the_form(engine: Engine) -> None:
+    parsed = excel.read_workbook(fill(template_for(engine, "A001")), CAT, expected_agency_id="A001", expected_cycle=CYCLE)
+    assert isinstance(parsed, excel.ParsedWorkbook)
+    with session_scope(engine) as s:
+        result = excel.apply(s, parsed, "somchai", CAT)
+    assert result.accepted, [p.message.en for p in result.problems]
+
+    with session_scope(engine) as s:
+        resp = intake.get_or_create_draft(s, "A002", CYCLE, "somchai")
+        form = {k: AnswerInput(v, evidence="https://example.go.th/e") for k, v in FORM.items()}
+        assert intake.save_draft(s, resp.id, resp.version, form, FORM_SERVICES, "somchai", "web").ok
+    with session_scope(engine) as s:
+        ids = dict(s.execute(select(Response.agency_id, Response.id)).all())
+        via_excel = intake.current_answers(s, ids["A001"])
+        via_form = intake.current_answers(s, ids["A002"])
+    assert via_excel == via_form
+    assert via_excel[0]["PLT.01"].value == ["GDX", "GDCC"] and via_excel[0]["DAT.01"].value == 3
+    with session_scope(engine) as s:
+        channels = set(intake.history(s, "A001")["channel"])
+    assert "excel" in channels
+
+
+def test_prefilled_workbook_reads_back_unchanged(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        assert excel.apply(s, excel.read_workbook(fill(template_for(engine)), CAT), "somchai", CAT).accepted  # type: ignore[arg-type]
+    for lang in ("th", "en"):
+        again = excel.read_workbook(template_for(engine, lang=lang), CAT)
+        assert isinstance(again, excel.ParsedWorkbook)
+        with session_scope(engine) as s:
+            rid = s.scalar(select(Response.id).where(Response.agency_id == "A001"))
+            stored, services = intake.current_answers(s, rid)
+        assert excel.diff(again, stored, services).empty, lang
+
+
+def refused(data: bytes, **expect: Any) -> list[Problem]:
+    result = excel.read_workbook(data, CAT, **expect)
+    assert isinstance(result, list) and len(result) == 1 and result[0].is_error
+    assert result[0].message.th and "Nothing was changed" in result[0].message.en
+    return result
+
+
+def test_bad_files_are_refused_with_the_right_message(engine: Engine) -> None:
+    before = snapshot(engine)
+    good = template_for(engine)
+    assert refused(b"this is not a workbook")[0].code == "corrupt"
+    assert refused(good[: len(good) // 2])[0].code == "corrupt"
+    assert refused(b"x" * (excel.MAX_BYTES + 1))[0].code == "too_large"
+
+    macro = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(macro, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("xl/vbaProject.bin", b"\x00macro")
+    assert refused(macro.getvalue())[0].code == "macro"
+
+    plain = io.BytesIO()
+    Workbook().save(plain)
+    assert refused(plain.getvalue())[0].code == "foreign"
+
+    other = refused(good, expected_agency_id="A002")[0]
+    assert other.code == "wrong_agency" and "A001" in other.message.en and "A002" in other.message.th
+    assert refused(good, expected_cycle=2567)[0].code == "wrong_cycle"
+
+    wb = load_workbook(io.BytesIO(good))
+    wb[excel.META_SHEET]["B2"] = "A002"  # pretend to be another agency's workbook
+    tampered = io.BytesIO()
+    wb.save(tampered)
+    assert refused(tampered.getvalue())[0].code == "checksum"
+
+    wb = load_workbook(io.BytesIO(good))
+    wb["DAT"]["A5"], wb["DAT"]["A6"] = wb["DAT"]["A6"].value, wb["DAT"]["A5"].value  # rows swapped
+    moved = io.BytesIO()
+    wb.save(moved)
+    problem = refused(moved.getvalue())[0]
+    assert problem.code == "structure" and "DAT!A5" in problem.message.en
+    assert snapshot(engine) == before
+
+
+def test_out_of_range_values_are_refused_whole_with_cells(engine: Engine) -> None:
+    before = snapshot(engine)
+    data = fill(template_for(engine), typed={**TYPED, "INT.05": 150, "DAT.02": "lots"},
+                ticked={**TICKED, "SHR.01": {"DIGITAL_ID": "perhaps"}})
+    parsed = excel.read_workbook(data, CAT)
+    assert isinstance(parsed, excel.ParsedWorkbook)
+    with session_scope(engine) as s:
+        result = excel.apply(s, parsed, "somchai", CAT)
+    assert not result.accepted and result.message is not None and "nothing was changed" in result.message.en
+    where = {(p.code, p.where()) for p in result.problems if p.is_error}
+    assert ("out_of_range", "INT!D8") in where and ("not_a_number", "DAT!D5") in where
+    assert any(code == "not_yes_no" and cell.startswith("SHR!D") for code, cell in where)
+    assert snapshot(engine) == before
+
+
+def test_import_after_someone_else_saved_is_a_conflict(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        resp = intake.get_or_create_draft(s, "A001", CYCLE, "somchai")
+    data = fill(template_for(engine))
+    with session_scope(engine) as s:
+        assert intake.save_draft(s, resp.id, resp.version, {"DAT.02": AnswerInput(99)}, None, "anong", "web").ok
+    parsed = excel.read_workbook(data, CAT)
+    with session_scope(engine) as s:
+        result = excel.apply(s, parsed, "somchai", CAT)  # type: ignore[arg-type]
+    assert not result.accepted and result.saved is not None and result.saved.conflict is not None
+    item = next(i for i in result.saved.conflict.items if i.field == "DAT.02")
+    assert (item.theirs, item.yours) == ("99", "12")
+
+
+def test_workbook_is_protected_labelled_and_safe_from_formulas(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        resp = intake.get_or_create_draft(s, "A001", CYCLE, "somchai")
+        intake.save_draft(s, resp.id, resp.version, {"DAT.02": AnswerInput(3, comment="@SUM(A1:A9)")},
+                          FORM_SERVICES, "somchai", "web")
+    th = template_for(engine, lang="th")
+    wb = load_workbook(io.BytesIO(th))
+    assert wb.sheetnames[0] == "คำชี้แจง" and "บัญชีบริการ" in wb.sheetnames
+    assert "2568" in str(wb["คำชี้แจง"]["A3"].value)
+    assert "2025" in str(load_workbook(io.BytesIO(template_for(engine)))["Instructions"]["A3"].value)
+    assert wb[excel.META_SHEET].sheet_state == "veryHidden" and wb[excel.META_SHEET].protection.sheet
+    dat = wb["DAT"]
+    assert dat.protection.sheet and dat["A5"].protection.locked and not dat["D5"].protection.locked
+    assert dat["D5"].value == 3 and dat["F5"].value == "@SUM(A1:A9)" and dat["F5"].data_type == "s"
+    kinds = {dv.type for dv in dat.data_validations.dataValidation}
+    assert {"list", "whole"} <= kinds
+    services = wb["บัญชีบริการ"]
+    assert "Services" in services.tables and services["B2"].value == "=Building permit"
+    with zipfile.ZipFile(io.BytesIO(th)) as zf:
+        xml = "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml and "<f " not in xml
+    assert "ใช่" in str(services["F2"].value)
