@@ -40,7 +40,7 @@ from survey.validation import (
     validate,
 )
 from survey.workflow import Channel, Status
-from survey.years import display_year
+from survey.years import display_year, to_be
 
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 #: Allowed review transitions: from -> to.
@@ -649,8 +649,10 @@ def import_answers(session: Session, agency_id: str, cycle_year: int, answers: M
                    catalogue: Catalogue | None = None) -> ImportResult:
     """Validate an imported set of answers against what is stored and save it as the draft, or refuse it whole.
 
-    Refused (nothing stored) when it has any error, when the response cannot be edited, or when it
-    was saved by someone else after `expected_version` (the version the workbook was made from).
+    Refused (nothing stored) when what it brings has an error (its answers, a rule they take part
+    in, its service rows), when the response cannot be edited, or when someone else saved after
+    `expected_version` (the version the workbook was made from). Errors already stored in answers
+    it does not touch do not block it.
     """
     catalogue = catalogue or default_catalogue()
     resp = session.scalar(select(Response).where(Response.agency_id == agency_id, Response.cycle_year == cycle_year))
@@ -665,8 +667,10 @@ def import_answers(session: Session, agency_id: str, cycle_year: int, answers: M
     changes = diff_answers(answers, stored, services, stored_services, catalogue)
     if resp is not None and resp.status not in EDITABLE:
         return ImportResult(agency_id, cycle_year, False, problems, changes, None, _not_editable(resp))
-    if errors(problems):
-        n = len(errors(problems))
+    blocking = [p for p in errors(problems)
+                if p.field in answers or (p.code == "rule" and answers) or (services is not None and p.row is not None)]
+    if blocking:
+        n = len(blocking)
         return ImportResult(agency_id, cycle_year, False, problems, changes, None, Text(
             f"ไม่นำเข้า: พบข้อผิดพลาด {n} รายการ ไม่มีการเปลี่ยนแปลงข้อมูล",
             f"not imported: {n} errors found; nothing was changed"))
@@ -683,3 +687,26 @@ def import_answers(session: Session, agency_id: str, cycle_year: int, answers: M
         return ImportResult(agency_id, cycle_year, False, problems, changes, saved, saved.message)
     return ImportResult(agency_id, cycle_year, True, saved.problems, changes, saved, Text(
         f"นำเข้าแล้ว: เปลี่ยน {len(saved.changed)} รายการ", f"imported: {len(saved.changed)} changes saved"))
+
+
+ANSWER_TABLE_COLUMNS = ("agency_id", "cycle", "indicator_id", "value")
+
+
+def answers_from_table(frame: pd.DataFrame) -> dict[tuple[str, int], dict[str, AnswerInput]]:
+    """Group a long table of answers (agency_id, cycle, indicator_id, value[, evidence, comment]) by agency and cycle.
+
+    Cycles of 2400 and above are B.E., others C.E. Raise ValueError naming missing columns or bad cycles.
+    """
+    missing = [c for c in ANSWER_TABLE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"the table has no column {', '.join(missing)}; it needs {', '.join(ANSWER_TABLE_COLUMNS)}")
+    out: dict[tuple[str, int], dict[str, AnswerInput]] = {}
+    for i, rec in enumerate(frame.to_dict("records"), start=2):
+        cycle = parse_number(rec["cycle"])
+        if cycle is None or not cycle.is_integer() or cycle <= 0:
+            raise ValueError(f"line {i}: cycle {rec['cycle']!r} is not a year")
+        key = (str(rec["agency_id"]).strip(), to_be(int(cycle)))
+        evidence, comment = rec.get("evidence"), rec.get("comment")
+        out.setdefault(key, {})[str(rec["indicator_id"]).strip()] = AnswerInput(
+            rec["value"], _text_or_none(evidence), _text_or_none(comment))
+    return out
