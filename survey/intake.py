@@ -680,8 +680,11 @@ def import_answers(session: Session, agency_id: str, cycle_year: int, answers: M
     if resp is None:
         resp = get_or_create_draft(session, agency_id, cycle_year, actor, channel)
         expected = resp.version
+    elif expected_version is None:
+        expected = resp.version
     else:
-        expected = resp.version if expected_version is None or expected_version <= 0 else expected_version
+        # 0: the workbook was made before the response existed; it was created at version 1.
+        expected = max(expected_version, 1)
     saved = save_draft(session, resp.id, expected, answers, services, actor, channel, catalogue)
     if not saved.ok:
         return ImportResult(agency_id, cycle_year, False, problems, changes, saved, saved.message)

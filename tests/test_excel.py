@@ -7,6 +7,8 @@ import zipfile
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, func, select
 
@@ -216,3 +218,30 @@ def test_workbook_is_protected_labelled_and_safe_from_formulas(engine: Engine) -
         xml = "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/worksheets/"))
     assert "<f>" not in xml and "<f " not in xml
     assert "ใช่" in str(services["F2"].value)
+
+
+def test_import_of_a_workbook_made_before_the_draft_existed_sees_later_saves(engine: Engine) -> None:
+    data = fill(template_for(engine))  # no response yet: version 0 in the workbook
+    with session_scope(engine) as s:
+        resp = intake.get_or_create_draft(s, "A001", CYCLE, "anong")
+        assert intake.save_draft(s, resp.id, resp.version, {"DAT.02": AnswerInput(99)}, None, "anong", "web").ok
+    with session_scope(engine) as s:
+        result = excel.apply(s, excel.read_workbook(data, CAT), "somchai", CAT)  # type: ignore[arg-type]
+    assert not result.accepted and result.saved is not None and result.saved.conflict is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.binary(max_size=2000), cut=st.integers(min_value=0, max_value=30000), flip=st.integers(0, 255))
+def test_damaged_files_never_raise(data: bytes, cut: int, flip: int) -> None:
+    assert isinstance(excel.read_workbook(data, CAT), list)
+    damaged = bytearray(_GOOD)
+    damaged[cut % len(damaged)] ^= flip or 1
+    result = excel.read_workbook(bytes(damaged), CAT)
+    assert isinstance(result, list | excel.ParsedWorkbook)
+
+
+class _Agency:
+    id, name_th, name_en = "A001", "กรมทดสอบ", "Test Department"
+
+
+_GOOD = excel.build_template(CAT, _Agency(), CYCLE, "th", {}, {}, [])
