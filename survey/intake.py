@@ -77,10 +77,13 @@ class ConflictItem:
 
 @dataclass(frozen=True)
 class Conflict:
+    """A refused save: what others changed since your version, and every change of yours left unsaved."""
+
     response_id: int
     expected_version: int
     current_version: int
     items: tuple[ConflictItem, ...]
+    unsaved: tuple[str, ...]
     message: Text
 
 
@@ -249,18 +252,18 @@ def get_or_create_draft(session: Session, agency_id: str, cycle_year: int, actor
     return resp
 
 
-def _changed_since(session: Session, response_id: int, version: int) -> dict[str, str]:
-    """Return the fields changed after `version`, with who changed each last."""
-    out: dict[str, str] = {}
-    rows = session.execute(select(AuditEntry.field, AuditEntry.actor, AuditEntry.detail)
+def _changed_since(session: Session, response_id: int, version: int) -> dict[str, tuple[str, str | None]]:
+    """Return the fields changed after `version`, with who changed each last and the value they left."""
+    out: dict[str, tuple[str, str | None]] = {}
+    rows = session.execute(select(AuditEntry.field, AuditEntry.actor, AuditEntry.new_value, AuditEntry.detail)
                            .where(AuditEntry.response_id == response_id).order_by(AuditEntry.id)).all()
-    for fname, actor, detail in rows:
+    for fname, actor, new_value, detail in rows:
         try:
             v = int(json.loads(detail or "{}").get("version", 0))
         except (ValueError, TypeError, AttributeError):
             v = 0
         if v > version and fname:
-            out[fname] = actor
+            out[fname] = (actor, new_value)
     return out
 
 
@@ -269,20 +272,18 @@ def _conflict(session: Session, resp: Response, expected: int, yours: Mapping[st
     changed = _changed_since(session, resp.id, expected)
     stored = {a.indicator_id: a for a in session.scalars(select(Answer).where(Answer.response_id == resp.id))}
     items = []
-    for fname, who in changed.items():
+    for fname, (who, last_value) in changed.items():
         base, _, part = fname.partition("#")
         row = stored.get(base)
-        if part == "evidence":
-            theirs = row.evidence if row else None
-        elif part == "comment":
-            theirs = row.comment if row else None
-        elif row is not None and not fname.startswith(("service:", "status")):
-            theirs = show(row.value_num, row.value_text)
+        if row is None:
+            theirs = last_value  # services, status, and answers since cleared: as the audit left them
+        elif part in ("evidence", "comment"):
+            theirs = getattr(row, part)
         else:
-            theirs = None
+            theirs = show(row.value_num, row.value_text)
         items.append(ConflictItem(fname, theirs, yours.get(fname), who, fname in yours))
     names = ", ".join(i.field for i in items) or "-"
-    return Conflict(resp.id, expected, current, tuple(items), Text(
+    return Conflict(resp.id, expected, current, tuple(items), tuple(yours), Text(
         f"มีผู้อื่นบันทึกแบบสำรวจนี้หลังจากที่ท่านเปิด (ฉบับ {expected} เป็น {current}) ยังไม่ได้บันทึกข้อมูลของท่าน "
         f"ข้อที่เปลี่ยน: {names} กรุณาตรวจสอบแล้วบันทึกอีกครั้ง",
         f"Someone else saved this response after you opened it (version {expected} -> {current}); nothing of yours "

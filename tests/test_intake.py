@@ -56,6 +56,7 @@ def test_conflicting_saves_keep_one_version_and_name_the_changed_answers(engine:
     items = {i.field: i for i in second.conflict.items}
     assert items["DAT.02"].theirs == "7" and items["DAT.02"].yours == "8" and items["DAT.02"].changed_by == "anong"
     assert items["DAT.03"].theirs == "9" and not items["DAT.03"].you_sent_it
+    assert set(second.conflict.unsaved) == {"DAT.02", "DAT.05"}
     assert "DAT.02" in second.conflict.message.en and second.conflict.message.th
     with session_scope(engine) as s:
         answers, _ = intake.current_answers(s, rid)
