@@ -410,6 +410,8 @@ class ParsedWorkbook:
     services: list[ServiceInput]
     problems: list[Problem]
     cells: Mapping[tuple[str, int | None], tuple[str, str]] = field(default_factory=dict)
+    #: Problems only the workbook has (an option cell that is neither yes nor no); also in `problems`.
+    cell_problems: list[Problem] = field(default_factory=list)
 
     def locate(self, problems: Sequence[Problem]) -> list[Problem]:
         """Return the problems with the sheet and cell each is about (when the workbook has it)."""
@@ -511,9 +513,11 @@ def read_workbook(data: bytes, catalogue: Catalogue, expected_agency_id: str | N
         return _refusal("structure", f"โครงสร้างแบบฟอร์มถูกแก้ไข (แถวถูกย้าย แทรก หรือลบ ที่ {shown})",
                         f"the workbook's structure was edited (rows moved, inserted or deleted at {shown})")
 
-    answers, services, cells, problems = _read_answers(wb, catalogue, slots, lang)
-    return ParsedWorkbook(agency_id, cycle_year, lang, str(meta.get("catalogue_version")), response_version,
-                          answers, services, problems, cells)
+    answers, services, cells, cell_problems = _read_answers(wb, catalogue, slots, lang)
+    parsed = ParsedWorkbook(agency_id, cycle_year, lang, str(meta.get("catalogue_version")), response_version,
+                            answers, services, [], cells, cell_problems)
+    parsed.problems.extend(cell_problems + parsed.locate(validate(answers, services, catalogue)))
+    return parsed
 
 
 def _read_answers(wb: Workbook, catalogue: Catalogue, slots: Sequence[Slot], lang: str) -> tuple[
@@ -562,12 +566,7 @@ def _read_answers(wb: Workbook, catalogue: Catalogue, slots: Sequence[Slot], lan
             cells[(key, index)] = (ws.title, f"{letter}{r}")
         services.append(ServiceInput(**values))
     cells[("SVC.01", None)] = (ws.title, "A1")
-    problems.extend(validate(answers, services, catalogue))
     return answers, services, cells, problems
-
-
-def located_problems(parsed: ParsedWorkbook) -> list[Problem]:
-    return parsed.locate(parsed.problems)
 
 
 def diff(parsed: ParsedWorkbook, stored: Mapping[str, AnswerInput],
@@ -579,7 +578,7 @@ def diff(parsed: ParsedWorkbook, stored: Mapping[str, AnswerInput],
 def apply(session: Session, parsed: ParsedWorkbook, actor: str, catalogue: Catalogue,
           dry_run: bool = False) -> ImportResult:
     """Import a read workbook as the agency's draft (channel excel), or refuse it whole; see import_answers."""
-    reader_errors = [p for p in errors(parsed.problems) if p.cell is not None]  # the validator's carry no cell yet
+    reader_errors = errors(parsed.cell_problems)
     result = import_answers(session, parsed.agency_id, parsed.cycle_year, parsed.answers, parsed.services, actor,
                             Channel.EXCEL, expected_version=parsed.response_version, dry_run=dry_run or bool(reader_errors),
                             catalogue=catalogue)

@@ -173,6 +173,7 @@ def test_out_of_range_values_are_refused_whole_with_cells(engine: Engine) -> Non
                 ticked={**TICKED, "SHR.01": {"DIGITAL_ID": "perhaps"}})
     parsed = excel.read_workbook(data, CAT)
     assert isinstance(parsed, excel.ParsedWorkbook)
+    assert ("out_of_range", "INT!D8") in {(p.code, p.where()) for p in parsed.problems}
     with session_scope(engine) as s:
         result = excel.apply(s, parsed, "somchai", CAT)
     assert not result.accepted and result.message is not None and "nothing was changed" in result.message.en
