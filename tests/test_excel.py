@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -246,3 +249,18 @@ class _Agency:
 
 
 _GOOD = excel.build_template(CAT, _Agency(), CYCLE, "th", {}, {}, [])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice Calc is not installed (make test installs it)")
+def test_workbook_saved_again_by_a_spreadsheet_app_still_imports(engine: Engine, tmp_path: Path) -> None:
+    """LibreOffice Calc opens the filled workbook and saves it as .xlsx; it reads back the same."""
+    filled = fill(template_for(engine))
+    (tmp_path / "in.xlsx").write_bytes(filled)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "out"), str(tmp_path / "in.xlsx")],
+                   check=True, capture_output=True, timeout=120)
+    resaved = excel.read_workbook((tmp_path / "out" / "in.xlsx").read_bytes(), CAT)
+    direct = excel.read_workbook(filled, CAT)
+    assert isinstance(resaved, excel.ParsedWorkbook) and isinstance(direct, excel.ParsedWorkbook)
+    assert resaved.answers == direct.answers
+    assert [excel.diff(resaved, {}, []).to_dict("records")] == [excel.diff(direct, {}, []).to_dict("records")]
