@@ -31,7 +31,16 @@ from sqlalchemy.orm import Session
 
 from survey.catalogue import Catalogue, Indicator, Level, Text
 from survey.intake import ImportResult, diff_answers, import_answers
-from survey.validation import AnswerInput, Problem, ServiceInput, errors, is_missing, parse_yes_no, validate
+from survey.validation import (
+    AnswerInput,
+    Problem,
+    ServiceInput,
+    clean_text,
+    errors,
+    is_missing,
+    parse_yes_no,
+    validate,
+)
 from survey.workflow import Channel
 from survey.years import display_year
 
@@ -121,7 +130,7 @@ def put(cell: Cell, value: Any) -> None:
     if isinstance(value, int | float):
         cell.value = value
         return
-    text = str(value)
+    text = clean_text(str(value))
     cell.value = text
     cell.data_type = "s"
     if text.startswith(_DANGEROUS):

@@ -32,8 +32,10 @@ from survey.validation import (
     Problem,
     ServiceInput,
     clean_answer,
+    clean_text,
     errors,
     is_missing,
+    normalise_value,
     parse_level,
     parse_number,
     parse_yes_no,
@@ -111,15 +113,16 @@ def _fmt(x: float) -> str:
 
 def _raw_text(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
-        return [str(v)[:200] for v in value]
-    return str(value)[:MAX_TEXT]
+        return [clean_text(str(v))[:200] for v in value]
+    return clean_text(str(value))[:MAX_TEXT]
 
 
 def storage(ind_id: str, value: Any, catalogue: Catalogue) -> tuple[float | None, str | None]:
     """Return (value_num, value_text) to store: the clean value, or what was typed when it is not valid."""
+    ind = catalogue.indicator(ind_id)
+    value = normalise_value(ind, value)
     if is_missing(value):
         return None, None
-    ind = catalogue.indicator(ind_id)
     cleaned, _ = clean_answer(ind, value, catalogue)
     if cleaned is not None:
         if cleaned.choices is not None:
@@ -151,9 +154,10 @@ def show(value_num: float | None, value_text: str | None) -> str | None:
 
 
 def _text_or_none(x: Any) -> str | None:
-    if x is None or (isinstance(x, str) and not x.strip()):
+    text = None if x is None else clean_text(str(x))
+    if text is None or not text.strip():
         return None
-    return str(x)[:MAX_TEXT]
+    return text[:MAX_TEXT]
 
 
 def current_answers(session: Session, response_id: int,
@@ -187,8 +191,8 @@ def _service_record(svc: ServiceInput) -> dict[str, Any]:
     level = parse_level(svc.digital_level)
     volume = None if is_missing(svc.annual_volume) else parse_number(svc.annual_volume)
     record: dict[str, Any] = {
-        "code": None if is_missing(svc.code) else str(svc.code).strip()[:64],
-        "name": str(svc.name).strip()[:300],
+        "code": None if is_missing(svc.code) else clean_text(str(svc.code)).strip()[:64],
+        "name": clean_text(str(svc.name)).strip()[:300],
         "digital_level": int(level) if level is not None else 0,
         "annual_volume": int(volume) if volume is not None else None,
     }

@@ -35,7 +35,10 @@ MAX_VOLUME = 10**12
 
 _YES = {"yes", "y", "true", "1", "ใช่", "มี", "ใช้", "t"}
 _NO = {"no", "n", "false", "0", "ไม่ใช่", "ไม่มี", "ไม่ใช้", "f"}
-_LEADING_INT = re.compile(r"^\s*(-?\d+)\s*(?:[-–:.)]\s*.*)?$")
+#: Control characters that PostgreSQL text (NUL) or an xlsx cell cannot hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A level typed as its label: "3 - Adopted", "3. Adopted", "3) Adopted" (not "3.5").
+_LEADING_INT = re.compile(r"^\s*(-?\d+)\s*(?:(?:[-–:)]|\.(?=\s))\s*\S.*)?$")
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,11 @@ def errors(problems: Sequence[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
 
 
+def clean_text(text: str) -> str:
+    """Return text without the control characters a database or a workbook cannot store, with \n line ends."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def is_missing(value: Any) -> bool:
     """True for no answer: None, NaN, or an empty or blank string."""
     if value is None:
@@ -140,10 +148,10 @@ def parse_yes_no(value: Any) -> float | None:
 
 def parse_level(value: Any) -> float | None:
     """Return the whole number a stage or level answer names ("3", 3, "3 - Adopted"), or None."""
-    if isinstance(value, str):
+    number = parse_number(value)
+    if number is None and isinstance(value, str):
         match = _LEADING_INT.match(value)
         return float(match.group(1)) if match else None
-    number = parse_number(value)
     return number if number is not None and number.is_integer() else None
 
 
@@ -196,8 +204,17 @@ class Clean:
     choices: tuple[str, ...] | None = None
 
 
+def normalise_value(ind: Indicator, value: Any) -> Any:
+    """Return the value as stored: text without control characters, and a list given to a single-answer
+    question joined into one text ("a, b")."""
+    if ind.type != "multi_choice" and isinstance(value, list | tuple | set | frozenset):
+        value = ", ".join(str(v) for v in value)
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def clean_answer(ind: Indicator, value: Any, catalogue: Catalogue) -> tuple[Clean | None, list[Problem]]:
     """Return the answer in stored form (None when missing or unusable) and its type and range problems."""
+    value = normalise_value(ind, value)
     if is_missing(value):
         return None, []
     problems: list[Problem] = []
@@ -350,7 +367,7 @@ def validate(
             if not services:
                 problems.append(Problem(ind.id, None, severity, "required", _msg(
                     ind, "ต้องระบุบริการสำคัญอย่างน้อยหนึ่งบริการ", "list at least one key service")))
-        elif ind.entered and ind.id not in clean and not _answered(answers.get(ind.id)):
+        elif ind.entered and ind.id not in clean and not _answered(ind, answers.get(ind.id)):
             problems.append(Problem(ind.id, None, severity, "required", _msg(ind, "ยังไม่ได้ตอบ", "not answered yet")))
 
     problems.extend(_service_problems(services, catalogue))
@@ -362,9 +379,9 @@ def validate(
     return problems
 
 
-def _answered(given: Any) -> bool:
+def _answered(ind: Indicator, given: Any) -> bool:
     value = given.value if isinstance(given, AnswerInput) else given
-    return not is_missing(value)
+    return not is_missing(normalise_value(ind, value))
 
 
 def _rule_problems(clean: Mapping[str, Clean], catalogue: Catalogue) -> list[Problem]:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 
 import pytest
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
 from data.db import session_scope
-from data.models import Answer, AuditEntry, FrameEntry, Response
+from data.models import Agency, Answer, AuditEntry, FrameEntry, Response
 from data.repository import data_version
-from survey import intake
-from survey.validation import AnswerInput
+from survey import excel, intake
+from survey.catalogue import default_catalogue
+from survey.validation import AnswerInput, ServiceInput
 from survey.workflow import Status
 from tests.factories import CYCLE, full_answers, seed_intake, services
 
@@ -185,3 +189,44 @@ def test_import_with_errors_changes_nothing(engine: Engine) -> None:
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(Response)) == n_responses
         assert s.scalar(select(func.count()).select_from(AuditEntry)) == n_audit
+
+
+ENTERED = [i.id for i in default_catalogue().entered_indicators()]
+JUNK = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**12), st.floats(allow_nan=False, allow_infinity=False),
+                 st.text(max_size=30), st.sampled_from(["=1+1", "-3", "@x", "ใช่", "๕", "1,000", "\x00a\x01"]),
+                 st.lists(st.text(max_size=12), max_size=3), st.just(["GDX", "GIN"]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking: each example writes to a database
+@given(data=st.dictionaries(st.sampled_from(ENTERED), st.builds(AnswerInput, JUNK, st.one_of(st.none(), st.text(max_size=20)),
+                                                                  st.one_of(st.none(), st.text(max_size=20))), max_size=8),
+       names=st.lists(st.text(min_size=1, max_size=20), max_size=3))
+@example(data={"DAT.01": AnswerInput(1.0000000000001027e+17)}, names=[])
+@example(data={"DAT.01": AnswerInput("2.5"), "STD.01": AnswerInput("3. Adopted"), "SEC.01": AnswerInput("\x00a\x01")},
+         names=["=cmd", "\x07bell"])
+def test_whatever_is_typed_is_kept_and_fits_a_workbook(engine: Engine, data: dict[str, AnswerInput],
+                                                       names: list[str]) -> None:
+    """Junk never makes a save raise; what was stored reads back to the same stored form and into a workbook."""
+    cat = default_catalogue()
+    with session_scope(engine) as s:
+        resp = intake.get_or_create_draft(s, "A001", CYCLE, "fuzz")
+        rows = [ServiceInput(code=f"S{i}", name=n, digital_level=i % 5) for i, n in enumerate(names)]
+        res = intake.save_draft(s, resp.id, resp.version, data, rows, "fuzz", "web")
+        assert res.ok
+        stored, services = intake.current_answers(s, resp.id)
+        agency = s.get(Agency, "A001")
+        for key, given in data.items():
+            assert intake.storage(key, stored.get(key, AnswerInput()).value, cat) == intake.storage(key, given.value, cat)
+        book = excel.build_template(cat, agency, CYCLE, "th", stored, stored, services, res.version)
+    parsed = excel.read_workbook(book, cat)
+    assert isinstance(parsed, excel.ParsedWorkbook)
+    for key in data:
+        kept = intake.storage(key, stored.get(key, AnswerInput()).value, cat)
+        if cat.indicator(key).type == "multi_choice" and kept[0] is None:
+            continue  # option rows can only hold the question's own options; junk choices stay in the database
+        back = intake.storage(key, parsed.answers[key].value, cat)
+        if kept[0] is not None and back[0] is not None:  # a cell holds 15 significant digits, as Excel does
+            assert math.isclose(back[0], kept[0], rel_tol=1e-14) and back[1] == kept[1], key
+        else:
+            assert back == kept, key

@@ -153,3 +153,10 @@ def test_junk_never_raises(answers: dict[str, AnswerInput], services: list[Servi
     for p in problems:
         assert isinstance(p, Problem) and p.severity in ("error", "warning")
         assert p.message.th and p.message.en
+
+
+def test_levels_read_from_labels_but_not_from_fractions() -> None:
+    from survey.validation import parse_level
+
+    assert [parse_level(x) for x in ("3 - Adopted", "3. Adopted", "2) Piloting", "4", 4.0, "3.0")] == [3, 3, 2, 4, 4, 3]
+    assert [parse_level(x) for x in ("2.5", 2.5, "high", "3.Adopted", "")] == [None, None, None, None, None]
