@@ -230,3 +230,10 @@ def test_whatever_is_typed_is_kept_and_fits_a_workbook(engine: Engine, data: dic
             assert math.isclose(back[0], kept[0], rel_tol=1e-14) and back[1] == kept[1], key
         else:
             assert back == kept, key
+
+
+def test_the_factory_seeds_what_the_tests_assume(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        frame = intake.tracking(s, CYCLE, today=ON_TIME)
+    assert list(frame["agency_id"]) == ["A001", "A002"] and set(frame["status"]) == {"not_started"}
+    assert not frame["late"].any()

@@ -133,3 +133,11 @@ def test_csv_with_bom_and_xlsx_register(db: Engine, tmp_path: Path) -> None:
         rid = s.scalar(select(Response.id).where(Response.agency_id == "A003"))
         _, services = intake.current_answers(s, rid)
     assert [(x.name, x.digital_level, x.annual_volume) for x in services] == [("+66 hotline", 3, 7)]
+
+
+def test_module_runs_as_a_command() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "survey", "--help"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "template" in out.stdout and "import-services" in out.stdout
