@@ -86,6 +86,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "decimal": ("ตัวเลข", "number"),
     "tick_options": ("เลือก ใช่/ไม่ใช่ ทีละตัวเลือกด้านล่าง", "Answer yes/no for each option below"),
     "bad_entry": ("ค่าที่กรอกไม่ถูกต้อง", "Invalid entry"),
+    "fiscal_year": ("ปีงบประมาณ พ.ศ.", "Fiscal year"),
+    "survey_version": ("ฉบับแบบสำรวจ", "Survey version"),
 }
 
 STEPS: tuple[tuple[str, str], ...] = (
@@ -283,10 +285,10 @@ def build_template(
     put(info["A1"], catalogue.title.get(lang))
     info["A1"].font = Font(bold=True, size=14)
     put(info["A2"], f"{agency_name} ({agency.id})")
-    put(info["A3"], f"{'ปีงบประมาณ พ.ศ.' if lang == 'th' else 'Fiscal year'} {year}")
-    put(info["A4"], f"{'ฉบับแบบสำรวจ' if lang == 'th' else 'Survey version'} {catalogue.version}")
+    put(info["A3"], f"{w('fiscal_year', lang)} {year}")
+    put(info["A4"], f"{w('survey_version', lang)} {catalogue.version}")
     for i, step in enumerate(STEPS, start=6):
-        put(info.cell(row=i, column=1), f"{i - 5}. {step[0] if lang == 'th' else step[1]}")
+        put(info.cell(row=i, column=1), f"{i - 5}. {Text(*step).get(lang)}")
     info.column_dimensions["A"].width = 120
     _protect(info)
 
