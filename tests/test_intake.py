@@ -237,3 +237,28 @@ def test_the_factory_seeds_what_the_tests_assume(engine: Engine) -> None:
         frame = intake.tracking(s, CYCLE, today=ON_TIME)
     assert list(frame["agency_id"]) == ["A001", "A002"] and set(frame["status"]) == {"not_started"}
     assert not frame["late"].any()
+
+
+def test_conflicting_inventory_saves_show_their_rows(engine: Engine) -> None:
+    rid, v = new_draft(engine)
+    with session_scope(engine) as s:
+        assert intake.save_draft(s, rid, v, {}, services(), "anong", "web").ok
+    with session_scope(engine) as s:
+        mine = [ServiceInput(code="S1", name="ขออนุญาตก่อสร้าง", digital_level=3)]
+        res = intake.save_draft(s, rid, v, {}, mine, "somchai", "excel")
+    assert not res.ok and res.conflict is not None
+    theirs = {i.field: i for i in res.conflict.items}
+    assert '"digital_level": 4' in (theirs["service:S1"].theirs or "")
+    assert '"digital_level": 3' in (theirs["service:S1"].yours or "")
+    with session_scope(engine) as s:
+        assert [x.digital_level for x in intake.current_answers(s, rid)[1]] == [4, 2]
+
+
+def test_imports_into_a_submitted_response_are_refused(engine: Engine) -> None:
+    rid, v = new_draft(engine)
+    with session_scope(engine) as s:
+        v = intake.save_draft(s, rid, v, full_answers(), services(), "somchai", "web").version
+        assert intake.submit(s, rid, v, "somchai", "web", ON_TIME).ok
+    with session_scope(engine) as s:
+        res = intake.import_answers(s, "A001", CYCLE, {}, services()[:1], "batch", "cli")
+    assert not res.accepted and res.message is not None and "submitted" in res.message.en

@@ -141,3 +141,9 @@ def test_module_runs_as_a_command() -> None:
 
     out = subprocess.run([sys.executable, "-m", "survey", "--help"], cwd=ROOT, capture_output=True, text=True, check=True)
     assert "template" in out.stdout and "import-services" in out.stdout
+
+
+def test_template_for_an_unknown_agency_fails_cleanly(db: Engine, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--agency", "NOPE", "--cycle", "2568", "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert "no agency with id NOPE" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()
