@@ -19,8 +19,8 @@ from data.db import session_scope
 from data.models import Agency, Answer, AuditEntry, Response, Service
 from survey import excel, intake
 from survey.catalogue import default_catalogue
-from survey.validation import AnswerInput, Problem, ServiceInput
-from tests.factories import CYCLE, seed_intake
+from survey.validation import AnswerInput, Problem
+from tests.factories import CYCLE, FORM, FORM_SERVICES, TICKED, TYPED, fill, seed_intake
 
 CAT = default_catalogue()
 
@@ -40,51 +40,6 @@ def template_for(engine: Engine, agency_id: str = "A001", lang: str = "en") -> b
 
 
 # What a respondent types in the workbook, and what the same respondent gives the web form.
-TYPED: dict[str, Any] = {"DAT.01": "3 - Adopted", "DAT.02": 12, "DAT.03": 40, "DAT.04": 30, "DAT.05": 2,
-                         "INT.01": "Yes", "INT.02": 4, "INT.03": "No", "INT.04": "Yes", "INT.05": 62.5,
-                         "STD.01": "0 - Not started", "STD.02": "1 - Planned", "STD.03": "4 - Audited",
-                         "STD.04": "2 - Piloting", "STD.05": "2 - Piloting", "STD.06": "1 - Planned", "PLT.02": 35,
-                         "SEC.01": "Yes", "SEC.02": "No", "SEC.03": "Yes", "SEC.04": 80, "SEC.05": 0, "SKL.01": 250,
-                         "SKL.02": 40, "SKL.04": "No", "SKL.05": "3 - Adopted"}
-FORM: dict[str, Any] = {**{k: v for k, v in TYPED.items() if isinstance(v, int | float)},
-                        "DAT.01": 3, "INT.01": True, "INT.03": False, "INT.04": "yes", "STD.01": 0, "STD.02": 1,
-                        "STD.03": 4, "STD.04": 2, "STD.05": 2, "STD.06": 1, "SEC.01": 1, "SEC.02": 0, "SEC.03": "yes",
-                        "SKL.04": "no", "SKL.05": 3, "PLT.01": ["GDX", "GDCC"], "SHR.01": ["DIGITAL_ID", "E_PAYMENT"]}
-TICKED = {"PLT.01": {"GDX": "Yes", "GDCC": "Yes", "GIN": "No"}, "SHR.01": {"DIGITAL_ID": "Yes", "E_PAYMENT": "Yes"}}
-SERVICE_ROWS = [("S1", "=Building permit", "4 - Fully online end to end", 1200, "No", "Yes", "Yes", "No", "No"),
-                ("S2", "ขอรับเงินอุดหนุนเกษตรกร", "2 - Forms downloadable", 300, "Yes", "No", "No", "No", "No")]
-FORM_SERVICES = [ServiceInput(code="S1", name="=Building permit", digital_level=4, annual_volume=1200,
-                              paper_required=False, uses_digital_id=True, uses_e_payment=True),
-                 ServiceInput(code="S2", name="ขอรับเงินอุดหนุนเกษตรกร", digital_level=2, annual_volume=300,
-                              paper_required=True)]
-
-
-def fill(data: bytes, typed: dict[str, Any] | None = None, ticked: dict[str, dict[str, str]] | None = None,
-         service_rows: list[tuple[Any, ...]] | None = None, evidence: str = "https://example.go.th/e") -> bytes:
-    """Fill a downloaded workbook through openpyxl, as a respondent would in Excel."""
-    typed = TYPED if typed is None else typed
-    ticked = TICKED if ticked is None else ticked
-    wb = load_workbook(io.BytesIO(data))
-    for slot in excel.layout(CAT):
-        ws = wb[slot.sheet]
-        if slot.option_id is None:
-            if slot.indicator_id in typed:
-                ws[f"D{slot.row}"] = typed[slot.indicator_id]
-            ws[f"E{slot.row}"] = evidence
-        elif slot.option_id in ticked.get(slot.indicator_id, {}):
-            ws[f"D{slot.row}"] = ticked[slot.indicator_id][slot.option_id]
-    services = wb[next(n for n in wb.sheetnames if n in ("Services", "บัญชีบริการ"))]
-    for r, row in enumerate(service_rows if service_rows is not None else SERVICE_ROWS, start=2):
-        for col, value in enumerate(row, start=1):
-            cell = services.cell(row=r, column=col)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def snapshot(engine: Engine) -> tuple[int, ...]:
     with session_scope(engine) as s:
         counts = [int(s.scalar(select(func.count()).select_from(t)) or 0) for t in (Response, Answer, Service, AuditEntry)]

@@ -14,8 +14,7 @@ from data.models import Answer, AuditEntry, Response, Service
 from survey import intake
 from survey.__main__ import main
 from tests.conftest import ROOT, sqlite_engine_at
-from tests.factories import CYCLE, seed_intake
-from tests.test_excel import fill
+from tests.factories import CYCLE, fill, seed_intake
 
 MAPPING = ROOT / "docs" / "examples" / "services-mapping.yaml"
 
