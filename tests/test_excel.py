@@ -39,7 +39,6 @@ def template_for(engine: Engine, agency_id: str = "A001", lang: str = "en") -> b
         return excel.build_template(CAT, agency, CYCLE, lang, answers, {}, services, resp.version if resp else 0)
 
 
-# What a respondent types in the workbook, and what the same respondent gives the web form.
 def snapshot(engine: Engine) -> tuple[int, ...]:
     with session_scope(engine) as s:
         counts = [int(s.scalar(select(func.count()).select_from(t)) or 0) for t in (Response, Answer, Service, AuditEntry)]
