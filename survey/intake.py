@@ -20,6 +20,8 @@ from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from data.models import Agency, Answer, AuditEntry, Cycle, FrameEntry, Response, ReviewComment, Service, utcnow
@@ -247,12 +249,25 @@ def get_or_create_draft(session: Session, agency_id: str, cycle_year: int, actor
                                f"there is no survey cycle {display_year(cycle_year, 'en')}"))
     if session.get(Agency, agency_id) is None:
         raise IntakeError(Text(f"ไม่พบหน่วยงานรหัส {agency_id}", f"no agency with id {agency_id}"))
-    resp = Response(cycle_year=cycle_year, agency_id=agency_id, status=Status.DRAFT,
-                    catalogue_version=cycle.catalogue_version, updated_by=actor)
-    session.add(resp)
-    session.flush()
-    _audit(session, resp, actor, channel, "create", "status", None, Status.DRAFT, resp.version)
-    bump_data_version(session)
+    # Two first saves at once must end in one draft: insert unless it exists, then read it back.
+    now = utcnow()
+    values = {"cycle_year": cycle_year, "agency_id": agency_id, "status": Status.DRAFT.value, "version": 1,
+              "catalogue_version": cycle.catalogue_version, "created_at": now, "updated_at": now, "updated_by": actor}
+    keys = ["cycle_year", "agency_id"]
+    table = cast(Table, Response.__table__)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt: Any = pg_insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    elif dialect == "sqlite":
+        stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    else:
+        raise ValueError(f"unsupported database {dialect!r}; use PostgreSQL or SQLite")
+    created = session.execute(stmt.returning(table.c.id)).scalar()
+    resp = session.scalars(select(Response).where(Response.agency_id == agency_id, Response.cycle_year == cycle_year)
+                           .execution_options(populate_existing=True)).one()
+    if created is not None:
+        _audit(session, resp, actor, channel, "create", "status", None, Status.DRAFT, resp.version)
+        bump_data_version(session)
     return resp
 
 

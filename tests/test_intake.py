@@ -262,3 +262,22 @@ def test_imports_into_a_submitted_response_are_refused(engine: Engine) -> None:
     with session_scope(engine) as s:
         res = intake.import_answers(s, "A001", CYCLE, {}, services()[:1], "batch", "cli")
     assert not res.accepted and res.message is not None and "submitted" in res.message.en
+
+
+def test_two_first_saves_at_once_make_one_draft(engine: Engine) -> None:
+    barrier = threading.Barrier(2)
+    ids: list[int] = []
+
+    def create(actor: str) -> None:
+        barrier.wait()
+        with session_scope(engine) as s:
+            ids.append(intake.get_or_create_draft(s, "A002", CYCLE, actor).id)
+
+    threads = [threading.Thread(target=create, args=(name,)) for name in ("anong", "somchai")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(ids) == 2 and ids[0] == ids[1]
+    with session_scope(engine) as s:
+        assert list(intake.history(s, "A002")["action"]) == ["create"]
