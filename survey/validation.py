@@ -1,0 +1,462 @@
+"""Check a self-assessment: one validator for the web form, the Excel upload and the CLI import.
+
+`validate` never raises on bad input and never stops at the first problem: it returns every
+problem as data (field, service row, severity, code, a message in Thai and English), so each
+channel can show them its own way (a form beside the field, a workbook by sheet and cell).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from survey.catalogue import Catalogue, Indicator, Text
+
+Severity = Literal["error", "warning"]
+Mode = Literal["draft", "submit"]
+
+#: The service-inventory field that holds the service rows.
+SERVICES_FIELD = "SVC.01"
+#: Which shared service (an option of SHR.01) each service flag means.
+SHARED_SERVICE_FLAGS: Mapping[str, str] = {
+    "uses_digital_id": "DIGITAL_ID",
+    "uses_e_payment": "E_PAYMENT",
+    "uses_e_signature": "E_SIGNATURE",
+    "uses_e_certificate": "E_CERTIFICATE",
+}
+SHARED_SERVICES_INDICATOR = "SHR.01"
+SERVICE_BOOLEANS = ("paper_required", *SHARED_SERVICE_FLAGS)
+MAX_TEXT = 2000
+MAX_VOLUME = 10**12
+
+_YES = {"yes", "y", "true", "1", "ใช่", "มี", "ใช้", "t"}
+_NO = {"no", "n", "false", "0", "ไม่ใช่", "ไม่มี", "ไม่ใช้", "f"}
+#: Control characters that PostgreSQL text (NUL) or an xlsx cell cannot hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A level typed as its label: "3 - Adopted", "3. Adopted", "3) Adopted" (not "3.5").
+_LEADING_INT = re.compile(r"^\s*(-?\d+)\s*(?:(?:[-–:)]|\.(?=\s))\s*\S.*)?$")
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """One answer as a respondent gave it (any type: the validator judges it)."""
+
+    value: Any = None
+    evidence: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceInput:
+    """One row of the key-service inventory as given."""
+
+    name: Any = None
+    digital_level: Any = None
+    annual_volume: Any = None
+    paper_required: Any = True
+    uses_digital_id: Any = False
+    uses_e_payment: Any = False
+    uses_e_signature: Any = False
+    uses_e_certificate: Any = False
+    code: Any = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong or worth a second look, with where it is and what to do, in both languages."""
+
+    field: str
+    row: int | None
+    severity: Severity
+    code: str
+    message: Text
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def where(self) -> str:
+        """Return the location as a reader finds it: "DAT!D7", else the field and row."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.field if self.row is None else f"{self.field}[{self.row + 1}]"
+
+    def located(self, sheet: str | None, cell: str | None) -> Problem:
+        return replace(self, sheet=sheet, cell=cell)
+
+
+def errors(problems: Sequence[Problem]) -> list[Problem]:
+    return [p for p in problems if p.is_error]
+
+
+def clean_text(text: str) -> str:
+    """Return text without the control characters a database or a workbook cannot store, with \n line ends."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def is_missing(value: Any) -> bool:
+    """True for no answer: None, NaN, or an empty or blank string."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def parse_number(value: Any) -> float | None:
+    """Return the number in `value` (a number or a string like "1,200"), or None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
+        if text.endswith("%"):
+            text = text[:-1]
+        if not text or len(text) > 40:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def parse_yes_no(value: Any) -> float | None:
+    """Return 1.0 for yes, 0.0 for no (Thai or English words, booleans, 1/0), None otherwise."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)) and value in (0, 1):
+        return float(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _YES:
+            return 1.0
+        if word in _NO:
+            return 0.0
+    return None
+
+
+def parse_level(value: Any) -> float | None:
+    """Return the whole number a stage or level answer names ("3", 3, "3 - Adopted"), or None."""
+    number = parse_number(value)
+    if number is None and isinstance(value, str):
+        match = _LEADING_INT.match(value)
+        return float(match.group(1)) if match else None
+    return number if number is not None and number.is_integer() else None
+
+
+def parse_choices(value: Any) -> list[str] | None:
+    """Return the option ids of a multi-choice answer (a list, JSON list, or "A;B" / "A,B"), or None."""
+    if isinstance(value, list | tuple | set | frozenset):
+        items = list(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                loaded = json.loads(text)
+            except ValueError:
+                return None
+            if not isinstance(loaded, list):
+                return None
+            items = loaded
+        else:
+            items = [p for p in re.split(r"[;,\n]", text) if p.strip()]
+    else:
+        return None
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            return None
+        token = item.strip()
+        if token and token not in out:
+            out.append(token)
+    return out
+
+
+def _q(ind: Indicator) -> Text:
+    return Text(f"ข้อ {ind.id} «{ind.question.th}»", f"{ind.id} “{ind.question.en}”")
+
+
+def _msg(ind: Indicator, th: str, en: str) -> Text:
+    q = _q(ind)
+    return Text(f"{q.th}: {th}", f"{q.en}: {en}")
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+@dataclass(frozen=True)
+class Clean:
+    """An answer in stored form: a number, and for multi-choice the chosen option ids."""
+
+    number: float | None
+    choices: tuple[str, ...] | None = None
+
+
+def normalise_value(ind: Indicator, value: Any) -> Any:
+    """Return the value as stored: text without control characters, and a list given to a single-answer
+    question joined into one text ("a, b")."""
+    if ind.type != "multi_choice" and isinstance(value, list | tuple | set | frozenset):
+        value = ", ".join(str(v) for v in value)
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def clean_answer(ind: Indicator, value: Any, catalogue: Catalogue) -> tuple[Clean | None, list[Problem]]:
+    """Return the answer in stored form (None when missing or unusable) and its type and range problems."""
+    value = normalise_value(ind, value)
+    if is_missing(value):
+        return None, []
+    problems: list[Problem] = []
+
+    def err(code: str, th: str, en: str) -> None:
+        problems.append(Problem(ind.id, None, "error", code, _msg(ind, th, en)))
+
+    if ind.type == "multi_choice":
+        chosen = parse_choices(value)
+        if chosen is None:
+            err("not_a_choice", "ต้องเลือกจากตัวเลือกที่กำหนด", "choose from the listed options")
+            return None, problems
+        allowed = ind.option_ids()
+        unknown = [c for c in chosen if c not in allowed]
+        if unknown:
+            shown = ", ".join(u[:40] for u in unknown[:5])
+            err("unknown_option", f"ไม่มีตัวเลือก {shown} ในข้อนี้", f"there is no option {shown} in this question")
+            return None, problems
+        return Clean(float(len(chosen)), tuple(chosen)), problems
+    if ind.type == "yes_no":
+        yn = parse_yes_no(value)
+        if yn is None:
+            err("not_yes_no", "ต้องตอบว่า ใช่ หรือ ไม่ใช่", "answer yes or no")
+            return None, problems
+        return Clean(yn), problems
+    if ind.type == "stage":
+        top = len(catalogue.stages) - 1
+        level = parse_level(value)
+        if level is None:
+            err("not_a_stage", f"ต้องเป็นระดับ 0 ถึง {top}", f"must be a stage from 0 to {top}")
+            return None, problems
+        if not 0 <= level <= top:
+            err("out_of_range", f"ระดับ {_fmt(level)} อยู่นอกช่วง 0 ถึง {top}", f"stage {_fmt(level)} is outside 0 to {top}")
+            return None, problems
+        return Clean(level), problems
+    if ind.type in ("count", "percentage"):
+        number = parse_number(value)
+        if number is None:
+            err("not_a_number", "ต้องเป็นตัวเลข", "must be a number")
+            return None, problems
+        if ind.type == "count" and not number.is_integer():
+            err("not_an_integer", "ต้องเป็นจำนวนเต็ม", "must be a whole number")
+            return None, problems
+        low, high = ind.minimum, ind.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
+            lo = "-" if low is None else _fmt(low)
+            hi = "-" if high is None else _fmt(high)
+            err("out_of_range", f"ค่า {_fmt(number)} อยู่นอกช่วง {lo} ถึง {hi}",
+                f"{_fmt(number)} is outside the allowed range {lo} to {hi}")
+            return None, problems
+        return Clean(number), problems
+    err("not_entered", "ข้อนี้คำนวณโดยระบบ ไม่ต้องกรอก", "this value is computed; do not enter it")
+    return None, problems
+
+
+def _service_problems(services: Sequence[ServiceInput], catalogue: Catalogue) -> list[Problem]:
+    problems: list[Problem] = []
+    top = len(catalogue.digital_levels) - 1
+    seen_codes: dict[str, int] = {}
+
+    def add(field: str, row: int, code: str, th: str, en: str) -> None:
+        problems.append(Problem(field, row, "error", code, Text(f"บริการแถวที่ {row + 1}: {th}", f"Service row {row + 1}: {en}")))
+
+    for row, svc in enumerate(services):
+        name = svc.name
+        if is_missing(name) or not isinstance(name, str | int | float):
+            add("name", row, "required", "ต้องระบุชื่อบริการ", "the service name is required")
+        elif isinstance(name, str) and len(name) > 300:
+            add("name", row, "too_long", "ชื่อบริการยาวเกิน 300 ตัวอักษร", "the service name is longer than 300 characters")
+        code = svc.code
+        if not is_missing(code):
+            key = str(code).strip()
+            if len(key) > 64:
+                add("code", row, "too_long", "รหัสบริการยาวเกิน 64 ตัวอักษร", "the service code is longer than 64 characters")
+            elif key in seen_codes:
+                add("code", row, "duplicate", f"รหัสบริการ {key} ซ้ำกับแถวที่ {seen_codes[key] + 1}",
+                    f"service code {key} repeats row {seen_codes[key] + 1}")
+            else:
+                seen_codes[key] = row
+        level = None if is_missing(svc.digital_level) else parse_level(svc.digital_level)
+        if is_missing(svc.digital_level):
+            add("digital_level", row, "required", f"ต้องระบุระดับการให้บริการดิจิทัล 0 ถึง {top}",
+                f"the digital level (0 to {top}) is required")
+        elif level is None or not 0 <= level <= top:
+            add("digital_level", row, "out_of_range", f"ระดับการให้บริการดิจิทัลต้องเป็น 0 ถึง {top}",
+                f"the digital level must be a whole number from 0 to {top}")
+        if not is_missing(svc.annual_volume):
+            vol = parse_number(svc.annual_volume)
+            if vol is None or not vol.is_integer() or vol < 0 or vol > MAX_VOLUME:
+                add("annual_volume", row, "not_a_volume", "ปริมาณธุรกรรมต่อปีต้องเป็นจำนวนเต็มไม่ติดลบ",
+                    "the yearly volume must be a whole number of 0 or more")
+        for flag in SERVICE_BOOLEANS:
+            raw = getattr(svc, flag)
+            if not is_missing(raw) and parse_yes_no(raw) is None:
+                add(flag, row, "not_yes_no", f"ช่อง {flag} ต้องตอบว่า ใช่ หรือ ไม่ใช่", f"{flag} must be yes or no")
+    return problems
+
+
+def _compare(op: str, left: float, right: float) -> bool:
+    return {
+        "<=": left <= right, "<": left < right, ">=": left >= right, ">": left > right, "==": left == right,
+    }[op]
+
+
+def validate(
+    answers: Mapping[str, AnswerInput],
+    services: Sequence[ServiceInput],
+    catalogue: Catalogue,
+    previous: Mapping[str, float] | None = None,
+    mode: Mode = "draft",
+) -> list[Problem]:
+    """Return every problem in a self-assessment (empty when there is none).
+
+    Types and ranges, required answers (errors only when `mode` is "submit", reminders in a
+    draft), the catalogue's cross-field rules, the service rows, shared services that the
+    inventory uses but the answers do not tick, and year-on-year jumps beyond
+    `method.jump_threshold` against `previous` (a warning until a comment or evidence explains it).
+    """
+    if mode not in ("draft", "submit"):
+        raise ValueError(f"unknown mode {mode!r}; use 'draft' or 'submit'")
+    problems: list[Problem] = []
+    clean: dict[str, Clean] = {}
+    known = {i.id: i for i in catalogue.indicators()}
+
+    for key, given in answers.items():
+        key_text = str(key)[:64]
+        ind = known.get(key_text)
+        if ind is None:
+            problems.append(Problem(key_text, None, "error", "unknown_indicator",
+                                    Text(f"ไม่มีข้อ {key_text} ในแบบสำรวจฉบับนี้", f"there is no question {key_text} in this survey")))
+            continue
+        if not isinstance(given, AnswerInput):
+            given = AnswerInput(given)
+        cleaned, found = clean_answer(ind, given.value, catalogue)
+        problems.extend(found)
+        if cleaned is not None:
+            clean[ind.id] = cleaned
+        for part in ("evidence", "comment"):
+            text = getattr(given, part)
+            if text is not None and (not isinstance(text, str) or len(text) > MAX_TEXT):
+                problems.append(Problem(ind.id, None, "error", f"bad_{part}", _msg(
+                    ind, f"{'หลักฐาน' if part == 'evidence' else 'หมายเหตุ'}ต้องเป็นข้อความไม่เกิน {MAX_TEXT} ตัวอักษร",
+                    f"the {part} must be text of at most {MAX_TEXT} characters")))
+
+    severity: Severity = "error" if mode == "submit" else "warning"
+    for ind in catalogue.indicators():
+        if not ind.required:
+            continue
+        if ind.type == "service_inventory":
+            if not services:
+                problems.append(Problem(ind.id, None, severity, "required", _msg(
+                    ind, "ต้องระบุบริการสำคัญอย่างน้อยหนึ่งบริการ", "list at least one key service")))
+        elif ind.entered and ind.id not in clean and not _answered(ind, answers.get(ind.id)):
+            problems.append(Problem(ind.id, None, severity, "required", _msg(ind, "ยังไม่ได้ตอบ", "not answered yet")))
+
+    problems.extend(_service_problems(services, catalogue))
+    problems.extend(_rule_problems(clean, catalogue))
+    problems.extend(_inventory_problems(clean, services, catalogue))
+    problems.extend(_evidence_problems(clean, answers, catalogue, mode))
+    if previous:
+        problems.extend(_jump_problems(clean, answers, previous, catalogue))
+    return problems
+
+
+def _answered(ind: Indicator, given: Any) -> bool:
+    value = given.value if isinstance(given, AnswerInput) else given
+    return not is_missing(normalise_value(ind, value))
+
+
+def _rule_problems(clean: Mapping[str, Clean], catalogue: Catalogue) -> list[Problem]:
+    problems = []
+    for rule in catalogue.rules:
+        left, right = clean.get(rule.left), clean.get(rule.right)
+        if left is None or right is None:
+            continue
+        if rule.op == "implies_option":
+            broken = left.number == 1.0 and rule.option not in (right.choices or ())
+        else:
+            broken = left.number is not None and right.number is not None and not _compare(rule.op, left.number, right.number)
+        if broken:
+            problems.append(Problem(rule.left, None, "error", "rule", Text(
+                f"{rule.message.th} (กฎ {rule.id}: ข้อ {rule.left} และข้อ {rule.right})",
+                f"{rule.message.en} (rule {rule.id}: {rule.left} and {rule.right})")))
+    return problems
+
+
+def _inventory_problems(clean: Mapping[str, Clean], services: Sequence[ServiceInput],
+                        catalogue: Catalogue) -> list[Problem]:
+    shared = clean.get(SHARED_SERVICES_INDICATOR)
+    if shared is None or shared.choices is None:
+        return []
+    ind = catalogue.indicator(SHARED_SERVICES_INDICATOR)
+    problems = []
+    for flag, option in SHARED_SERVICE_FLAGS.items():
+        users = [r for r, s in enumerate(services) if parse_yes_no(getattr(s, flag)) == 1.0]
+        if users and option not in shared.choices:
+            label = next(o.label for o in ind.options if o.id == option)
+            rows = ", ".join(str(r + 1) for r in users[:10])
+            problems.append(Problem(ind.id, None, "warning", "inventory_mismatch", _msg(
+                ind, f"บัญชีบริการแถว {rows} ใช้ {label.th} แต่ไม่ได้เลือกไว้ในข้อนี้",
+                f"service rows {rows} use {label.en} but it is not ticked here")))
+    return problems
+
+
+def _has_note(given: Any) -> bool:
+    if not isinstance(given, AnswerInput):
+        return False
+    return any(isinstance(t, str) and t.strip() for t in (given.evidence, given.comment))
+
+
+def _evidence_problems(clean: Mapping[str, Clean], answers: Mapping[str, AnswerInput], catalogue: Catalogue,
+                       mode: Mode) -> list[Problem]:
+    """Claims of adoption (yes, stage 3 or more) on evidence-backed questions want a link or document."""
+    if mode != "submit":
+        return []
+    problems = []
+    for ind_id, value in clean.items():
+        ind = catalogue.indicator(ind_id)
+        claimed = (ind.type == "yes_no" and value.number == 1.0) or (ind.type == "stage" and (value.number or 0) >= 3)
+        given = answers.get(ind_id)
+        evidence = given.evidence if isinstance(given, AnswerInput) else None
+        if ind.evidence and claimed and not (isinstance(evidence, str) and evidence.strip()):
+            problems.append(Problem(ind_id, None, "warning", "evidence_missing", _msg(
+                ind, "ควรแนบหลักฐาน (ลิงก์หรือชื่อเอกสาร)", "add evidence (a link or a document name)")))
+    return problems
+
+
+def _jump_problems(clean: Mapping[str, Clean], answers: Mapping[str, AnswerInput], previous: Mapping[str, float],
+                   catalogue: Catalogue) -> list[Problem]:
+    threshold = catalogue.method.jump_threshold
+    problems = []
+    for ind_id, value in clean.items():
+        ind = catalogue.indicator(ind_id)
+        before = previous.get(ind_id)
+        if ind.type not in ("count", "percentage") or value.number is None or before is None:
+            continue
+        if isinstance(before, bool) or not isinstance(before, int | float) or not math.isfinite(before):
+            continue
+        change = abs(value.number - before) / max(abs(before), 1.0)
+        if change > threshold and not _has_note(answers.get(ind_id)):
+            pct = round(change * 100)
+            problems.append(Problem(ind_id, None, "warning", "jump", _msg(
+                ind, f"เปลี่ยนจากปีก่อน ({_fmt(before)}) เป็น {_fmt(value.number)} หรือร้อยละ {pct} กรุณาอธิบายในหมายเหตุหรือแนบหลักฐาน",
+                f"changed from last year's {_fmt(before)} to {_fmt(value.number)} ({pct} %); explain it in a comment or add evidence")))
+    return problems
