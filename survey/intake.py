@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from data import cycles
 from data.models import Agency, Answer, AuditEntry, Cycle, FrameEntry, Response, ReviewComment, Service, utcnow
 from data.repository import bump_data_version
 from survey.catalogue import Catalogue, Text, default_catalogue
@@ -446,12 +447,10 @@ def save_draft(
 
 
 def deadline_for(session: Session, agency_id: str, cycle_year: int) -> dt.date | None:
-    """Return the agency's deadline: its own extension when set, else the cycle's close date."""
-    entry = session.get(FrameEntry, (cycle_year, agency_id))
-    if entry is not None and entry.deadline is not None:
-        return entry.deadline
-    cycle = session.get(Cycle, cycle_year)
-    return cycle.closes_on if cycle else None
+    """Return the agency's deadline (its own extension, never earlier than the cycle's close), None without a cycle."""
+    if session.get(Cycle, cycle_year) is None:
+        return None
+    return cycles.deadline_for(session, cycle_year, agency_id)
 
 
 def _date_text(day: dt.date) -> Text:

@@ -1,7 +1,7 @@
 """intake: reviewers' comments on returned and reopened responses
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-26 18:35:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
