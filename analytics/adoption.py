@@ -87,11 +87,14 @@ def option_adoption(answers: pd.DataFrame, frame: pd.DataFrame, catalogue: Catal
         raise ValueError(f"{indicator_id} is not a multi-choice question")
     a = answers[(answers["indicator_id"] == indicator_id) & answers["value_text"].notna()]
     a = a.merge(_groups(frame, by), on=["cycle_year", "agency_id"], how="inner")
+    # Answers repeat the same few option lists: parse each distinct text once.
+    parsed = {text: set(chosen_options(text)) for text in a["value_text"].unique()}
+    chosen = a["value_text"].map(parsed)
     parts = []
     for opt in ind.option_ids():
         parts.append(pd.DataFrame({"cycle_year": a["cycle_year"], "group": a["group"], "item": opt,
                                    "agency_id": a["agency_id"],
-                                   "adopted": a["value_text"].map(lambda t, o=opt: o in chosen_options(t)).astype(bool)}))
+                                   "adopted": chosen.map(lambda c, o=opt: o in c).astype(bool)}))
     if not parts:
         return pd.DataFrame(columns=ADOPTION_COLUMNS)
     return _summarise(pd.concat(parts, ignore_index=True))

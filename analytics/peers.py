@@ -30,7 +30,7 @@ class PeerGroups:
 
 
 def peer_groups(profiles: pd.DataFrame, k_range: Sequence[int] = K_RANGE, seed: int = 0, top: int = 2,
-                n_init: int = 4) -> PeerGroups:
+                n_init: int = 4, sample: int = 2000) -> PeerGroups:
     """Return k-means peer groups of units' dimension profiles, k chosen by the best silhouette.
 
     `profiles`: one row per unit (the index names it), one numeric column per dimension (0-100);
@@ -40,6 +40,8 @@ def peer_groups(profiles: pd.DataFrame, k_range: Sequence[int] = K_RANGE, seed: 
     smaller k on ties). With fewer than 3 distinct profiles every unit is in group 0.
     groups: group, size, one column per dimension (mean), above (the `top` dimensions furthest above
     the overall mean), below (furthest below), description (English).
+    Above `sample` units, k is chosen on a seeded sample of that many units (the silhouette's
+    cost grows with the square of n), and the chosen k is then fitted on all units.
     """
     if profiles.empty:
         raise ValueError("no profiles to group")
@@ -52,13 +54,16 @@ def peer_groups(profiles: pd.DataFrame, k_range: Sequence[int] = K_RANGE, seed: 
     labels = np.zeros(len(x), dtype=int)
     best_k = 1
     if ks:
-        fits = {}
+        # k is chosen on a seeded sample of at most `sample` units (silhouettes cost n^2), then the
+        # chosen k is fitted on every unit; below `sample` units this is the plain exhaustive search.
+        rng = np.random.default_rng(seed)
+        pick = np.sort(rng.choice(len(x), size=sample, replace=False)) if len(x) > sample else np.arange(len(x))
+        xs = x[pick]
         for k in ks:
-            fit = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x)
-            fits[k] = fit.labels_
-            sil[k] = float(silhouette_score(x, fit.labels_))
+            fit = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(xs)
+            sil[k] = float(silhouette_score(xs, fit.labels_)) if len(np.unique(fit.labels_)) > 1 else -1.0
         best_k = max(ks, key=lambda k: (sil[k], -k))
-        labels = _relabel(fits[best_k], x)
+        labels = _relabel(KMeans(n_clusters=best_k, n_init=n_init, random_state=seed).fit(x).labels_, x)
     assignments = pd.DataFrame({"group": labels}, index=profiles.index)
     return PeerGroups(assignments, describe_groups(x_frame, labels, top), best_k,
                       sil.get(best_k, np.nan), sil)

@@ -49,3 +49,17 @@ def test_administrative_peers() -> None:
     assert p.index.tolist() == ["B", "C"]
     assert p.loc["B", "same_ministry"] and not p.loc["B", "same_type"]
     assert p.loc["C", "same_type"]
+
+
+def test_large_populations_choose_k_on_a_sample() -> None:
+    """Three well-separated blobs of 150 units: k = 3 is found from a 60-unit sample, every unit is assigned,
+    and the result is the same on a second run (seeded)."""
+    rng = np.random.default_rng(0)
+    centres = np.array([[10.0, 10, 10], [50, 50, 50], [90, 90, 90]])
+    x = np.vstack([c + rng.normal(0, 2, size=(150, 3)) for c in centres])
+    profiles = pd.DataFrame(x, columns=["A", "B", "C"], index=[f"U{i}" for i in range(450)])
+    first = peer_groups(profiles, sample=60, seed=3)
+    again = peer_groups(profiles, sample=60, seed=3)
+    assert first.k == 3 and len(first.assignments) == 450
+    assert first.assignments["group"].tolist() == again.assignments["group"].tolist()
+    assert first.assignments["group"].iloc[0] == 2 and first.assignments["group"].iloc[-1] == 0

@@ -70,3 +70,16 @@ def test_pieces_by_hand() -> None:
     w = dirichlet_weights(np.array([1.0, 3.0]), 20_000, 50, np.random.default_rng(0))
     assert w.mean(axis=0) == pytest.approx([0.25, 0.75], abs=0.01)
     assert stable_pair_share(np.array([[1.0, 2, 3], [2, 1, 3]])) == pytest.approx(2 / 3)
+
+
+def test_stable_pair_share_sampled_matches_exact() -> None:
+    """Above max_pairs the share is estimated from a seeded sample of pairs: within 3 standard errors
+    (0.5 / sqrt(20,000) = 0.0035) of the exact share on 300 units x 40 draws."""
+    rng = np.random.default_rng(5)
+    base = np.linspace(0, 100, 300)
+    scores = base[None, :] + rng.normal(0, 3, size=(40, 300))
+    exact = stable_pair_share(scores)
+    sampled = stable_pair_share(scores, max_pairs=1000, sample_pairs=20_000, seed=1)
+    assert 0.3 < exact < 1
+    assert abs(sampled - exact) < 3 * 0.5 / np.sqrt(20_000)
+    assert sampled == stable_pair_share(scores, max_pairs=1000, sample_pairs=20_000, seed=1)
