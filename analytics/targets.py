@@ -111,9 +111,10 @@ def target_progress(target: Target, actuals: pd.DataFrame, year: int, catalogue:
     keys = list(by)
     pol = polarity_of(target, catalogue)
     data = actuals[actuals["cycle_year"] <= year]
-    groups = [((), data)] if not keys else list(data.groupby(keys, observed=True, sort=True))
+    if keys:
+        return _grouped_progress(target, data, year, pol, keys)
     rows = []
-    for gkey, part in groups:
+    for part in (data,):
         series = dict(zip(part["cycle_year"].astype(int), part["value"].astype(float), strict=True))
         base = series.get(target.baseline_year) if target.baseline_value is None else None
         path = {y: v for y, (v, _) in _path(target, base).items()}
@@ -130,7 +131,7 @@ def target_progress(target: Target, actuals: pd.DataFrame, year: int, catalogue:
         years = sorted(series)
         trend = linear_trend(years, [series[y] for y in years])
         reaches = None if trend is None else year_reaching(target.goal_value, pol, trend[0], trend[1], year)
-        row = dict(zip(keys, gkey if isinstance(gkey, tuple) else (gkey,), strict=True))
+        row: dict[str, object] = {}
         row.update({
             "target_id": target.id, "kpi": target.kpi, "cycle_year": year, "actual": actual,
             "baseline": path[target.baseline_year], "milestone": milestone, "goal": target.goal_value,
@@ -142,6 +143,68 @@ def target_progress(target: Target, actuals: pd.DataFrame, year: int, catalogue:
     out = pd.DataFrame(rows, columns=[*keys, *PROGRESS_COLUMNS])
     out["trend_reaches_goal"] = out["trend_reaches_goal"].astype("Int64")
     return out
+
+
+def _grouped_progress(target: Target, data: pd.DataFrame, year: int, pol: int, keys: list[str]) -> pd.DataFrame:
+    """Return `target_progress` for many groups at once, column-wise (8,000 agencies in milliseconds).
+
+    The same formulas as the one-group loop: the path is affine in the baseline value
+    (path(b) = path(0) + b x (path(1) - path(0))), and the least-squares slope, the year the trend
+    reaches the goal and the status are computed on whole columns.
+    """
+    wide = data.groupby([*keys, "cycle_year"], observed=True, sort=True)["value"].first().unstack("cycle_year")
+    wide.columns = wide.columns.astype(int)
+    n = len(wide)
+
+    def col(y: int) -> np.ndarray:
+        return wide[y].to_numpy(dtype=float) if y in wide.columns else np.full(n, np.nan)
+
+    actual = col(year)
+    base = col(target.baseline_year) if target.baseline_value is None else np.full(n, target.baseline_value)
+    p0, p1 = _path(target, 0.0), _path(target, 1.0)
+
+    def path_at(y: int) -> np.ndarray:
+        slope = p1[y][0] - p0[y][0]
+        return np.asarray(p0[y][0] + base * slope if slope != 0 else np.full(n, p0[y][0]), dtype=float)
+
+    milestone = np.full(n, np.nan) if year < target.baseline_year else path_at(min(year, target.goal_year))
+    gap = pol * (actual - milestone)
+    if year < target.baseline_year:
+        status = np.full(n, BEFORE_BASELINE, dtype=object)
+    else:
+        status = np.where(~np.isfinite(gap), NO_DATA, np.where(gap >= 0, ON_TRACK, np.where(
+            -gap <= target.at_risk_margin, AT_RISK, OFF_TRACK))).astype(object)
+    years_left = target.goal_year - year
+    required = (target.goal_value - actual) / years_left if years_left > 0 else np.full(n, np.nan)
+    ys = np.array(wide.columns, dtype=float)
+    v = wide.to_numpy(dtype=float)
+    ok = np.isfinite(v)
+    cnt = ok.sum(axis=1)
+    ybar = np.where(cnt > 0, (ok * ys).sum(axis=1) / np.maximum(cnt, 1), np.nan)
+    vbar = np.where(cnt > 0, np.where(ok, v, 0).sum(axis=1) / np.maximum(cnt, 1), np.nan)
+    dy = np.where(ok, ys[None, :] - ybar[:, None], 0.0)
+    sxx = (dy ** 2).sum(axis=1)
+    has_trend = (cnt >= 2) & (sxx > 0)
+    slope = np.where(has_trend, (dy * np.where(ok, v - vbar[:, None], 0.0)).sum(axis=1) / np.where(sxx > 0, sxx, 1),
+                     np.nan)
+    intercept = vbar - slope * ybar
+    at_after = intercept + slope * year
+    goal = target.goal_value
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing = np.ceil((goal - intercept) / slope - 1e-9)
+    reaches = np.where(pol * (at_after - goal) >= 0, year,
+                       np.where(pol * slope <= 0, np.nan, np.maximum(year, crossing)))
+    reaches = np.where(has_trend, reaches, np.nan)
+    out = wide.index.to_frame(index=False)
+    baseline = base if target.baseline_value is None else np.full(n, p0[target.baseline_year][0])
+    out = out.assign(target_id=target.id, kpi=target.kpi, cycle_year=year, actual=actual, baseline=baseline,
+                     milestone=milestone, goal=target.goal_value, goal_year=target.goal_year, gap=gap,
+                     required_per_year=required, trend_slope=slope,
+                     trend_reaches_goal=pd.array(np.where(np.isfinite(reaches), reaches, 0).astype(int),
+                                                 dtype="Int64"),
+                     status=status, basis=target.basis)
+    out.loc[~np.isfinite(reaches), "trend_reaches_goal"] = pd.NA
+    return out[[*keys, *PROGRESS_COLUMNS]]
 
 
 def observed_actuals(target: Target) -> pd.DataFrame:
