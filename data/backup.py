@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Engine, Integer, delete, insert, inspect, select, text
+from sqlalchemy import Date, DateTime, Engine, delete, insert, inspect, select, text
 
+from data.db import reset_sequences
 from data.migrate import upgrade
 from data.models import AppState, Base
 
@@ -124,7 +125,7 @@ def restore(engine: Engine, path: Path | str) -> dict[str, int]:
                 n += len(batch)
             counts[table.name] = n
         if conn.dialect.name == "postgresql":
-            _reset_sequences(conn)
+            reset_sequences(conn)
         # Caches key on the data version: move it past both histories so nothing stale is served.
         restored = conn.execute(select(AppState.value).where(AppState.key == "data_version")).scalar()
         version = max(int(before or 0), int(restored or 0)) + 1
@@ -134,15 +135,3 @@ def restore(engine: Engine, path: Path | str) -> dict[str, int]:
     if counts != manifest["counts"]:
         raise BackupError(f"restored counts {counts} differ from the backup's {manifest['counts']}")
     return counts
-
-
-def _reset_sequences(conn: Any) -> None:
-    """Move PostgreSQL's id sequences past the restored ids, so new rows do not collide."""
-    for table in Base.metadata.sorted_tables:
-        for col in table.primary_key.columns:
-            if isinstance(col.type, Integer) and col.autoincrement in (True, "auto") \
-                    and len(table.primary_key.columns) == 1:
-                seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                                   {"t": table.name, "c": col.name}).scalar()
-                if seq:
-                    conn.execute(text(f"SELECT setval('{seq}', COALESCE((SELECT MAX({col.name}) FROM {table.name}), 0) + 1, false)"))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Integer, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.config import database_url
@@ -53,3 +53,17 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def reset_sequences(conn: Connection) -> None:
+    """Move PostgreSQL's id sequences past the ids in the tables, after rows were inserted with explicit ids."""
+    from data.models import Base
+
+    for table in Base.metadata.sorted_tables:
+        cols = list(table.primary_key.columns)
+        if len(cols) != 1 or not isinstance(cols[0].type, Integer) or cols[0].autoincrement not in (True, "auto"):
+            continue
+        col = cols[0]
+        seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": col.name}).scalar()
+        if seq:
+            conn.execute(text(f"SELECT setval('{seq}', COALESCE((SELECT MAX({col.name}) FROM {table.name}), 0) + 1, false)"))

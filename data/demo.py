@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Engine, delete, insert
 
+from data.db import reset_sequences
 from data.models import (
     Agency,
     AgencyType,
@@ -300,6 +301,8 @@ def seed_demo(engine: Engine, catalogue: Catalogue, spec: DemoSpec = DemoSpec())
                                         {"key": "demo_seed", "value": str(spec.seed)}])
         conn.execute(insert(AuditEntry), [{"at": utcnow(), "actor": "demo-seed", "channel": "seed",
                                            "action": "seed", "detail": json.dumps(counts)}])
+        if conn.dialect.name == "postgresql":
+            reset_sequences(conn)  # responses were inserted with explicit ids
     return counts
 
 

@@ -80,7 +80,8 @@ def pg_engine() -> Iterator[Engine]:
     admin = create_engine(url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    # Room for the many-clients test: up to 70 connections at once.
+    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=10, max_overflow=60)
     try:
         upgrade(engine)
         yield engine
