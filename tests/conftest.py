@@ -145,11 +145,11 @@ def app_on_empty(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return path
 
 
-def add_user(db_path: Path, username: str, roles: list[tuple[str, str | None]], password: str = PASSWORD) -> str:
-    """Create a user with `roles` in the database at `db_path` and sign them in; return the session token."""
+def add_user(db: Path | str, username: str, roles: list[tuple[str, str | None]], password: str = PASSWORD) -> str:
+    """Create a user with `roles` in the database (a SQLite path or a URL) and sign them in; return the token."""
     from data.config import account_policy, session_secret
 
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(db if isinstance(db, str) else f"sqlite:///{db}")
     try:
         with Session(engine) as s:
             user = User(username=username, display_name=username.title(), email=f"{username}@example.go.th",
