@@ -14,7 +14,7 @@ import sys
 import pandas as pd
 
 from analytics.method_file import load_method, score_table
-from survey.years import to_be
+from survey.years import cycle_argument, to_be
 
 
 def _kpis(cycle: int, fmt: str) -> int:
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics", description="Analytics commands.")
     sub = parser.add_subparsers(dest="command", required=True)
     kp = sub.add_parser("kpis", help="national figures for a cycle")
-    kp.add_argument("--cycle", type=int, required=True, help="fiscal year; >= 2400 is B.E., else C.E.")
+    kp.add_argument("--cycle", type=cycle_argument, required=True, help="fiscal year; >= 2400 is B.E., else C.E.")
     kp.add_argument("--format", choices=("json", "text"), default="text")
     sc = sub.add_parser("score", help="score a long table (unit, indicator, value) with a method file")
     sc.add_argument("--method", required=True, help="method YAML (see docs/METHOD.md)")

@@ -17,7 +17,7 @@ from survey.catalogue import Catalogue, default_catalogue
 from survey.intake import ImportResult
 from survey.validation import Problem
 from survey.workflow import Channel
-from survey.years import display_year, to_be
+from survey.years import cycle_argument, display_year, to_be
 
 
 def _problem_lines(problems: Sequence[Problem], lang: str, limit: int = 30) -> list[str]:
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     tpl = sub.add_parser("template", help="write an agency's Excel workbook for a cycle")
     tpl.add_argument("--agency", required=True, help="agency id")
-    tpl.add_argument("--cycle", required=True, type=int, help="fiscal year; 2400 and above is B.E., else C.E.")
+    tpl.add_argument("--cycle", required=True, type=cycle_argument, help="fiscal year; 2400 and above is B.E., else C.E.")
     tpl.add_argument("--out", required=True, help="the .xlsx file to write")
     tpl.add_argument("--lang", choices=("th", "en"), default="th")
     imp = sub.add_parser("import", help="import filled workbooks or a CSV of answers (agency_id,cycle,indicator_id,value,evidence)")
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     svc = sub.add_parser("import-services", help="load a national services register into agencies' inventories")
     svc.add_argument("file", help="the register (.xlsx or .csv)")
     svc.add_argument("--mapping", required=True, help="YAML mapping of columns and status codes (docs/INTAKE.md)")
-    svc.add_argument("--cycle", required=True, type=int, help="fiscal year; 2400 and above is B.E., else C.E.")
+    svc.add_argument("--cycle", required=True, type=cycle_argument, help="fiscal year; 2400 and above is B.E., else C.E.")
     svc.add_argument("--dry-run", action="store_true")
     svc.add_argument("--actor", default="cli")
     svc.add_argument("--lang", choices=("th", "en"), default="en")

@@ -725,7 +725,8 @@ def answers_from_table(frame: pd.DataFrame) -> dict[tuple[str, int], dict[str, A
     out: dict[tuple[str, int], dict[str, AnswerInput]] = {}
     for i, rec in enumerate(frame.to_dict("records"), start=2):
         cycle = parse_number(rec["cycle"])
-        if cycle is None or not cycle.is_integer() or cycle <= 0:
+        # A survey year, C.E. or B.E.: anything else (a huge number, a date serial) is refused by line.
+        if cycle is None or not cycle.is_integer() or not (1900 <= cycle <= 3100):
             raise ValueError(f"line {i}: cycle {rec['cycle']!r} is not a year")
         key = (str(rec["agency_id"]).strip(), to_be(int(cycle)))
         evidence, comment = rec.get("evidence"), rec.get("comment")

@@ -6,11 +6,25 @@ BE_OFFSET = 543
 BE_THRESHOLD = 2400
 
 
+MAX_YEAR = 3100  # beyond any survey year, C.E. or B.E.
+
+
 def to_be(year: int) -> int:
     """Return a year in the Buddhist Era; years >= 2400 are taken as B.E. already, others as C.E."""
-    if year <= 0:
+    if not 0 < year <= MAX_YEAR:
         raise ValueError(f"not a year: {year}")
     return year if year >= BE_THRESHOLD else year + BE_OFFSET
+
+
+def cycle_argument(text: str) -> int:
+    """Parse a command-line cycle year (B.E. from 2400, else C.E.) into B.E., with a clear message if it is not one."""
+    import argparse
+
+    try:
+        return to_be(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a survey year (for example 2568 B.E. or 2025 C.E.)") from None
 
 
 def to_ce(year_be: int) -> int:

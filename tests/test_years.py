@@ -13,3 +13,14 @@ def test_conversions() -> None:
     assert display_year(2565, "en") == "2022"
     with pytest.raises(ValueError):
         to_be(0)
+
+
+def test_cycle_argument_refuses_what_is_not_a_year() -> None:
+    import argparse
+
+    from survey.years import cycle_argument
+
+    assert cycle_argument("2022") == 2565 and cycle_argument("2568") == 2568
+    for bad in ("99999999999999999", "0", "-5", "2568.5", "สองพัน"):
+        with pytest.raises(argparse.ArgumentTypeError, match="is not a survey year"):
+            cycle_argument(bad)
