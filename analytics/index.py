@@ -260,22 +260,34 @@ def aggregate(values: np.ndarray, weights: np.ndarray, aggregation: str, min_cov
     if aggregation not in AGGREGATIONS:
         raise ValueError(f"unknown aggregation {aggregation!r}; use one of {', '.join(AGGREGATIONS)}")
     v = np.asarray(values, dtype=float)
-    w = np.asarray(weights, dtype=float)[..., None, :]
+    w = np.asarray(weights, dtype=float)
     answered = np.isfinite(v)
-    wa = np.where(answered, w, 0.0)
-    total_w = wa.sum(axis=-1)
-    coverage = total_w / w.sum(axis=-1)
+    total_w = _weighted_sum(answered.astype(float), w)
+    coverage = total_w / (w.sum(axis=-1)[..., None] if w.ndim == 2 else w.sum())
     with np.errstate(divide="ignore", invalid="ignore"):
         if aggregation == "arithmetic":
-            score = np.where(answered, wa * v, 0.0).sum(axis=-1) / total_w
+            score = _weighted_sum(np.where(answered, v, 0.0), w) / total_w
         else:
             logs = np.where(answered & (v > 0), np.log(np.where(v > 0, v, 1.0)), 0.0)
             zero = (answered & (v <= 0)).any(axis=-1)
-            score = np.exp((wa * logs).sum(axis=-1) / total_w)
+            score = np.exp(_weighted_sum(logs, w) / total_w)
             score = np.where(zero, 0.0, score)
     # A tiny tolerance keeps exact shares such as 3/5 = 0.6 from falling below a threshold of 0.6.
     keep = (total_w > 0) & (coverage >= min_coverage - 1e-12)
     return np.where(keep, score, np.nan), coverage
+
+
+def _weighted_sum(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Return sum_k x[..., k] w[..., k] for x (units x k or draws x units x k) and w (k or draws x k).
+
+    Done as matrix products, so a Monte Carlo batch never builds draws x units x k temporaries
+    when the children are the same in every draw.
+    """
+    if w.ndim == 1:
+        return np.asarray(x @ w)
+    if x.ndim == 2:
+        return np.asarray((x @ w.T).T)
+    return np.einsum("duk,dk->du", x, w, optimize=True)
 
 
 def evaluate_tree(normalised: np.ndarray, method: IndexMethod, weights: Mapping[str, np.ndarray] | None = None,
@@ -301,8 +313,6 @@ def evaluate_tree(normalised: np.ndarray, method: IndexMethod, weights: Mapping[
         child_values = np.stack([score_of(k) for k in kids], axis=-1)
         w = weights[group] if weights is not None and group in weights else \
             np.array([method.weight_of(k) for k in kids], dtype=float)
-        if w.ndim == 2:
-            child_values = np.broadcast_to(child_values, (w.shape[0], *child_values.shape[-2:]))
         results[group] = aggregate(child_values, w, agg, cov)
         return results[group][0]
 

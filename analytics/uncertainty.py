@@ -18,6 +18,7 @@ from analytics.index import AGGREGATIONS, NORMALISATIONS, IndexMethod, evaluate_
 
 DRAWS = 1000
 CONCENTRATION = 100.0
+BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -85,14 +86,19 @@ def monte_carlo(values: pd.DataFrame, method: IndexMethod, draws: int = DRAWS, s
             chosen = np.flatnonzero((norm_pick == ni) & (agg_pick == ai))
             if chosen.size == 0 or len(units) == 0:
                 continue
-            tree = evaluate_tree(normalised, method, {g: w[chosen] for g, w in weights.items()}, agg, 0.0)
-            scores[chosen] = tree[method.root][0]
+            # In batches of draws, so memory stays at batch x units x indicators at 8,000 agencies.
+            for start in range(0, chosen.size, BATCH):
+                part = chosen[start:start + BATCH]
+                tree = evaluate_tree(normalised, method, {g: w[part] for g, w in weights.items()}, agg, 0.0)
+                scores[part] = tree[method.root][0]
     ranks = _ranks(scores)
+    # numpy's nan-aware percentiles loop column by column; use them only when a draw left a gap.
+    pct = np.nanpercentile if np.isnan(scores).any() else np.percentile
     out = pd.DataFrame({
         unit: units, "nominal": nominal,
-        "median": np.nanmedian(scores, axis=0) if len(units) else [],
-        "p05": np.nanpercentile(scores, 5, axis=0) if len(units) else [],
-        "p95": np.nanpercentile(scores, 95, axis=0) if len(units) else [],
+        "median": pct(scores, 50, axis=0) if len(units) else [],
+        "p05": pct(scores, 5, axis=0) if len(units) else [],
+        "p95": pct(scores, 95, axis=0) if len(units) else [],
         "rank_nominal": _ranks(nominal[None, :])[0],
         "rank_median": np.median(ranks, axis=0) if len(units) else [],
         "rank_p05": np.percentile(ranks, 5, axis=0) if len(units) else [],
@@ -128,9 +134,11 @@ def stable_pair_share(scores: np.ndarray, max_pairs: int = 2_000_000, sample_pai
         rng = np.random.default_rng(seed)
         first = rng.integers(0, n, size=sample_pairs)
         second = (first + rng.integers(1, n, size=sample_pairs)) % n
+    by_unit = np.ascontiguousarray(scores.T)  # units x draws: a pair's draws sit side by side in memory
+    lo_of, hi_of = (np.nanmin, np.nanmax) if np.isnan(by_unit).any() else (np.min, np.max)
     stable = 0
     for start in range(0, len(first), chunk_pairs):
         i, j = first[start:start + chunk_pairs], second[start:start + chunk_pairs]
-        diff = scores[:, i] - scores[:, j]
-        stable += int(((np.nanmin(diff, axis=0) >= 0) | (np.nanmax(diff, axis=0) <= 0)).sum())
+        diff = by_unit[i] - by_unit[j]
+        stable += int(((lo_of(diff, axis=1) >= 0) | (hi_of(diff, axis=1) <= 0)).sum())
     return stable / len(first)
