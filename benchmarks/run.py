@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import platform
 import resource
+import secrets
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,12 +24,16 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from analytics.index import method_from_catalogue
 from analytics.kpis import national_kpis
-from data import repository
+from analytics.pipeline import cycle_results
+from analytics.uncertainty import monte_carlo
+from data import accounts, repository
 from data.db import make_engine
 from data.demo import DemoSpec, seed_demo
 from data.migrate import downgrade, upgrade
 from survey.catalogue import default_catalogue
+from survey.targets import load_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -78,13 +83,40 @@ def read_floor(engine: Engine) -> int:
     return rows
 
 
+def planner_token(url: str) -> str:
+    """Create a planner account on the benchmark database and return a signed-in session token."""
+    from data.access import Role
+    from data.config import account_policy, session_secret
+
+    engine = make_engine(url)
+    password = secrets.token_urlsafe(16)
+    with Session(engine) as s:
+        admin = accounts.create_first_admin(s, f"bench-admin-{secrets.token_hex(3)}", password, account_policy())
+        s.flush()
+        principal = accounts.load_principal(s, admin.id)
+        assert principal is not None
+        accounts.create_user(s, principal, "bench-planner", "Bench planner", password=password,
+                             roles=[(Role.PLANNER, None)], policy=account_policy())
+        s.commit()
+        result = accounts.sign_in(s, "bench-planner", password, session_secret(), account_policy())
+        s.commit()
+    engine.dispose()
+    if result.token is None:
+        raise RuntimeError(f"benchmark sign-in failed: {result.problem}")
+    return result.token
+
+
 def render_overview(url: str) -> tuple[float, float, float]:
     """Return cold and warm server-side renders of the Overview page, and submission-to-visible time."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("READINESS_SESSION_SECRET", secrets.token_hex(32))
+    token = planner_token(url)
     started = time.perf_counter()
-    at = AppTest.from_file(APP, default_timeout=300).run()
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["_auth_token"] = token
+    at.run()
     cold = time.perf_counter() - started
     if at.exception:
         raise RuntimeError(at.exception)
@@ -126,21 +158,35 @@ def bench_scale(n: int, url: str) -> dict[str, Any]:
         raise RuntimeError(f"load and floor read different rows: {rows} vs {floor_rows}")
     fr, rs, sv, _ = frames
     kpi_s, _ = timed(lambda: national_kpis(YEAR, fr, rs, sv, cat.online_level))
+    # Full analytics of the cycle (every figure of issue 5 except the Monte Carlo), reading every cycle
+    # it needs for trends and jumps, against the floor of reading that cycle's rows.
+    targets = load_targets(cat)
+
+    def analytics() -> Any:
+        with Session(engine) as s:
+            everything = (repository.frame(s), repository.responses(s), repository.services(s), repository.answers(s))
+        return cycle_results(YEAR, *everything, cat, targets, draws=0)
+
+    analytics_s, results = timed(analytics, repeat=1)
+    mc_s, _ = timed(lambda: monte_carlo(results.values, method_from_catalogue(cat), draws=1000), repeat=1)
     cold, warm, fresh = render_overview(url)
     engine.dispose()
     return {"agencies": n, "answers": counts["answers"], "services": counts["services"], "seed_s": seed_s,
-            "rows": rows, "load_s": load_s, "floor_s": floor_s, "kpis_s": kpi_s, "cold_s": cold, "warm_s": warm,
+            "rows": rows, "load_s": load_s, "floor_s": floor_s, "kpis_s": kpi_s, "analytics_s": analytics_s,
+            "mc_s": mc_s, "cold_s": cold, "warm_s": warm,
             "fresh_s": fresh, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def table(results: list[dict[str, Any]], backend: str) -> str:
     head = ("| agencies | answers (5 cycles) | services | seed s | cycle rows | load s | read floor s | load / floor "
-            "| national KPIs s | Overview cold s | Overview warm s | submission to overview s | peak MB |")
+            "| national KPIs s | full analytics s | analytics / floor | Monte Carlo 1,000 draws s "
+            "| Overview cold s | Overview warm s | submission to overview s | peak MB |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:
         lines.append(
             f"| {r['agencies']:,} | {r['answers']:,} | {r['services']:,} | {r['seed_s']:.1f} | {r['rows']:,} "
             f"| {r['load_s']:.3f} | {r['floor_s']:.3f} | {r['load_s'] / r['floor_s']:.2f} | {r['kpis_s']:.3f} "
+            f"| {r['analytics_s']:.2f} | {r['analytics_s'] / r['floor_s']:.1f} | {r['mc_s']:.1f} "
             f"| {r['cold_s']:.2f} | {r['warm_s']:.2f} | {r['fresh_s']:.2f} | {r['peak_mb']:.0f} |")
     return f"Backend: {backend}\n\n" + "\n".join(lines)
 
