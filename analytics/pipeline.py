@@ -119,7 +119,7 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     cycle_answers = ans[ans["cycle_year"] == year]
     profiles = agency_scores[["cycle_year", "agency_id", *method.children(method.root)]]
     flags = quality_flags(cycle_answers, values_all, catalogue, cycle_frame, profiles.dropna(how="all",
-                          subset=list(method.children(method.root))), seed)
+                          subset=list(method.children(method.root))), seed, year=year)
     flags = flags[flags["cycle_year"] == year].reset_index(drop=True)
 
     scored = agency_scores.dropna(subset=[method.root])

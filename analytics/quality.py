@@ -71,7 +71,8 @@ def completeness_by_indicator(answers: pd.DataFrame, responses: pd.DataFrame, ca
     return pd.DataFrame(rows, columns=["cycle_year", "indicator_id", "responses", "answered", "completeness"])
 
 
-def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | None = None) -> pd.DataFrame:
+def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | None = None,
+               year: int | None = None) -> pd.DataFrame:
     """Return flags for values that changed by more than `threshold` (relative) since the agency's previous cycle.
 
     relative change = |x_t - x_(t-1)| / |x_(t-1)|, flagged when > threshold (default
@@ -79,6 +80,7 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
     the change is then compared with threshold x the indicator's goalpost range instead.
     Only quantities are checked (counts, percentages, inventory measures, ratios): yes/no answers,
     stages and option lists move in whole steps by design, and a step up is progress, not a jump.
+    With `year`, only that cycle's values are flagged (earlier cycles still give the previous values).
     """
     limit = catalogue.method.jump_threshold if threshold is None else threshold
     if limit < 0:
@@ -88,7 +90,9 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
     v = v.sort_values(["agency_id", "indicator_id", "cycle_year"])
     prev = v.groupby(["agency_id", "indicator_id"])[["cycle_year", "value"]].shift(1)
     v = v.assign(prev_year=prev["cycle_year"], prev=prev["value"]).dropna(subset=["prev"])
-    span = pd.Series([_span(catalogue, str(i)) for i in v["indicator_id"]], index=v.index, dtype=float)
+    if year is not None:
+        v = v[v["cycle_year"] == year]
+    span = v["indicator_id"].map({i: _span(catalogue, i) for i in quantities}).astype(float)
     change = (v["value"] - v["prev"]).abs()
     rel = change / v["prev"].abs().where(v["prev"] != 0)
     flagged = v[(rel > limit) | ((v["prev"] == 0) & (change > limit * span))]
@@ -224,12 +228,19 @@ def multivariate_outlier_flags(profiles: pd.DataFrame, seed: int = 0, contaminat
 
 def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalogue,
                   frame: pd.DataFrame | None = None, profiles: pd.DataFrame | None = None,
-                  seed: int = 0) -> pd.DataFrame:
+                  seed: int = 0, year: int | None = None) -> pd.DataFrame:
     """Return every quality flag together: rules, jumps, robust outliers (against ministry peers) and,
-    given `profiles`, multivariate outliers. Sorted by cycle, agency and severity."""
-    parts = [rule_flags(answers, catalogue), jump_flags(values, catalogue),
-             robust_outlier_flags(values, frame, "ministry_id") if frame is not None
-             else robust_outlier_flags(values)]
+    given `profiles`, multivariate outliers. Sorted by cycle, agency and severity.
+
+    With `year`, only that cycle is flagged; `values` may still hold earlier cycles, which give the
+    year-on-year jumps their previous values (peers are always of the same cycle).
+    """
+    if year is not None:
+        answers = answers[answers["cycle_year"] == year]
+    this_year = values if year is None else values[values["cycle_year"] == year]
+    parts = [rule_flags(answers, catalogue), jump_flags(values, catalogue, year=year),
+             robust_outlier_flags(this_year, frame, "ministry_id") if frame is not None
+             else robust_outlier_flags(this_year)]
     if profiles is not None:
         parts.append(multivariate_outlier_flags(profiles, seed))
     parts = [p for p in parts if not p.empty]

@@ -104,3 +104,19 @@ def test_quality_flags_combines(catalogue: Catalogue) -> None:
     values = answers.rename(columns={"value_num": "value"})[["cycle_year", "agency_id", "indicator_id", "value"]]
     f = quality_flags(answers, values, catalogue)
     assert f["rule"].tolist() == ["R.DAT.PUBLISHED_LE_CATALOGUED"]
+
+
+def test_one_year_equals_all_years_filtered(demo, catalogue) -> None:  # type: ignore[no-untyped-def]
+    """Flagging only cycle 2567 gives exactly the 2567 rows of flagging every cycle (the 120-agency demo)."""
+    from analytics.indicators import indicator_values
+    from analytics.pipeline import counted_frames
+    from analytics.quality import quality_flags
+
+    _, sv, ans = counted_frames(demo.frame, demo.responses, demo.services, demo.answers)
+    values = indicator_values(ans, sv, catalogue)
+    frame = demo.frame[["cycle_year", "agency_id", "ministry_id"]]
+    every = quality_flags(ans, values, catalogue, frame)
+    one = quality_flags(ans, values, catalogue, frame, year=2567)
+    expected = every[every["cycle_year"] == 2567].reset_index(drop=True)
+    assert len(one) > 0
+    pd.testing.assert_frame_equal(one.reset_index(drop=True), expected)
