@@ -19,7 +19,10 @@ from data import access, accounts
 from data.access import AccessDenied, Principal
 from data.accounts import AccountError, SignInResult
 from data.config import account_policy, session_secret
+from data.cycles import CycleError
 from data.db import session_scope
+from data.organisations import OrganisationError
+from data.target_edits import TargetEditError
 from pages._shared import current_lang, engine
 from survey.i18n import t
 
@@ -134,8 +137,17 @@ def run_admin(fn: Callable[..., Any], principal: Principal, *args: Any, **kwargs
     except (AccountError, AccessDenied) as exc:
         st.error(exc.message(lang))
         return None
+    except (CycleError, OrganisationError, TargetEditError) as exc:
+        st.error(exc.text.get(lang))
+        return None
     st.success(t("saved", lang))
     return result
+
+
+def in_session(fn: Callable[..., Any], principal: Principal, *args: Any) -> Any:
+    """Run `fn(session, principal, ...)` in its own transaction (for callbacks such as audited downloads)."""
+    with session_scope(engine()) as session:
+        return fn(session, principal, *args)
 
 
 def record_export(principal: Principal, what: str) -> None:

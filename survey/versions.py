@@ -97,3 +97,34 @@ def editions(directory: Path = VERSIONS_DIR) -> list[Catalogue]:
     past = [load_catalogue(p) for p in sorted(directory.glob("*.yaml"))]
     current = default_catalogue()
     return [c for c in past if c.version != current.version] + [current]
+
+
+@dataclass(frozen=True)
+class LineageCheck:
+    """The result of `check_lineage` as data: ok, or every problem naming its id."""
+
+    ok: bool
+    problems: tuple[str, ...]
+
+
+def lineage_check(editions: Sequence[Catalogue]) -> LineageCheck:
+    """Return whether a history of editions keeps every id's meaning, and the problems when it does not."""
+    try:
+        check_lineage(editions)
+    except CatalogueError as exc:
+        return LineageCheck(False, tuple(exc.problems))
+    return LineageCheck(True, ())
+
+
+def edition_summary(editions: Sequence[Catalogue]) -> list[dict[str, object]]:
+    """Return one row per edition: version, method version, indicators, scored indicators, retired ids."""
+    return [{"version": ed.version, "method_version": ed.method.version,
+             "indicators": sum(1 for _ in ed.indicators()), "scored": len(ed.scored_indicators()),
+             "retired": ", ".join(sorted(ed.retired))} for ed in editions]
+
+
+def diff_rows(diff: VersionDiff) -> list[dict[str, str]]:
+    """Return a diff as rows (change, indicator id), in the order added, retired, reworded, reweighted, comparable."""
+    return [{"change": change, "indicator_id": iid}
+            for change in ("added", "retired", "reworded", "reweighted", "comparable")
+            for iid in getattr(diff, change)]
