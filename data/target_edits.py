@@ -72,9 +72,17 @@ def file_definitions(path: Path | str = TARGETS_PATH) -> list[dict[str, Any]]:
     return [dict(t) for t in raw.get("targets") or []]
 
 
+def _decode(definition: str) -> dict[str, Any]:
+    """Read a stored target; JSON keeps milestone years as text, the file's shape has them as numbers."""
+    raw = json.loads(definition)
+    if isinstance(raw.get("milestones"), dict):
+        raw["milestones"] = {int(y): v for y, v in raw["milestones"].items()}
+    return dict(raw)
+
+
 def effective_definitions(session: Session, path: Path | str = TARGETS_PATH) -> list[dict[str, Any]]:
     """Return the file's targets with every stored edit laid over them (edited ones replace the file's)."""
-    stored = {o.target_id: json.loads(o.definition) for o in session.scalars(select(TargetOverride))}
+    stored = {o.target_id: _decode(o.definition) for o in session.scalars(select(TargetOverride))}
     out = [stored.pop(str(t.get("id")), t) for t in file_definitions(path)]
     return out + [stored[k] for k in sorted(stored)]
 

@@ -100,9 +100,9 @@ def cmd_import(args: argparse.Namespace, catalogue: Catalogue) -> int:
     """Import each file in its own transaction; a refused agency or file writes nothing, the others are saved."""
     engine = make_engine()
     all_ok = True
-    progress = cli_progress()
+    progress = cli_progress(sys.stderr)
     for done, name in enumerate(args.files):
-        progress(done, len(args.files), name)
+        progress(done, len(args.files), Path(name).name)
         path = Path(name)
         if not path.is_file():
             print(f"{name}: REJECTED - no such file")
@@ -191,7 +191,7 @@ def cmd_cycle(args: argparse.Namespace, catalogue: Catalogue) -> int:
 def cmd_recompute(args: argparse.Namespace, catalogue: Catalogue) -> int:
     """Recompute every cycle under the current method, with a progress bar."""
     with session_scope(make_engine()) as session:
-        result = recompute_cycles(session, cli_progress(), catalogue)
+        result = recompute_cycles(session, cli_progress(sys.stderr), catalogue)
     for year, figures in result["cycles"].items():
         index = figures["readiness_index"]
         print(f"{display_year(int(year), args.lang)}: readiness index "
