@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from data.access import AccessDenied, Principal, Role
 from data.audit import record
 from data.models import TargetChange, TargetOverride, utcnow
+from data.repository import bump_data_version
 from survey.catalogue import Catalogue, Text, default_catalogue
 from survey.targets import BASES, TARGETS_PATH, Target, TargetsError, parse_targets
 from survey.workflow import Channel
@@ -202,6 +203,7 @@ def edit_target(session: Session, principal: Principal, target_id: str, edit: Ta
         record(session, principal.username, Channel.WEB, "target_edit", detail=f"{target_id}: {', '.join(changed)}",
                at=now)
         session.flush()
+        bump_data_version(session)  # cached reads (the Overview's target path) follow the edit
     return next(t for t in targets if t.id == target_id)
 
 

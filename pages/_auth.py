@@ -125,11 +125,26 @@ def page_principal(page: str) -> Principal:
     if principal is None or not access.can_open(principal, page):
         st.error(AccessDenied().message(current_lang()))
         st.stop()
+    show_flash()
     return principal
 
 
-def run_admin(fn: Callable[..., Any], principal: Principal, *args: Any, **kwargs: Any) -> Any:
-    """Run `fn(session, principal, ...)`, showing success or the error's message in the page language."""
+_FLASH = "_admin_flash"
+
+
+def show_flash() -> None:
+    """Show the success message a change left before it reran the page."""
+    message = st.session_state.pop(_FLASH, None)
+    if message:
+        st.success(message)
+
+
+def run_admin(fn: Callable[..., Any], principal: Principal, *args: Any, rerun: bool = False, **kwargs: Any) -> Any:
+    """Run `fn(session, principal, ...)`, showing success or the error's message in the page language.
+
+    With `rerun`, a success reruns the page so that what it shows includes the change, and the
+    message is shown after the rerun (by `page_principal`).
+    """
     lang = current_lang()
     try:
         with session_scope(engine()) as session:
@@ -140,6 +155,9 @@ def run_admin(fn: Callable[..., Any], principal: Principal, *args: Any, **kwargs
     except (CycleError, OrganisationError, TargetEditError) as exc:
         st.error(exc.text.get(lang))
         return None
+    if rerun:
+        st.session_state[_FLASH] = t("saved", lang)
+        st.rerun()
     st.success(t("saved", lang))
     return result
 

@@ -43,7 +43,7 @@ with open_tab, st.form("open_cycle_form"):
     remove = st.multiselect(t("frame_remove", lang), agencies["agency_id"].tolist(), format_func=agency_label,
                             key="open_remove")
     if st.form_submit_button(t("open_cycle", lang), key="open_submit"):
-        run_admin(administration.open_cycle, principal, int(year), opens, closes, version, source, add, remove)
+        run_admin(administration.open_cycle, principal, int(year), opens, closes, version, source, add, remove, rerun=True)
 
 chosen = st.sidebar.selectbox(t("cycle", lang), years, format_func=year_label, key="cycle_chosen") if years else None
 with frame_tab:
@@ -56,7 +56,7 @@ with frame_tab:
         remove = st.multiselect(t("frame_remove", lang), frame["agency_id"].tolist(), format_func=agency_label,
                                 key="fr_remove")
         if st.button(t("save_frame", lang), key="frame_submit"):
-            run_admin(administration.set_frame, principal, chosen, add, remove)
+            run_admin(administration.set_frame, principal, chosen, add, remove, rerun=True)
 
 with deadline_tab:
     if chosen is not None:
@@ -64,10 +64,10 @@ with deadline_tab:
         agency = st.selectbox(t("one_agency_optional", lang), agencies["agency_id"].tolist(), index=None,
                               format_func=agency_label, placeholder=t("whole_cycle", lang), key="dl_agency")
         if st.button(t("extend_deadline", lang), key="dl_submit"):
-            run_admin(administration.extend_deadline, principal, chosen, new_date, agency)
+            run_admin(administration.extend_deadline, principal, chosen, new_date, agency, rerun=True)
 
 with close_tab:
     if chosen is not None:
         st.caption(t("close_cycle_help", lang).format(year=year_label(chosen)))
         if st.button(t("close_cycle", lang), key="close_submit", type="primary"):
-            run_admin(administration.close_cycle, principal, chosen)
+            run_admin(administration.close_cycle, principal, chosen, rerun=True)

@@ -35,7 +35,7 @@ with add, st.form("add_agency_form", clear_on_submit=True):
     kind = cols[0].selectbox(t("col_agency_type", lang), AGENCY_TYPES, format_func=lambda k: t(f"type_{k}", lang))
     province = cols[1].text_input(t("col_province", lang))
     if st.form_submit_button(t("add_agency", lang), key="add_submit") and ministry is not None:
-        run_admin(administration.add_agency, principal, new_id, ministry, name_th, name_en, kind, province)
+        run_admin(administration.add_agency, principal, new_id, ministry, name_th, name_en, kind, province, rerun=True)
 
 with change:
     agency = st.selectbox(t("agency", lang), ids, format_func=agency_label, key="ch_agency")
@@ -43,19 +43,19 @@ with change:
     name_th = cols[0].text_input(t("col_name_th", lang), key="ch_th")
     name_en = cols[1].text_input(t("col_name_en", lang), key="ch_en")
     if st.button(t("rename", lang), key="ch_rename") and agency is not None:
-        run_admin(administration.rename_agency, principal, agency, name_th or None, name_en or None)
+        run_admin(administration.rename_agency, principal, agency, name_th or None, name_en or None, rerun=True)
     ministry = st.selectbox(t("move_to", lang), ministry_ids, format_func=ministry_label, key="ch_min")
     if st.button(t("move", lang), key="ch_move") and agency is not None and ministry is not None:
-        run_admin(administration.move_agency, principal, agency, ministry)
+        run_admin(administration.move_agency, principal, agency, ministry, rerun=True)
     if st.button(t("retire", lang), key="ch_retire") and agency is not None:
-        run_admin(administration.retire_agency, principal, agency)
+        run_admin(administration.retire_agency, principal, agency, rerun=True)
 
 with merge:
     st.caption(t("merge_help", lang))
     source = st.selectbox(t("merge_source", lang), ids, format_func=agency_label, key="mg_source")
     target = st.selectbox(t("merge_target", lang), ids, format_func=agency_label, key="mg_target")
     if st.button(t("merge_agencies", lang), key="mg_submit") and source is not None and target is not None:
-        run_admin(administration.merge_agencies, principal, source, target)
+        run_admin(administration.merge_agencies, principal, source, target, rerun=True)
 
 with upload:
     st.caption(t("import_agencies_help", lang))

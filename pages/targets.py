@@ -41,7 +41,7 @@ if target_id is not None:
                               baseline_year=int(baseline_year), baseline_value=baseline_value,
                               goal_year=int(goal_year), goal_value=goal_value, milestones=milestones,
                               at_risk_margin=margin)
-            run_admin(edit_target, principal, target_id, edit)
+            run_admin(edit_target, principal, target_id, edit, rerun=True)
 
 st.subheader(t("target_history", lang))
 with session_scope(engine()) as session:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from data.access import PAGE_ROLES, Role
+from data.cycles import deadline_for, frame_ids
+from data.db import make_engine, session_scope
 from tests.conftest import ROOT, add_user, signed_in_app
 
 PAGES = {"cycles": "pages/cycles.py", "organisations": "pages/organisations.py", "instrument": "pages/instrument.py",
@@ -46,3 +50,40 @@ def test_page_refused_to_other_roles(app_on_demo: Path, page: str) -> None:
         direct.run()
         assert [e.value for e in direct.error] == ["You have no access to this."], role
         assert not direct.title
+
+
+def _db(path: Path) -> Engine:
+    return make_engine(f"sqlite:///{path}")
+
+
+def test_cycles_page_opens_a_cycle_from_last_years_frame_and_extends_one_agency(app_on_demo: Path) -> None:
+    at = _open(app_on_demo, "cycles", Role.ADMINISTRATOR, "en")
+    assert at.number_input(key="open_year").value == 2026  # the cycle after B.E. 2568, shown in C.E.
+    at.multiselect(key="open_remove").set_value(["D0001"])
+    at.button(key="open_submit").click().run()
+    assert not at.exception and [s.value for s in at.success] == ["Saved."]
+    engine = _db(app_on_demo)
+    with session_scope(engine) as s:
+        assert len(frame_ids(s, 2569)) == len(frame_ids(s, 2568)) - 1 and "D0001" not in frame_ids(s, 2569)
+    at.selectbox(key="cycle_chosen").set_value(2569).run()
+    at.date_input(key="dl_date").set_value(dt.date(2027, 12, 31))
+    at.selectbox(key="dl_agency").set_value("D0002")
+    at.button(key="dl_submit").click().run()
+    assert not at.exception and not at.error
+    with session_scope(engine) as s:
+        assert deadline_for(s, 2569, "D0002") == dt.date(2027, 12, 31)
+    engine.dispose()
+
+
+def test_targets_page_saves_an_edit_and_refuses_a_sourced_goal_without_source(app_on_demo: Path) -> None:
+    at = _open(app_on_demo, "targets", Role.PLANNER, "th")
+    assert at.selectbox(key="target_chosen").value == "T.ONLINE_RATIO"
+    at.number_input(key="tg_gv").set_value(90.0)
+    at.button(key="tg_submit").click().run()
+    assert not at.exception and not at.error and at.success
+    targets, history = at.dataframe[0].value, at.dataframe[1].value
+    assert targets.iloc[0].tolist()[:2] == ["T.ONLINE_RATIO", "KPI.ONLINE_RATIO"] and targets.iloc[0, 7] == 90.0
+    assert history.iloc[0].tolist()[1:] == ["T.ONLINE_RATIO", history.iloc[0, 2], "goal.value", "95.0", "90.0"]
+    at.radio(key="tg_basis").set_value("sourced")
+    at.button(key="tg_submit").click().run()
+    assert [e.value for e in at.error] == ["เป้าหมายที่มีแหล่งอ้างอิงต้องระบุแหล่งที่มา มิฉะนั้นให้คงเป็นสมมติฐาน"]
