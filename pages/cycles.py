@@ -20,7 +20,9 @@ with session_scope(engine()) as session:
     agencies = administration.agencies_table(session, principal)
 years = [int(y) for y in table["cycle_year"]]
 year_label = lambda y: fmt_year(y, lang)  # noqa: E731
-st.dataframe(labelled(table.assign(cycle_year=[year_label(y) for y in years]), lang), hide_index=True, width="stretch")
+shown = table.assign(cycle_year=[year_label(y) for y in years],
+                     status=[t(f"cycle_status_{s}", lang) for s in table["status"]])
+st.dataframe(labelled(shown, lang), hide_index=True, width="stretch")
 active = agencies[agencies["active"]]
 names = dict(zip(agencies["agency_id"], agencies["name_th" if lang == "th" else "name_en"], strict=True))
 agency_label = lambda a: f"{a} {names.get(a, '')}"  # noqa: E731

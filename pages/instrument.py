@@ -7,15 +7,15 @@ from data.follow_up import cycle_years
 from data.recompute import start_recompute, start_uncertainty
 from pages._auth import page_principal
 from pages._jobs import jobs_section
-from pages._shared import current_lang, engine
+from pages._shared import current_lang, engine, labelled
 from survey.i18n import fmt_year, t
-from survey.versions import compare, diff_rows, edition_summary, editions, lineage_check
+from survey.versions import CHANGES, compare, diff_rows, edition_summary, editions, lineage_check
 
 lang = current_lang()
 principal = page_principal("instrument")
 st.title(t("instrument", lang))
 history = editions()
-st.dataframe(edition_summary(history), hide_index=True, width="stretch")
+st.dataframe(labelled(edition_summary(history), lang), hide_index=True, width="stretch")
 check = lineage_check(history)
 if check.ok:
     st.success(t("lineage_ok", lang))
@@ -33,10 +33,11 @@ else:
     by_version = {e.version: e for e in history}
     diff = compare(by_version[old], by_version[new])
     counts = st.columns(5)
-    for col, change in zip(counts, ("added", "retired", "reworded", "reweighted", "comparable"), strict=True):
+    for col, change in zip(counts, CHANGES, strict=True):
         col.metric(t(f"change_{change}", lang), len(getattr(diff, change)))
-    rows = [{**r, "change": t(f"change_{r['change']}", lang)} for r in diff_rows(diff)]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    rows = diff_rows(diff)
+    rows = rows.assign(change=[t(f"change_{c}", lang) for c in rows["change"]])
+    st.dataframe(labelled(rows, lang), hide_index=True, width="stretch")
 st.caption(t("versions_recorded", lang))
 
 st.subheader(t("recompute", lang))

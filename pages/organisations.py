@@ -16,7 +16,8 @@ name_col = "name_th" if lang == "th" else "name_en"
 with session_scope(engine()) as session:
     agencies = administration.agencies_table(session, principal)
     ministries = administration.ministries_table(session, principal)
-st.dataframe(labelled(agencies, lang), hide_index=True, width="stretch", height=280)
+shown = agencies.assign(agency_type=[t(f"type_{k}", lang) for k in agencies["agency_type"]])
+st.dataframe(labelled(shown, lang), hide_index=True, width="stretch", height=280)
 ids = agencies["agency_id"].tolist()
 names = dict(zip(ids, agencies[name_col], strict=True))
 agency_label = lambda a: f"{a} {names.get(a, '')}"  # noqa: E731

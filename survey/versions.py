@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from survey.catalogue import Catalogue, CatalogueError, Indicator, default_catalogue, load_catalogue
 
 VERSIONS_DIR = Path(__file__).with_name("versions")
@@ -116,15 +118,18 @@ def lineage_check(editions: Sequence[Catalogue]) -> LineageCheck:
     return LineageCheck(True, ())
 
 
-def edition_summary(editions: Sequence[Catalogue]) -> list[dict[str, object]]:
+def edition_summary(editions: Sequence[Catalogue]) -> pd.DataFrame:
     """Return one row per edition: version, method version, indicators, scored indicators, retired ids."""
-    return [{"version": ed.version, "method_version": ed.method.version,
-             "indicators": sum(1 for _ in ed.indicators()), "scored": len(ed.scored_indicators()),
-             "retired": ", ".join(sorted(ed.retired))} for ed in editions]
+    return pd.DataFrame([{"version": ed.version, "method_version": ed.method.version,
+                          "indicators": sum(1 for _ in ed.indicators()), "scored": len(ed.scored_indicators()),
+                          "retired": ", ".join(sorted(ed.retired))} for ed in editions],
+                        columns=["version", "method_version", "indicators", "scored", "retired"])
 
 
-def diff_rows(diff: VersionDiff) -> list[dict[str, str]]:
+CHANGES = ("added", "retired", "reworded", "reweighted", "comparable")
+
+
+def diff_rows(diff: VersionDiff) -> pd.DataFrame:
     """Return a diff as rows (change, indicator id), in the order added, retired, reworded, reweighted, comparable."""
-    return [{"change": change, "indicator_id": iid}
-            for change in ("added", "retired", "reworded", "reweighted", "comparable")
-            for iid in getattr(diff, change)]
+    return pd.DataFrame([{"change": change, "indicator_id": iid} for change in CHANGES for iid in getattr(diff, change)],
+                        columns=["change", "indicator_id"])

@@ -71,10 +71,10 @@ def test_one_edition_keeps_every_indicator_and_unknown_cycles_are_refused() -> N
 
 def test_version_report_rows_for_the_page() -> None:
     v1, v2 = parse_catalogue(_raw()), parse_catalogue(_next_edition())
-    rows = diff_rows(compare(v1, v2))
+    rows = diff_rows(compare(v1, v2)).to_dict("records")
     assert rows[:3] == [{"change": "added", "indicator_id": "INT.06"}, {"change": "retired", "indicator_id": "INT.05"},
                         {"change": "reworded", "indicator_id": "SEC.04"}]
-    assert [r["version"] for r in edition_summary([v1, v2])] == ["2568.1", "2569.1"]
+    assert edition_summary([v1, v2])["version"].tolist() == ["2568.1", "2569.1"]
     assert lineage_check([v1, v2]).ok
     raw3 = _next_edition()
     raw3["version"], raw3["retired"] = "2570.1", []
