@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from data import cycles, organisations
 from data.access import AccessDenied, Principal, Role
+from data.jobs import Progress
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Ministry, Response
 from data.organisations import ImportRow, OrganisationError
 from survey.catalogue import Text
@@ -137,11 +138,12 @@ def agency_file_text(filename: str, content: bytes) -> str:
         raise OrganisationError(Text("ไฟล์ CSV ต้องเข้ารหัส UTF-8", "The CSV file must be UTF-8 encoded.")) from exc
 
 
-def import_agencies(session: Session, principal: Principal, filename: str, content: bytes) -> pd.DataFrame:
+def import_agencies(session: Session, principal: Principal, filename: str, content: bytes,
+                    progress: Progress | None = None) -> pd.DataFrame:
     """Add or update agencies from a CSV file or a workbook; return each row's outcome (line, agency, outcome, message)."""
     require_administrator(principal)
     report: list[ImportRow] = organisations.import_agencies(session, agency_file_text(filename, content),
-                                                            principal.username, Channel.WEB)
+                                                            principal.username, Channel.WEB, progress)
     return pd.DataFrame({"line": [r.line for r in report], "agency_id": [r.agency_id for r in report],
                          "outcome": [r.outcome for r in report],
                          "message_th": [r.message.th if r.message else "" for r in report],

@@ -62,7 +62,9 @@ with upload:
     st.caption(t("import_agencies_help", lang))
     file = st.file_uploader(t("import_agencies", lang), type=["csv", "xlsx"], key="agencies_file")
     if file is not None and st.button(t("import_agencies", lang), key="import_submit"):
-        report = run_admin(administration.import_agencies, principal, file.name, file.getvalue())
+        bar = st.progress(0.0)
+        report = run_admin(administration.import_agencies, principal, file.name, file.getvalue(),
+                           progress=lambda done, total, message="": bar.progress(done / max(total, 1), text=message))
         if report is not None:
             shown = report.drop(columns=["message_en" if lang == "th" else "message_th"])
             st.dataframe(labelled(shown, lang), hide_index=True, width="stretch")

@@ -92,9 +92,12 @@ def test_import_agencies_from_csv_and_workbook(engine: Engine) -> None:
                          "agency_type": ["department"] * 3, "province": ["", "", ""]})
     book = io.BytesIO()
     rows.to_excel(book, index=False)
+    seen: list[tuple[int, int]] = []
     with session_scope(engine) as s:
-        report = administration.import_agencies(s, ADMIN, "agencies.xlsx", book.getvalue())
+        report = administration.import_agencies(s, ADMIN, "agencies.xlsx", book.getvalue(),
+                                                progress=lambda done, total, message="": seen.append((done, total)))
         assert report["outcome"].tolist() == ["added", "updated", "rejected"]
+        assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
         assert report.loc[2, "message_en"] == "No ministry with id NOPE" and report.loc[2, "message_th"]
         assert s.get(Agency, "A001").name_th == "กรมทดสอบ 1 (ชื่อใหม่)"  # type: ignore[union-attr]
         csv = rows.iloc[[0]].assign(agency_id="N003").to_csv(index=False).encode("utf-8-sig")
