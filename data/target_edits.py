@@ -155,19 +155,22 @@ def _apply(current: Mapping[str, Any], edit: TargetEdit) -> dict[str, Any]:
 
 
 def _flat(definition: Mapping[str, Any]) -> dict[str, str | None]:
-    """Return the fields a planner edits, as text, for the history."""
+    """Return the fields a planner edits, as text for the history; 55 and 55.0 read the same."""
     def text(value: Any) -> str | None:
         return None if value is None else str(value)
+
+    def number(value: Any) -> str | None:
+        return str(float(value)) if isinstance(value, int | float) and not isinstance(value, bool) else text(value)
 
     note = definition.get("note") or {}
     baseline, goal = definition.get("baseline") or {}, definition.get("goal") or {}
     milestones = definition.get("milestones") or {}
     return {"basis": text(definition.get("basis")), "source": text(definition.get("source")),
             "note.th": text(note.get("th")), "note.en": text(note.get("en")),
-            "baseline.year": text(baseline.get("year")), "baseline.value": text(baseline.get("value")),
-            "goal.year": text(goal.get("year")), "goal.value": text(goal.get("value")),
+            "baseline.year": text(baseline.get("year")), "baseline.value": number(baseline.get("value")),
+            "goal.year": text(goal.get("year")), "goal.value": number(goal.get("value")),
             "milestones": ", ".join(f"{int(y)}: {float(v):g}" for y, v in sorted(milestones.items())) or None,
-            "at_risk_margin": text(definition.get("at_risk_margin"))}
+            "at_risk_margin": number(definition.get("at_risk_margin"))}
 
 
 def edit_target(session: Session, principal: Principal, target_id: str, edit: TargetEdit,

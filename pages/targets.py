@@ -24,18 +24,18 @@ if target_id is not None:
     year = lambda y: int(fmt_year(y, lang))  # noqa: E731
     with st.form(f"target_form_{target_id}"):
         basis = st.radio(t("basis", lang), BASES, index=BASES.index(tg.basis), horizontal=True,
-                         format_func=lambda b: t(b, lang), key="tg_basis")
-        source = st.text_input(t("source", lang), tg.source or "", key="tg_source")
+                         format_func=lambda b: t(b, lang), key=f"tg_basis_{target_id}")
+        source = st.text_input(t("source", lang), tg.source or "", key=f"tg_source_{target_id}")
         cols = st.columns(2)
-        note_th = cols[0].text_input(t("note_th", lang), tg.note.th if tg.note else "", key="tg_note_th")
-        note_en = cols[1].text_input(t("note_en", lang), tg.note.en if tg.note else "", key="tg_note_en")
-        baseline_year = cols[0].number_input(t("baseline_year", lang), value=year(tg.baseline_year), key="tg_by")
-        baseline_value = cols[1].number_input(t("baseline_value", lang), value=tg.baseline_value, key="tg_bv")
-        goal_year = cols[0].number_input(t("goal_year", lang), value=year(tg.goal_year), key="tg_gy")
-        goal_value = cols[1].number_input(t("goal_value", lang), value=tg.goal_value, key="tg_gv")
-        milestones = st.text_input(t("milestones", lang), key="tg_ms", help=t("milestones_help", lang),
+        note_th = cols[0].text_input(t("note_th", lang), tg.note.th if tg.note else "", key=f"tg_note_th_{target_id}")
+        note_en = cols[1].text_input(t("note_en", lang), tg.note.en if tg.note else "", key=f"tg_note_en_{target_id}")
+        baseline_year = cols[0].number_input(t("baseline_year", lang), value=year(tg.baseline_year), key=f"tg_by_{target_id}")
+        baseline_value = cols[1].number_input(t("baseline_value", lang), value=tg.baseline_value, key=f"tg_bv_{target_id}")
+        goal_year = cols[0].number_input(t("goal_year", lang), value=year(tg.goal_year), key=f"tg_gy_{target_id}")
+        goal_value = cols[1].number_input(t("goal_value", lang), value=tg.goal_value, key=f"tg_gv_{target_id}")
+        milestones = st.text_input(t("milestones", lang), key=f"tg_ms_{target_id}", help=t("milestones_help", lang),
                                    value=", ".join(f"{fmt_year(y, lang)}: {v:g}" for y, v in tg.milestones.items()))
-        margin = st.number_input(t("at_risk_margin", lang), min_value=0.0, value=tg.at_risk_margin, key="tg_margin")
+        margin = st.number_input(t("at_risk_margin", lang), min_value=0.0, value=tg.at_risk_margin, key=f"tg_margin_{target_id}")
         if st.form_submit_button(t("save_target", lang), key="tg_submit"):
             edit = TargetEdit(basis=basis, source=source, note_th=note_th, note_en=note_en,
                               baseline_year=int(baseline_year), baseline_value=baseline_value,

@@ -78,12 +78,12 @@ def test_cycles_page_opens_a_cycle_from_last_years_frame_and_extends_one_agency(
 def test_targets_page_saves_an_edit_and_refuses_a_sourced_goal_without_source(app_on_demo: Path) -> None:
     at = _open(app_on_demo, "targets", Role.PLANNER, "th")
     assert at.selectbox(key="target_chosen").value == "T.ONLINE_RATIO"
-    at.number_input(key="tg_gv").set_value(90.0)
+    at.number_input(key="tg_gv_T.ONLINE_RATIO").set_value(90.0)
     at.button(key="tg_submit").click().run()
     assert not at.exception and not at.error and at.success
     targets, history = at.dataframe[0].value, at.dataframe[1].value
     assert targets.iloc[0].tolist()[:2] == ["T.ONLINE_RATIO", "KPI.ONLINE_RATIO"] and targets.iloc[0, 7] == 90.0
     assert history.iloc[0].tolist()[1:] == ["T.ONLINE_RATIO", history.iloc[0, 2], "goal.value", "95.0", "90.0"]
-    at.radio(key="tg_basis").set_value("sourced")
+    at.radio(key="tg_basis_T.ONLINE_RATIO").set_value("sourced")
     at.button(key="tg_submit").click().run()
     assert [e.value for e in at.error] == ["เป้าหมายที่มีแหล่งอ้างอิงต้องระบุแหล่งที่มา มิฉะนั้นให้คงเป็นสมมติฐาน"]

@@ -80,6 +80,11 @@ def test_invalid_edits_are_refused_with_the_files_rules(engine: Engine, catalogu
 def test_sourced_targets_keep_their_source_and_assumptions_need_one_to_become_sourced(
         engine: Engine, catalogue: Catalogue, targets: tuple[Target, ...]) -> None:
     with session_scope(engine) as s:
+        unchanged = TargetEdit(basis="sourced", source="", goal_value=40.0, at_risk_margin=5.0, baseline_value=55.0)
+        with pytest.raises(TargetEditError):  # blanking the source of a sourced target is refused
+            edit_target(s, PLANNER, "T.EGDI_RANK", unchanged, catalogue)
+        edit_target(s, PLANNER, "T.EGDI_RANK", TargetEdit(goal_value=40.0, at_risk_margin=5.0), catalogue)
+        assert target_history(s, PLANNER).empty  # the form resubmitting the same numbers changes nothing
         rank = edit_target(s, PLANNER, "T.EGDI_RANK", TargetEdit(goal_value=38), catalogue)
         assert rank.basis == "sourced" and rank.source == _by_id(targets)["T.EGDI_RANK"].source
         sourced = edit_target(s, PLANNER, "T.READINESS",
