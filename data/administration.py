@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data import cycles, organisations
-from data.access import AccessDenied, Principal, Role
+from data.access import AccessDenied, Grant, Principal, Role
 from data.jobs import Progress
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Ministry, Response
 from data.organisations import ImportRow, OrganisationError
@@ -28,6 +28,15 @@ def require_administrator(principal: Principal) -> None:
     """Raise `AccessDenied` unless the principal administers the survey."""
     if not principal.has(Role.ADMINISTRATOR):
         raise AccessDenied()
+
+
+def operator(actor: str) -> Principal:
+    """Return the principal of someone running the command line.
+
+    The command line works with the database's own credentials, so whoever can run it already
+    administers the data; `actor` is the name the audit trail records for them.
+    """
+    return Principal(0, actor, grants=frozenset({Grant(Role.ADMINISTRATOR)}))
 
 
 # Cycles -----------------------------------------------------------------------------------------

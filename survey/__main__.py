@@ -11,12 +11,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data import cycles
+from data import administration, cycles
 from data.cycles import CycleError
 from data.db import make_engine, session_scope
 from data.jobs import cli_progress
 from data.models import Agency, Response
-from data.recompute import recompute_cycles
 from survey import excel, intake, register
 from survey.catalogue import Catalogue, default_catalogue
 from survey.intake import ImportResult
@@ -163,23 +162,23 @@ def cmd_cycle(args: argparse.Namespace, catalogue: Catalogue) -> int:
                     print(f"{display_year(c.year_be, args.lang)}  {c.status:6}  {c.opens_on} .. {c.closes_on}  "
                           f"version {c.catalogue_version}  {c.expected} agencies")
                 return 0
-            year = to_be(args.year)
+            year, admin = to_be(args.year), administration.operator(args.actor)
             if args.action == "open":
                 source = to_be(args.copy_from) if args.copy_from else None
-                cycle = cycles.open_cycle(session, year, _date(args.opens), _date(args.closes),
-                                          args.version or catalogue.version, args.actor, source, args.add,
-                                          args.remove, Channel.CLI)
+                cycle = administration.open_cycle(session, admin, year, _date(args.opens), _date(args.closes),
+                                                  args.version or catalogue.version, source, args.add, args.remove,
+                                                  Channel.CLI)
                 print(f"opened cycle {display_year(cycle.year_be, args.lang)}: "
                       f"{len(cycles.frame_ids(session, year))} agencies, closes {cycle.closes_on}")
             elif args.action == "frame":
-                frame = cycles.set_frame(session, year, args.add, args.remove, args.actor, Channel.CLI)
+                frame = administration.set_frame(session, admin, year, args.add, args.remove, Channel.CLI)
                 print(f"cycle {display_year(year, args.lang)}: {len(frame)} agencies in the frame")
             elif args.action == "extend":
-                cycles.extend_deadline(session, year, _date(args.date), args.actor, args.agency, Channel.CLI)
+                administration.extend_deadline(session, admin, year, _date(args.date), args.agency, Channel.CLI)
                 who = f"agency {args.agency}" if args.agency else "the whole cycle"
                 print(f"cycle {display_year(year, args.lang)}: deadline of {who} is now {_date(args.date)}")
             else:
-                cycles.close_cycle(session, year, args.actor, Channel.CLI)
+                administration.close_cycle(session, admin, year, Channel.CLI)
                 print(f"closed cycle {display_year(year, args.lang)}")
         except CycleError as err:
             session.rollback()
@@ -190,6 +189,8 @@ def cmd_cycle(args: argparse.Namespace, catalogue: Catalogue) -> int:
 
 def cmd_recompute(args: argparse.Namespace, catalogue: Catalogue) -> int:
     """Recompute every cycle under the current method, with a progress bar."""
+    from data.recompute import recompute_cycles  # the analytics stack loads only for this command
+
     with session_scope(make_engine()) as session:
         result = recompute_cycles(session, cli_progress(sys.stderr), catalogue)
     for year, figures in result["cycles"].items():
