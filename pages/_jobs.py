@@ -16,8 +16,8 @@ def jobs_section(principal: Principal, lang: str) -> None:
     if not jobs:
         st.caption(t("no_jobs", lang))
     for job in jobs:
-        st.progress(job.fraction, text=f"#{job.id} {t('job_' + job.kind, lang)}: {t('job_status_' + job.status, lang)}"
-                    f" ({job.done}/{job.total}) {job.message or ''}")
+        text = f"#{job.id} {t('job_' + job.kind, lang)}: {t('job_status_' + job.status, lang)} ({job.done}/{job.total})"
+        st.progress(job.fraction, text=f"{text} {job.message}" if job.message else text)
         if job.error:
             st.error(job.error.splitlines()[0])
         elif job.status == "finished" and job.result is not None:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from data.access import PAGE_ROLES, Role
 from data.cycles import deadline_for, frame_ids
 from data.db import make_engine, session_scope
+from data.jobs import create_job, db_progress, run_job
 from tests.conftest import ROOT, add_user, signed_in_app
 
 PAGES = {"cycles": "pages/cycles.py", "organisations": "pages/organisations.py", "instrument": "pages/instrument.py",
@@ -87,3 +88,18 @@ def test_targets_page_saves_an_edit_and_refuses_a_sourced_goal_without_source(ap
     at.radio(key="tg_basis_T.ONLINE_RATIO").set_value("sourced")
     at.button(key="tg_submit").click().run()
     assert [e.value for e in at.error] == ["เป้าหมายที่มีแหล่งอ้างอิงต้องระบุแหล่งที่มา มิฉะนั้นให้คงเป็นสมมติฐาน"]
+
+
+def test_instrument_page_lists_the_users_jobs_with_their_progress(app_on_demo: Path) -> None:
+    """A job started earlier (here: finished, and one still running) is found on the page with its progress bar."""
+    engine = _db(app_on_demo)
+    run_job(engine, "recompute", "somsri", lambda progress: {"cycles": 5}, background=False)
+    running = create_job(engine, "uncertainty", "somsri")
+    db_progress(engine, running)(1, 4, "cycle 2568")
+    engine.dispose()
+    at = signed_in_app(app_on_demo, [("planner", None)], "en", username="somsri").run()
+    at = at.switch_page(PAGES["instrument"]).run()
+    assert not at.exception
+    bars = [(p.proto.value, p.proto.text) for p in at.get("progress")]
+    assert bars == [(25, f"#{running} Uncertainty analysis: running (1/4) cycle 2568"),
+                    (100, f"#{running - 1} Recompute all cycles: finished (0/0)")]
