@@ -21,6 +21,7 @@ from data.jobs import Progress
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Ministry, Response
 from data.organisations import ImportRow, OrganisationError
 from survey.catalogue import Text
+from survey.versions import editions
 from survey.workflow import Channel
 
 
@@ -64,8 +65,15 @@ def frame_table(session: Session, principal: Principal, year: int) -> pd.DataFra
 def open_cycle(session: Session, principal: Principal, year: int, opens_on: dt.date, closes_on: dt.date,
                catalogue_version: str, copy_frame_from: int | None = None, add: Iterable[str] = (),
                remove: Iterable[str] = (), channel: str = Channel.WEB) -> Cycle:
-    """Open a cycle from last year's frame (or `copy_frame_from`'s), plus `add`, less `remove`."""
+    """Open a cycle from last year's frame (or `copy_frame_from`'s), plus `add`, less `remove`.
+
+    The instrument version must be one of the stored editions (`survey.versions.editions`).
+    """
     require_administrator(principal)
+    known = [e.version for e in editions()]
+    if catalogue_version not in known:
+        raise cycles.CycleError(Text(f"ไม่รู้จักแบบสำรวจฉบับ {catalogue_version} (มี {', '.join(known)})",
+                                     f"Unknown instrument version {catalogue_version} (known: {', '.join(known)})"))
     return cycles.open_cycle(session, year, opens_on, closes_on, catalogue_version, principal.username,
                              copy_frame_from, add, remove, channel)
 

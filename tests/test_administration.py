@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 
 from data import administration
 from data.access import AccessDenied, Grant, Principal, Role
+from data.cycles import CycleError
 from data.db import session_scope
 from data.demo import DemoSpec, seed_demo
 from data.models import Agency, AuditEntry
@@ -40,6 +41,8 @@ def test_open_a_cycle_change_frame_and_deadline_then_a_late_submission(any_engin
     """Open 2569 from 2568's frame, edit the frame, and see a late submission refused, then accepted after an extension."""
     seed_intake(any_engine, agencies=3)
     version = default_catalogue().version
+    with session_scope(any_engine) as s, pytest.raises(CycleError, match=r"Unknown instrument version 1999\.9"):
+        administration.open_cycle(s, ADMIN, 2569, dt.date(2026, 6, 1), dt.date(2026, 8, 31), "1999.9")
     with session_scope(any_engine) as s:
         administration.open_cycle(s, ADMIN, 2026, dt.date(2026, 6, 1), dt.date(2026, 8, 31), version,
                                   remove=["A003"])
