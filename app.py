@@ -15,6 +15,11 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "account": ("pages/account.py", "account", ":material/person:"),
     "users": ("pages/users.py", "users", ":material/group:"),
     "audit": ("pages/access_log.py", "access_log", ":material/policy:"),
+    "cycles": ("pages/cycles.py", "cycles", ":material/event:"),
+    "organisations": ("pages/organisations.py", "organisations", ":material/account_tree:"),
+    "instrument": ("pages/instrument.py", "instrument", ":material/history_edu:"),
+    "targets": ("pages/targets.py", "targets", ":material/flag:"),
+    "follow_up": ("pages/follow_up.py", "follow_up", ":material/notifications_active:"),
 }
 
 st.set_page_config(page_title="Digital Government Readiness", page_icon="🇹🇭", layout="wide")

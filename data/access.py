@@ -51,6 +51,11 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "review": frozenset({Role.COORDINATOR}),
     "users": frozenset({Role.ADMINISTRATOR}),
     "audit": frozenset({Role.ADMINISTRATOR}),
+    "cycles": frozenset({Role.ADMINISTRATOR}),
+    "organisations": frozenset({Role.ADMINISTRATOR}),
+    "instrument": frozenset({Role.ADMINISTRATOR, Role.PLANNER}),
+    "targets": frozenset({Role.PLANNER, Role.ADMINISTRATOR}),
+    "follow_up": frozenset({Role.ADMINISTRATOR, Role.PLANNER, Role.COORDINATOR}),
 }
 
 #: Roles that read every agency's responses and answers.
@@ -267,13 +272,18 @@ def write_answer(session: Session, principal: Principal, response_id: int, indic
 # Exports and audit ------------------------------------------------------------------------------
 
 def require_export(session: Session, principal: Principal, what: str, agency_ids: Collection[str] | None = None,
-                   channel: str = Channel.WEB, now: dt.datetime | None = None) -> None:
+                   channel: str = Channel.WEB, now: dt.datetime | None = None,
+                   allowed_roles: Collection[Role] = ()) -> None:
     """Check that the principal may export `what`, and record the export in the audit log.
 
     `agency_ids` None means a summary (national or ministry figures): planners and executives.
-    Otherwise every agency listed must be one the principal may read.
+    Otherwise every agency listed must be one the principal may read. A principal holding one of
+    `allowed_roles` may export this particular list whatever its scope (e.g. administrators the
+    contact list of late agencies).
     """
-    if agency_ids is None:
+    if principal.has(*allowed_roles):
+        pass
+    elif agency_ids is None:
         if not principal.has(*SUMMARY_EXPORT_ROLES):
             raise AccessDenied("export_denied")
     else:

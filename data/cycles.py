@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from data.models import Agency, AuditEntry, Cycle, FrameEntry
@@ -136,3 +137,25 @@ def close_cycle(session: Session, year: int, actor: str, channel: str = Channel.
     cycle.status = "closed"
     _audit(session, actor, channel, "cycle_close", cycle.year_be, "closed")
     session.flush()
+
+
+@dataclass(frozen=True)
+class CycleInfo:
+    year_be: int
+    opens_on: dt.date
+    closes_on: dt.date
+    catalogue_version: str
+    status: str
+    expected: int
+
+
+def frame_ids(session: Session, year: int) -> list[str]:
+    """Return the ids of the agencies expected to answer in a cycle."""
+    return sorted(session.scalars(select(FrameEntry.agency_id).where(FrameEntry.cycle_year == to_be(year))))
+
+
+def list_cycles(session: Session) -> list[CycleInfo]:
+    """Return every cycle, oldest first, with the size of its frame."""
+    sizes = dict(session.execute(select(FrameEntry.cycle_year, func.count()).group_by(FrameEntry.cycle_year)).all())
+    return [CycleInfo(c.year_be, c.opens_on, c.closes_on, c.catalogue_version, c.status, int(sizes.get(c.year_be, 0)))
+            for c in session.scalars(select(Cycle).order_by(Cycle.year_be))]

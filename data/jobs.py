@@ -39,6 +39,8 @@ class JobStatus:
 
     @property
     def fraction(self) -> float:
+        if self.status == "finished":  # also work that never reported a total
+            return 1.0
         return 0.0 if self.total <= 0 else min(1.0, self.done / self.total)
 
 

@@ -275,3 +275,28 @@ class OidcRoleMapping(Base):
     role: Mapped[str] = mapped_column(String(32))
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"))
     ministry_id: Mapped[str | None] = mapped_column(ForeignKey("ministries.id"))
+
+
+class TargetOverride(Base):
+    """A planner's edit of a plan target, laid over `survey/targets.yaml` (the whole target, as YAML-shaped JSON)."""
+
+    __tablename__ = "target_overrides"
+
+    target_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TargetChange(Base):
+    """One change to a target: who, when, which field, the old and the new value."""
+
+    __tablename__ = "target_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    field: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)

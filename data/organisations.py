@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.jobs import Progress
 from data.models import Agency, AgencyType, AuditEntry, Ministry
 from survey.catalogue import Text
 from survey.workflow import Channel
@@ -126,15 +127,22 @@ class ImportRow:
 IMPORT_COLUMNS = ("agency_id", "ministry_id", "name_th", "name_en", "agency_type", "province")
 
 
-def import_agencies(session: Session, csv_text: str, actor: str, channel: str = Channel.CLI) -> list[ImportRow]:
-    """Add or update agencies from CSV text with columns IMPORT_COLUMNS; report every row's outcome."""
+def import_agencies(session: Session, csv_text: str, actor: str, channel: str = Channel.CLI,
+                    progress: Progress | None = None) -> list[ImportRow]:
+    """Add or update agencies from CSV text with columns IMPORT_COLUMNS; report every row's outcome.
+
+    `progress(done, total, message)` is called as rows are done (a page's or the terminal's progress bar).
+    """
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
     missing = [c for c in IMPORT_COLUMNS[:5] if c not in (reader.fieldnames or [])]
     if missing:
         cols = ", ".join(missing)
         return [ImportRow(1, "", "rejected", Text(f"ไม่มีคอลัมน์ {cols}", f"Missing columns: {cols}"))]
     report: list[ImportRow] = []
-    for line, row in enumerate(reader, start=2):
+    rows = list(reader)
+    for line, row in enumerate(rows, start=2):
+        if progress is not None:
+            progress(line - 2, len(rows), f"row {line}")
         aid = (row.get("agency_id") or "").strip()
         try:
             with session.begin_nested():
@@ -149,4 +157,6 @@ def import_agencies(session: Session, csv_text: str, actor: str, channel: str = 
                     report.append(ImportRow(line, aid, "updated"))
         except OrganisationError as err:
             report.append(ImportRow(line, aid, "rejected", err.text))
+    if progress is not None:
+        progress(len(rows), len(rows), "done")
     return report

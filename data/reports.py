@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from analytics.targets import target_path
 from analytics.trajectory import national_series
 from data import repository
+from data.target_edits import effective_targets
 from survey.catalogue import default_catalogue
-from survey.targets import Target, load_targets, target_for
+from survey.targets import Target, target_for
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def overview(session: Session) -> Overview:
     catalogue = default_catalogue()
     national = national_series(repository.frame(session), repository.responses(session),
                                repository.services(session), catalogue.online_level)
-    target = target_for(load_targets(catalogue), "KPI.ONLINE_RATIO")
+    target = target_for(effective_targets(session, catalogue), "KPI.ONLINE_RATIO")
     path = None
     if target is not None:
         base = national.loc[national["cycle_be"] == target.baseline_year, "online_service_ratio"]

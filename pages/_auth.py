@@ -19,7 +19,10 @@ from data import access, accounts
 from data.access import AccessDenied, Principal
 from data.accounts import AccountError, SignInResult
 from data.config import account_policy, session_secret
+from data.cycles import CycleError
 from data.db import session_scope
+from data.organisations import OrganisationError
+from data.target_edits import TargetEditError
 from pages._shared import current_lang, engine
 from survey.i18n import t
 
@@ -122,11 +125,26 @@ def page_principal(page: str) -> Principal:
     if principal is None or not access.can_open(principal, page):
         st.error(AccessDenied().message(current_lang()))
         st.stop()
+    show_flash()
     return principal
 
 
-def run_admin(fn: Callable[..., Any], principal: Principal, *args: Any, **kwargs: Any) -> Any:
-    """Run `fn(session, principal, ...)`, showing success or the error's message in the page language."""
+_FLASH = "_admin_flash"
+
+
+def show_flash() -> None:
+    """Show the success message a change left before it reran the page."""
+    message = st.session_state.pop(_FLASH, None)
+    if message:
+        st.success(message)
+
+
+def run_admin(fn: Callable[..., Any], principal: Principal, *args: Any, rerun: bool = False, **kwargs: Any) -> Any:
+    """Run `fn(session, principal, ...)`, showing success or the error's message in the page language.
+
+    With `rerun`, a success reruns the page so that what it shows includes the change, and the
+    message is shown after the rerun (by `page_principal`).
+    """
     lang = current_lang()
     try:
         with session_scope(engine()) as session:
@@ -134,8 +152,20 @@ def run_admin(fn: Callable[..., Any], principal: Principal, *args: Any, **kwargs
     except (AccountError, AccessDenied) as exc:
         st.error(exc.message(lang))
         return None
+    except (CycleError, OrganisationError, TargetEditError) as exc:
+        st.error(exc.text.get(lang))
+        return None
+    if rerun:
+        st.session_state[_FLASH] = t("saved", lang)
+        st.rerun()
     st.success(t("saved", lang))
     return result
+
+
+def in_session(fn: Callable[..., Any], principal: Principal, *args: Any) -> Any:
+    """Run `fn(session, principal, ...)` in its own transaction (for callbacks such as audited downloads)."""
+    with session_scope(engine()) as session:
+        return fn(session, principal, *args)
 
 
 def record_export(principal: Principal, what: str) -> None:

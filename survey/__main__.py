@@ -1,8 +1,9 @@
-"""Survey commands: `python -m survey template | import | import-services` (see docs/INTAKE.md)."""
+"""Survey commands: `python -m survey template | import | import-services | cycle | recompute` (docs/INTAKE.md, docs/ADMIN.md)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +11,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data import administration, cycles
+from data.cycles import CycleError
 from data.db import make_engine, session_scope
+from data.jobs import cli_progress
 from data.models import Agency, Response
 from survey import excel, intake, register
 from survey.catalogue import Catalogue, default_catalogue
@@ -95,7 +99,9 @@ def cmd_import(args: argparse.Namespace, catalogue: Catalogue) -> int:
     """Import each file in its own transaction; a refused agency or file writes nothing, the others are saved."""
     engine = make_engine()
     all_ok = True
-    for name in args.files:
+    progress = cli_progress(sys.stderr)
+    for done, name in enumerate(args.files):
+        progress(done, len(args.files), Path(name).name)
         path = Path(name)
         if not path.is_file():
             print(f"{name}: REJECTED - no such file")
@@ -108,6 +114,7 @@ def cmd_import(args: argparse.Namespace, catalogue: Catalogue) -> int:
                 session.rollback()
         all_ok &= ok
         print("\n".join(lines))
+    progress(len(args.files), len(args.files), "done")
     if args.dry_run:
         print("dry run: nothing was changed")
     return 0 if all_ok else 1
@@ -140,6 +147,85 @@ def cmd_import_services(args: argparse.Namespace, catalogue: Catalogue) -> int:
     return 0 if all(r.accepted for r in report.results) else 1
 
 
+def _date(text: str) -> dt.date:
+    """Read a date written YYYY-MM-DD; a year of 2400 or more is B.E. (2569-08-31 is 2026-08-31)."""
+    day = dt.date.fromisoformat(text)
+    return day.replace(year=day.year - 543) if day.year >= 2400 else day
+
+
+def cmd_cycle(args: argparse.Namespace, catalogue: Catalogue) -> int:
+    """Open, edit the frame of, extend, close or list survey cycles; every change is audited (channel cli)."""
+    with session_scope(make_engine()) as session:
+        try:
+            if args.action == "list":
+                for c in cycles.list_cycles(session):
+                    print(f"{display_year(c.year_be, args.lang)}  {c.status:6}  {c.opens_on} .. {c.closes_on}  "
+                          f"version {c.catalogue_version}  {c.expected} agencies")
+                return 0
+            year, admin = to_be(args.year), administration.operator(args.actor)
+            if args.action == "open":
+                source = to_be(args.copy_from) if args.copy_from else None
+                cycle = administration.open_cycle(session, admin, year, _date(args.opens), _date(args.closes),
+                                                  args.version or catalogue.version, source, args.add, args.remove,
+                                                  Channel.CLI)
+                print(f"opened cycle {display_year(cycle.year_be, args.lang)}: "
+                      f"{len(cycles.frame_ids(session, year))} agencies, closes {cycle.closes_on}")
+            elif args.action == "frame":
+                frame = administration.set_frame(session, admin, year, args.add, args.remove, Channel.CLI)
+                print(f"cycle {display_year(year, args.lang)}: {len(frame)} agencies in the frame")
+            elif args.action == "extend":
+                administration.extend_deadline(session, admin, year, _date(args.date), args.agency, Channel.CLI)
+                who = f"agency {args.agency}" if args.agency else "the whole cycle"
+                print(f"cycle {display_year(year, args.lang)}: deadline of {who} is now {_date(args.date)}")
+            else:
+                administration.close_cycle(session, admin, year, Channel.CLI)
+                print(f"closed cycle {display_year(year, args.lang)}")
+        except CycleError as err:
+            session.rollback()
+            print(err.text.get(args.lang), file=sys.stderr)
+            return 2
+    return 0
+
+
+def cmd_recompute(args: argparse.Namespace, catalogue: Catalogue) -> int:
+    """Recompute every cycle under the current method, with a progress bar."""
+    from data.recompute import recompute_cycles  # the analytics stack loads only for this command
+
+    with session_scope(make_engine()) as session:
+        result = recompute_cycles(session, cli_progress(sys.stderr), catalogue)
+    for year, figures in result["cycles"].items():
+        index = figures["readiness_index"]
+        print(f"{display_year(int(year), args.lang)}: readiness index "
+              f"{'-' if index is None else f'{index:.2f}'} (method {figures['method_version']})")
+    return 0
+
+
+def _cycle_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    cyc = sub.add_parser("cycle", help="open, edit the frame of, extend, close or list survey cycles")
+    acts = cyc.add_subparsers(dest="action", required=True)
+    year_help = "fiscal year; 2400 and above is B.E., else C.E."
+    for name, helptext in (("open", "open a cycle from last year's frame"), ("frame", "add or remove agencies"),
+                           ("extend", "extend the deadline of the cycle or one agency"), ("close", "close a cycle"),
+                           ("list", "list the cycles")):
+        p = acts.add_parser(name, help=helptext)
+        p.add_argument("--lang", choices=("th", "en"), default="en")
+        p.add_argument("--actor", default="cli", help="user name recorded in the audit trail")
+        if name == "list":
+            continue
+        p.add_argument("--year", required=True, type=cycle_argument, help=year_help)
+        if name in ("open", "frame"):
+            p.add_argument("--add", nargs="*", default=[], metavar="AGENCY", help="agency ids to add to the frame")
+            p.add_argument("--remove", nargs="*", default=[], metavar="AGENCY", help="agency ids to leave out")
+        if name == "open":
+            p.add_argument("--opens", required=True, help="opening date YYYY-MM-DD (C.E. or B.E.)")
+            p.add_argument("--closes", required=True, help="closing date YYYY-MM-DD (C.E. or B.E.)")
+            p.add_argument("--version", help="instrument version (default: the current catalogue's)")
+            p.add_argument("--from", dest="copy_from", type=int, help="copy the frame of this cycle (default: last year)")
+        if name == "extend":
+            p.add_argument("--date", required=True, help="the new deadline YYYY-MM-DD (C.E. or B.E.)")
+            p.add_argument("--agency", help="extend only this agency's deadline")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m survey", description="Self-assessment templates and imports.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -160,9 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     svc.add_argument("--dry-run", action="store_true")
     svc.add_argument("--actor", default="cli")
     svc.add_argument("--lang", choices=("th", "en"), default="en")
+    _cycle_parser(sub)
+    rec = sub.add_parser("recompute", help="recompute every cycle under the current method (progress bar)")
+    rec.add_argument("--lang", choices=("th", "en"), default="en")
     args = parser.parse_args(argv)
     catalogue = default_catalogue()
-    commands = {"template": cmd_template, "import": cmd_import, "import-services": cmd_import_services}
+    commands = {"template": cmd_template, "import": cmd_import, "import-services": cmd_import_services,
+                "cycle": cmd_cycle, "recompute": cmd_recompute}
     return commands[args.command](args, catalogue)
 
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from survey.catalogue import Catalogue, CatalogueError, Indicator, default_catalogue, load_catalogue
 
 VERSIONS_DIR = Path(__file__).with_name("versions")
@@ -97,3 +99,37 @@ def editions(directory: Path = VERSIONS_DIR) -> list[Catalogue]:
     past = [load_catalogue(p) for p in sorted(directory.glob("*.yaml"))]
     current = default_catalogue()
     return [c for c in past if c.version != current.version] + [current]
+
+
+@dataclass(frozen=True)
+class LineageCheck:
+    """The result of `check_lineage` as data: ok, or every problem naming its id."""
+
+    ok: bool
+    problems: tuple[str, ...]
+
+
+def lineage_check(editions: Sequence[Catalogue]) -> LineageCheck:
+    """Return whether a history of editions keeps every id's meaning, and the problems when it does not."""
+    try:
+        check_lineage(editions)
+    except CatalogueError as exc:
+        return LineageCheck(False, tuple(exc.problems))
+    return LineageCheck(True, ())
+
+
+def edition_summary(editions: Sequence[Catalogue]) -> pd.DataFrame:
+    """Return one row per edition: version, method version, indicators, scored indicators, retired ids."""
+    return pd.DataFrame([{"version": ed.version, "method_version": ed.method.version,
+                          "indicators": sum(1 for _ in ed.indicators()), "scored": len(ed.scored_indicators()),
+                          "retired": ", ".join(sorted(ed.retired))} for ed in editions],
+                        columns=["version", "method_version", "indicators", "scored", "retired"])
+
+
+CHANGES = ("added", "retired", "reworded", "reweighted", "comparable")
+
+
+def diff_rows(diff: VersionDiff) -> pd.DataFrame:
+    """Return a diff as rows (change, indicator id), in the order added, retired, reworded, reweighted, comparable."""
+    return pd.DataFrame([{"change": change, "indicator_id": iid} for change in CHANGES for iid in getattr(diff, change)],
+                        columns=["change", "indicator_id"])

@@ -146,3 +146,38 @@ def test_template_for_an_unknown_agency_fails_cleanly(db: Engine, tmp_path: Path
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["template", "--agency", "NOPE", "--cycle", "2568", "--out", str(tmp_path / "x.xlsx")]) == 2
     assert "no agency with id NOPE" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()
+
+
+def test_cycle_commands_open_edit_extend_close_and_list(db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m survey cycle`: a cycle from last year's frame, a frame edit, a one-agency extension (a late
+    submission is then accepted), closing, listing; years in either era, every change audited as cli."""
+    from data.cycles import accepts_submission, deadline_for, frame_ids
+
+    assert main(["cycle", "open", "--year", "2569", "--opens", "2026-06-01", "--closes", "2569-08-31",
+                 "--remove", "A003", "--actor", "admin.dga"]) == 0
+    assert "opened cycle 2026: 2 agencies, closes 2026-08-31" in capsys.readouterr().out
+    assert main(["cycle", "frame", "--year", "2026", "--add", "A003", "--remove", "A001"]) == 0
+    assert main(["cycle", "extend", "--year", "2569", "--date", "2026-09-15", "--agency", "A002"]) == 0
+    with session_scope(db) as s:
+        assert frame_ids(s, 2569) == ["A002", "A003"]
+        assert deadline_for(s, 2569, "A002").isoformat() == "2026-09-15"
+        late = deadline_for(s, 2569, "A003").replace(day=10, month=9)
+        assert accepts_submission(s, 2569, "A002", late) and not accepts_submission(s, 2569, "A003", late)
+    assert main(["cycle", "close", "--year", "2569", "--lang", "th"]) == 0
+    assert main(["cycle", "extend", "--year", "2590", "--date", "2047-01-01"]) == 2
+    assert "No survey cycle 2590 B.E." in capsys.readouterr().err
+    assert main(["cycle", "list", "--lang", "th"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[-1].startswith("2569  closed  2026-06-01 .. 2026-08-31") and listing[-1].endswith("2 agencies")
+    with session_scope(db) as s:
+        cli = s.scalars(select(AuditEntry.action).where(AuditEntry.channel == "cli", AuditEntry.cycle_year == 2569)
+                        .order_by(AuditEntry.id)).all()
+    assert cli == ["cycle_open", "frame_add", "frame_remove", "deadline_extend", "cycle_close"]
+
+
+def test_import_shows_a_progress_bar(db: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = tmp_path / "answers.csv"
+    answers.write_text("agency_id,cycle,indicator_id,value\nA001,2568,DAT.02,12\n", encoding="utf-8")
+    main(["import", str(answers), "--dry-run"])
+    err = capsys.readouterr().err
+    assert "] 0/1 answers.csv" in err and "[" + "#" * 30 + "] 1/1 done" in err

@@ -1,0 +1,105 @@
+"""The administration pages through AppTest: each opens for its roles in both languages and is refused to others."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from data.access import PAGE_ROLES, Role
+from data.cycles import deadline_for, frame_ids
+from data.db import make_engine, session_scope
+from data.jobs import create_job, db_progress, run_job
+from tests.conftest import ROOT, add_user, signed_in_app
+
+PAGES = {"cycles": "pages/cycles.py", "organisations": "pages/organisations.py", "instrument": "pages/instrument.py",
+         "targets": "pages/targets.py", "follow_up": "pages/follow_up.py"}
+TITLES = {"cycles": ("รอบสำรวจ", "Survey cycles"), "organisations": ("หน่วยงาน", "Organisations"),
+          "instrument": ("ฉบับของแบบสำรวจ", "Instrument versions"), "targets": ("เป้าหมายตามแผน", "Plan targets"),
+          "follow_up": ("ติดตามหน่วยงานที่ยังไม่ส่ง", "Follow-up of late agencies")}
+SCOPE = {Role.COORDINATOR: "MOF", Role.RESPONDENT: "D0001"}
+
+
+def _open(db: Path, page: str, role: Role, lang: str) -> AppTest:
+    at = signed_in_app(db, [(role.value, SCOPE.get(role))], lang).run()
+    assert not at.exception
+    return at.switch_page(PAGES[page]).run()
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize(("page", "role"), [(p, r) for p in PAGES for r in sorted(PAGE_ROLES[p])])
+def test_page_opens_for_its_roles(app_on_demo: Path, page: str, role: Role, lang: str) -> None:
+    at = _open(app_on_demo, page, role, lang)
+    assert not at.exception, at.exception
+    assert at.title[0].value == TITLES[page][0 if lang == "th" else 1]
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_refused_to_other_roles(app_on_demo: Path, page: str) -> None:
+    """Other roles do not get the page in their navigation, and running its file directly refuses them."""
+    for role in sorted(set(Role) - PAGE_ROLES[page]):
+        token = add_user(app_on_demo, f"refused_{page}_{role.value}", [(role.value, SCOPE.get(role))])
+        principal_pages = [k for k, roles in PAGE_ROLES.items() if role in roles]
+        assert page not in principal_pages
+        direct = AppTest.from_file(str(ROOT / PAGES[page]), default_timeout=30)
+        direct.session_state["_auth_token"] = token
+        direct.query_params["lang"] = "en"
+        direct.run()
+        assert [e.value for e in direct.error] == ["You have no access to this."], role
+        assert not direct.title
+
+
+def _db(path: Path) -> Engine:
+    return make_engine(f"sqlite:///{path}")
+
+
+def test_cycles_page_opens_a_cycle_from_last_years_frame_and_extends_one_agency(app_on_demo: Path) -> None:
+    at = _open(app_on_demo, "cycles", Role.ADMINISTRATOR, "en")
+    assert at.number_input(key="open_year").value == 2026  # the cycle after B.E. 2568, shown in C.E.
+    at.multiselect(key="open_remove").set_value(["D0001"])
+    at.button(key="open_submit").click().run()
+    assert not at.exception and [s.value for s in at.success] == ["Saved."]
+    engine = _db(app_on_demo)
+    with session_scope(engine) as s:
+        assert len(frame_ids(s, 2569)) == len(frame_ids(s, 2568)) - 1 and "D0001" not in frame_ids(s, 2569)
+    at.selectbox(key="cycle_chosen").set_value(2569).run()
+    at.date_input(key="dl_date").set_value(dt.date(2027, 12, 31))
+    at.selectbox(key="dl_agency").set_value("D0002")
+    at.button(key="dl_submit").click().run()
+    assert not at.exception and not at.error
+    with session_scope(engine) as s:
+        assert deadline_for(s, 2569, "D0002") == dt.date(2027, 12, 31)
+    engine.dispose()
+
+
+def test_targets_page_saves_an_edit_and_refuses_a_sourced_goal_without_source(app_on_demo: Path) -> None:
+    at = _open(app_on_demo, "targets", Role.PLANNER, "th")
+    assert at.selectbox(key="target_chosen").value == "T.ONLINE_RATIO"
+    at.number_input(key="tg_gv_T.ONLINE_RATIO").set_value(90.0)
+    at.button(key="tg_submit").click().run()
+    assert not at.exception and not at.error and at.success
+    targets, history = at.dataframe[0].value, at.dataframe[1].value
+    assert targets.iloc[0].tolist()[:2] == ["T.ONLINE_RATIO", "KPI.ONLINE_RATIO"] and targets.iloc[0, 7] == 90.0
+    assert history.iloc[0].tolist()[1:] == ["T.ONLINE_RATIO", history.iloc[0, 2], "goal.value", "95.0", "90.0"]
+    at.radio(key="tg_basis_T.ONLINE_RATIO").set_value("sourced")
+    at.button(key="tg_submit").click().run()
+    assert [e.value for e in at.error] == ["เป้าหมายที่มีแหล่งอ้างอิงต้องระบุแหล่งที่มา มิฉะนั้นให้คงเป็นสมมติฐาน"]
+
+
+def test_instrument_page_lists_the_users_jobs_with_their_progress(app_on_demo: Path) -> None:
+    """A job started earlier (here: finished, and one still running) is found on the page with its progress bar."""
+    engine = _db(app_on_demo)
+    run_job(engine, "recompute", "somsri", lambda progress: {"cycles": 5}, background=False)
+    running = create_job(engine, "uncertainty", "somsri")
+    db_progress(engine, running)(1, 4, "cycle 2568")
+    engine.dispose()
+    at = signed_in_app(app_on_demo, [("planner", None)], "en", username="somsri").run()
+    at = at.switch_page(PAGES["instrument"]).run()
+    assert not at.exception
+    bars = [(p.proto.value, p.proto.text) for p in at.get("progress")]
+    assert bars == [(25, f"#{running} Uncertainty analysis: running (1/4) cycle 2568"),
+                    (100, f"#{running - 1} Recompute all cycles: finished (0/0)")]
