@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -802,38 +801,63 @@ def _method_sheet(w: _Writer, results: CycleResults, catalogue: Catalogue, targe
 
 # Benchmark floor --------------------------------------------------------------------------------
 
-def write_floor(numbers: int, strings: int = 0, width: int = 20) -> bytes:
-    """Return an xlsx of `numbers` numeric and `strings` text cells, `width` to a row, in constant-memory mode.
+Cells = list[tuple[str, list[tuple[int, int, float | str]]]]
 
-    The floor the workbook is measured against (benchmarks/run.py): the same count of cells written
-    with xlsxwriter's fastest mode and nothing else.
+
+def write_floor(cells: Cells) -> bytes:
+    """Return an xlsx holding exactly `cells` (per sheet: row, column, value), written as fast as xlsxwriter can.
+
+    The floor the workbook is measured against (benchmarks/run.py): the same cells, values and
+    sheets, in constant-memory mode, with no formats, charts or conditional formats, one
+    `write_number` / `write_string` call per cell and nothing else.
     """
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, _WB_OPTIONS)
-    ws = wb.add_worksheet()
-    write_number, write_string = ws.write_number, ws.write_string
-    for i in range(numbers):
-        write_number(i // width, i % width, float(i))
-    offset = (numbers + width - 1) // width
-    for i in range(strings):
-        write_string(offset + i // width, i % width, "text")
+    for name, sheet_cells in cells:
+        ws = wb.add_worksheet(name)
+        write_number, write_string = ws.write_number, ws.write_string
+        for r, c, v in sheet_cells:
+            if isinstance(v, str):
+                write_string(r, c, v)
+            else:
+                write_number(r, c, v)
     wb.close()
     return buffer.getvalue()
 
 
-_CELL = re.compile(rb"<c [^>]*?(?:/>|>)")
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def workbook_cells(xlsx: bytes) -> Cells:
+    """Return every cell of an xlsx written by this module, per sheet in order, for `write_floor`."""
+    from xml.etree import ElementTree
+
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    out: Cells = []
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        names = [s.get("name") or "" for s in book.iter(f"{_NS}sheet")]
+        for k, name in enumerate(names, start=1):
+            sheet_cells: list[tuple[int, int, float | str]] = []
+            with z.open(f"xl/worksheets/sheet{k}.xml") as fh:
+                for _, el in ElementTree.iterparse(fh):
+                    if el.tag != f"{_NS}c":
+                        continue
+                    r, c = xl_cell_to_rowcol(el.get("r") or "A1")
+                    if el.get("t") == "inlineStr":
+                        sheet_cells.append((r, c, "".join(el.itertext())))
+                    else:
+                        v = el.find(f"{_NS}v")
+                        if v is not None and v.text is not None:
+                            sheet_cells.append((r, c, float(v.text)))
+                    el.clear()
+            out.append((name, sheet_cells))
+    return out
 
 
 def count_cells(xlsx: bytes) -> tuple[int, int]:
-    """Return the numbers of numeric and of text cells in an xlsx (for the benchmark's floor)."""
-    numbers = strings = 0
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
-        for name in z.namelist():
-            if name.startswith("xl/worksheets/sheet"):
-                for m in _CELL.finditer(z.read(name)):
-                    cell = m.group(0)
-                    if b't="inlineStr"' in cell or b't="s"' in cell or b't="str"' in cell:
-                        strings += 1
-                    elif not cell.endswith(b"/>"):
-                        numbers += 1
-    return numbers, strings
+    """Return the numbers of numeric and of text cells in an xlsx written by this module."""
+    values = [v for _, sheet in workbook_cells(xlsx) for _, _, v in sheet]
+    strings = sum(isinstance(v, str) for v in values)
+    return len(values) - strings, strings

@@ -18,7 +18,14 @@ import pytest
 from analytics.actions import agency_actions
 from analytics.index import method_from_catalogue
 from analytics.pipeline import CycleResults, cycle_results
-from analytics.workbook import build_workbook, count_cells, late_or_missing, top_actions, write_floor
+from analytics.workbook import (
+    build_workbook,
+    count_cells,
+    late_or_missing,
+    top_actions,
+    workbook_cells,
+    write_floor,
+)
 from data import repository
 from data.db import make_engine, session_scope
 from survey.catalogue import Catalogue
@@ -247,10 +254,16 @@ def test_late_or_missing_by_hand() -> None:
     assert pd.isna(out.loc["D", "status"])
 
 
-def test_write_floor_writes_the_cells_asked() -> None:
-    data = write_floor(1000, 250)
-    assert count_cells(data) == (1000, 250)
-    assert openpyxl.load_workbook(io.BytesIO(data)).active.max_row == 50 + 13
+def test_write_floor_writes_the_same_cells(books: dict[str, bytes]) -> None:
+    cells = workbook_cells(books["th"])
+    floor = write_floor(cells)
+    assert workbook_cells(floor) == cells
+    numbers, strings = count_cells(books["th"])
+    assert numbers > 1000 and strings > 1000
+    assert numbers + strings == sum(len(c) for _, c in cells)
+    wb = _open(floor)
+    assert wb.sheetnames == _open(books["th"]).sheetnames
+    assert wb["หน่วยงาน"]["B2"].value == _open(books["th"])["หน่วยงาน"]["B2"].value
 
 
 def test_libreoffice_converts_it_to_pdf(books: dict[str, bytes], tmp_path: Path) -> None:
