@@ -316,8 +316,7 @@ def late_or_missing(frame: pd.DataFrame, responses: pd.DataFrame, year: int, dat
     return out[["agency_id", "ministry_id", "status", "deadline", "submitted", "days_late"]]
 
 
-def key_findings(results: CycleResults, catalogue: Catalogue, lang: str, ministries: pd.DataFrame,
-                 agencies_tbl: pd.DataFrame, ministries_tbl: pd.DataFrame, actions: pd.DataFrame,
+def key_findings(results: CycleResults, catalogue: Catalogue, lang: str, agencies_tbl: pd.DataFrame, ministries_tbl: pd.DataFrame, actions: pd.DataFrame,
                  agency_names: dict[str, str], ministry_names: dict[str, str]) -> list[str]:
     """Return three to five findings in `lang`: largest gap, biggest movers, targets at risk, weakest dimension, top action."""
     method = method_from_catalogue(catalogue)
@@ -396,7 +395,7 @@ def build_workbook(results: CycleResults, catalogue: Catalogue, targets: tuple[T
     mi = ministry_table(results, catalogue)
     scope_ids = set(ag["agency_id"])
     actions = top_actions(results, catalogue, sorted(scope_ids) if ministry is not None else None)
-    findings = key_findings(results, catalogue, lang, ministries, ag, mi, actions, a_names, m_names)
+    findings = key_findings(results, catalogue, lang, ag, mi, actions, a_names, m_names)
 
     buffer = io.BytesIO()
     w = _Writer(buffer, lang)
@@ -440,10 +439,6 @@ def _summary(w: _Writer, results: CycleResults, catalogue: Catalogue, targets: t
     first = row + 1
     row = w.table(ws, sheet, row, head, first_col_width=48)
     w.status_colours(ws, first, row - 1, 4)
-    ws.conditional_format(first, 3, row - 1, 3, {"type": "icon_set", "icon_style": "3_traffic_lights",
-                                                  "icons": [{"criteria": ">=", "type": "number", "value": 0},
-                                                            {"criteria": ">=", "type": "number", "value": -5},
-                                                            {"criteria": "<", "type": "number", "value": -5}]})
     ws.write_string(row, 0, t("wb_assumption_note", lang), f["note"])
     row += 2
     ws.write_string(row, 0, t("wb_findings", lang), f["h2"])
@@ -696,7 +691,8 @@ def _quality_sheet(w: _Writer, results: CycleResults, ministry: str | None, scop
     late = timeliness[timeliness["agency_id"].isin(scope_ids)] if ministry is not None else timeliness
     ws.write_string(0, 0, t("wb_late_missing", lang), f["h2"])
     ids = late["agency_id"].astype(str).tolist()
-    status = [t("wb_status_not_started", lang) if not isinstance(s, str) else s for s in late["status"].tolist()]
+    status = [t("wb_status_not_started", lang) if not isinstance(s, str) else t(f"wb_response_{s}", lang)
+              for s in late["status"].tolist()]
     cols = [_Col("agency_id", ids, "user"), _Col("agency", [a_names.get(i, i) for i in ids], "user"),
             _Col("ministry", [m_names.get(str(m), str(m)) for m in late["ministry_id"]], "user"),
             _Col("response_status", status, "text"),
@@ -715,7 +711,7 @@ def _quality_sheet(w: _Writer, results: CycleResults, ministry: str | None, scop
     fcols = [_Col("agency_id", fids, "user"), _Col("agency", [a_names.get(i, i) for i in fids], "user"),
              _Col("indicator_id", _texts(flags["indicator_id"]) if fids else [], "text"),
              _Col("rule", _texts(flags["rule"]) if fids else [], "text"),
-             _Col("severity", _texts(flags["severity"]) if fids else [], "text"),
+             _Col("severity", [t(f"wb_severity_{v}", lang) for v in flags["severity"]] if fids else [], "text"),
              _Col("value", _nums(flags["value"]) if fids else [], "num"),
              _Col("message", _texts(flags[f"message_{lang}"]) if fids else [], "user")]
     end = w.table(ws, sheet, row + 1, fcols, filter_freeze=True)
@@ -723,7 +719,8 @@ def _quality_sheet(w: _Writer, results: CycleResults, ministry: str | None, scop
     ws.set_column(6, 6, 80)
     if fids:
         for sev, fmt in (("error", "bad"), ("warning", "warn")):
-            ws.conditional_format(row + 2, 4, end - 1, 4, {"type": "cell", "criteria": "==", "value": f'"{sev}"',
+            ws.conditional_format(row + 2, 4, end - 1, 4, {"type": "cell", "criteria": "==",
+                                                          "value": f'"{t("wb_severity_" + sev, lang)}"',
                                                           "format": f[fmt]})
 
 

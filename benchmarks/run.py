@@ -78,13 +78,39 @@ def read_floor(engine: Engine) -> int:
     return rows
 
 
+def _planner_token(url: str) -> str:
+    """Create a planner in the benchmark database and sign them in (the Overview needs a signed-in user)."""
+    from data import accounts
+    from data.config import account_policy, session_secret
+    from data.models import User, UserRole
+
+    engine = make_engine(url)
+    with Session(engine) as s:
+        user = User(username="bench-planner", display_name="Bench planner", email="bench@example.go.th", active=True,
+                    failed_attempts=0, password_hash=accounts.hash_password("bench password 0123456789"))
+        s.add(user)
+        s.flush()
+        s.add(UserRole(user_id=user.id, role="planner", agency_id=None, ministry_id=None))
+        s.commit()
+        result = accounts.sign_in(s, "bench-planner", "bench password 0123456789", session_secret(), account_policy())
+        s.commit()
+    engine.dispose()
+    if result.token is None:
+        raise RuntimeError(f"could not sign the benchmark planner in: {result.problem}")
+    return result.token
+
+
 def render_overview(url: str) -> tuple[float, float, float]:
     """Return cold and warm server-side renders of the Overview page, and submission-to-visible time."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("READINESS_SESSION_SECRET", "benchmark-" + "s" * 40)
+    token = _planner_token(url)
     started = time.perf_counter()
-    at = AppTest.from_file(APP, default_timeout=300).run()
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["_auth_token"] = token
+    at.run()
     cold = time.perf_counter() - started
     if at.exception:
         raise RuntimeError(at.exception)
