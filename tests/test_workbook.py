@@ -233,6 +233,7 @@ def test_user_text_is_never_a_formula(results: CycleResults, catalogue: Catalogu
     for cell in (ag.cell(r, c + 1), ag.cell(r, c + 2)):
         # A carriage return is stored as the OOXML escape _x000D_, which Excel decodes and openpyxl does not.
         assert cell.data_type == "s" and cell.value.replace("_x000D_", "\r") == name
+        assert cell.quotePrefix  # Excel keeps it text when the cell is edited
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
