@@ -220,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['book_floor_s']:.2f}s ({r['book_s'] / r['book_floor_s']:.2f}x), peak {r['peak_mb']:.0f} MB", flush=True)
     backend = args.url_template.split(":")[0]
     body = table(results, backend)
+    draws = args.workbook_draws
     print(body)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(
@@ -229,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         "(seeding and cold render: one run). `load / floor` compares reading a cycle through the "
         "repository (SQLAlchemy + pandas) with the same SELECTs through a plain DB-API cursor, in the same run. "
         "`workbook / floor` compares `build_workbook` (Thai, whole country, from precomputed cycle results) with "
-        "writing exactly its cells with xlsxwriter in constant-memory mode and nothing else (`write_floor`). "
+        "writing exactly its cells with xlsxwriter in constant-memory mode and nothing else (`write_floor`); "
+        f"the results it is built from (not timed) use {draws} Monte Carlo draws. "
         "Peak MB is the benchmark process's maximum resident set so far, cumulative across scales.\n\n"
         f"{body}\n", encoding="utf-8")
     return 0
