@@ -57,3 +57,13 @@ def test_overview_offers_the_workbook_to_planners_and_executives(app_on_demo: Pa
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert ("Download the executive Excel workbook" in labels) is shown
+
+
+def test_the_buttons_deferred_data_is_the_workbook(app_on_demo: Path) -> None:
+    """The callable the download button runs on click (outside the page script) builds the ministry's workbook."""
+    from pages._shared import workbook_bytes
+
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(2568, "en", "MDES")))
+    assert wb.sheetnames[0] == "Summary"
+    ministries = {row[2] for row in wb["Agencies"].iter_rows(min_row=2, values_only=True)}
+    assert ministries == {"Ministry of Digital Economy and Society"}
