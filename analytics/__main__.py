@@ -1,6 +1,8 @@
 """Analytics commands.
 
 `python -m analytics kpis --cycle YEAR [--format json|text]`: national figures from the database.
+`python -m analytics export --cycle YEAR --out FILE.xlsx [--lang th|en] [--ministry ID]`: the executive
+workbook (docs/WORKBOOK.md) from the database.
 `python -m analytics score --method METHOD.yaml --data DATA.csv --out SCORES.csv`: score any long
 table (unit, indicator, value) with a method file (docs/METHOD.md); no database needed.
 """
@@ -40,6 +42,32 @@ def _kpis(cycle: int, fmt: str) -> int:
     return 0
 
 
+def _export(cycle: int, out: str, lang: str, ministry: str | None) -> int:
+    from data import repository
+    from data.db import make_engine, session_scope
+    from data.reports import executive_workbook
+
+    year = to_be(cycle)
+    with session_scope(make_engine()) as session:
+        known = set(repository.cycles(session)["year_be"].tolist())
+        if year not in known:
+            print(f"no survey cycle {year} B.E. in the database; cycles: {sorted(known)}", file=sys.stderr)
+            return 2
+        if ministry is not None and ministry not in set(repository.ministries(session)["ministry_id"]):
+            print(f"no ministry {ministry!r} in the database", file=sys.stderr)
+            return 2
+        try:
+            data = executive_workbook(session, year, lang, ministry)
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+    with open(out, "wb") as fh:
+        fh.write(data)
+    scope = f"ministry {ministry}" if ministry else "the whole country"
+    print(f"workbook of cycle {year} B.E. for {scope} in {lang} -> {out} ({len(data):,} bytes)")
+    return 0
+
+
 def _score(method_path: str, data_path: str, out_path: str) -> int:
     try:
         method = load_method(method_path)
@@ -60,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     kp = sub.add_parser("kpis", help="national figures for a cycle")
     kp.add_argument("--cycle", type=cycle_argument, required=True, help="fiscal year; >= 2400 is B.E., else C.E.")
     kp.add_argument("--format", choices=("json", "text"), default="text")
+    ex = sub.add_parser("export", help="the executive Excel workbook of a cycle")
+    ex.add_argument("--cycle", type=int, required=True, help="fiscal year; >= 2400 is B.E., else C.E.")
+    ex.add_argument("--out", required=True, help="the .xlsx file to write")
+    ex.add_argument("--lang", choices=("th", "en"), default="th")
+    ex.add_argument("--ministry", default=None, help="a ministry id: only that ministry's agencies")
     sc = sub.add_parser("score", help="score a long table (unit, indicator, value) with a method file")
     sc.add_argument("--method", required=True, help="method YAML (see docs/METHOD.md)")
     sc.add_argument("--data", required=True, help="CSV with columns unit, indicator, value")
@@ -68,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "kpis":
         return _kpis(args.cycle, args.format)
+    if args.command == "export":
+        return _export(args.cycle, args.out, args.lang, args.ministry)
     return _score(args.method, args.data, args.out)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,9 @@ class CycleResults:
     crosswalk: pd.DataFrame
     peers: PeerGroups | None
     uncertainty: Uncertainty | None
+    #: The cycle before `year` (empty when there is none), under the same method: for changes per agency and ministry.
+    previous_agency_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    previous_ministry_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def counted_frames(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame, answers: pd.DataFrame
@@ -87,6 +90,7 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     info = frame[["cycle_year", "agency_id", "ministry_id", "agency_type"]]
 
     agency_all = _agency_table(scores_all, info, method)
+    prev = max((c for c in agency_all["cycle_year"].unique().tolist() if c < year), default=None)
     agency_scores = agency_all[agency_all["cycle_year"] == year].reset_index(drop=True)
     group_cols = [method.root, *method.children(method.root)]
     ministry_all = _group_means(agency_all, "ministry_id", group_cols)
@@ -150,6 +154,8 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
                                                          catalogue),
         crosswalk=crosswalk_summary(scores, catalogue),
         peers=peers, uncertainty=uncertainty,
+        previous_agency_scores=_only(agency_all, prev) if prev is not None else pd.DataFrame(),
+        previous_ministry_scores=_only(ministry_all, prev) if prev is not None else pd.DataFrame(),
     )
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from data import accounts, repository
+from data import accounts, reports, repository
 from data.config import account_policy, bootstrap_admin, database_url
 from data.db import engine_for, session_scope
 from data.migrate import upgrade
@@ -69,6 +69,12 @@ def cached(fn: Callable[..., Any], *args: Any) -> Any:
 def _cached_call(name: str, url: str, version: int, _fn: Callable[..., Any], *args: Any) -> Any:
     with session_scope(_engine(url)) as session:
         return _fn(session, *args)
+
+
+def workbook_bytes(year: int, lang: str, ministry: str | None) -> bytes:
+    """Return the executive workbook (the download button's deferred data; runs outside the page script)."""
+    with session_scope(engine()) as session:
+        return reports.executive_workbook(session, year, lang, ministry)
 
 
 def demo_banner(lang: str) -> None:

@@ -1,12 +1,14 @@
 """Overview: the national share of key services fully online per cycle, against its target path."""
 
+from functools import partial
+
 import plotly.graph_objects as go
 import streamlit as st
 
 from data.access import can_export_summary
-from data.reports import overview
+from data.reports import ministry_names, overview
 from pages._auth import page_principal, record_export
-from pages._shared import cached, current_lang, demo_banner
+from pages._shared import cached, current_lang, demo_banner, workbook_bytes
 from survey.i18n import fmt_number, fmt_percent, fmt_year, t
 
 lang = current_lang()
@@ -63,5 +65,15 @@ if can_export_summary(principal):
     st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                        file_name="national_figures.csv", mime="text/csv", on_click=record_export,
                        args=(principal, "national_figures.csv"))
+if can_export_summary(principal):
+    year = int(latest["cycle_be"])
+    names = cached(ministry_names)
+    scope = st.selectbox(t("wb_scope", lang), [None, *names["ministry_id"].tolist()], key="workbook_scope",
+                         format_func=lambda m: t("wb_scope_nation", lang) if m is None else
+                         names.set_index("ministry_id").loc[m, f"name_{lang}"])
+    file_name = f"readiness_{fmt_year(year, lang)}_{scope or 'national'}_{lang}.xlsx"
+    st.download_button(t("wb_download", lang), partial(workbook_bytes, year, lang, scope), file_name=file_name,
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       on_click=record_export, args=(principal, file_name), icon=":material/download:")
 if data.last_updated is not None:
     st.caption(f"{t('last_updated', lang)}: {data.last_updated:%Y-%m-%d %H:%M} UTC")

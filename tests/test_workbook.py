@@ -1,0 +1,293 @@
+"""The executive workbook (analytics/workbook.py), read back with openpyxl and checked against the analytics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from analytics.actions import agency_actions
+from analytics.index import method_from_catalogue
+from analytics.pipeline import CycleResults, cycle_results
+from analytics.workbook import (
+    build_workbook,
+    count_cells,
+    late_or_missing,
+    top_actions,
+    workbook_cells,
+    write_floor,
+)
+from data import repository
+from data.db import make_engine, session_scope
+from survey.catalogue import Catalogue
+from survey.targets import Target
+from tests.conftest import DemoFrames
+
+YEAR = 2568
+DATE = dt.date(2025, 10, 1)
+
+
+@pytest.fixture(scope="module")
+def results(demo: DemoFrames, catalogue: Catalogue, targets: tuple[Target, ...]) -> CycleResults:
+    return cycle_results(YEAR, demo.frame, demo.responses, demo.services, demo.answers, catalogue, targets, draws=200)
+
+
+@pytest.fixture(scope="module")
+def names(demo: DemoFrames) -> tuple[pd.DataFrame, pd.DataFrame]:
+    engine = make_engine(demo.url)
+    with session_scope(engine) as session:
+        out = repository.agencies(session), repository.ministries(session)
+    engine.dispose()
+    return out
+
+
+def _build(results: CycleResults, catalogue: Catalogue, targets: tuple[Target, ...],
+           names: tuple[pd.DataFrame, pd.DataFrame], lang: str, **kwargs: object) -> bytes:
+    kw: dict[str, object] = {"agencies": names[0], "ministries": names[1], "demo": True, "data_date": DATE}
+    kw.update(kwargs)
+    return build_workbook(results, catalogue, targets, lang, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def books(results: CycleResults, catalogue: Catalogue, targets: tuple[Target, ...],
+          names: tuple[pd.DataFrame, pd.DataFrame]) -> dict[str, bytes]:
+    return {lang: _build(results, catalogue, targets, names, lang) for lang in ("th", "en")}
+
+
+def _open(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def _table(ws: object, header_row: int = 1) -> pd.DataFrame:
+    rows = list(ws.iter_rows(min_row=header_row, values_only=True))  # type: ignore[attr-defined]
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def _find(ws: object, text: str) -> tuple[int, int]:
+    for row in ws.iter_rows():  # type: ignore[attr-defined]
+        for cell in row:
+            if cell.value == text:
+                return cell.row, cell.column
+    raise AssertionError(f"{text!r} not on sheet")
+
+
+def test_sheets_and_headers_in_both_languages(books: dict[str, bytes]) -> None:
+    th, en = _open(books["th"]), _open(books["en"])
+    assert en.sheetnames == ["Summary", "Ministries", "Agencies", "Gaps and actions", "Adoption", "Data quality",
+                             "Methodology"]
+    assert th.sheetnames == ["สรุป", "กระทรวง", "หน่วยงาน", "ช่องว่างและข้อเสนอ", "การใช้มาตรฐานและแพลตฟอร์ม",
+                             "คุณภาพข้อมูล", "ระเบียบวิธี"]
+    assert th["หน่วยงาน"]["A1"].value == "รหัสหน่วยงาน"
+    assert en["Agencies"]["A1"].value == "Agency id"
+    # Thai readers see Buddhist-Era years, English readers Common-Era ones.
+    r, c = _find(th["สรุป"], "รอบสำรวจ (ปีงบประมาณ)")
+    assert th["สรุป"].cell(r, c + 1).value == "2568"
+    r, c = _find(en["Summary"], "Survey cycle (fiscal year)")
+    assert en["Summary"].cell(r, c + 1).value == "2025"
+    r, _ = _find(th["สรุป"], "ปี")
+    assert th["สรุป"].cell(r + 1, 1).value == 2564
+    assert _find(th["สรุป"], "ข้อมูล ณ วันที่") and _find(th["สรุป"], "2568-10-01")
+
+
+def test_headline_figures_match_the_analytics(books: dict[str, bytes], results: CycleResults) -> None:
+    ws = _open(books["en"])["Summary"]
+    r, _ = _find(ws, "Share of key services fully online")
+    nat = results.national.set_index("figure")["value"]
+    target = results.targets.set_index("kpi").loc["KPI.ONLINE_RATIO"]
+    assert ws.cell(r, 2).value == pytest.approx(nat["online_service_ratio"])
+    assert ws.cell(r, 3).value == pytest.approx(target["milestone"])
+    assert ws.cell(r, 4).value == pytest.approx(target["gap"])
+    assert ws.cell(r, 5).value == target["status"]
+    assert ws.cell(r, 6).value == "assumption"
+    r, _ = _find(ws, "Survey response rate")
+    assert ws.cell(r, 2).value == pytest.approx(nat["response_rate"])
+    assert ws.cell(2, 1).value.startswith("DEMO DATA")
+    findings = [row[0] for row in ws.iter_rows(values_only=True) if isinstance(row[0], str) and row[0].startswith("•")]
+    assert 3 <= len(findings) <= 5
+
+
+def test_native_charts_and_conditional_formats(books: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(io.BytesIO(books["en"])) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        kinds = {("lineChart" if b"<c:lineChart>" in z.read(n) else "barChart") for n in charts}
+        assert kinds == {"lineChart", "barChart"}
+        agencies = z.read("xl/worksheets/sheet3.xml")
+        assert b"<conditionalFormatting" in agencies and b"<autoFilter" in agencies and b'state="frozen"' in agencies
+        assert b"<f>" not in b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_ministries_and_agencies_match_the_analytics(books: dict[str, bytes], results: CycleResults,
+                                                     catalogue: Catalogue) -> None:
+    wb = _open(books["en"])
+    root = method_from_catalogue(catalogue).root
+    mi = _table(wb["Ministries"]).set_index("Ministry id")
+    expected = results.ministry_scores.set_index("ministry_id")
+    assert set(mi.index) == set(expected.index)
+    for m in expected.index:
+        assert mi.loc[m, "Composite readiness (0-100)"] == pytest.approx(expected.loc[m, root])
+        assert mi.loc[m, "Dimension: Digital services"] == pytest.approx(expected.loc[m, "SVC"])
+    online = results.online_ministry.set_index("ministry_id")["online_service_ratio"]
+    assert mi["Services fully online (%)"].astype(float).to_numpy() == pytest.approx(online.reindex(mi.index).to_numpy())
+    gaps = results.targets_ministry[results.targets_ministry["kpi"] == "KPI.ONLINE_RATIO"].set_index("ministry_id")
+    assert mi["Services online: gap to milestone (points)"].astype(float).to_numpy() == pytest.approx(
+        gaps["gap"].reindex(mi.index).to_numpy())
+    assert mi["Rank"].tolist()[0] == 1
+
+    ag = _table(wb["Agencies"]).set_index("Agency id")
+    assert len(ag) == len(results.agency_scores) == 120
+    unc = results.uncertainty.scores.set_index("agency_id")  # type: ignore[union-attr]
+    scored = unc.index
+    assert ag.loc[scored, "Rank"].astype(float).to_numpy() == pytest.approx(unc["rank_nominal"].to_numpy())
+    assert ag.loc[scored, "Rank, 5th percentile"].astype(float).to_numpy() == pytest.approx(unc["rank_p05"].to_numpy())
+    assert ag.loc[scored, "Rank, 95th percentile"].astype(float).to_numpy() == pytest.approx(unc["rank_p95"].to_numpy())
+    scores = results.agency_scores.set_index("agency_id")
+    assert ag.loc[scores.index, "Composite readiness (0-100)"].astype(float).to_numpy() == pytest.approx(
+        scores[root].to_numpy(), nan_ok=True)
+    prev = results.previous_agency_scores.set_index("agency_id")[root]
+    change = (scores[root] - prev.reindex(scores.index)).to_numpy()
+    assert ag.loc[scores.index, "Composite: change (points)"].astype(float).to_numpy() == pytest.approx(change,
+                                                                                                        nan_ok=True)
+    tg = results.targets_agency[results.targets_agency["kpi"] == "KPI.ONLINE_RATIO"].set_index("agency_id")
+    assert ag.loc[tg.index, "Services online: gap to milestone (points)"].astype(float).to_numpy() == pytest.approx(
+        tg["gap"].to_numpy(), nan_ok=True)
+    assert ag.loc[tg.index, "Services online: status"].tolist() == tg["status"].tolist()
+
+
+def test_actions_are_agency_actions(books: dict[str, bytes], results: CycleResults, catalogue: Catalogue) -> None:
+    method = method_from_catalogue(catalogue)
+    acts = top_actions(results, catalogue)
+    sheet = _table(_open(books["en"])["Gaps and actions"])
+    assert len(sheet) == len(acts)
+    assert sheet["Possible gain in the index (points)"].is_monotonic_decreasing
+    for agency in ["D0001", "D0002", "D0050"]:
+        ref = agency_actions(agency, results.scores, catalogue, method).head(3)
+        ref = ref[ref["gain"] > 0]
+        mine = sheet[sheet["Agency id"] == agency].sort_values("Priority")
+        assert mine["Indicator id"].tolist() == ref["indicator_id"].tolist()
+        assert mine["Possible gain in the index (points)"].to_numpy() == pytest.approx(ref["gain"].to_numpy())
+        assert mine["Recommended action"].tolist() == ref["action_en"].tolist()
+        assert mine["Owner"].tolist() == ref["owner_en"].tolist()
+
+
+def test_adoption_quality_and_methodology(books: dict[str, bytes], results: CycleResults, catalogue: Catalogue) -> None:
+    wb = _open(books["en"])
+    adoption = _table(wb["Adoption"])
+    assert adoption["Whole country (%)"].astype(float).to_numpy() == pytest.approx(results.adoption["rate"].to_numpy())
+    assert len(adoption.columns) == 3 + results.adoption_ministry["group"].nunique()
+    quality = wb["Data quality"]
+    r, _ = _find(quality, "Open data-quality flags")
+    assert quality.max_row - (r + 1) == len(results.quality_flags)
+    method = wb["Methodology"]
+    for text in (catalogue.version, results.method_version, "Data dictionary", "Readiness bands", "T.ONLINE_RATIO – "
+                 "Share of key services fully online"):
+        assert _find(method, text)
+    r, _ = _find(method, "Data dictionary")
+    dictionary = {(row[0], row[1]) for row in method.iter_rows(min_row=r + 2, values_only=True)}
+    for ws in wb.worksheets[1:3]:
+        for cell in ws[1]:
+            assert (ws.title, cell.value) in dictionary
+
+
+def test_ministry_filter_and_no_demo_label(results: CycleResults, catalogue: Catalogue,
+                                          targets: tuple[Target, ...], names: tuple[pd.DataFrame, pd.DataFrame]
+                                          ) -> None:
+    wb = _open(_build(results, catalogue, targets, names, "en", ministry="MHESI", demo=False))
+    ag = _table(wb["Agencies"])
+    expected = set(results.agency_scores.loc[results.agency_scores["ministry_id"] == "MHESI", "agency_id"])
+    assert set(ag["Agency id"]) == expected
+    actions = _table(wb["Gaps and actions"])
+    assert set(actions["Agency id"]) <= expected
+    assert not any("DEMO" in str(row[0]) for row in wb["Summary"].iter_rows(values_only=True))
+    summary = wb["Summary"]
+    r, c = _find(summary, "Scope")
+    assert "MHESI" in summary.cell(r, c + 1).value
+    r, _ = _find(summary, "Share of key services fully online")
+    mine = results.targets_ministry[(results.targets_ministry["ministry_id"] == "MHESI")
+                                    & (results.targets_ministry["kpi"] == "KPI.ONLINE_RATIO")].iloc[0]
+    assert summary.cell(r, 2).value == pytest.approx(mine["actual"])
+    with pytest.raises(ValueError, match="NOPE"):
+        _build(results, catalogue, targets, names, "en", ministry="NOPE")
+
+
+@pytest.mark.parametrize("name", ["=1+2", "+SUM(A1:A3)", "-2+3", "@cmd", "=HYPERLINK(\"http://x\",\"y\")",
+                                  "\t=1", "\r=1"])
+def test_user_text_is_never_a_formula(results: CycleResults, catalogue: Catalogue, targets: tuple[Target, ...],
+                                      names: tuple[pd.DataFrame, pd.DataFrame], name: str) -> None:
+    agencies, ministries = names[0].copy(), names[1].copy()
+    agencies.loc[agencies["agency_id"] == "D0001", ["name_th", "name_en"]] = name
+    ministries.loc[ministries["ministry_id"] == "MOE", ["name_th", "name_en"]] = name
+    data = _build(results, catalogue, targets, (agencies, ministries), "en")
+    wb = _open(data)
+    ag = wb["Agencies"]
+    r, c = _find(ag, "D0001")
+    for cell in (ag.cell(r, c + 1), ag.cell(r, c + 2)):
+        # A carriage return is stored as the OOXML escape _x000D_, which Excel decodes and openpyxl does not.
+        assert cell.data_type == "s" and cell.value.replace("_x000D_", "\r") == name
+        assert cell.quotePrefix  # Excel keeps it text when the cell is edited
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_late_or_missing_by_hand() -> None:
+    """Deadline 31 Aug: submitted 3 Sep is 3 days late; not submitted by the data date 1 Oct is 31 days late."""
+    frame = pd.DataFrame({"cycle_year": YEAR, "agency_id": ["A", "B", "C", "D"], "ministry_id": "M",
+                          "deadline": [dt.date(2025, 8, 31), None, dt.date(2025, 8, 31), dt.date(2025, 8, 31)]})
+    responses = pd.DataFrame({"cycle_year": YEAR, "agency_id": ["A", "B", "C"], "status": ["approved", "submitted", "draft"],
+                              "submitted_at": pd.to_datetime(["2025-08-30T10:00", "2025-09-03T23:00", None], utc=True)})
+    out = late_or_missing(frame, responses, YEAR, dt.date(2025, 10, 1), closes_on=dt.date(2025, 8, 31)).set_index("agency_id")
+    assert sorted(out.index) == ["B", "C", "D"]
+    assert out.loc["B", "days_late"] == 3
+    assert out.loc["C", "days_late"] == 31 and out.loc["D", "days_late"] == 31
+    assert pd.isna(out.loc["D", "status"])
+
+
+def test_write_floor_writes_the_same_cells(books: dict[str, bytes]) -> None:
+    cells = workbook_cells(books["th"])
+    floor = write_floor(cells)
+    assert workbook_cells(floor) == cells
+    numbers, strings = count_cells(books["th"])
+    assert numbers > 1000 and strings > 1000
+    assert numbers + strings == sum(len(c) for _, c in cells)
+    wb = _open(floor)
+    assert wb.sheetnames == _open(books["th"]).sheetnames
+    assert wb["หน่วยงาน"]["B2"].value == _open(books["th"])["หน่วยงาน"]["B2"].value
+
+
+def test_libreoffice_converts_it_to_pdf(books: dict[str, bytes], tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    src = tmp_path / "workbook.xlsx"
+    src.write_bytes(books["th"])
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home)}
+    subprocess.run([soffice, f"-env:UserInstallation=file://{home}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(src)], check=True, timeout=120, env=env, capture_output=True)
+    pdf = tmp_path / "workbook.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 1000
+    assert pdf.read_bytes()[:4] == b"%PDF"
+
+
+def test_no_previous_cycle_and_no_uncertainty(demo: DemoFrames, catalogue: Catalogue, targets: tuple[Target, ...],
+                                              names: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    first = cycle_results(2564, demo.frame, demo.responses, demo.services, demo.answers, catalogue, targets, draws=0)
+    wb = _open(_build(first, catalogue, targets, names, "th"))
+    ag = _table(wb["หน่วยงาน"])
+    assert ag["อันดับ ขอบบน (เปอร์เซ็นไทล์ 5)"].isna().all()
+    assert ag["อันดับ"].notna().sum() == first.agency_scores["INDEX"].notna().sum()
+    assert np.isnan(pd.to_numeric(ag["ดัชนี: เปลี่ยนจากรอบก่อน (จุด)"]).to_numpy(dtype=float)).all()
