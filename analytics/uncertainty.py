@@ -128,3 +128,19 @@ def stable_pair_share(scores: np.ndarray, chunk: int = 50) -> float:
     upper = np.triu_indices(n, k=1)
     stable = (lo[upper] >= 0) | (hi[upper] <= 0)
     return float(stable.mean())
+
+
+def group_uncertainty(values: pd.DataFrame, groups: pd.DataFrame, method: IndexMethod, by: str,
+                      draws: int = DRAWS, seed: int = 0) -> Uncertainty:
+    """Return score and rank intervals of groups of agencies (ministries, agency types).
+
+    Each group's indicator value is the mean over its agencies that answered (the profile of an
+    average member), and `monte_carlo` runs on these profiles with the group as the unit, so two
+    groups whose rank intervals overlap may swap places under another defensible method.
+    `groups` maps agency_id -> `by`.
+    """
+    if by not in groups.columns:
+        raise ValueError(f"groups has no column {by!r}")
+    joined = values.merge(groups[["agency_id", by]].drop_duplicates("agency_id"), on="agency_id", how="inner")
+    means: pd.DataFrame = joined.groupby([by, "indicator_id"], observed=True)["value"].mean().reset_index()
+    return monte_carlo(means, method, draws=draws, seed=seed, unit=by)

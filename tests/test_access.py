@@ -53,11 +53,12 @@ def world(session: Session, make_ministry: Callable, make_agency: Callable, make
 
 
 @pytest.mark.parametrize(("role", "pages"), [
-    ("respondent", ["overview", "account", "my_response"]),
-    ("coordinator", ["overview", "account", "review"]),
-    ("planner", ["overview", "account"]),
-    ("executive", ["overview", "account"]),
-    ("administrator", ["overview", "account", "users", "audit"]),
+    ("respondent", ["overview", "agency", "methodology", "account", "my_response"]),
+    ("coordinator", ["overview", "ministries", "agency", "gaps", "adoption", "quality", "methodology", "account",
+                     "review"]),
+    ("planner", ["overview", "ministries", "agency", "gaps", "adoption", "quality", "methodology", "account"]),
+    ("executive", ["overview", "ministries", "gaps", "adoption", "methodology", "account"]),
+    ("administrator", ["overview", "methodology", "account", "users", "audit"]),
     ("nobody", []),
 ])
 def test_pages_each_role_may_open(world: World, role: str, pages: list[str]) -> None:
@@ -70,7 +71,8 @@ def test_pages_each_role_may_open(world: World, role: str, pages: list[str]) -> 
 
 def test_several_roles_add_up() -> None:
     both = Principal(1, "x", grants=frozenset({Grant(Role.RESPONDENT, agency_id="A"), Grant(Role.ADMINISTRATOR)}))
-    assert set(access.allowed_pages(both)) == {"overview", "account", "my_response", "users", "audit"}
+    assert set(access.allowed_pages(both)) == {"overview", "agency", "methodology", "account", "my_response", "users",
+                                               "audit"}
 
 
 def test_unknown_page_is_a_programming_error(world: World) -> None:
