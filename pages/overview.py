@@ -23,12 +23,13 @@ freshness(view.last_updated, lang)
 if not view.has_data:
     empty_state(lang)
 
-names = {"KPI.ONLINE_RATIO": t("online_ratio_short", lang), "ADOPTION": t("card_adoption", lang)}
+names = {"KPI.ONLINE_RATIO": t("online_ratio_short", lang), "KPI.READINESS": t("card_readiness", lang),
+         "KPI.RESPONSE_RATE": t("response_rate", lang), "ADOPTION": t("card_adoption", lang)}
 for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
     with col.container(border=True):
         value = fmt_number(card.actual, lang, 1) if card.unit == "score" else fmt_percent(card.actual, lang)
         gap = None if card.gap != card.gap else f"{card.gap:+.2f} {t('points', lang)} ({t('gap', lang)})"
-        st.metric(f"{names.get(card.kpi, card.name)} {fmt_year(year, lang)}", value, gap)
+        st.metric(names.get(card.kpi, card.name), value, gap, help=card.name)
         if card.milestone == card.milestone:
             basis = f" ({t('basis_' + card.basis, lang)})" if card.basis else ""
             st.caption(f"{t('milestone', lang)}: {fmt_number(card.milestone, lang, 2)}{basis} · "

@@ -58,6 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no": ("ไม่ใช่", "No"),
     # Overview
     "card_adoption": ("การนำมาตรฐานไปใช้ (เฉลี่ย)", "Standards adoption (mean)"),
+    "card_readiness": ("ดัชนีความพร้อม", "Readiness index"),
     "milestone": ("ค่าเป้าหมายปีนี้", "This cycle's milestone"),
     "gap": ("ส่วนต่าง", "Gap"),
     "per_year_needed": ("ต้องเพิ่มปีละ", "Needed per year"),
