@@ -364,7 +364,7 @@ def ministries_view(session: Session, principal: Principal, year: int | None, ag
     unc = group_uncertainty(res.values[res.values["agency_id"].isin(agency["agency_id"])],
                             agency[["agency_id", "ministry_id"]], method, "ministry_id", draws=PAGE_DRAWS)
     u = unc.scores.set_index("ministry_id")
-    table["rank"] = table["ministry_id"].map(u["rank_nominal"])
+    table["rank"] = table["ministry_id"].map(u["rank_nominal"]).astype("Int64")
     table["rank_range"] = [rank_range(lo, hi) if np.isfinite(lo) else "–" for lo, hi in
                            zip(table["ministry_id"].map(u["rank_p05"]).fillna(np.nan),
                                table["ministry_id"].map(u["rank_p95"]).fillna(np.nan), strict=True)]

@@ -89,13 +89,14 @@ FONT = "Loma, Garuda, Sarabun, sans-serif"
 
 
 def _address_select(where: Any, name: str, label: str, choices: list[Any], default: Any,
-                    fmt: Callable[[Any], str]) -> Any:
+                    fmt: Callable[[Any], str], lang: str) -> Any:
     """Draw a select box whose value lives in the address (`?name=`), so a shared link opens the same view.
 
     The choice is also kept in the session, so moving to another page (which clears the address)
     keeps it and writes it back.
     """
-    key, kept = f"filter_{name}", f"_kept_filter_{name}"
+    # The language is part of the key: a select box keeps the option labels it was first drawn with.
+    key, kept = f"filter_{name}_{lang}", f"_kept_filter_{name}"
     wanted = st.query_params.get(name)
     by_text = {("" if c is None else str(c)): c for c in choices}
     if wanted is not None and wanted in by_text:
@@ -128,17 +129,17 @@ def filter_bar(lang: str, options: Any, ministry: bool = True, agency_type: bool
         st.stop()
     cols = st.columns(3)
     year = _address_select(cols[0], "cycle", t("filter_cycle", lang), list(options.cycles), options.default_cycle,
-                           lambda y: fmt_year(int(y), lang))
+                           lambda y: fmt_year(int(y), lang), lang)
     names = dict(options.ministries)
     chosen_ministry = None
     if ministry:
         chosen_ministry = _address_select(cols[1], "ministry", t("filter_ministry", lang), [None, *names], None,
-                                          lambda m: t("all_ministries", lang) if m is None else names.get(m, m))
+                                          lambda m: t("all_ministries", lang) if m is None else names.get(m, m), lang)
     chosen_type = None
     if agency_type:
         chosen_type = _address_select(cols[2], "type", t("filter_agency_type", lang), [None, *options.agency_types],
                                       None, lambda a: t("all_types", lang) if a is None else
-                                      (t(f"type_{a}", lang) if f"type_{a}" in TEXTS else a))
+                                      (t(f"type_{a}", lang) if f"type_{a}" in TEXTS else a), lang)
     return year, chosen_ministry, chosen_type
 
 

@@ -55,7 +55,7 @@ with right:
         fig.add_scatterpolar(r=values + values[:1], theta=dims + dims[:1], name=t(f"series_{row[0]}", lang),
                              fill="toself" if row[0] == "agency" else None,
                              hovertemplate="%{theta}: %{r:.1f}<extra>%{fullData.name}</extra>")
-    fig.update_polars(radialaxis_range=[0, 100])
+    fig.update_polars(radialaxis_range=[0, 100], domain={"x": [0.12, 0.88]})
     styled(fig, t("radar_title", lang), height=480)
 
 st.subheader(t("agency_targets", lang))

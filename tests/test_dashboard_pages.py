@@ -77,3 +77,39 @@ def test_roles_that_may_not_see_a_page_are_refused(on_shared_demo: Path, page: s
     assert not direct.exception
     assert [e.value for e in direct.error] == [t("access_denied", "th")]
     assert not direct.dataframe and not direct.metric
+
+
+def _page(db: Path, page: str, roles: list[tuple[str, str | None]], **params: str) -> AppTest:
+    at = signed_in_app(db, roles, "en")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+    return at.run()
+
+
+def test_filters_come_from_the_address(on_shared_demo: Path) -> None:
+    at = _page(on_shared_demo, "quality", [("planner", None)], cycle="2567", ministry="MDES", type="department")
+    assert not at.exception
+    assert at.selectbox(key="filter_cycle_en").value == 2567
+    assert at.selectbox(key="filter_ministry_en").value == "MDES"
+    tracking = at.dataframe[-1].value
+    assert set(tracking["Ministry"]) == {"Ministry of Digital Economy and Society"}
+    assert at.query_params["cycle"] == "2567" and at.query_params["type"] == "department"
+    at.selectbox(key="filter_cycle_en").set_value(2566).run()
+    assert at.query_params["cycle"] == "2566"
+
+
+def test_a_coordinator_sees_their_ministry_only(on_shared_demo: Path) -> None:
+    at = _page(on_shared_demo, "ministries", [("coordinator", "MDES")])
+    table = at.dataframe[0].value
+    assert table["Ministry"].tolist() == ["Ministry of Digital Economy and Society"]
+    assert "-" in table["Rank interval (5-95%)"].iloc[0] or table["Rank interval (5-95%)"].iloc[0].isdigit()
+    at = _page(on_shared_demo, "quality", [("coordinator", "MDES")])
+    assert set(at.dataframe[-1].value["Ministry"]) == {"Ministry of Digital Economy and Society"}
+
+
+def test_a_respondent_profiles_their_own_agency_only(on_shared_demo: Path) -> None:
+    at = _page(on_shared_demo, "agency", [("respondent", "D0001")], agency="D0002")
+    assert not at.exception
+    assert at.selectbox[-1].options == ["D0001 Fictional Authority of Inland Fisheries 1"]
+    assert at.query_params["agency"] == "D0001"
