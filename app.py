@@ -12,6 +12,12 @@ from survey.i18n import t
 # Page key (as in data.access.PAGE_ROLES) -> file, title key, icon. Keys without a file yet are skipped.
 PAGES: dict[str, tuple[str, str, str]] = {
     "overview": ("pages/overview.py", "overview", ":material/monitoring:"),
+    "ministries": ("pages/ministries.py", "ministries", ":material/account_balance:"),
+    "agency": ("pages/agency.py", "agency_profile", ":material/domain:"),
+    "gaps": ("pages/gaps.py", "gaps", ":material/target:"),
+    "adoption": ("pages/adoption.py", "adoption", ":material/hub:"),
+    "quality": ("pages/quality.py", "data_quality", ":material/fact_check:"),
+    "methodology": ("pages/methodology.py", "methodology", ":material/menu_book:"),
     "account": ("pages/account.py", "account", ":material/person:"),
     "users": ("pages/users.py", "users", ":material/group:"),
     "audit": ("pages/access_log.py", "access_log", ":material/policy:"),

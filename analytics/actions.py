@@ -114,3 +114,27 @@ def agency_actions(agency_id: str, scores: pd.DataFrame, catalogue: Catalogue, m
     out = out.sort_values(["gain", "indicator_id"], ascending=[False, True], ignore_index=True)
     out["rank"] = np.arange(1, len(out) + 1)
     return out[ACTION_COLUMNS]
+
+
+def national_gains(scores: pd.DataFrame, method: IndexMethod) -> pd.DataFrame:
+    """Return, per indicator, the national index points at stake: the mean over scored agencies of their gain.
+
+    For agency a and indicator i: gain_ai = e_i x (100 - s_ai) x scale / 100 (as in `agency_actions`;
+    an unanswered item counts as s = 0). The national index is the mean of agency indices, so the
+    mean gain is what the national figure would rise by if every agency reached the top goalpost on
+    i. Columns: indicator_id, dimension_id, effective_weight, mean_score, gain, agencies_below_50.
+    """
+    inds = scores[scores["kind"] == "indicator"]
+    roots = scores[(scores["node"] == method.root) & scores["score"].notna()]["agency_id"].unique()
+    eff = effective_weights(method)
+    rows = []
+    for ind in method.indicators:
+        s = inds[(inds["node"] == ind.id) & inds["agency_id"].isin(roots)].set_index("agency_id")["score"]
+        s = s.reindex(roots).fillna(0.0)
+        rows.append({"indicator_id": ind.id, "dimension_id": ind.parent, "effective_weight": eff[ind.id],
+                     "mean_score": float(s.mean()) if len(s) else np.nan,
+                     "gain": float((eff[ind.id] * (100.0 - s) * method.scale / 100.0).mean()) if len(s) else np.nan,
+                     "agencies_below_50": int((s < 50).sum())})
+    out = pd.DataFrame(rows, columns=["indicator_id", "dimension_id", "effective_weight", "mean_score", "gain",
+                                      "agencies_below_50"])
+    return out.sort_values(["gain", "indicator_id"], ascending=[False, True], ignore_index=True)

@@ -146,3 +146,18 @@ def year_on_year(table: pd.DataFrame, columns: Sequence[str], keys: Sequence[str
     for c in columns:
         out[f"{c}_change"] = out[c].astype(float) - out[f"_prev_{c}"].astype(float)
     return out.drop(columns=[f"_prev_{c}" for c in columns])
+
+
+def online_gains(online_agency: pd.DataFrame) -> pd.DataFrame:
+    """Return how many points each agency would add to the national online share by bringing all its key services online.
+
+    gain_a = (services_a - online_a) / sum over agencies of services x 100 (the national share is
+    pooled over services, so an agency's weight is its number of key services). Largest first.
+    Columns: agency_id, ministry_id, agency_type, services, online, offline, gain.
+    """
+    counted = online_agency[~online_agency["missing"].astype(bool)]
+    total = float(counted["services"].sum())
+    out = counted[["agency_id", "ministry_id", "agency_type", "services", "online"]].copy()
+    out["offline"] = out["services"] - out["online"]
+    out["gain"] = 100.0 * out["offline"] / total if total else float("nan")
+    return out.sort_values(["gain", "agency_id"], ascending=[False, True], ignore_index=True)

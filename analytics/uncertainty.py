@@ -142,3 +142,19 @@ def stable_pair_share(scores: np.ndarray, max_pairs: int = 2_000_000, sample_pai
         diff = by_unit[i] - by_unit[j]
         stable += int(((lo_of(diff, axis=1) >= 0) | (hi_of(diff, axis=1) <= 0)).sum())
     return stable / len(first)
+
+
+def group_uncertainty(values: pd.DataFrame, groups: pd.DataFrame, method: IndexMethod, by: str,
+                      draws: int = DRAWS, seed: int = 0) -> Uncertainty:
+    """Return score and rank intervals of groups of agencies (ministries, agency types).
+
+    Each group's indicator value is the mean over its agencies that answered (the profile of an
+    average member), and `monte_carlo` runs on these profiles with the group as the unit, so two
+    groups whose rank intervals overlap may swap places under another defensible method.
+    `groups` maps agency_id -> `by`.
+    """
+    if by not in groups.columns:
+        raise ValueError(f"groups has no column {by!r}")
+    joined = values.merge(groups[["agency_id", by]].drop_duplicates("agency_id"), on="agency_id", how="inner")
+    means: pd.DataFrame = joined.groupby([by, "indicator_id"], observed=True)["value"].mean().reset_index()
+    return monte_carlo(means, method, draws=draws, seed=seed, unit=by)

@@ -46,6 +46,14 @@ ROLE_SCOPE: dict[Role, str | None] = {
 #: Which roles may open each page, by the page's key (the `url_path` in app.py). Add new pages here.
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "overview": ALL_ROLES,
+    # The dashboard (issue 6). Agency-level rows inside these pages are filtered by
+    # readable_agency_ids, so a coordinator sees their ministry and a respondent their own agency.
+    "ministries": frozenset({Role.PLANNER, Role.EXECUTIVE, Role.COORDINATOR}),
+    "agency": frozenset({Role.PLANNER, Role.COORDINATOR, Role.RESPONDENT}),
+    "gaps": frozenset({Role.PLANNER, Role.EXECUTIVE, Role.COORDINATOR}),
+    "adoption": frozenset({Role.PLANNER, Role.EXECUTIVE, Role.COORDINATOR}),
+    "quality": frozenset({Role.PLANNER, Role.COORDINATOR}),
+    "methodology": ALL_ROLES,
     "account": ALL_ROLES,
     "my_response": frozenset({Role.RESPONDENT}),
     "review": frozenset({Role.COORDINATOR}),

@@ -168,7 +168,7 @@ def in_session(fn: Callable[..., Any], principal: Principal, *args: Any) -> Any:
         return fn(session, principal, *args)
 
 
-def record_export(principal: Principal, what: str) -> None:
-    """Check and audit an export (the download button's callback)."""
+def record_export(principal: Principal, what: str, agency_ids: list[str] | None = None) -> None:
+    """Check and audit an export (the download button's callback); `agency_ids` None means a summary."""
     with session_scope(engine()) as session:
-        access.require_export(session, principal, what)
+        access.require_export(session, principal, what, agency_ids)

@@ -14,7 +14,7 @@ from data import accounts, reports, repository
 from data.config import account_policy, bootstrap_admin, database_url
 from data.db import engine_for, session_scope
 from data.migrate import upgrade
-from survey.i18n import DEFAULT_LANG, LANGS, t
+from survey.i18n import DEFAULT_LANG, LANGS, TEXTS, fmt_year, t
 
 
 def current_lang() -> str:
@@ -87,3 +87,109 @@ def demo_banner(lang: str) -> None:
 def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Return `frame` with its column names in the reader's language (keys `col_<name>`)."""
     return frame.rename(columns=lambda name: t(f"col_{name}", lang))
+
+
+# Dashboard helpers: filters kept in the address, tables with an audited CSV download, chart style.
+
+FONT = "Loma, Garuda, Sarabun, sans-serif"
+
+
+def _address_select(where: Any, name: str, label: str, choices: list[Any], default: Any,
+                    fmt: Callable[[Any], str], lang: str) -> Any:
+    """Draw a select box whose value lives in the address (`?name=`), so a shared link opens the same view.
+
+    The choice is also kept in the session, so moving to another page (which clears the address)
+    keeps it and writes it back.
+    """
+    # The language is part of the key: a select box keeps the option labels it was first drawn with.
+    key, kept = f"filter_{name}_{lang}", f"_kept_filter_{name}"
+    wanted = st.query_params.get(name)
+    by_text = {("" if c is None else str(c)): c for c in choices}
+    if wanted is not None and wanted in by_text:
+        value = by_text[wanted]
+    elif kept in st.session_state and st.session_state[kept] in choices:
+        value = st.session_state[kept]
+    else:
+        value = default if default in choices else choices[0]
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+
+    def to_address(v: Any) -> None:
+        st.session_state[kept] = v
+        if v is None:
+            st.query_params.pop(name, None)
+        else:
+            st.query_params[name] = str(v)
+
+    chosen = where.selectbox(label, choices, key=key, format_func=fmt,
+                             on_change=lambda: to_address(st.session_state[key]))
+    to_address(chosen)
+    return chosen
+
+
+def filter_bar(lang: str, options: Any, ministry: bool = True, agency_type: bool = True
+               ) -> tuple[int | None, str | None, str | None]:
+    """Draw the cycle, ministry and agency-type filters; return (cycle, ministry id or None, type or None)."""
+    if not options.cycles:
+        st.info(t("no_cycles", lang))
+        st.stop()
+    cols = st.columns(3)
+    year = _address_select(cols[0], "cycle", t("filter_cycle", lang), list(options.cycles), options.default_cycle,
+                           lambda y: fmt_year(int(y), lang), lang)
+    names = dict(options.ministries)
+    chosen_ministry = None
+    if ministry:
+        chosen_ministry = _address_select(cols[1], "ministry", t("filter_ministry", lang), [None, *names], None,
+                                          lambda m: t("all_ministries", lang) if m is None else names.get(m, m), lang)
+    chosen_type = None
+    if agency_type:
+        chosen_type = _address_select(cols[2], "type", t("filter_agency_type", lang), [None, *options.agency_types],
+                                      None, lambda a: t("all_types", lang) if a is None else
+                                      (t(f"type_{a}", lang) if f"type_{a}" in TEXTS else a), lang)
+    return year, chosen_ministry, chosen_type
+
+
+def show_table(frame: pd.DataFrame, lang: str, principal: Any, name: str, agency_ids: list[str] | None = None,
+               height: int | None = None) -> None:
+    """Draw `frame` with labelled columns and numbers to two decimals, and a CSV download that is audited.
+
+    `agency_ids` None marks a summary table (planners and executives download it); otherwise the
+    agencies whose rows it holds (already filtered to those the reader may see).
+    """
+    from data.access import can_export_summary
+    from pages._auth import record_export
+
+    shown = labelled(frame, lang)
+    config = {col: st.column_config.NumberColumn(format="%.2f") for col, dtype in shown.dtypes.items()
+              if pd.api.types.is_float_dtype(dtype)}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
+                 **({"height": height} if height else {}))
+    if agency_ids is not None or can_export_summary(principal):
+        st.download_button(t("download_csv", lang), shown.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}", on_click=record_export,
+                           args=(principal, f"{name}.csv", agency_ids), icon=":material/download:")
+
+
+def styled(fig: Any, title: str, x_title: str | None = None, y_title: str | None = None, height: int = 420) -> Any:
+    """Give a plotly figure the dashboard's look: a title, axis titles with units, Thai-capable fonts."""
+    fig.update_layout(title={"text": title}, font={"family": FONT}, hoverlabel={"font": {"family": FONT}},
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.18}, height=height,
+                      margin={"t": 60, "l": 10, "r": 10, "b": 10})
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    st.plotly_chart(fig, width="stretch")
+    return fig
+
+
+def freshness(updated: pd.Timestamp | None, lang: str) -> None:
+    """Say when the page's data last changed."""
+    when = f"{updated:%Y-%m-%d %H:%M} UTC" if updated is not None else "–"
+    st.caption(f":material/update: {t('last_updated', lang)}: {when}")
+
+
+def empty_state(lang: str) -> None:
+    st.info(t("no_cycle_data", lang), icon=":material/hourglass_empty:")
+    st.caption(t("no_cycle_data_hint", lang))
+    st.stop()

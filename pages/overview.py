@@ -1,79 +1,89 @@
-"""Overview: the national share of key services fully online per cycle, against its target path."""
-
-from functools import partial
+"""Overview: national cards against this cycle's milestones, the trajectory to the goal, the international picture."""
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from data.access import can_export_summary
-from data.reports import ministry_names, overview
-from pages._auth import page_principal, record_export
-from pages._shared import cached, current_lang, demo_banner, workbook_bytes
+from data.reports import filter_options, overview_view
+from pages._auth import page_principal
+from pages._exports import workbook_download
+from pages._shared import cached, current_lang, demo_banner, empty_state, filter_bar, freshness, show_table, styled
 from survey.i18n import fmt_number, fmt_percent, fmt_year, t
 
 lang = current_lang()
 principal = page_principal("overview")
 st.title(t("overview", lang))
 demo_banner(lang)
-data = cached(overview)
-national = data.national
-if national.empty:
+options = cached(filter_options, lang)
+if not options.cycles:
     st.info(t("empty_db", lang))
     st.caption(t("empty_db_hint", lang))
     st.stop()
+year, _, _ = filter_bar(lang, options, ministry=False, agency_type=False)
+view = cached(overview_view, year, lang)
+freshness(view.last_updated, lang)
+if not view.has_data:
+    empty_state(lang)
 
-latest = national.iloc[-1]
-previous = national.iloc[-2] if len(national) > 1 else None
-cols = st.columns(4)
-delta = None
-if previous is not None and previous["online_service_ratio"] == previous["online_service_ratio"]:
-    delta = f"{latest['online_service_ratio'] - previous['online_service_ratio']:+.2f} {t('points', lang)}"
-cols[0].metric(f"{t('online_ratio_short', lang)} {fmt_year(int(latest['cycle_be']), lang)}",
-               fmt_percent(latest["online_service_ratio"], lang), delta)
-cols[1].metric(t("agencies_expected", lang), fmt_number(latest["agencies_expected"], lang))
-cols[2].metric(t("agencies_responded", lang), fmt_number(latest["agencies_responded"], lang))
-cols[3].metric(t("response_rate", lang), fmt_percent(latest["response_rate"], lang, 1))
+names = {"KPI.ONLINE_RATIO": t("online_ratio_short", lang), "KPI.READINESS": t("card_readiness", lang),
+         "KPI.RESPONSE_RATE": t("response_rate", lang), "ADOPTION": t("card_adoption", lang)}
+for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
+    with col.container(border=True):
+        value = fmt_number(card.actual, lang, 1) if card.unit == "score" else fmt_percent(card.actual, lang)
+        gap = None if card.gap != card.gap else f"{card.gap:+.2f} {t('points', lang)} ({t('gap', lang)})"
+        st.metric(names.get(card.kpi, card.name), value, gap, help=card.name)
+        if card.milestone == card.milestone:
+            basis = f" ({t('basis_' + card.basis, lang)})" if card.basis else ""
+            st.caption(f"{t('milestone', lang)}: {fmt_number(card.milestone, lang, 2)}{basis} · "
+                       f"**{t('status_' + card.status, lang)}** · {t('per_year_needed', lang)} "
+                       f"{fmt_number(card.required_per_year, lang, 2)}")
+        else:
+            st.caption(t("status_no target", lang))
 
-years = [fmt_year(int(y), lang) for y in national["cycle_be"]]
+years = sorted({*view.actuals["year"], *view.path.get("year", []), *view.trend.get("year", [])})
 fig = go.Figure()
-fig.add_scatter(x=years, y=national["online_service_ratio"], mode="lines+markers+text", name=t("actual", lang),
-                text=[fmt_percent(v, lang) for v in national["online_service_ratio"]], textposition="top center",
-                hovertemplate="%{x}: %{y:.2f} %<extra></extra>")
-if data.path is not None:
-    label = t("target_path", lang)
-    if data.target is not None and data.target.is_assumption:
-        label += f" ({t('assumption', lang)})"
-    fig.add_scatter(x=[fmt_year(int(y), lang) for y in data.path["year"]], y=data.path["value"],
-                    mode="lines", line={"dash": "dash"}, name=label, hovertemplate="%{x}: %{y:.2f} %<extra></extra>")
-fig.update_layout(title=t("trajectory_title", lang), xaxis_title=t("fiscal_year", lang),
-                  yaxis_title=f"{t('percent', lang)} (%)", yaxis_range=[0, 100],
-                  font={"family": "Loma, Garuda, Sarabun, sans-serif"}, legend={"orientation": "h"})
-st.plotly_chart(fig, width="stretch")
+hover = "%{text}: %{y:.2f} %<extra>%{fullData.name}</extra>"
+fig.add_scatter(x=view.actuals["year"], y=view.actuals["value"], mode="lines+markers", name=t("actual", lang),
+                text=[fmt_year(int(y), lang) for y in view.actuals["year"]], hovertemplate=hover)
+if not view.path.empty:
+    label = t("target_path", lang) + (f" ({t('assumption', lang)})" if view.target.is_assumption else "")
+    fig.add_scatter(x=view.path["year"], y=view.path["value"], mode="lines", line={"dash": "dash"}, name=label,
+                    text=[fmt_year(int(y), lang) for y in view.path["year"]], hovertemplate=hover)
+if not view.trend.empty:
+    fig.add_scatter(x=view.trend["year"], y=view.trend["value"], mode="lines", line={"dash": "dot"},
+                    name=t("fitted_trend", lang), text=[fmt_year(int(y), lang) for y in view.trend["year"]],
+                    hovertemplate=hover)
+if view.goal is not None:
+    fig.add_scatter(x=[view.goal[0]], y=[view.goal[1]], mode="markers", marker={"symbol": "star", "size": 14},
+                    name=f"{t('goal', lang)} {fmt_year(view.goal[0], lang)}", text=[fmt_year(view.goal[0], lang)],
+                    hovertemplate=hover)
+if view.reaches_goal is not None:
+    fig.add_vline(x=view.reaches_goal, line_dash="dot", line_color="gray",
+                  annotation_text=f"{t('trend_reaches', lang)} {fmt_year(view.reaches_goal, lang)}")
+fig.update_xaxes(tickvals=years, ticktext=[fmt_year(int(y), lang) for y in years])
+styled(fig, t("trajectory_title", lang), t("fiscal_year", lang), f"{t('percent', lang)} (%)")
+if view.target is not None:
+    st.caption(f"{t('goal', lang)}: {fmt_percent(view.target.goal_value, lang)} ({fmt_year(view.target.goal_year, lang)}). "
+               f"{view.target.note.get(lang) if view.target.note else ''} {t('baseline', lang)} "
+               f"{fmt_year(view.target.baseline_year, lang)}: {view.target.baseline_source or ''}")
 
-if data.target is not None:
-    tg = data.target
-    basis = t("assumption", lang) if tg.is_assumption else t("sourced", lang)
-    note = tg.note.get(lang) if tg.note else (tg.source or "")
-    st.caption(f"{t('goal', lang)}: {fmt_percent(tg.goal_value, lang)} ({fmt_year(tg.goal_year, lang)}), {basis}. "
-               f"{note} {t('baseline', lang)} {fmt_year(tg.baseline_year, lang)}: {tg.baseline_source or ''}")
+st.subheader(t("international", lang))
+for col, row in zip(st.columns(len(view.international)), view.international.itertuples(), strict=True):
+    digits = 0 if row.kpi == "KPI.EGDI_RANK" else 4
+    col.metric(f"{row.name} ({fmt_year(row.latest_year, lang)})", fmt_number(row.latest, lang, digits),
+               help=row.source)
+    col.caption(f"{t('goal', lang)} {fmt_year(row.goal_year, lang)}: {fmt_number(row.goal, lang, digits)} "
+                f"({t('basis_' + row.basis, lang)})")
+ranks = view.observations[view.observations["kpi"] == "KPI.EGDI_RANK"]
+fig = go.Figure()
+fig.add_scatter(x=ranks["year"], y=ranks["value"], mode="lines+markers+text", name=t("actual", lang),
+                text=[fmt_number(v, lang) for v in ranks["value"]], textposition="top center",
+                customdata=ranks["source"], hovertemplate="%{y}: %{customdata}<extra></extra>")
+fig.add_hline(y=40, line_dash="dash", annotation_text=t("top40", lang))
+fig.update_xaxes(tickvals=ranks["year"].tolist(), ticktext=[fmt_year(int(y), lang) for y in ranks["year"]])
+fig.update_yaxes(autorange="reversed")
+styled(fig, t("egdi_chart", lang), t("fiscal_year", lang), t("egdi_rank_axis", lang), height=340)
 
 st.subheader(t("national_figures", lang))
-table = national.assign(cycle=years)[["cycle", "online_service_ratio", "services", "services_online",
-                                      "agencies_expected", "agencies_responded", "response_rate"]]
-st.dataframe(table, hide_index=True, width="stretch")
-if can_export_summary(principal):
-    st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
-                       file_name="national_figures.csv", mime="text/csv", on_click=record_export,
-                       args=(principal, "national_figures.csv"))
-if can_export_summary(principal):
-    year = int(latest["cycle_be"])
-    names = cached(ministry_names)
-    scope = st.selectbox(t("wb_scope", lang), [None, *names["ministry_id"].tolist()], key="workbook_scope",
-                         format_func=lambda m: t("wb_scope_nation", lang) if m is None else
-                         names.set_index("ministry_id").loc[m, f"name_{lang}"])
-    file_name = f"readiness_{fmt_year(year, lang)}_{scope or 'national'}_{lang}.xlsx"
-    st.download_button(t("wb_download", lang), partial(workbook_bytes, year, lang, scope), file_name=file_name,
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       on_click=record_export, args=(principal, file_name), icon=":material/download:")
-if data.last_updated is not None:
-    st.caption(f"{t('last_updated', lang)}: {data.last_updated:%Y-%m-%d %H:%M} UTC")
+show_table(view.national.assign(cycle_be=[fmt_year(int(y), lang) for y in view.national["cycle_be"]]), lang,
+           principal, "national_figures")
+workbook_download(principal, year, lang)

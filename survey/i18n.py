@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from survey.texts import collect
@@ -40,3 +41,10 @@ def fmt_percent(value: float | None, lang: str, decimals: int = 2) -> str:
 def fmt_year(year_be: int, lang: str) -> str:
     """Return a year as B.E. for Thai readers, C.E. for English ones."""
     return display_year(year_be, lang)
+
+
+def fmt_date(day: dt.date | dt.datetime | None, lang: str) -> str:
+    """Return a date as day/month/year, the year in B.E. for Thai readers; a missing date as a dash."""
+    if day is None or day != day:  # None, NaT
+        return "–"
+    return f"{day.day:02d}/{day.month:02d}/{display_year(day.year, lang)}"

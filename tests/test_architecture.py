@@ -7,8 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ("survey", "analytics", "data")
-# Pages draw; they do not compute or query.
-PAGE_FORBIDDEN = {"numpy", "sqlalchemy", "sklearn", "scipy", "pandas"}
+# Pages draw; they do not compute or query: every number comes from analytics/ through data/reports.
+PAGE_FORBIDDEN = {"numpy", "sqlalchemy", "sklearn", "scipy", "pandas", "math", "statistics"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -36,5 +36,24 @@ def test_pages_do_not_compute_or_query() -> None:
 
 def test_the_check_sees_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
-    bad.write_text("import numpy as np\nfrom streamlit import write\n", encoding="utf-8")
-    assert _imports(bad) == {"numpy", "streamlit"}
+    bad.write_text("import numpy as np\nfrom streamlit import write\nimport math\nfrom statistics import mean\n",
+                   encoding="utf-8")
+    assert _imports(bad) == {"numpy", "streamlit", "math", "statistics"}
+    assert _imports(bad) & PAGE_FORBIDDEN == {"numpy", "math", "statistics"}
+
+
+def test_every_dashboard_page_checks_its_reader_first() -> None:
+    """Each page's first call after reading the language is page_principal(<its key>)."""
+    from data.access import PAGE_ROLES
+
+    for key in ("overview", "ministries", "agency", "gaps", "adoption", "quality", "methodology"):
+        assert key in PAGE_ROLES
+        source = (ROOT / "pages" / f"{key}.py").read_text(encoding="utf-8")
+        assert f'principal = page_principal("{key}")' in source, key
+
+
+def test_pages_stay_short() -> None:
+    """A page longer than about 80 lines is a sign that logic leaked in (docs/style.md)."""
+    long = {p.name: n for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_")
+            and (n := len(p.read_text(encoding="utf-8").splitlines())) > 90}
+    assert long == {}

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from survey.i18n import t
 from tests.conftest import signed_in_app
 
 PLANNER = [("planner", None)]
@@ -23,18 +24,21 @@ def test_overview_on_demo(app_on_demo: Path, lang: str) -> None:
     assert at.title[0].value == {"th": "ภาพรวม", "en": "Overview"}[lang]
     assert "72.71" not in at.metric[0].value  # the latest cycle, 2568, is shown first
     assert at.metric[0].value == "86.12 %"
-    assert at.metric[1].value == "320"
+    assert at.metric[1].value == "80.8"  # composite readiness, against its milestone
+    assert at.metric[0].delta.startswith("+0.03")  # the gap to this cycle's milestone (86.08)
+    assert at.metric[4].value == "52"  # Thailand's latest UN EGDI rank (2024 survey)
     assert any(("ข้อมูลสาธิต" if lang == "th" else "Demo data") in w.value for w in at.warning)
     table = at.dataframe[0].value
-    assert table["cycle"].tolist() == (["2564", "2565", "2566", "2567", "2568"] if lang == "th"
-                                       else ["2021", "2022", "2023", "2024", "2025"])
-    assert round(table.loc[table.index[1], "online_service_ratio"], 2) == 72.71
+    assert table[t("col_cycle_be", lang)].tolist() == (["2564", "2565", "2566", "2567", "2568"] if lang == "th"
+                                                       else ["2021", "2022", "2023", "2024", "2025"])
+    assert round(table.loc[table.index[1], t("col_online_service_ratio", lang)], 2) == 72.71
 
 
 def test_overview_on_empty_database(app_on_empty: Path) -> None:
     at = _run(app_on_empty, "en")
     assert not at.exception
     assert at.info[0].value == "The database holds no survey data yet."
+    assert not at.metric
     assert not at.warning  # no demo banner on real, empty data
 
 

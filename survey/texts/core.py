@@ -152,4 +152,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action_user_deactivate": ("ระงับบัญชี", "User deactivated"),
     "action_user_reactivate": ("เปิดใช้บัญชี", "User reactivated"),
     "action_user_import": ("นำเข้าผู้ใช้", "Users imported"),
+    # Shared by several areas (administration, dashboard).
+    "yes": ("ใช่", "Yes"),
+    "no": ("ไม่ใช่", "No"),
+    "no_cycles": ("ยังไม่มีรอบสำรวจในระบบ", "There is no survey cycle yet."),
+    "type_department": ("กรม", "Department"),
+    "type_provincial_unit": ("ส่วนราชการส่วนภูมิภาค", "Provincial unit"),
+    "type_state_enterprise": ("รัฐวิสาหกิจ", "State enterprise"),
+    "type_public_organisation": ("องค์การมหาชน", "Public organisation"),
+    "type_independent_organisation": ("องค์กรอิสระ", "Independent organisation"),
+    "type_local_administration": ("องค์กรปกครองส่วนท้องถิ่น", "Local administration"),
+    "type_other": ("อื่น ๆ", "Other"),
 }

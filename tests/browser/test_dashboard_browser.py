@@ -1,0 +1,128 @@
+"""The dashboard in Chromium: every page in both languages, filters kept in the address, screenshots for review,
+and a new submission that moves the national figure on the Overview."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from data.cycles import extend_deadline
+from data.db import make_engine, session_scope
+from survey import intake
+from survey.i18n import t
+from tests.browser.conftest import Server, screenshot, sign_in, wait_for_app
+from tests.factories import full_answers, services
+
+PAGES = {"overview": "overview", "ministries": "ministries", "agency": "agency_profile", "gaps": "gaps",
+         "adoption": "adoption", "quality": "data_quality", "methodology": "methodology"}
+TIMEOUT = 120_000  # the first view of a cycle runs the whole pipeline on a shared, busy machine
+
+
+def _open(page: object, url: str, key: str, lang: str) -> None:
+    page.goto(url)  # type: ignore[attr-defined]
+    page.locator("h1").get_by_text(t(PAGES[key], lang), exact=True).wait_for(timeout=TIMEOUT)  # type: ignore[attr-defined]
+    _settle(page)
+
+
+def _settle(page: object) -> None:
+    """Wait for the script run to end and the charts to draw."""
+    wait_for_app(page, TIMEOUT)
+    page.wait_for_timeout(1500)  # type: ignore[attr-defined]
+    wait_for_app(page, TIMEOUT)
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+        ".every(c => c.querySelector('.main-svg'))", timeout=TIMEOUT)
+    page.wait_for_timeout(800)  # type: ignore[attr-defined]
+
+
+def _full_screenshot(page: object, name: str) -> None:
+    """Save the whole page: Streamlit scrolls inside its main block, so grow the window to the content first."""
+    height = page.evaluate(  # type: ignore[attr-defined]
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stMainBlockContainer\"]')]"
+        ".map(e => e.scrollHeight), 1000)")
+    size = page.viewport_size  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": size["width"], "height": int(height) + 80})  # type: ignore[attr-defined]
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+    screenshot(page, name)
+    page.set_viewport_size(size)  # type: ignore[attr-defined]
+
+
+def _path(key: str) -> str:
+    return "" if key == "overview" else key  # the first page of the navigation lives at the root
+
+
+def _choose(page: object, label: str, option: str) -> None:
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first  # type: ignore[attr-defined]
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()  # type: ignore[attr-defined]
+    _settle(page)
+
+
+def test_every_page_in_both_languages_with_filters_in_the_address(browser: object, demo_server: Server) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
+    page.set_default_timeout(TIMEOUT)
+    page.goto(demo_server.url)
+    wait_for_app(page, TIMEOUT)
+    sign_in(page, "planner")
+    for key in PAGES:
+        _open(page, f"{demo_server.url}/{_path(key)}?lang=th", key, "th")
+        assert page.get_by_text("ข้อมูลสาธิต").count() or key == "methodology"
+        _full_screenshot(page, f"dashboard-{key}-th")
+        page.get_by_role("radiogroup", name="ภาษา / Language").get_by_text("English").click()
+        page.locator("h1").get_by_text(t(PAGES[key], "en"), exact=True).wait_for()
+        _settle(page)
+        assert "lang=en" in page.url
+        _full_screenshot(page, f"dashboard-{key}-en")
+
+    # A filter changes the view and stays in the address; the address alone opens the same view.
+    _open(page, f"{demo_server.url}/ministries?lang=en", "ministries", "en")
+    _choose(page, t("filter_cycle", "en"), "2024")
+    _choose(page, t("filter_agency_type", "en"), t("type_department", "en"))
+    assert "cycle=2567" in page.url and "type=department" in page.url
+    shared = page.url
+    _full_screenshot(page, "dashboard-ministries-filtered-en")
+    fresh = browser.new_page(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
+    fresh.set_default_timeout(TIMEOUT)
+    fresh.context.add_cookies(page.context.cookies())
+    _open(fresh, shared, "ministries", "en")
+    assert "cycle=2567" in fresh.url, fresh.url
+    box = fresh.locator("[data-testid='stSelectbox']").filter(has_text=t("filter_cycle", "en")).first
+    chosen = box.locator("input").first.input_value() if box.locator("input").count() else box.inner_text()
+    assert "2024" in chosen, box.inner_html()
+
+
+def _first_unanswered(db_url: str, year: int) -> str:
+    with session_scope(make_engine(db_url)) as s:
+        track = intake.tracking(s, year)
+    return str(track[track["status"] == intake.NOT_STARTED]["agency_id"].iloc[0])
+
+
+def test_a_submission_moves_the_national_figure(browser: object, demo_server: Server) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{demo_server.url}/?lang=en")
+    wait_for_app(page, TIMEOUT)
+    sign_in(page, "planner")
+    first = page.locator("[data-testid='stMetricValue']").first
+    first.get_by_text("86.12 %", exact=True).wait_for()
+
+    agency = _first_unanswered(demo_server.database_url, 2568)
+    today = dt.datetime.now(dt.UTC).date()
+    engine = make_engine(demo_server.database_url)
+    with session_scope(engine) as s:
+        extend_deadline(s, 2568, today + dt.timedelta(days=7), "planner", agency_id=agency)
+        resp = intake.get_or_create_draft(s, agency, 2568, "respondent")
+        saved = intake.save_draft(s, resp.id, resp.version, full_answers(), services(), "respondent", "web")
+        assert saved.ok, saved.problems
+        submitted = intake.submit(s, resp.id, saved.version, "respondent", "web", today)
+        assert submitted.ok, submitted.problems
+    engine.dispose()
+
+    page.reload()
+    wait_for_app(page, TIMEOUT)
+    first.wait_for()
+    page.wait_for_function(
+        "() => { const m = document.querySelector('[data-testid=\"stMetricValue\"]');"
+        " return m && m.innerText.includes('%') && !m.innerText.includes('86.12'); }", timeout=TIMEOUT)
+    # 2,022 of 2,348 key services were fully online; the new response adds one online service of two.
+    assert first.inner_text().strip() == "86.09 %"
+    _full_screenshot(page, "dashboard-overview-after-submission-en")

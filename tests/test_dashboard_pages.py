@@ -1,0 +1,115 @@
+"""Every dashboard page through AppTest: each role that may open it, both languages, demo and empty databases.
+
+One demo database copy serves a whole module (the pages only read), so the suite stays fast;
+roles that may not open a page are refused by the page itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.access import PAGE_ROLES, Grant, Principal, Role, allowed_pages
+from survey.i18n import t
+from tests.conftest import APP_SECRET, ROOT, add_user, signed_in_app
+
+DASHBOARD = ("overview", "ministries", "agency", "gaps", "adoption", "quality", "methodology")
+SCOPES: dict[Role, str | None] = {Role.RESPONDENT: "D0001", Role.COORDINATOR: "MDES", Role.PLANNER: None,
+                                  Role.EXECUTIVE: None, Role.ADMINISTRATOR: None}
+CASES = [(page, role) for page in DASHBOARD for role in Role if role in PAGE_ROLES[page]]
+TITLES = {"overview": "overview", "ministries": "ministries", "agency": "agency_profile", "gaps": "gaps",
+          "adoption": "adoption", "quality": "data_quality", "methodology": "methodology"}
+REFUSED = [(page, role) for page in DASHBOARD for role in Role if role not in PAGE_ROLES[page]]
+
+
+@pytest.fixture(scope="module")
+def shared_demo(demo_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("dash") / "demo.sqlite3"
+    shutil.copy(demo_db_path, copy)
+    return copy
+
+
+@pytest.fixture
+def on_shared_demo(shared_demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{shared_demo}")
+    monkeypatch.setenv("READINESS_SESSION_SECRET", APP_SECRET)
+    monkeypatch.delenv("READINESS_ADMIN_USERNAME", raising=False)
+    return shared_demo
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize("role", list(Role))
+def test_every_page_a_role_may_see_opens_on_demo(on_shared_demo: Path, role: Role, lang: str) -> None:
+    at = signed_in_app(on_shared_demo, [(role.value, SCOPES[role])], lang)
+    for page in (p for p, r in CASES if r == role):
+        at.switch_page(str(ROOT / "pages" / f"{page}.py")).run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])
+        assert at.title[0].value == t(TITLES[page], lang)
+        if page != "methodology":
+            assert any(t("demo_banner", lang) in w.value for w in at.warning), page
+            assert at.dataframe, page
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_every_page_opens_on_an_empty_database(app_on_empty: Path, lang: str) -> None:
+    at = signed_in_app(app_on_empty, [("planner", None)], lang)
+    for page in DASHBOARD:
+        at.switch_page(str(ROOT / "pages" / f"{page}.py")).run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, page
+        assert not at.warning, page  # no demo banner on real, empty data
+        assert at.info or page == "methodology", page
+
+
+@pytest.mark.parametrize(("page", "role"), REFUSED)
+def test_roles_that_may_not_see_a_page_are_refused(on_shared_demo: Path, page: str, role: Role) -> None:
+    """The navigation does not offer the page (tests/test_access.py), and the page itself refuses when run by its address."""
+    assert page not in allowed_pages(Principal(0, "x", grants=frozenset({Grant(role, SCOPES[role]
+                                     if role == Role.RESPONDENT else None, SCOPES[role] if role == Role.COORDINATOR
+                                     else None)})))
+    direct = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    direct.session_state["_auth_token"] = add_user(on_shared_demo, f"x{page}{role.value}", [(role.value, SCOPES[role])])
+    direct.run()
+    assert not direct.exception
+    assert [e.value for e in direct.error] == [t("access_denied", "th")]
+    assert not direct.dataframe and not direct.metric
+
+
+def _page(db: Path, page: str, roles: list[tuple[str, str | None]], **params: str) -> AppTest:
+    at = signed_in_app(db, roles, "en")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+    return at.run()
+
+
+def test_filters_come_from_the_address(on_shared_demo: Path) -> None:
+    at = _page(on_shared_demo, "quality", [("planner", None)], cycle="2567", ministry="MDES", type="department")
+    assert not at.exception
+    assert at.selectbox(key="filter_cycle_en").value == 2567
+    assert at.selectbox(key="filter_ministry_en").value == "MDES"
+    tracking = at.dataframe[-1].value
+    assert set(tracking["Ministry"]) == {"Ministry of Digital Economy and Society"}
+    assert at.query_params["cycle"] == "2567" and at.query_params["type"] == "department"
+    at.selectbox(key="filter_cycle_en").set_value(2566).run()
+    assert at.query_params["cycle"] == "2566"
+
+
+def test_a_coordinator_sees_their_ministry_only(on_shared_demo: Path) -> None:
+    at = _page(on_shared_demo, "ministries", [("coordinator", "MDES")])
+    table = at.dataframe[0].value
+    assert table["Ministry"].tolist() == ["Ministry of Digital Economy and Society"]
+    assert "-" in table["Rank interval (5-95%)"].iloc[0] or table["Rank interval (5-95%)"].iloc[0].isdigit()
+    at = _page(on_shared_demo, "quality", [("coordinator", "MDES")])
+    assert set(at.dataframe[-1].value["Ministry"]) == {"Ministry of Digital Economy and Society"}
+
+
+def test_a_respondent_profiles_their_own_agency_only(on_shared_demo: Path) -> None:
+    at = _page(on_shared_demo, "agency", [("respondent", "D0001")], agency="D0002")
+    assert not at.exception
+    assert at.selectbox[-1].options == ["D0001 Fictional Authority of Inland Fisheries 1"]
+    assert at.query_params["agency"] == "D0001"
