@@ -14,7 +14,7 @@ from analytics.index import IndexMethod, composite_index, method_from_catalogue,
 from analytics.indicators import indicator_values
 from analytics.online_services import digital_level_shares, online_ratios, year_on_year
 from analytics.peers import PeerGroups, peer_groups
-from analytics.quality import completeness_by_indicator, completeness_by_response, quality_flags
+from analytics.quality import FLAG_COLUMNS, completeness_by_indicator, completeness_by_response, quality_flags
 from analytics.targets import observed_actuals, target_path, target_progress
 from analytics.uncertainty import Uncertainty, monte_carlo
 from survey.catalogue import Catalogue
@@ -73,12 +73,14 @@ def counted_frames(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.Da
 
 def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
                   answers: pd.DataFrame, catalogue: Catalogue, targets: tuple[Target, ...],
-                  method: IndexMethod | None = None, draws: int = 1000, seed: int = 0) -> CycleResults:
+                  method: IndexMethod | None = None, draws: int = 1000, seed: int = 0,
+                  detail: bool = True) -> CycleResults:
     """Return the results of cycle `year` from the raw frames (any earlier cycles present feed trends and jumps).
 
     Scores use `method` (default: the catalogue's current method), so a past cycle is recomputed
     under today's method. Agencies without a counted response are missing (NaN), never zero.
-    `draws` = 0 skips the uncertainty analysis.
+    `draws` = 0 skips the uncertainty analysis; `detail` = False also skips the quality flags and the
+    peer groups (the headline figures, scores, targets and adoption stay), for the Overview's cards.
     """
     method = method or method_from_catalogue(catalogue)
     frame = frame[frame["cycle_year"] <= year]
@@ -122,13 +124,15 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     cycle_frame = frame[frame["cycle_year"] == year]
     cycle_answers = ans[ans["cycle_year"] == year]
     profiles = agency_scores[["cycle_year", "agency_id", *method.children(method.root)]]
-    flags = quality_flags(cycle_answers, values_all, catalogue, cycle_frame, profiles.dropna(how="all",
-                          subset=list(method.children(method.root))), seed, year=year)
-    flags = flags[flags["cycle_year"] == year].reset_index(drop=True)
+    flags = pd.DataFrame(columns=FLAG_COLUMNS)
+    if detail:
+        flags = quality_flags(cycle_answers, values_all, catalogue, cycle_frame, profiles.dropna(
+            how="all", subset=list(method.children(method.root))), seed, year=year)
+        flags = flags[flags["cycle_year"] == year].reset_index(drop=True)
 
     scored = agency_scores.dropna(subset=[method.root])
     peers = None
-    if len(scored) >= 3:
+    if detail and len(scored) >= 3:
         peers = peer_groups(scored.set_index("agency_id")[list(method.children(method.root))], seed=seed)
     uncertainty = None
     if draws > 0 and len(scored) >= 2:

@@ -101,7 +101,7 @@ def executive_workbook(session: Session, year: int, lang: str, ministry: str | N
 #: workbook and `python -m analytics` use the full 1,000.
 PAGE_DRAWS = 300
 _RESULTS_KEPT = 4
-_results: OrderedDict[tuple[str, int, int, int], CycleResults] = OrderedDict()
+_results: OrderedDict[tuple[str, int, int, int, bool], CycleResults] = OrderedDict()
 _history: OrderedDict[tuple[str, int], pd.DataFrame] = OrderedDict()
 _lock = threading.Lock()
 SUMMARY_READERS = frozenset({Role.PLANNER, Role.EXECUTIVE})
@@ -119,13 +119,13 @@ def _remember(store: OrderedDict[Any, Any], key: Any, value: Any) -> None:
             store.popitem(last=False)
 
 
-def results(session: Session, year: int, draws: int = PAGE_DRAWS) -> CycleResults:
-    """Return `cycle_results` for `year`, computed once per (database, cycle, data version, draws).
+def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool = True) -> CycleResults:
+    """Return `cycle_results` for `year`, computed once per (database, cycle, data version, draws, detail).
 
     Every change to responses bumps the data version, so a new submission makes the next call
     recompute; results of an older version are dropped as newer ones arrive (a few are kept).
     """
-    key = (_db_key(session), year, repository.data_version(session), draws)
+    key = (_db_key(session), year, repository.data_version(session), draws, detail)
     with _lock:
         hit = _results.get(key)
     if hit is not None:
@@ -137,7 +137,7 @@ def results(session: Session, year: int, draws: int = PAGE_DRAWS) -> CycleResult
     with threadpool_limits(limits=1):
         res = cycle_results(year, repository.frame(session, years), repository.responses(session, years),
                             repository.services(session, years), repository.answers(session, years), catalogue,
-                            effective_targets(session, catalogue), draws=draws)
+                            effective_targets(session, catalogue), draws=draws, detail=detail)
     _remember(_results, key, res)
     return res
 
@@ -323,7 +323,8 @@ def overview_view(session: Session, year: int | None, lang: str) -> OverviewView
     if not _has_data(session, year) or year is None:
         return OverviewView(year, False, (), empty, empty, empty, None, None, base.target, international,
                             observations, national, _last_updated(session))
-    res = results(session, year)
+    # The cards need headline figures only: no Monte Carlo, flags or peers, so a new submission shows fast.
+    res = results(session, year, draws=0, detail=False)
     nat = res.national.set_index("figure")
     cards = []
     for kpi, figure in _CARD_KPIS:

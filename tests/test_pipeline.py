@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analytics.actions import agency_actions
@@ -101,3 +102,17 @@ def test_past_cycles_under_another_method(demo: DemoFrames, catalogue: Catalogue
     assert (g[both] <= a[both] + 1e-9).all()
     assert np.isnan(g[~both]).all()
     assert geo.uncertainty is None
+
+
+def test_headline_results_without_detail_match(demo, catalogue, targets) -> None:  # type: ignore[no-untyped-def]
+    """detail=False (the Overview's cards) gives the same national figures, scores and targets,
+    and skips quality flags and peer groups."""
+    from analytics.pipeline import cycle_results
+
+    args = (2568, demo.frame, demo.responses, demo.services, demo.answers, catalogue, targets)
+    full = cycle_results(*args, draws=0)
+    light = cycle_results(*args, draws=0, detail=False)
+    pd.testing.assert_frame_equal(full.national, light.national)
+    pd.testing.assert_frame_equal(full.agency_scores, light.agency_scores)
+    pd.testing.assert_frame_equal(full.targets, light.targets)
+    assert light.quality_flags.empty and light.peers is None and not full.quality_flags.empty
