@@ -13,6 +13,10 @@ from survey.i18n import t
 PAGES: dict[str, tuple[str, str, str]] = {
     "overview": ("pages/overview.py", "overview", ":material/monitoring:"),
     "account": ("pages/account.py", "account", ":material/person:"),
+    "my_response": ("pages/my_response.py", "my_response", ":material/edit_note:"),
+    "review": ("pages/review.py", "review", ":material/fact_check:"),
+    "tracking": ("pages/tracking.py", "tracking", ":material/checklist:"),
+    "history": ("pages/history.py", "history", ":material/history:"),
     "users": ("pages/users.py", "users", ":material/group:"),
     "audit": ("pages/access_log.py", "access_log", ":material/policy:"),
 }

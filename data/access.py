@@ -49,6 +49,8 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "account": ALL_ROLES,
     "my_response": frozenset({Role.RESPONDENT}),
     "review": frozenset({Role.COORDINATOR}),
+    "tracking": frozenset({Role.COORDINATOR, Role.PLANNER, Role.ADMINISTRATOR}),
+    "history": frozenset({Role.RESPONDENT, Role.COORDINATOR, Role.PLANNER, Role.ADMINISTRATOR}),
     "users": frozenset({Role.ADMINISTRATOR}),
     "audit": frozenset({Role.ADMINISTRATOR}),
 }
@@ -267,13 +269,17 @@ def write_answer(session: Session, principal: Principal, response_id: int, indic
 # Exports and audit ------------------------------------------------------------------------------
 
 def require_export(session: Session, principal: Principal, what: str, agency_ids: Collection[str] | None = None,
-                   channel: str = Channel.WEB, now: dt.datetime | None = None) -> None:
+                   channel: str = Channel.WEB, now: dt.datetime | None = None,
+                   also: Collection[Role] = ()) -> None:
     """Check that the principal may export `what`, and record the export in the audit log.
 
     `agency_ids` None means a summary (national or ministry figures): planners and executives.
-    Otherwise every agency listed must be one the principal may read.
+    Otherwise every agency listed must be one the principal may read. Roles in `also` may export
+    it in any case (administrators export audit trails and response tracking, never answers).
     """
-    if agency_ids is None:
+    if principal.has(*also):
+        pass
+    elif agency_ids is None:
         if not principal.has(*SUMMARY_EXPORT_ROLES):
             raise AccessDenied("export_denied")
     else:

@@ -53,11 +53,11 @@ def world(session: Session, make_ministry: Callable, make_agency: Callable, make
 
 
 @pytest.mark.parametrize(("role", "pages"), [
-    ("respondent", ["overview", "account", "my_response"]),
-    ("coordinator", ["overview", "account", "review"]),
-    ("planner", ["overview", "account"]),
+    ("respondent", ["overview", "account", "my_response", "history"]),
+    ("coordinator", ["overview", "account", "review", "tracking", "history"]),
+    ("planner", ["overview", "account", "tracking", "history"]),
     ("executive", ["overview", "account"]),
-    ("administrator", ["overview", "account", "users", "audit"]),
+    ("administrator", ["overview", "account", "tracking", "history", "users", "audit"]),
     ("nobody", []),
 ])
 def test_pages_each_role_may_open(world: World, role: str, pages: list[str]) -> None:
@@ -70,7 +70,8 @@ def test_pages_each_role_may_open(world: World, role: str, pages: list[str]) -> 
 
 def test_several_roles_add_up() -> None:
     both = Principal(1, "x", grants=frozenset({Grant(Role.RESPONDENT, agency_id="A"), Grant(Role.ADMINISTRATOR)}))
-    assert set(access.allowed_pages(both)) == {"overview", "account", "my_response", "users", "audit"}
+    assert set(access.allowed_pages(both)) == {"overview", "account", "my_response", "tracking", "history", "users",
+                                               "audit"}
 
 
 def test_unknown_page_is_a_programming_error(world: World) -> None:
