@@ -23,6 +23,9 @@ from survey.validation import AnswerInput, Problem, ServiceInput
 
 LOADED, VERSION, SOURCE, EDITOR_N = "respond_loaded", "respond_version", "respond_source", "respond_editor_n"
 FLASH, CONFLICT, SUBMITTING, RELOAD = "respond_flash", "respond_conflict", "respond_submitting", "respond_reload"
+#: The answers as loaded or last saved: a save sends only what the user changed since, so saving
+#: over someone else's newer version after a conflict keeps their other changes.
+BASE = "respond_base"
 
 
 def call(fn: Callable[..., Any], principal: Principal, *args: Any, lang: str = "en", **kwargs: Any) -> Any:
@@ -103,6 +106,7 @@ def load(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> re
             st.session_state[f"ev_{ind.id}"] = given.evidence or ""
         st.session_state.update({LOADED: marker, VERSION: form.version, SOURCE: respond.services_table(form.services),
                                  EDITOR_N: st.session_state.get(EDITOR_N, 0) + 1})
+        st.session_state[BASE] = typed_answers()
         st.session_state.pop(CONFLICT, None)
         st.session_state.pop(SUBMITTING, None)
     return form
@@ -158,7 +162,7 @@ def services_editor(principal: Principal, form: respond.Form, problems: list[Pro
     cols = {"name": st.column_config.TextColumn(t("col_name", lang), required=True),
             "digital_level": st.column_config.SelectboxColumn(
                 t("col_digital_level", lang), options=[lv.value for lv in cat.digital_levels],
-                format_func=lambda v: f"{v} - {cat.digital_level_label(int(v), lang)}", required=True),
+                format_func=lambda v: f"{v} - {cat.digital_level_label(int(v), lang)}", required=True, default=0),
             "annual_volume": st.column_config.NumberColumn(t("col_annual_volume", lang), min_value=0, step=1),
             "code": st.column_config.TextColumn(t("col_code", lang))}
     cols |= {f: st.column_config.CheckboxColumn(t(f"col_{f}", lang), default=f == "paper_required")
@@ -186,19 +190,22 @@ def _after(result: SaveResult, lang: str, ok_text: str) -> bool:
 
 def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, services_only: bool = False) -> bool:
     """Save what the form holds as the draft (a button's or the services table's callback)."""
-    services = typed_services()
-    answers = {} if services_only else typed_answers()
+    state, typed, services = st.session_state, typed_answers(), typed_services()
+    answers = {} if services_only else {k: v for k, v in typed.items() if state[BASE].get(k) != v}
+    unchanged = services == respond.edited_services(state[SOURCE], None)
     try:
         with session_scope(engine()) as session:
-            result = respond.save(session, principal, agency_id, cycle_year, st.session_state[VERSION], answers,
-                                  services)
+            result = respond.save(session, principal, agency_id, cycle_year, state[VERSION], answers,
+                                  None if unchanged else services)
     except (AccessDenied, IntakeError) as exc:
         flash("error", exc.message(lang) if isinstance(exc, AccessDenied) else exc.text.get(lang))
         return False
     ok = _after(result, lang, t("draft_saved", lang))
-    if ok and result.changed:
-        st.session_state[SOURCE] = respond.services_table(services)
-        st.session_state[EDITOR_N] += 1
+    if ok and not services_only:
+        state[BASE] = typed
+    if ok and not unchanged:
+        state[SOURCE] = respond.services_table(services)
+        state[EDITOR_N] += 1
     return ok
 
 
@@ -207,7 +214,8 @@ def save_over(principal: Principal, agency_id: str, cycle_year: int, lang: str) 
     conflict = st.session_state.pop(CONFLICT, None)
     if conflict is not None:
         st.session_state[VERSION] = conflict.current_version
-    save(principal, agency_id, cycle_year, lang)
+    if save(principal, agency_id, cycle_year, lang):
+        st.session_state[RELOAD] = True  # show theirs and mine together, as stored
 
 
 def discard(*_: Any) -> None:

@@ -24,7 +24,9 @@ latest = national.iloc[-1]
 previous = national.iloc[-2] if len(national) > 1 else None
 cols = st.columns(4)
 delta = None
-if previous is not None and previous["online_service_ratio"] == previous["online_service_ratio"]:
+# A ratio is None or NaN for a cycle with no counted response yet (a cycle just opened).
+if previous is not None and all(isinstance(r[k], int | float) and r[k] == r[k]
+                                for r in (latest, previous) for k in ["online_service_ratio"]):
     delta = f"{latest['online_service_ratio'] - previous['online_service_ratio']:+.2f} {t('points', lang)}"
 cols[0].metric(f"{t('online_ratio_short', lang)} {fmt_year(int(latest['cycle_be']), lang)}",
                fmt_percent(latest["online_service_ratio"], lang), delta)
