@@ -141,10 +141,14 @@ def _widget(ind: Indicator, lang: str, disabled: bool) -> None:
         st.number_input(label, step=0.5, format="%.2f", **common)
 
 
-def section(dim: Dimension, form: respond.Form, problems: list[Problem], done: tuple[int, int], lang: str,
-            disabled: bool) -> None:
-    """Draw one dimension: its progress, then each question with help, evidence, last cycle's answer, problems."""
+def section(principal: Principal, dim: Dimension, form: respond.Form, problems: list[Problem], done: tuple[int, int],
+            lang: str, disabled: bool) -> None:
+    """Draw one dimension: its progress, the services table when it has one, then each question with help,
+    evidence, last cycle's answer and its problems."""
     st.progress(done[0] / done[1] if done[1] else 1.0, text=t("answered_of", lang).format(done=done[0], total=done[1]))
+    if any(i.type == "service_inventory" for i in dim.indicators):
+        st.subheader(t("services_title", lang))
+        services_editor(principal, form, problems, lang, disabled)
     for ind in dim.indicators:
         if not ind.entered:
             continue
@@ -184,7 +188,7 @@ def _after(result: SaveResult, lang: str, ok_text: str) -> bool:
         return False
     st.session_state[VERSION] = result.version
     st.session_state.pop(CONFLICT, None)
-    flash("success", ok_text if result.changed or ok_text != t("draft_saved", lang) else t("nothing_changed", lang))
+    flash("success", ok_text)
     return True
 
 
@@ -200,7 +204,7 @@ def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, servi
     except (AccessDenied, IntakeError) as exc:
         flash("error", exc.message(lang) if isinstance(exc, AccessDenied) else exc.text.get(lang))
         return False
-    ok = _after(result, lang, t("draft_saved", lang))
+    ok = _after(result, lang, t("draft_saved" if result.changed else "nothing_changed", lang))
     if ok and not services_only:
         state[BASE] = typed
     if ok and not unchanged:

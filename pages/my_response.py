@@ -52,10 +52,7 @@ done = respond.progress(answers, services)
 tabs = st.tabs([d.name.get(lang) for d in catalogue.dimensions])
 for dim, tab in zip(catalogue.dimensions, tabs, strict=True):
     with tab:
-        if any(i.type == "service_inventory" for i in dim.indicators):
-            st.subheader(t("services_title", lang))
-            R.services_editor(principal, form, problems, lang, not editable)
-        R.section(dim, form, problems, done[dim.id], lang, not editable)
+        R.section(principal, dim, form, problems, done[dim.id], lang, not editable)
 
 left, right = st.columns(2)
 left.button(t("save_draft", lang), key="save_draft", on_click=R.save, args=args, disabled=not editable)

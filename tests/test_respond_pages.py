@@ -197,3 +197,17 @@ def test_tracking_and_history_open_for_each_allowed_role_and_only_them(db: Path,
         at = signed_in_app(db, [role], lang).run()
         with pytest.raises(ValueError):
             at.switch_page(f"pages/{key}.py")
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_my_response_and_review_in_both_languages(db: Path, lang: str) -> None:
+    saved = run(db, respond.save, respondent("A002"), "A002", OPEN, 0, full_answers(), services())
+    run(db, respond.submit, respondent("A002"), saved.response_id, saved.version, TODAY)
+    mine = page(db, [("respondent", "A001")], "pages/my_response.py", lang)
+    assert not mine.exception and not mine.error
+    assert mine.title[0].value == {"th": "แบบสำรวจของหน่วยงาน", "en": "My response"}[lang]
+    assert mine.selectbox(key="respond_cycle").format_func(OPEN) == {"th": "2569", "en": "2026"}[lang]
+    assert mine.metric[1].value == {"th": "31/3/2570", "en": "31/3/2027"}[lang]
+    review = page(db, [("coordinator", "MDES")], "pages/review.py", lang)
+    assert not review.exception and not review.error
+    assert review.metric[0].value == {"th": "ส่งแล้ว", "en": "Submitted"}[lang]

@@ -49,8 +49,13 @@ def test_a_respondent_fills_and_submits_in_chromium(browser: object, respond_ser
 
     # A key service, added in the table editor: the row is saved to the draft as soon as it is entered.
     grid = page.locator("[data-testid='stDataFrame']").first
-    grid.hover()
-    page.get_by_role("button", name="Add row").click()
+    add_row = page.get_by_role("button", name="Add row")
+    for _ in range(10):  # the table's toolbar shows while the pointer is over the table
+        grid.hover()
+        if add_row.is_visible():
+            break
+        page.wait_for_timeout(500)
+    add_row.click()
     page.wait_for_timeout(1000)
     wait_for_app(page)  # adding a row reruns the page
     editor = page.locator("textarea.gdg-input")
