@@ -19,7 +19,8 @@ choices = respond.started(listing, lang)
 if not choices:
     st.info(t("no_responses", lang))
     st.stop()
-rid = st.selectbox(t("open_response", lang), list(choices), format_func=choices.__getitem__, key="review_response")
+rid = st.selectbox(t("open_response", lang), list(choices), key="review_response",
+                   format_func=lambda r: f"{choices[r][0]} ({R.status_label(choices[r][1], lang)})")
 view = R.call(respond.review_view, principal, rid, lang, lang=lang)
 R.show_flash()
 st.metric(t("status", lang), R.status_label(view.status, lang))

@@ -280,12 +280,12 @@ def review_list(session: Session, principal: Principal, cycle_year: int) -> pd.D
     return frame.assign(response_id=pd.Series([ids.get(a) for a in frame["agency_id"]], dtype="Int64"))
 
 
-def started(frame: pd.DataFrame, lang: str) -> dict[int, str]:
-    """Return response id -> "agency id name (status)" for the rows of `review_list` that have a response."""
+def started(frame: pd.DataFrame, lang: str) -> dict[int, tuple[str, str]]:
+    """Return response id -> ("agency id and name", status) for the rows of `review_list` that have a response."""
     rows = frame.loc[frame["response_id"].notna()]
     names = rows["name_th"] if lang == "th" else rows["name_en"]
-    return {int(r): f"{a} {n} ({s})" for r, a, n, s in zip(rows["response_id"], rows["agency_id"], names, rows["status"],
-                                                          strict=True)}
+    return {int(r): (f"{a} {n}", str(s)) for r, a, n, s in zip(rows["response_id"], rows["agency_id"], names,
+                                                               rows["status"], strict=True)}
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def test_only_the_ministrys_coordinator_reviews(db: Engine) -> None:
                 run(db, fn, outsider, *args)
     listing = run(db, respond.review_list, COORD, OPEN)
     assert sorted(listing["agency_id"]) == ["A001", "A002", "A003"]
-    assert respond.started(listing, "en") == {rid: "A002 Test Department 2 (submitted)"}
+    assert respond.started(listing, "en") == {rid: ("A002 Test Department 2", "submitted")}
     view = run(db, respond.review_view, COORD, rid, "en")
     assert view.status == "submitted" and view.answers.set_index("indicator").loc["DAT.02", "answer"] == "5"
     back = run(db, respond.return_response, COORD, rid, view.version, {"DAT.02": "Which data sets?"})

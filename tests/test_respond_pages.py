@@ -211,3 +211,28 @@ def test_my_response_and_review_in_both_languages(db: Path, lang: str) -> None:
     review = page(db, [("coordinator", "MDES")], "pages/review.py", lang)
     assert not review.exception and not review.error
     assert review.metric[0].value == {"th": "ส่งแล้ว", "en": "Submitted"}[lang]
+
+
+def test_excel_round_trip_in_the_page(db: Path) -> None:
+    """Upload a filled workbook: the dry-run diff and problems by cell, then Apply; a bad file changes nothing."""
+    data = fill(run(db, respond.workbook, respondent("A001"), "A001", OPEN, "en"))
+    at = page(db, [("respondent", "A001")], "pages/my_response.py")
+    at.file_uploader(key="respond_upload").upload("A001.xlsx", b"not a workbook").run()
+    assert any("File refused" in e and "Nothing was changed" in e for e in texts(at.error))
+    assert not [b for b in at.button if b.key == "apply_upload"]
+
+    at.file_uploader(key="respond_upload").set_value(("A001.xlsx", data, "application/octet-stream")).run()
+    assert any("dry run" in i for i in texts(at.info))
+    diff = next(d.value for d in at.dataframe if "Question id" in d.value.columns)
+    assert list(diff.columns) == ["Question id", "Old", "New"] and "DAT.02" in set(diff["Question id"])
+    assert run(db, respond.load_form, respondent("A001"), "A001", OPEN).version == 0  # nothing stored yet
+    at.button(key="apply_upload").click().run()
+    assert not at.exception and any("imported" in s for s in texts(at.success))
+    assert at.number_input(key="ans_DAT.02").value == 12  # the form shows what was imported
+    trail = run(db, respond.history, respondent("A001"), "A001")
+    assert set(trail.loc[trail["action"] != "export", "channel"]) == {"excel"}  # the download itself is audited too
+
+    wrong = fill(run(db, respond.workbook, respondent("A001"), "A001", OPEN, "en"), typed={"DAT.02": -4})
+    at.file_uploader(key="respond_upload").set_value(("A001.xlsx", wrong, "application/octet-stream")).run()
+    problems = at.dataframe[-1].value
+    assert "DAT!D" in problems["Where"].iloc[0] and "error" in set(problems["Severity"])
