@@ -35,7 +35,10 @@ from survey.validation import (
 from survey.workflow import Channel, Status
 
 SERVICE_COLUMNS = ("name", "digital_level", "annual_volume", *SERVICE_BOOLEANS)
+#: Roles that track every agency (coordinators track their ministries').
 TRACKING_ROLES = (Role.PLANNER, Role.ADMINISTRATOR)
+#: Statuses in which the respondent's form can be changed (not started: the first save creates the draft).
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED, intake.NOT_STARTED})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,5 +398,3 @@ def history_csv(session: Session, principal: Principal, agency_id: str) -> bytes
     access.require_export(session, principal, f"history {agency_id}", [agency_id], also=(Role.ADMINISTRATOR,))
     return frame.to_csv(index=False).encode("utf-8-sig")
 
-
-EDITABLE = frozenset({Status.DRAFT, Status.RETURNED, intake.NOT_STARTED})

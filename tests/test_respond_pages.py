@@ -236,3 +236,12 @@ def test_excel_round_trip_in_the_page(db: Path) -> None:
     at.file_uploader(key="respond_upload").set_value(("A001.xlsx", wrong, "application/octet-stream")).run()
     problems = at.dataframe[-1].value
     assert "DAT!D" in problems["Where"].iloc[0] and "error" in set(problems["Severity"])
+
+
+def test_switching_language_keeps_what_was_typed(db: Path) -> None:
+    at = page(db, [("respondent", "A001")], "pages/my_response.py")
+    at.number_input(key="ans_DAT.02").set_value(7)
+    at.run()
+    at.sidebar.radio(key="lang_switch").set_value("th").run()
+    assert at.title[0].value == "แบบสำรวจของหน่วยงาน"
+    assert at.number_input(key="ans_DAT.02").value == 7
