@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,31 +48,16 @@ def test_a_respondent_fills_and_submits_in_chromium(browser: object, respond_ser
     wait_for_app(page)
     page.get_by_text("My response", exact=True).first.wait_for()
 
-    # A key service, added in the table editor: the row is saved to the draft as soon as it is entered.
+    # Key services in the table editor: each change is saved to the draft as soon as it is entered.
     grid = page.locator("[data-testid='stDataFrame']").first
-    add_row = page.get_by_role("button", name="Add row")
-    for _ in range(10):  # the table's toolbar shows while the pointer is over the table
-        grid.hover()
-        if add_row.is_visible():
-            break
-        page.wait_for_timeout(500)
-    add_row.click()
+    add_service(page, grid, 1, "Boat registration")
+    add_service(page, grid, 2, "Ferry licence")
+    edit_cell(page, grid, 1, 300, "1200", "input.gdg-input")  # row 1's yearly volume
     page.wait_for_timeout(1000)
-    wait_for_app(page)  # adding a row reruns the page
-    editor = page.locator("textarea.gdg-input")
-    for _ in range(5):  # the grid may redraw once more after the rerun: open the cell editor until it shows
-        box = grid.locator("canvas").first.bounding_box()
-        page.mouse.dblclick(box["x"] + 100, box["y"] + 35 + 17)  # the new row's name cell, below the header row
-        try:
-            editor.wait_for(timeout=3000)
-            break
-        except Exception:
-            page.wait_for_timeout(500)
-    editor.fill("Boat registration")
-    page.keyboard.press("Enter")
+    toolbar(page, grid, "Delete row(s)", row_marker=2).click()  # remove row 2
     wait_for_app(page)
     page.get_by_text("Draft saved.").first.wait_for()
-    screenshot(page, "respond-service-added")
+    screenshot(page, "respond-services-edited")
 
     page.get_by_role("tab", name="Data governance, master data and open data").click()
     field = page.locator("input[aria-label^='DAT.02']")
@@ -94,4 +80,47 @@ def test_a_respondent_fills_and_submits_in_chromium(browser: object, respond_ser
         form = respond.load_form(s, me, "A001", OPEN)
     engine.dispose()
     assert form.status == "submitted" and form.answers["DAT.02"].value == 12
-    assert [(x.name, x.digital_level) for x in form.services] == [("Boat registration", 0)]
+    assert [(x.name, x.digital_level, x.annual_volume) for x in form.services] == [("Boat registration", 0, 1200)]
+
+
+ROW = 35  # Streamlit's table row height in pixels; row 0 is the header
+
+
+def toolbar(page: Any, grid: Any, name: str, row_marker: int | None = None) -> Any:
+    """Return a button of the table's toolbar (shown while the pointer is over the table), after selecting a row."""
+    button = page.get_by_role("button", name=name)
+    for _ in range(20):
+        page.mouse.move(0, 0)  # the toolbar shows when the pointer enters the table: leave it, then enter again
+        if row_marker is not None:  # (again each time: a redraw after the last save may drop the selection)
+            box = grid.locator("canvas").first.bounding_box()
+            page.mouse.click(box["x"] + 15, box["y"] + ROW * row_marker + ROW // 2)
+        grid.hover()
+        page.wait_for_timeout(200)
+        if button.is_visible():
+            break
+        page.wait_for_timeout(500)
+    return button
+
+
+def edit_cell(page: Any, grid: Any, row: int, x: int, text: str, editor_css: str) -> None:
+    """Open a cell's editor (double click; the grid may redraw after a rerun, so retry), type, and enter it."""
+    editor = page.locator(editor_css)
+    for _ in range(5):
+        box = grid.locator("canvas").first.bounding_box()
+        page.mouse.dblclick(box["x"] + x, box["y"] + ROW * row + ROW // 2)
+        try:
+            editor.wait_for(timeout=3000)
+            break
+        except Exception:
+            page.wait_for_timeout(500)
+    editor.fill(text)
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.get_by_text("Draft saved.").first.wait_for()
+
+
+def add_service(page: Any, grid: Any, row: int, name: str) -> None:
+    toolbar(page, grid, "Add row").click()
+    page.wait_for_timeout(1000)
+    wait_for_app(page)  # adding a row reruns the page
+    edit_cell(page, grid, row, 100, name, "textarea.gdg-input")
