@@ -54,7 +54,7 @@ def test_a_respondent_fills_and_submits_in_chromium(browser: object, respond_ser
     add_service(page, grid, 2, "Ferry licence")
     edit_cell(page, grid, 1, 300, "1200", "input.gdg-input")  # row 1's yearly volume
     page.wait_for_timeout(1000)
-    toolbar(page, grid, "Delete row(s)", row_marker=2).click()  # remove row 2
+    toolbar(page, grid, "Delete row(s)", row_marker=2).click(force=True)  # remove row 2
     wait_for_app(page)
     page.get_by_text("Draft saved.").first.wait_for()
     screenshot(page, "respond-services-edited")
@@ -120,7 +120,8 @@ def edit_cell(page: Any, grid: Any, row: int, x: int, text: str, editor_css: str
 
 
 def add_service(page: Any, grid: Any, row: int, name: str) -> None:
-    toolbar(page, grid, "Add row").click()
+    # force: the toolbar fades in and out with the pointer, so it never counts as "stable" for a plain click
+    toolbar(page, grid, "Add row").click(force=True)
     page.wait_for_timeout(1000)
     wait_for_app(page)  # adding a row reruns the page
     edit_cell(page, grid, row, 100, name, "textarea.gdg-input")
