@@ -57,6 +57,8 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "account": ALL_ROLES,
     "my_response": frozenset({Role.RESPONDENT}),
     "review": frozenset({Role.COORDINATOR}),
+    "tracking": frozenset({Role.COORDINATOR, Role.PLANNER, Role.ADMINISTRATOR}),
+    "history": frozenset({Role.RESPONDENT, Role.COORDINATOR, Role.PLANNER, Role.ADMINISTRATOR}),
     "users": frozenset({Role.ADMINISTRATOR}),
     "audit": frozenset({Role.ADMINISTRATOR}),
     "cycles": frozenset({Role.ADMINISTRATOR}),

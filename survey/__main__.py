@@ -50,12 +50,6 @@ def _report(label: str, result: ImportResult, lang: str, dry_run: bool) -> list[
     return lines
 
 
-def _previous_inputs(session: Session, agency_id: str, cycle_year: int, catalogue: Catalogue) -> tuple[dict, list]:
-    prev = session.scalar(select(Response.id).where(Response.agency_id == agency_id, Response.cycle_year < cycle_year)
-                          .order_by(Response.cycle_year.desc()).limit(1))
-    return intake.current_answers(session, prev, catalogue) if prev is not None else ({}, [])
-
-
 def cmd_template(args: argparse.Namespace, catalogue: Catalogue) -> int:
     cycle = to_be(args.cycle)
     with session_scope(make_engine()) as session:
@@ -65,7 +59,7 @@ def cmd_template(args: argparse.Namespace, catalogue: Catalogue) -> int:
             return 2
         resp = session.scalar(select(Response).where(Response.agency_id == agency.id, Response.cycle_year == cycle))
         current, services = intake.current_answers(session, resp.id, catalogue) if resp else ({}, [])
-        previous, previous_services = _previous_inputs(session, agency.id, cycle, catalogue)
+        previous, previous_services = intake.previous_answers(session, agency.id, cycle, catalogue)
         data = excel.build_template(catalogue, agency, cycle, args.lang, current, previous,
                                     services or previous_services, resp.version if resp else 0)
     Path(args.out).write_bytes(data)

@@ -448,7 +448,7 @@ def _check_zip(data: bytes) -> list[Problem]:
             names = zf.namelist()
             total = sum(i.file_size for i in zf.infolist())
             content_types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError):  # a damaged deflate stream: zlib.error
         return _refusal("corrupt", "ไฟล์เสียหายหรือไม่ใช่ไฟล์ Excel (.xlsx)", "the file is damaged or is not an Excel workbook (.xlsx)")
     if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
         return _refusal("macro", "ไฟล์มีมาโคร (.xlsm) กรุณาบันทึกเป็น .xlsx", "the file contains macros (.xlsm); save it as .xlsx")

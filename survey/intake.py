@@ -190,6 +190,14 @@ def previous_values(session: Session, agency_id: str, cycle_year: int) -> dict[s
     return {i: float(v) for i, v in rows if v is not None}
 
 
+def previous_answers(session: Session, agency_id: str, cycle_year: int,
+                     catalogue: Catalogue | None = None) -> tuple[dict[str, AnswerInput], list[ServiceInput]]:
+    """Return the agency's answers and services from its latest earlier cycle (empty when there is none)."""
+    prev = session.scalar(select(Response.id).where(Response.agency_id == agency_id, Response.cycle_year < cycle_year)
+                          .order_by(Response.cycle_year.desc()).limit(1))
+    return current_answers(session, prev, catalogue) if prev is not None else ({}, [])
+
+
 def _service_record(svc: ServiceInput) -> dict[str, Any]:
     level = parse_level(svc.digital_level)
     volume = None if is_missing(svc.annual_volume) else parse_number(svc.annual_volume)

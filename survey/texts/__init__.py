@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-AREAS = ("core", "admin", "workbook", "dashboard")
+AREAS = ("core", "admin", "workbook", "dashboard", "respond")
 
 
 def collect() -> dict[str, tuple[str, str]]:

@@ -1,0 +1,23 @@
+"""History: an agency's audit trail (who, when, field, old and new value, channel), with CSV export."""
+
+import streamlit as st
+
+from pages import _respond as R
+from pages._auth import page_principal
+from pages._shared import current_lang
+from survey import respond
+from survey.i18n import t
+
+lang = current_lang()
+principal = page_principal("history")
+st.title(t("history", lang))
+agencies = dict(R.call(respond.history_agencies, principal, lang=lang))
+if not agencies:
+    st.info(t("no_agency", lang))
+    st.stop()
+agency_id = st.selectbox(t("agency", lang), list(agencies), format_func=lambda a: f"{a} {agencies[a].get(lang)}",
+                         key="history_agency")
+trail = R.call(respond.history, principal, agency_id, lang=lang)
+st.dataframe(R.table(trail, lang), hide_index=True, width="stretch")
+st.download_button(t("download_history", lang), R.deferred(respond.history_csv, principal, agency_id),
+                   file_name=f"history-{agency_id}.csv", mime="text/csv", key="history_csv", on_click="ignore")

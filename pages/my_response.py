@@ -1,0 +1,67 @@
+"""My response (respondents): the agency's self-assessment for an open cycle, drafts, submission, Excel."""
+
+import streamlit as st
+
+from pages import _respond as R
+from pages._auth import page_principal
+from pages._shared import current_lang
+from survey import respond
+from survey.catalogue import default_catalogue
+from survey.i18n import fmt_year, t
+
+lang = current_lang()
+principal = page_principal("my_response")
+st.title(t("my_response", lang))
+agencies = dict(R.call(respond.my_agencies, principal, lang=lang))
+if not agencies:
+    st.info(t("no_agency", lang))
+    st.stop()
+agency_id = st.selectbox(t("agency", lang), list(agencies), format_func=lambda a: f"{a} {agencies[a].get(lang)}",
+                         key="respond_agency")
+cycle = R.cycle_picker(R.call(respond.open_cycles, principal, agency_id, lang=lang), lang, "respond_cycle")
+form = R.load(principal, agency_id, cycle, lang)
+editable = form.status in respond.EDITABLE
+args = (principal, agency_id, cycle, lang)
+
+cols = st.columns(3)
+cols[0].metric(t("status", lang), R.status_label(form.status, lang))
+cols[1].metric(t("deadline", lang), "–" if form.deadline is None else
+               f"{form.deadline.day}/{form.deadline.month}/{fmt_year(form.deadline.year, lang)}")
+R.show_flash()
+if not editable:
+    st.info(t("not_editable_now", lang))
+if not form.comments.empty:
+    st.subheader(t("reviewer_comments", lang))
+    for c in form.comments.to_dict("records"):
+        st.warning(f"**{c['indicator_id'] or t('general_comment', lang)}** ({c['actor']}): {c['comment']}")
+
+conflict = st.session_state.get(R.CONFLICT)
+if conflict is not None:
+    st.subheader(t("conflict_title", lang))
+    st.dataframe([{t("col_field", lang): i.field, t("col_new_value", lang): i.theirs, t("col_actor", lang): i.changed_by,
+                   t("answers", lang): i.yours} for i in conflict.items], hide_index=True)
+    keep, drop = st.columns(2)
+    keep.button(t("conflict_keep", lang), key="conflict_keep", on_click=R.save_over, args=args)
+    drop.button(t("conflict_discard", lang), key="conflict_discard", on_click=R.discard)
+
+catalogue = default_catalogue()
+answers, services = R.typed_answers(), R.typed_services()
+problems = R.call(respond.check, principal, agency_id, cycle, answers, services,
+                  bool(st.session_state.get(R.SUBMITTING)), lang=lang)
+done = respond.progress(answers, services)
+tabs = st.tabs([d.name.get(lang) for d in catalogue.dimensions])
+for dim, tab in zip(catalogue.dimensions, tabs, strict=True):
+    with tab:
+        R.section(principal, dim, form, problems, done[dim.id], lang, not editable)
+
+left, right = st.columns(2)
+left.button(t("save_draft", lang), key="save_draft", on_click=R.save, args=args, disabled=not editable)
+right.button(t("submit", lang), key="submit", type="primary", on_click=R.submit, args=args, disabled=not editable)
+
+with st.expander(t("excel_title", lang)):
+    for code in ("th", "en"):
+        st.download_button(f"{t('download_workbook', lang)} ({code.upper()})",
+                           R.deferred(respond.workbook, principal, agency_id, cycle, code),
+                           file_name=f"{agency_id}-{cycle}-{code}.xlsx", key=f"workbook_{code}", on_click="ignore")
+    if editable:
+        R.upload_section(principal, agency_id, cycle, lang)

@@ -1,0 +1,50 @@
+"""Review (coordinators): the ministry's agencies' responses; return with comments, approve, lock, reopen."""
+
+import streamlit as st
+
+from pages import _respond as R
+from pages._auth import page_principal
+from pages._shared import current_lang
+from survey import respond
+from survey.catalogue import default_catalogue
+from survey.i18n import t
+
+lang = current_lang()
+principal = page_principal("review")
+st.title(t("review", lang))
+cycle = R.cycle_picker(R.call(respond.cycles, principal, lang=lang), lang, "review_cycle")
+listing = R.call(respond.review_list, principal, cycle, lang=lang)
+st.dataframe(R.table(listing.drop(columns=["response_id"]), lang), hide_index=True, width="stretch")
+choices = respond.started(listing, lang)
+if not choices:
+    st.info(t("no_responses", lang))
+    st.stop()
+rid = st.selectbox(t("open_response", lang), list(choices), key="review_response",
+                   format_func=lambda r: f"{choices[r][0]} ({R.status_label(choices[r][1], lang)})")
+view = R.call(respond.review_view, principal, rid, lang, lang=lang)
+R.show_flash()
+st.metric(t("status", lang), R.status_label(view.status, lang))
+
+st.subheader(t("answers", lang))
+st.dataframe(R.table(view.answers, lang), hide_index=True, width="stretch")
+st.subheader(t("my_services_title", lang))
+st.dataframe(R.table(view.services, lang), hide_index=True, width="stretch")
+if view.problems:
+    st.subheader(t("problems", lang))
+    st.dataframe(R.problem_rows(view.problems, lang), hide_index=True, width="stretch")
+if not view.comments.empty:
+    st.subheader(t("reviewer_comments", lang))
+    st.dataframe(R.table(view.comments, lang), hide_index=True, width="stretch")
+
+args = (principal, rid, view.version, lang)
+with st.expander(t("return_with_comments", lang), expanded=view.status == "submitted"), st.form("review_return_form"):
+    st.text_area(t("general_comment", lang), key="rc_")
+    for ind in default_catalogue().entered_indicators():
+        st.text_input(t("comment_on", lang).format(id=f"{ind.id} {ind.question.get(lang)}"), key=f"rc_{ind.id}")
+    st.form_submit_button(t("return_with_comments", lang), key="review_return", on_click=R.review,
+                          args=("return", *args))
+cols = st.columns(2)
+cols[0].button(t("approve", lang), key="review_approve", on_click=R.review, args=("approve", *args), type="primary")
+cols[1].button(t("lock", lang), key="review_lock", on_click=R.review, args=("lock", *args))
+st.text_input(t("reopen_reason", lang), key="reopen_reason")
+st.button(t("reopen", lang), key="review_reopen", on_click=R.review, args=("reopen", *args))

@@ -1,0 +1,400 @@
+"""The self-assessment as the signed-in user may see and change it: every call checks the principal.
+
+`survey.intake` does the work and trusts its caller; the functions here are what pages call. Each
+takes the `Principal` and raises `AccessDenied` before touching a response the user has no right
+to, so a page that forgets its own check still cannot read, change, export or review another
+agency's answers. Respondents work on their own agencies; coordinators review their ministry's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data import access
+from data.access import AccessDenied, Principal, Role
+from data.models import Agency, Cycle, FrameEntry, Response
+from survey import excel, intake
+from survey.catalogue import Catalogue, Indicator, Text, default_catalogue
+from survey.intake import ImportResult, SaveResult
+from survey.validation import (
+    SERVICE_BOOLEANS,
+    AnswerInput,
+    Problem,
+    ServiceInput,
+    is_missing,
+    parse_yes_no,
+    validate,
+)
+from survey.workflow import Channel, Status
+
+SERVICE_COLUMNS = ("name", "digital_level", "annual_volume", *SERVICE_BOOLEANS)
+#: Roles that track every agency (coordinators track their ministries').
+TRACKING_ROLES = (Role.PLANNER, Role.ADMINISTRATOR)
+#: Statuses in which the respondent's form can be changed (not started: the first save creates the draft).
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED, intake.NOT_STARTED})
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may do what
+
+
+def require_own_agency(principal: Principal, agency_id: str) -> None:
+    """Raise `AccessDenied` unless the principal is a respondent for this agency."""
+    if agency_id not in principal.agency_scope():
+        raise AccessDenied()
+
+
+def my_agencies(session: Session, principal: Principal) -> list[tuple[str, Text]]:
+    """Return the agencies the principal answers for, with their names."""
+    ids = access.writable_agency_ids(session, principal)
+    rows = session.execute(select(Agency.id, Agency.name_th, Agency.name_en).where(Agency.id.in_(sorted(ids)))
+                           .order_by(Agency.id)).all()
+    return [(i, Text(th, en)) for i, th, en in rows]
+
+
+def open_cycles(session: Session, principal: Principal, agency_id: str) -> list[int]:
+    """Return the open cycles (newest first) that expect an answer from this agency."""
+    require_own_agency(principal, agency_id)
+    stmt = (select(Cycle.year_be).join(FrameEntry, FrameEntry.cycle_year == Cycle.year_be)
+            .where(FrameEntry.agency_id == agency_id, Cycle.status == "open").order_by(Cycle.year_be.desc()))
+    return list(session.scalars(stmt))
+
+
+# ---------------------------------------------------------------------------------------------
+# The respondent's form
+
+
+@dataclass(frozen=True)
+class Form:
+    """One agency's response for one cycle as the form shows it (version 0: not started)."""
+
+    agency_id: str
+    cycle_year: int
+    response_id: int | None
+    version: int
+    status: str
+    answers: dict[str, AnswerInput]
+    services: list[ServiceInput]
+    previous: dict[str, AnswerInput]
+    comments: pd.DataFrame
+    deadline: dt.date | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _find(session: Session, agency_id: str, cycle_year: int) -> Response | None:
+    return session.scalar(select(Response).where(Response.agency_id == agency_id, Response.cycle_year == cycle_year)
+                          .execution_options(populate_existing=True))
+
+
+def load_form(session: Session, principal: Principal, agency_id: str, cycle_year: int,
+              catalogue: Catalogue | None = None) -> Form:
+    """Return the agency's stored answers, last cycle's, the status and the reviewers' comments."""
+    require_own_agency(principal, agency_id)
+    catalogue = catalogue or default_catalogue()
+    resp = _find(session, agency_id, cycle_year)
+    answers, services = intake.current_answers(session, resp.id, catalogue) if resp else ({}, [])
+    previous, _ = intake.previous_answers(session, agency_id, cycle_year, catalogue)
+    comments = intake.review_comments(session, resp.id) if resp else intake.review_comments(session, -1)
+    problems = validate(answers, services, catalogue, intake.previous_values(session, agency_id, cycle_year))
+    return Form(agency_id, cycle_year, resp.id if resp else None, resp.version if resp else 0,
+                resp.status if resp else intake.NOT_STARTED, answers, services, previous, comments,
+                intake.deadline_for(session, agency_id, cycle_year), problems)
+
+
+def check(session: Session, principal: Principal, agency_id: str, cycle_year: int, answers: Mapping[str, AnswerInput],
+          services: Sequence[ServiceInput], submitting: bool = False,
+          catalogue: Catalogue | None = None) -> list[Problem]:
+    """Return the problems of answers as typed (errors for missing answers only when `submitting`)."""
+    require_own_agency(principal, agency_id)
+    catalogue = catalogue or default_catalogue()
+    return validate(answers, services, catalogue, intake.previous_values(session, agency_id, cycle_year),
+                    mode="submit" if submitting else "draft")
+
+
+def save(session: Session, principal: Principal, agency_id: str, cycle_year: int, expected_version: int,
+         answers: Mapping[str, AnswerInput], services: Sequence[ServiceInput] | None,
+         catalogue: Catalogue | None = None) -> SaveResult:
+    """Save the form as the agency's draft (valid or not), unless someone saved after `expected_version`."""
+    require_own_agency(principal, agency_id)
+    resp = intake.get_or_create_draft(session, agency_id, cycle_year, principal.username, Channel.WEB)
+    access.require_write_response(session, principal, resp.id)
+    # Version 0: the form was opened before the response existed; creating it made version 1.
+    return intake.save_draft(session, resp.id, max(expected_version, 1), answers, services, principal.username,
+                             Channel.WEB, catalogue)
+
+
+def submit(session: Session, principal: Principal, response_id: int, expected_version: int,
+           today: dt.date | None = None, catalogue: Catalogue | None = None) -> SaveResult:
+    """Submit the agency's response: refused with errors, after the deadline, or by anyone but its respondent."""
+    access.require_write_response(session, principal, response_id)
+    return intake.submit(session, response_id, expected_version, principal.username, Channel.WEB,
+                         today or dt.datetime.now(dt.UTC).date(), catalogue)
+
+
+def progress(answers: Mapping[str, AnswerInput], services: Sequence[ServiceInput],
+             catalogue: Catalogue | None = None) -> dict[str, tuple[int, int]]:
+    """Return per dimension id (answered, questions to answer); the service inventory counts when it has rows."""
+    catalogue = catalogue or default_catalogue()
+    out = {}
+    for dim in catalogue.dimensions:
+        asked = [i for i in dim.indicators if i.entered or i.type == "service_inventory"]
+        done = sum(1 for i in asked if (bool(services) if i.type == "service_inventory"
+                                        else not is_missing(_value(answers.get(i.id)))))
+        out[dim.id] = (done, len(asked))
+    return out
+
+
+def _value(given: AnswerInput | None) -> Any:
+    value = given.value if given is not None else None
+    return None if isinstance(value, list) and not value else value
+
+
+def shown(ind: Indicator, value: Any, lang: str, catalogue: Catalogue | None = None) -> str:
+    """Return an answer as a reader sees it: labels for yes/no, stages and options; a dash when missing."""
+    catalogue = catalogue or default_catalogue()
+    if is_missing(value) or value == []:
+        return "–"
+    yes_no = parse_yes_no(value) if ind.type == "yes_no" else None
+    if yes_no is not None:
+        return {("th", 1.0): "ใช่", ("th", 0.0): "ไม่ใช่", ("en", 1.0): "Yes", ("en", 0.0): "No"}[(lang, yes_no)]
+    if ind.type == "stage" and isinstance(value, int | float):
+        return f"{int(value)} - {catalogue.stage_label(int(value), lang)}"
+    if ind.type == "multi_choice" and isinstance(value, list):
+        labels = {o.id: o.label.get(lang) for o in ind.options}
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The service inventory in an editable table
+
+
+def services_table(services: Sequence[ServiceInput]) -> pd.DataFrame:
+    """Return the service rows as the editable table's source (one column per field)."""
+    records = []
+    for s in services:
+        level = s.digital_level
+        records.append({"name": s.name, "digital_level": int(level) if isinstance(level, int | float) else None,
+                        "annual_volume": s.annual_volume,
+                        **{f: parse_yes_no(getattr(s, f)) == 1.0 for f in SERVICE_BOOLEANS}, "code": s.code})
+    return pd.DataFrame.from_records(records, columns=[*SERVICE_COLUMNS, "code"]).astype(
+        {"name": "object", "digital_level": "Int64", "annual_volume": "Int64", "code": "object",
+         **dict.fromkeys(SERVICE_BOOLEANS, "bool")})
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (not isinstance(value, str | list) and bool(pd.isna(value)))
+
+
+def edited_services(source: pd.DataFrame, delta: Mapping[str, Any] | None) -> list[ServiceInput]:
+    """Return the service rows after a table editor's changes (its edited, added and deleted rows) to `source`.
+
+    Applying the editor's delta to the unchanged source, instead of feeding the editor its own
+    output, is what keeps every edit (see Streamlit issues #7354, #7749). Blank rows are dropped.
+    """
+    delta = delta or {}
+    rows = [dict(r) for r in source.to_dict("records")]
+    for index, changes in (delta.get("edited_rows") or {}).items():
+        if 0 <= int(index) < len(rows):
+            rows[int(index)].update(changes)
+    deleted = {int(i) for i in delta.get("deleted_rows") or []}
+    rows = [r for i, r in enumerate(rows) if i not in deleted]
+    rows.extend(dict(r) for r in delta.get("added_rows") or [])
+    out = []
+    for r in rows:
+        clean = {k: (None if _blank(v) else v) for k, v in r.items() if k in (*SERVICE_COLUMNS, "code")}
+        if all(clean.get(k) in (None, "", False) for k in ("name", "digital_level", "annual_volume")):
+            continue
+        for flag in SERVICE_BOOLEANS:
+            clean[flag] = bool(clean.get(flag)) if flag != "paper_required" or flag in clean else True
+        out.append(ServiceInput(**clean))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The Excel round trip
+
+
+def workbook(session: Session, principal: Principal, agency_id: str, cycle_year: int, lang: str,
+             catalogue: Catalogue | None = None) -> bytes:
+    """Return the agency's workbook for the cycle, prefilled; the download is checked and audited."""
+    require_own_agency(principal, agency_id)
+    access.require_export(session, principal, f"workbook {agency_id} {cycle_year}", [agency_id])
+    catalogue = catalogue or default_catalogue()
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise AccessDenied()
+    resp = _find(session, agency_id, cycle_year)
+    current, services = intake.current_answers(session, resp.id, catalogue) if resp else ({}, [])
+    previous, previous_services = intake.previous_answers(session, agency_id, cycle_year, catalogue)
+    return excel.build_template(catalogue, agency, cycle_year, lang, current, previous, services or previous_services,
+                                resp.version if resp else 0)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A checked workbook: what it would change and its problems (by sheet and cell), or why it is refused."""
+
+    accepted: bool
+    diff: pd.DataFrame
+    problems: list[Problem]
+    message: Text | None
+    result: ImportResult | None = None
+
+
+def upload(session: Session, principal: Principal, agency_id: str, cycle_year: int, data: bytes,
+           dry_run: bool = True, catalogue: Catalogue | None = None) -> Upload:
+    """Check (dry run) or apply an uploaded workbook to the agency's draft, channel excel.
+
+    A foreign, edited, macro-carrying, oversized or damaged file, one for another agency or cycle,
+    or one with errors, is refused whole and nothing changes.
+    """
+    require_own_agency(principal, agency_id)
+    catalogue = catalogue or default_catalogue()
+    resp = _find(session, agency_id, cycle_year)
+    if resp is not None and not dry_run:
+        access.require_write_response(session, principal, resp.id)
+    parsed = excel.read_workbook(data, catalogue, agency_id, cycle_year)
+    if isinstance(parsed, list):
+        return Upload(False, intake.diff_answers({}, {}), parsed, parsed[0].message if parsed else None)
+    result = excel.apply(session, parsed, principal.username, catalogue, dry_run=dry_run)
+    return Upload(result.accepted, result.diff, result.problems, result.message, result)
+
+
+# ---------------------------------------------------------------------------------------------
+# Review (coordinators)
+
+
+def review_list(session: Session, principal: Principal, cycle_year: int) -> pd.DataFrame:
+    """Return the coordinator's ministry agencies for the cycle: status, deadline, lateness, response id."""
+    ministries = principal.ministry_scope()
+    if not ministries:
+        raise AccessDenied()
+    frame = intake.tracking(session, cycle_year)
+    frame = frame.loc[frame["ministry_id"].isin(ministries)].reset_index(drop=True)
+    ids = dict(session.execute(select(Response.agency_id, Response.id).where(Response.cycle_year == cycle_year)).all())
+    return frame.assign(response_id=pd.Series([ids.get(a) for a in frame["agency_id"]], dtype="Int64"))
+
+
+def started(frame: pd.DataFrame, lang: str) -> dict[int, tuple[str, str]]:
+    """Return response id -> ("agency id and name", status) for the rows of `review_list` that have a response."""
+    rows = frame.loc[frame["response_id"].notna()]
+    names = rows["name_th"] if lang == "th" else rows["name_en"]
+    return {int(r): (f"{a} {n}", str(s)) for r, a, n, s in zip(rows["response_id"], rows["agency_id"], names,
+                                                               rows["status"], strict=True)}
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A response as a reviewer sees it: each answer with its evidence and last year's value, the problems, the comments."""
+
+    response_id: int
+    agency_id: str
+    cycle_year: int
+    version: int
+    status: str
+    answers: pd.DataFrame
+    services: pd.DataFrame
+    problems: list[Problem]
+    comments: pd.DataFrame
+
+
+def review_view(session: Session, principal: Principal, response_id: int, lang: str,
+                catalogue: Catalogue | None = None) -> ReviewView:
+    """Return what a coordinator reviews; only for their ministry's agencies."""
+    resp = access.require_review_response(session, principal, response_id)
+    catalogue = catalogue or default_catalogue()
+    answers, services = intake.current_answers(session, resp.id, catalogue)
+    previous, _ = intake.previous_answers(session, resp.agency_id, resp.cycle_year, catalogue)
+    problems = validate(answers, services, catalogue,
+                        intake.previous_values(session, resp.agency_id, resp.cycle_year), mode="submit")
+    rows = []
+    for ind in catalogue.entered_indicators():
+        given, before = answers.get(ind.id, AnswerInput()), previous.get(ind.id, AnswerInput())
+        rows.append({"indicator": ind.id, "question": ind.question.get(lang),
+                     "answer": shown(ind, given.value, lang, catalogue), "evidence": given.evidence,
+                     "comment": given.comment, "previous": shown(ind, before.value, lang, catalogue),
+                     "problems": " | ".join(p.message.get(lang) for p in problems if p.field == ind.id)})
+    return ReviewView(resp.id, resp.agency_id, resp.cycle_year, resp.version, resp.status, pd.DataFrame(rows),
+                      services_table(services), problems, intake.review_comments(session, resp.id))
+
+
+def return_response(session: Session, principal: Principal, response_id: int, expected_version: int,
+                    comments: Mapping[str, str]) -> SaveResult:
+    """Send a submitted response back with comments per question ("" for a general one)."""
+    access.require_review_response(session, principal, response_id)
+    return intake.return_response(session, response_id, expected_version, principal.username, Channel.WEB, comments)
+
+
+def approve(session: Session, principal: Principal, response_id: int, expected_version: int) -> SaveResult:
+    access.require_review_response(session, principal, response_id)
+    return intake.approve(session, response_id, expected_version, principal.username, Channel.WEB)
+
+
+def lock(session: Session, principal: Principal, response_id: int, expected_version: int) -> SaveResult:
+    access.require_review_response(session, principal, response_id)
+    return intake.lock(session, response_id, expected_version, principal.username, Channel.WEB)
+
+
+def reopen(session: Session, principal: Principal, response_id: int, expected_version: int, reason: str) -> SaveResult:
+    access.require_review_response(session, principal, response_id)
+    return intake.reopen(session, response_id, expected_version, principal.username, Channel.WEB, reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracking and history
+
+
+def cycles(session: Session, principal: Principal) -> list[int]:
+    """Return every cycle year, newest first (cycles are no secret: every signed-in user may list them)."""
+    return list(session.scalars(select(Cycle.year_be).order_by(Cycle.year_be.desc())))
+
+
+def tracking(session: Session, principal: Principal, cycle_year: int, today: dt.date | None = None) -> pd.DataFrame:
+    """Return who is expected in the cycle and where each stands: all agencies, or a coordinator's ministries."""
+    frame = intake.tracking(session, cycle_year, today)
+    if principal.has(*TRACKING_ROLES):
+        return frame
+    ministries = principal.ministry_scope()
+    if not ministries:
+        raise AccessDenied()
+    return frame.loc[frame["ministry_id"].isin(ministries)].reset_index(drop=True)
+
+
+def tracking_csv(session: Session, principal: Principal, cycle_year: int, today: dt.date | None = None) -> bytes:
+    """Return the tracking table as CSV, after checking and auditing the export."""
+    frame = tracking(session, principal, cycle_year, today)
+    agencies = None if principal.has(*TRACKING_ROLES) else list(frame["agency_id"])
+    access.require_export(session, principal, f"tracking {cycle_year}", agencies, allowed_roles=TRACKING_ROLES)
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def history_agencies(session: Session, principal: Principal) -> list[tuple[str, Text]]:
+    """Return the agencies whose history the principal may read (administrators: all)."""
+    stmt = select(Agency.id, Agency.name_th, Agency.name_en).order_by(Agency.id)
+    if not principal.has(Role.ADMINISTRATOR):
+        stmt = stmt.where(Agency.id.in_(sorted(access.readable_agency_ids(session, principal))))
+    return [(i, Text(th, en)) for i, th, en in session.execute(stmt).all()]
+
+
+HISTORY_COLUMNS = ["at", "actor", "channel", "action", "cycle_year", "field", "old_value", "new_value"]
+
+
+def history(session: Session, principal: Principal, agency_id: str) -> pd.DataFrame:
+    """Return the agency's audit trail (who, when, field, old, new, channel), newest first."""
+    return access.audit_trail(session, principal, agency_id)[HISTORY_COLUMNS]
+
+
+def history_csv(session: Session, principal: Principal, agency_id: str) -> bytes:
+    """Return the agency's audit trail as CSV, after checking and auditing the export."""
+    frame = history(session, principal, agency_id)
+    access.require_export(session, principal, f"history {agency_id}", [agency_id], allowed_roles=(Role.ADMINISTRATOR,))
+    return frame.to_csv(index=False).encode("utf-8-sig")
+

@@ -1,0 +1,127 @@
+"""A respondent fills and submits a real response in Chromium, adding a key service in the table editor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from data.access import Grant, Principal, Role
+from data.db import make_engine, session_scope
+from survey import respond
+from tests.browser.conftest import Server, screenshot, sign_in, start_server, stop_server, wait_for_app
+from tests.conftest import APP_SECRET, add_user, sqlite_engine_at
+from tests.factories import full_answers
+from tests.test_respond import OPEN, open_intake
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def respond_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    """The app on an open 2569 cycle; respondent `somchai` of A001 has answered all but DAT.02, no services yet."""
+    path = tmp_path / "respond.sqlite3"
+    open_intake(sqlite_engine_at(path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("READINESS_SESSION_SECRET", APP_SECRET)
+    add_user(path, "somchai", [("respondent", "A001")])
+    engine = make_engine(f"sqlite:///{path}")
+    me = Principal(0, "somchai", grants=frozenset({Grant(Role.RESPONDENT, agency_id="A001")}))
+    answers = {k: v for k, v in full_answers().items() if k != "DAT.02"}
+    with session_scope(engine) as s:
+        assert respond.save(s, me, "A001", OPEN, 0, answers, None).ok
+    engine.dispose()
+    server = start_server(f"sqlite:///{path}", tmp_path / "streamlit.log", {"READINESS_SESSION_SECRET": APP_SECRET})
+    yield server
+    stop_server(server)
+
+
+def test_a_respondent_fills_and_submits_in_chromium(browser: object, respond_server: Server) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})  # type: ignore[attr-defined]
+    page.set_default_timeout(30_000)
+    page.goto(f"{respond_server.url}/?lang=en")
+    wait_for_app(page)
+    sign_in(page, "somchai")
+    page.goto(f"{respond_server.url}/my_response?lang=en")
+    wait_for_app(page)
+    page.get_by_text("My response", exact=True).first.wait_for()
+
+    # Key services in the table editor: each change is saved to the draft as soon as it is entered.
+    grid = page.locator("[data-testid='stDataFrame']").first
+    add_service(page, grid, 1, "Boat registration")
+    add_service(page, grid, 2, "Ferry licence")
+    edit_cell(page, grid, 1, 300, "1200", "input.gdg-input")  # row 1's yearly volume
+    page.wait_for_timeout(1000)
+    toolbar(page, grid, "Delete row(s)", row_marker=2).click(force=True)  # remove row 2
+    wait_for_app(page)
+    page.get_by_text("Draft saved.").first.wait_for()
+    screenshot(page, "respond-services-edited")
+
+    page.get_by_role("tab", name="Data governance, master data and open data").click()
+    field = page.locator("input[aria-label^='DAT.02']")
+    field.fill("12")
+    field.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Save draft").click()
+    wait_for_app(page)
+    page.get_by_text("Draft saved.").first.wait_for()
+
+    page.get_by_role("button", name="Submit").click()
+    wait_for_app(page)
+    page.get_by_text("Response submitted.").first.wait_for()
+    page.locator("[data-testid='stMetricValue']").get_by_text("Submitted").wait_for()
+    screenshot(page, "respond-submitted")
+
+    engine = make_engine(respond_server.database_url)
+    me = Principal(0, "somchai", grants=frozenset({Grant(Role.RESPONDENT, agency_id="A001")}))
+    with session_scope(engine) as s:
+        form = respond.load_form(s, me, "A001", OPEN)
+    engine.dispose()
+    assert form.status == "submitted" and form.answers["DAT.02"].value == 12
+    assert [(x.name, x.digital_level, x.annual_volume) for x in form.services] == [("Boat registration", 0, 1200)]
+
+
+ROW = 35  # Streamlit's table row height in pixels; row 0 is the header
+
+
+def toolbar(page: Any, grid: Any, name: str, row_marker: int | None = None) -> Any:
+    """Return a button of the table's toolbar (shown while the pointer is over the table), after selecting a row."""
+    button = page.get_by_role("button", name=name)
+    for _ in range(20):
+        page.mouse.move(0, 0)  # the toolbar shows when the pointer enters the table: leave it, then enter again
+        if row_marker is not None:  # (again each time: a redraw after the last save may drop the selection)
+            box = grid.locator("canvas").first.bounding_box()
+            page.mouse.click(box["x"] + 15, box["y"] + ROW * row_marker + ROW // 2)
+        grid.hover()
+        page.wait_for_timeout(200)
+        if button.is_visible():
+            break
+        page.wait_for_timeout(500)
+    return button
+
+
+def edit_cell(page: Any, grid: Any, row: int, x: int, text: str, editor_css: str) -> None:
+    """Open a cell's editor (double click; the grid may redraw after a rerun, so retry), type, and enter it."""
+    editor = page.locator(editor_css)
+    for _ in range(5):
+        box = grid.locator("canvas").first.bounding_box()
+        page.mouse.dblclick(box["x"] + x, box["y"] + ROW * row + ROW // 2)
+        try:
+            editor.wait_for(timeout=3000)
+            break
+        except Exception:
+            page.wait_for_timeout(500)
+    editor.fill(text)
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.get_by_text("Draft saved.").first.wait_for()
+
+
+def add_service(page: Any, grid: Any, row: int, name: str) -> None:
+    # force: the toolbar fades in and out with the pointer, so it never counts as "stable" for a plain click
+    toolbar(page, grid, "Add row").click(force=True)
+    page.wait_for_timeout(1000)
+    wait_for_app(page)  # adding a row reruns the page
+    edit_cell(page, grid, row, 100, name, "textarea.gdg-input")

@@ -1,0 +1,216 @@
+"""survey/respond.py: the principal-checked entry points the self-assessment pages call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, select
+
+from data import cycles
+from data.access import AccessDenied, Grant, Principal, Role
+from data.db import session_scope
+from data.models import Agency, AuditEntry, Cycle, Ministry
+from survey import respond
+from survey.__main__ import main
+from survey.validation import AnswerInput
+from tests.conftest import sqlite_engine_at
+from tests.factories import FORM, FORM_SERVICES, fill, full_answers, seed_intake, services
+
+OPEN = 2569
+TODAY = dt.date(2026, 11, 26)
+
+
+def open_intake(engine: Engine) -> None:
+    """Ministry MDES (A001, A002, A003) and ministry MX (B001); 2568 closed, 2569 open until 31 Mar 2027."""
+    seed_intake(engine, agencies=3, cycles=(2568,))
+    with session_scope(engine) as s:
+        s.add(Ministry(id="MX", name_th="กระทรวงเอ็กซ์", name_en="Ministry X"))
+        s.flush()
+        s.add(Agency(id="B001", ministry_id="MX", name_th="กรมบี", name_en="Department B"))
+        s.flush()
+        s.get_one(Cycle, 2568).status = "closed"
+        cycles.open_cycle(s, OPEN, dt.date(2026, 10, 1), dt.date(2027, 3, 31), "2568.1", "office", add=["B001"])
+
+
+def who(name: str, role: Role, scope: str | None = None) -> Principal:
+    grant = Grant(role, agency_id=scope if role == Role.RESPONDENT else None,
+                  ministry_id=scope if role == Role.COORDINATOR else None)
+    return Principal(abs(hash(name)) % 10_000, name, name, frozenset({grant}))
+
+
+RESP_A = who("resp_a", Role.RESPONDENT, "A001")
+RESP_B = who("resp_b", Role.RESPONDENT, "A002")
+COORD = who("coord", Role.COORDINATOR, "MDES")
+COORD_X = who("coord_x", Role.COORDINATOR, "MX")
+PLANNER = who("planner", Role.PLANNER)
+ADMIN = who("admin", Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    engine = sqlite_engine_at(tmp_path / "respond.sqlite3")
+    open_intake(engine)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'respond.sqlite3'}")
+    return engine
+
+
+def run(engine: Engine, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    with session_scope(engine) as s:
+        return fn(s, *args, **kwargs)
+
+
+def submitted(engine: Engine, agency: str = "A002", principal: Principal = RESP_B) -> int:
+    saved = run(engine, respond.save, principal, agency, OPEN, 0, full_answers(), services())
+    assert saved.ok, saved.message
+    result = run(engine, respond.submit, principal, saved.response_id, saved.version, TODAY)
+    assert result.ok and result.status == "submitted", result.message
+    return int(result.response_id)
+
+
+def test_a_respondent_cannot_read_save_submit_or_export_another_agencys_response(db: Engine) -> None:
+    rid = run(db, respond.save, RESP_B, "A002", OPEN, 0, {"DAT.02": AnswerInput(3)}, None).response_id
+    workbook = run(db, respond.workbook, RESP_B, "A002", OPEN, "en")
+    refused: list[tuple[Callable[..., Any], tuple[Any, ...]]] = [
+        (respond.load_form, ("A002", OPEN)), (respond.open_cycles, ("A002",)),
+        (respond.save, ("A002", OPEN, 1, {"DAT.02": AnswerInput(9)}, None)),
+        (respond.submit, (rid, 2, TODAY)), (respond.workbook, ("A002", OPEN, "th")),
+        (respond.upload, ("A002", OPEN, workbook)), (respond.upload, ("A002", OPEN, workbook, False)),
+        (respond.check, ("A002", OPEN, {}, [])), (respond.history, ("A002",)), (respond.history_csv, ("A002",)),
+        (respond.review_view, (rid, "en")), (respond.approve, (rid, 2)), (respond.tracking, (OPEN,)),
+    ]
+    for fn, args in refused:
+        with pytest.raises(AccessDenied):
+            run(db, fn, RESP_A, *args)
+    form = run(db, respond.load_form, RESP_B, "A002", OPEN)
+    assert form.answers["DAT.02"].value == 3 and form.version == 2  # nothing of A001's attempts landed
+
+
+def test_only_the_ministrys_coordinator_reviews(db: Engine) -> None:
+    rid = submitted(db)
+    for outsider in (COORD_X, PLANNER, RESP_B):
+        for fn, args in ((respond.review_view, (rid, "en")), (respond.approve, (rid, 3)),
+                         (respond.return_response, (rid, 3, {"": "no"})), (respond.lock, (rid, 3)),
+                         (respond.reopen, (rid, 3, "why"))):
+            with pytest.raises(AccessDenied):
+                run(db, fn, outsider, *args)
+    listing = run(db, respond.review_list, COORD, OPEN)
+    assert sorted(listing["agency_id"]) == ["A001", "A002", "A003"]
+    assert respond.started(listing, "en") == {rid: ("A002 Test Department 2", "submitted")}
+    view = run(db, respond.review_view, COORD, rid, "en")
+    assert view.status == "submitted" and view.answers.set_index("indicator").loc["DAT.02", "answer"] == "5"
+    back = run(db, respond.return_response, COORD, rid, view.version, {"DAT.02": "Which data sets?"})
+    assert back.ok and back.status == "returned"
+    form = run(db, respond.load_form, RESP_B, "A002", OPEN)
+    assert form.comments[["indicator_id", "comment"]].values.tolist() == [["DAT.02", "Which data sets?"]]
+    again = run(db, respond.submit, RESP_B, rid, form.version, TODAY)
+    assert run(db, respond.approve, COORD, rid, again.version).status == "approved"
+    assert run(db, respond.lock, COORD, rid, again.version + 1).status == "locked"
+    assert not run(db, respond.reopen, COORD, rid, again.version + 2, " ").ok  # a reason is required
+    assert run(db, respond.reopen, COORD, rid, again.version + 2, "typo in DAT.02").status == "returned"
+
+
+def test_submission_after_the_deadline_is_refused_with_the_message(db: Engine) -> None:
+    saved = run(db, respond.save, RESP_A, "A001", OPEN, 0, full_answers(), services())
+    late = run(db, respond.submit, RESP_A, saved.response_id, saved.version, dt.date(2027, 4, 1))
+    assert not late.ok and "deadline has passed" in late.message.en and "31/3/2570" in late.message.th
+
+
+def test_tracking_per_role_and_its_export_is_audited(db: Engine) -> None:
+    submitted(db)
+    assert sorted(run(db, respond.tracking, COORD, OPEN)["agency_id"]) == ["A001", "A002", "A003"]
+    everyone = run(db, respond.tracking, PLANNER, OPEN)
+    assert sorted(everyone["agency_id"]) == ["A001", "A002", "A003", "B001"]
+    assert everyone.set_index("agency_id")["status"].to_dict() == {
+        "A001": "not_started", "A002": "submitted", "A003": "not_started", "B001": "not_started"}
+    for principal in (COORD, PLANNER, ADMIN):
+        csv = run(db, respond.tracking_csv, principal, OPEN).decode("utf-8-sig")
+        assert csv.startswith("agency_id,ministry_id")
+    with session_scope(db) as s:
+        exports = s.scalars(select(AuditEntry.actor).where(AuditEntry.action == "export")).all()
+    assert sorted(exports) == ["admin", "coord", "planner"]
+
+
+def test_history_per_role(db: Engine) -> None:
+    submitted(db)
+    assert {a for a, _ in run(db, respond.history_agencies, RESP_B)} == {"A002"}
+    assert {a for a, _ in run(db, respond.history_agencies, COORD)} == {"A001", "A002", "A003"}
+    assert len(run(db, respond.history_agencies, ADMIN)) == 4
+    for principal in (RESP_B, COORD, PLANNER, ADMIN):
+        trail = run(db, respond.history, principal, "A002")
+        assert list(trail.columns) == respond.HISTORY_COLUMNS and "submitted" in set(trail["new_value"])
+        assert run(db, respond.history_csv, principal, "A002").decode("utf-8-sig").startswith("at,actor")
+    with pytest.raises(AccessDenied):
+        run(db, respond.history, COORD_X, "A002")
+
+
+def test_a_workbook_filled_and_uploaded_lands_the_same_answers_as_the_form(db: Engine) -> None:
+    typed = {k: AnswerInput(v, "https://example.go.th/e") for k, v in FORM.items()}
+    saved = run(db, respond.save, RESP_A, "A001", OPEN, 0, typed, FORM_SERVICES)
+    assert saved.ok
+    data = fill(run(db, respond.workbook, RESP_B, "A002", OPEN, "en"))
+    check = run(db, respond.upload, RESP_B, "A002", OPEN, data)
+    assert check.accepted and "DAT.02" in set(check.diff["indicator"])
+    assert run(db, respond.load_form, RESP_B, "A002", OPEN).version == 0  # a dry run stores nothing
+    assert run(db, respond.upload, RESP_B, "A002", OPEN, data, False).accepted
+    a = run(db, respond.load_form, RESP_A, "A001", OPEN)
+    b = run(db, respond.load_form, RESP_B, "A002", OPEN)
+    assert a.answers == b.answers and a.services == b.services
+
+
+@pytest.mark.parametrize("damage", ["foreign", "macro", "oversized", "corrupt", "other_agency"])
+def test_a_bad_file_shows_the_message_and_changes_nothing(db: Engine, damage: str) -> None:
+    good = fill(run(db, respond.workbook, RESP_A, "A001", OPEN, "th"))
+    data = {"foreign": fill(run(db, respond.workbook, RESP_B, "A002", OPEN, "th")).replace(b"_meta", b"_xxxx"),
+            "macro": _with_macro(good), "oversized": good + b"\0" * (11 * 1024 * 1024), "corrupt": b"PK\x03\x04junk",
+            "other_agency": fill(run(db, respond.workbook, RESP_B, "A002", OPEN, "th"))}[damage]
+    result = run(db, respond.upload, RESP_A, "A001", OPEN, data, False)
+    assert not result.accepted and result.message is not None and "Nothing was changed" in result.message.en
+    assert run(db, respond.load_form, RESP_A, "A001", OPEN).version == 0
+
+
+def _with_macro(data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("xl/vbaProject.bin", b"macro")
+    return out.getvalue()
+
+
+def test_the_audit_trail_shows_changes_from_the_web_form_excel_and_the_cli(db: Engine, tmp_path: Path) -> None:
+    run(db, respond.save, RESP_A, "A001", OPEN, 0, {"DAT.02": AnswerInput(1)}, None)
+    data = fill(run(db, respond.workbook, RESP_A, "A001", OPEN, "en"), typed={"DAT.02": 2}, ticked={}, service_rows=[])
+    assert run(db, respond.upload, RESP_A, "A001", OPEN, data, False).accepted
+    table = tmp_path / "answers.csv"
+    table.write_text("agency_id,cycle,indicator_id,value\nA001,2569,DAT.02,3\n", encoding="utf-8")
+    assert main(["import", str(table), "--actor", "somsri"]) == 0
+    trail = run(db, respond.history, RESP_A, "A001")
+    dat = trail.loc[trail["field"] == "DAT.02"].sort_values("at")
+    assert [[c, o if isinstance(o, str) else None, n] for c, o, n in dat[["channel", "old_value", "new_value"]].values] == [
+        ["web", None, "1"], ["excel", "1", "2"], ["cli", "2", "3"]]
+    assert dat["actor"].tolist() == ["resp_a", "resp_a", "somsri"]
+
+
+def test_edited_services_applies_the_editors_changes_to_the_source() -> None:
+    source = respond.services_table(services())
+    delta = {"edited_rows": {0: {"annual_volume": 5}}, "deleted_rows": [1],
+             "added_rows": [{"name": "New permit", "digital_level": 3, "uses_e_payment": True}, {}]}
+    rows = respond.edited_services(source, delta)
+    assert [(r.name, r.digital_level, r.annual_volume, r.paper_required, r.uses_e_payment) for r in rows] == [
+        ("ขออนุญาตก่อสร้าง", 4, 5, False, False), ("New permit", 3, None, True, True)]
+    assert respond.edited_services(source, None) == respond.edited_services(source, {})
+    assert len(respond.edited_services(source, None)) == 2 and isinstance(source, pd.DataFrame)
+
+
+def test_progress_counts_answers_per_dimension() -> None:
+    done = respond.progress({"DAT.01": AnswerInput(2), "DAT.02": AnswerInput(None), "PLT.01": AnswerInput([])}, [])
+    assert done["DAT"] == (1, 5) and done["PLT"] == (0, 2) and done["SVC"] == (0, 1)
+    assert respond.progress({}, services())["SVC"] == (1, 1)
