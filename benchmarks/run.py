@@ -121,7 +121,7 @@ def render_overview(url: str) -> tuple[float, float, float]:
     if at.exception:
         raise RuntimeError(at.exception)
     warm, _ = timed(lambda: at.run(), repeat=3)
-    before = at.dataframe[0].value["services"].tolist()
+    before = at.dataframe[0].value.to_csv()
     # A new submission: one more service fully online in the latest cycle, then the overview again.
     engine = make_engine(url)
     started = time.perf_counter()
@@ -135,8 +135,8 @@ def render_overview(url: str) -> tuple[float, float, float]:
         s.commit()
     at.run()
     fresh = time.perf_counter() - started
-    if at.dataframe[0].value["services"].tolist() == before:
-        after = at.dataframe[0].value["services"].tolist()
+    if at.dataframe[0].value.to_csv() == before:
+        after = at.dataframe[0].value.to_csv()
         raise RuntimeError(f"the overview did not change after a submission: {before} -> {after}")
     engine.dispose()
     return cold, warm, fresh
