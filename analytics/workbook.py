@@ -227,12 +227,7 @@ def agency_table(results: CycleResults, catalogue: Catalogue, ministry: str | No
         a = a[a["ministry_id"] == ministry]
     on = results.online_agency[["agency_id", "online_service_ratio", "online_service_ratio_change"]]
     a = a.merge(on.rename(columns={"online_service_ratio_change": "online_change"}), on="agency_id", how="left")
-    prev = results.previous_agency_scores
-    if not prev.empty:
-        a = a.merge(prev[["agency_id", root]].rename(columns={root: "_prev"}), on="agency_id", how="left")
-        a["composite_change"] = a[root] - a["_prev"]
-    else:
-        a["composite_change"] = np.nan
+    a = _with_change(a, results.previous_agency_scores, "agency_id", root)
     if results.uncertainty is not None:
         u = results.uncertainty.scores[["agency_id", "rank_nominal", "rank_p05", "rank_p95"]]
         a = a.merge(u.rename(columns={"rank_nominal": "rank"}), on="agency_id", how="left")
@@ -248,6 +243,14 @@ def agency_table(results: CycleResults, catalogue: Catalogue, ministry: str | No
     return a.sort_values(["rank", "agency_id"], na_position="last", ignore_index=True)
 
 
+def _with_change(table: pd.DataFrame, previous: pd.DataFrame, key: str, root: str) -> pd.DataFrame:
+    """Add composite_change = this cycle's composite - last cycle's (NaN without a previous cycle)."""
+    if previous.empty:
+        return table.assign(composite_change=np.nan)
+    out = table.merge(previous[[key, root]].rename(columns={root: "_prev"}), on=key, how="left")
+    return out.assign(composite_change=out[root] - out["_prev"])
+
+
 def ministry_table(results: CycleResults, catalogue: Catalogue) -> pd.DataFrame:
     """Return one row per ministry, highest composite first: the agency table's columns, as ministry means.
 
@@ -259,12 +262,7 @@ def ministry_table(results: CycleResults, catalogue: Catalogue) -> pd.DataFrame:
     m = results.ministry_scores.copy()
     on = results.online_ministry[["ministry_id", "online_service_ratio", "online_service_ratio_change"]]
     m = m.merge(on.rename(columns={"online_service_ratio_change": "online_change"}), on="ministry_id", how="left")
-    prev = results.previous_ministry_scores
-    if not prev.empty:
-        m = m.merge(prev[["ministry_id", root]].rename(columns={root: "_prev"}), on="ministry_id", how="left")
-        m["composite_change"] = m[root] - m["_prev"]
-    else:
-        m["composite_change"] = np.nan
+    m = _with_change(m, results.previous_ministry_scores, "ministry_id", root)
     m["rank"] = m[root].rank(ascending=False, method="min")
     m["band"] = [np.nan if pd.isna(v) else catalogue.band_for(v).level for v in m[root].tolist()]
     m = m.merge(_kpi_status(results.targets_ministry, "ministry_id"), on="ministry_id", how="left")

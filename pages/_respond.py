@@ -54,6 +54,15 @@ def status_label(status: str, lang: str) -> str:
     return t(f"status_{status}", lang)
 
 
+def agency_picker(agencies: dict[str, Any], lang: str, key: str) -> str:
+    """Pick one of the reader's agencies (id -> Text name); stop with a note when there is none."""
+    if not agencies:
+        st.info(t("no_agency", lang))
+        st.stop()
+    return str(st.selectbox(t("agency", lang), list(agencies), format_func=lambda a: f"{a} {agencies[a].get(lang)}",
+                            key=key))
+
+
 def cycle_picker(years: list[int], lang: str, key: str) -> int:
     if not years:
         st.info(t("no_cycle", lang))

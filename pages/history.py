@@ -11,12 +11,7 @@ from survey.i18n import t
 lang = current_lang()
 principal = page_principal("history")
 st.title(t("history", lang))
-agencies = dict(R.call(respond.history_agencies, principal, lang=lang))
-if not agencies:
-    st.info(t("no_agency", lang))
-    st.stop()
-agency_id = st.selectbox(t("agency", lang), list(agencies), format_func=lambda a: f"{a} {agencies[a].get(lang)}",
-                         key="history_agency")
+agency_id = R.agency_picker(dict(R.call(respond.history_agencies, principal, lang=lang)), lang, "history_agency")
 trail = R.call(respond.history, principal, agency_id, lang=lang)
 st.dataframe(R.table(trail, lang), hide_index=True, width="stretch")
 st.download_button(t("download_history", lang), R.deferred(respond.history_csv, principal, agency_id),

@@ -12,12 +12,7 @@ from survey.i18n import fmt_year, t
 lang = current_lang()
 principal = page_principal("my_response")
 st.title(t("my_response", lang))
-agencies = dict(R.call(respond.my_agencies, principal, lang=lang))
-if not agencies:
-    st.info(t("no_agency", lang))
-    st.stop()
-agency_id = st.selectbox(t("agency", lang), list(agencies), format_func=lambda a: f"{a} {agencies[a].get(lang)}",
-                         key="respond_agency")
+agency_id = R.agency_picker(dict(R.call(respond.my_agencies, principal, lang=lang)), lang, "respond_agency")
 cycle = R.cycle_picker(R.call(respond.open_cycles, principal, agency_id, lang=lang), lang, "respond_cycle")
 form = R.load(principal, agency_id, cycle, lang)
 editable = form.status in respond.EDITABLE

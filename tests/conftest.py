@@ -9,6 +9,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,24 +73,34 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    """A migrated engine on a schema of its own in the PostgreSQL database, dropped afterwards."""
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """Yield the name of a fresh schema in the PostgreSQL database; it is dropped afterwards."""
     url = pg_url_or_skip()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    # Room for the many-clients test: up to 70 connections at once.
-    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=10, max_overflow=60)
     try:
-        upgrade(engine)
-        yield engine
+        yield schema
     finally:
-        engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """A migrated engine on a schema of its own in the PostgreSQL database, dropped afterwards."""
+    with pg_schema() as schema:
+        # Room for the many-clients test: up to 70 connections at once.
+        engine = create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"}, pool_size=10,
+                               max_overflow=60)
+        try:
+            upgrade(engine)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

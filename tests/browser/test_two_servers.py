@@ -5,12 +5,11 @@ the database."""
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from data.demo import DemoSpec, seed_demo
@@ -19,7 +18,7 @@ from data.models import Response
 from survey.catalogue import default_catalogue
 from survey.intake import reopen
 from tests.browser.conftest import Server, sign_in, start_server, stop_server, wait_for_app
-from tests.conftest import APP_SECRET, add_user, pg_url_or_skip
+from tests.conftest import APP_SECRET, PG_URL, add_user, pg_schema
 
 FRESHNESS_SECONDS = 5.0
 
@@ -27,22 +26,13 @@ FRESHNESS_SECONDS = 5.0
 @pytest.fixture
 def pg_schema_url() -> Iterator[str]:
     """A PostgreSQL URL whose connections use a throwaway schema, migrated and seeded with demo data."""
-    base = pg_url_or_skip()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    engine = create_engine(url)
-    upgrade(engine)
-    seed_demo(engine, default_catalogue(), DemoSpec(agencies=40, years=(2567, 2568)))
-    engine.dispose()
-    try:
+    with pg_schema() as schema:
+        url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+        engine = create_engine(url)
+        upgrade(engine)
+        seed_demo(engine, default_catalogue(), DemoSpec(agencies=40, years=(2567, 2568)))
+        engine.dispose()
         yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _responded(page: object) -> str:
