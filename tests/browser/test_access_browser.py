@@ -75,6 +75,8 @@ def test_sign_in_survives_refresh_and_sign_out_ends_it(server: str) -> None:
         page.get_by_role("textbox", name="Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         heading.get_by_text("Overview").wait_for()
+        # The cookie is set by a script in the same page run, which may land just after the heading.
+        page.wait_for_function("() => document.cookie.includes('readiness_session=')")
         assert "readiness_session" in {c["name"] for c in context.cookies()}
 
         page.reload()
