@@ -86,13 +86,25 @@ def test_a_respondent_fills_and_submits_in_chromium(browser: object, respond_ser
 ROW = 35  # Streamlit's table row height in pixels; row 0 is the header
 
 
+def canvas_box(page: Any, grid: Any) -> dict[str, float]:
+    """The table's canvas box; a rerun redraws the table, so the canvas may be briefly detached (no box): wait for it."""
+    canvas = grid.locator("canvas").first
+    for _ in range(60):
+        canvas.wait_for(state="visible")
+        box = canvas.bounding_box()
+        if box is not None:
+            return box
+        page.wait_for_timeout(250)
+    raise AssertionError("the services table never came back after a rerun")
+
+
 def toolbar(page: Any, grid: Any, name: str, row_marker: int | None = None) -> Any:
     """Return a button of the table's toolbar (shown while the pointer is over the table), after selecting a row."""
     button = page.get_by_role("button", name=name)
     for _ in range(20):
         page.mouse.move(0, 0)  # the toolbar shows when the pointer enters the table: leave it, then enter again
         if row_marker is not None:  # (again each time: a redraw after the last save may drop the selection)
-            box = grid.locator("canvas").first.bounding_box()
+            box = canvas_box(page, grid)
             page.mouse.click(box["x"] + 15, box["y"] + ROW * row_marker + ROW // 2)
         grid.hover()
         page.wait_for_timeout(200)
@@ -103,16 +115,31 @@ def toolbar(page: Any, grid: Any, name: str, row_marker: int | None = None) -> A
 
 
 def edit_cell(page: Any, grid: Any, row: int, x: int, text: str, editor_css: str) -> None:
-    """Open a cell's editor (double click; the grid may redraw after a rerun, so retry), type, and enter it."""
+    """Open a cell's editor, type, and enter it.
+
+    The grid redraws after every rerun, and on a loaded machine a double click can land as two single clicks,
+    so each try waits for the app to settle, selects the cell and presses Enter (the grid's own shortcut for
+    editing), and falls back to a double click.
+    """
     editor = page.locator(editor_css)
-    for _ in range(5):
-        box = grid.locator("canvas").first.bounding_box()
-        page.mouse.dblclick(box["x"] + x, box["y"] + ROW * row + ROW // 2)
+    for attempt in range(10):
+        wait_for_app(page)
+        box = canvas_box(page, grid)
+        cx, cy = box["x"] + x, box["y"] + ROW * row + ROW // 2
+        if attempt % 2 == 0:
+            page.mouse.click(cx, cy)
+            page.wait_for_timeout(300)
+            page.keyboard.press("Enter")
+        else:
+            page.mouse.dblclick(cx, cy)
         try:
             editor.wait_for(timeout=3000)
             break
         except Exception:
+            page.keyboard.press("Escape")
             page.wait_for_timeout(500)
+    else:
+        raise AssertionError(f"the editor of row {row} at x={x} never opened")
     editor.fill(text)
     page.keyboard.press("Enter")
     wait_for_app(page)
