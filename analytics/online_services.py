@@ -93,15 +93,38 @@ def _framed_services(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.
         info, on=["cycle_year", "agency_id"], how="inner")
 
 
+#: Columns of `agency_service_counts`.
+COUNT_COLUMNS = ["cycle_year", "agency_id", "services", "online", "volume", "volume_online"]
+
+
+def agency_service_counts(responses: pd.DataFrame, services: pd.DataFrame, online_level: int = 4) -> pd.DataFrame:
+    """Return, per cycle and agency with a counted response, the sums every online ratio is pooled from.
+
+    services = #(key services), online = #(digital_level >= online_level), volume = sum(annual_volume)
+    (missing volume counts 0), volume_online = sum(annual_volume of the online ones). Agencies whose
+    counted response lists no service have no row. Ratios of any unit are sums of these over its agencies.
+    """
+    if online_level < 0:
+        raise ValueError("online_level must be >= 0")
+    sv = counted_services(services, responses)
+    online = sv["digital_level"] >= online_level
+    vol = sv["annual_volume"].fillna(0).astype(float)
+    parts = pd.DataFrame({"cycle_year": sv["cycle_year"], "agency_id": sv["agency_id"], "services": 1,
+                          "online": online.astype(int), "volume": vol, "volume_online": vol.where(online, 0.0)})
+    out = parts.groupby(["cycle_year", "agency_id"], observed=True, sort=True).sum().reset_index()
+    return out[COUNT_COLUMNS]
+
+
 def online_ratios(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame, online_level: int = 4,
-                  level: str = "agency") -> pd.DataFrame:
+                  level: str = "agency", counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the share of key services fully online, by count and by volume, per cycle and unit.
 
     online_service_ratio = 100 x #(digital_level >= online_level) / #(services)
     volume_online_ratio  = 100 x sum(annual_volume of those) / sum(annual_volume)
     pooled over the counted services of the unit's responding agencies (the plan's 72.71 % for
     B.E. 2565 is this figure for the nation). An agency in the frame without a counted response,
-    or a unit with none, gets NaN and `missing` = True, never 0.
+    or a unit with none, gets NaN and `missing` = True, never 0. `counts` (from
+    `agency_service_counts`, computed once for every level) replaces reading `services`.
     Columns: cycle_year, the unit columns, agencies_expected, agencies_responded, services, online,
     volume, volume_online, online_service_ratio, volume_online_ratio, missing.
     """
@@ -109,12 +132,11 @@ def online_ratios(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.Dat
         raise ValueError("online_level must be >= 0")
     keys = ["cycle_year", *_unit_columns(level)]
     expected = _expected(frame, responses)
-    sv = _framed_services(frame, responses, services)
-    online = sv["digital_level"] >= online_level
-    vol = sv["annual_volume"].fillna(0).astype(float)
-    sv = sv.assign(_n=1, _online=online.astype(int), _vol=vol, _vol_online=vol.where(online, 0.0))
-    agg = sv.groupby(keys, observed=True)[["_n", "_online", "_vol", "_vol_online"]].sum().reset_index()
-    agg.columns = [*keys, "services", "online", "volume", "volume_online"]
+    if counts is None:
+        counts = agency_service_counts(responses, services, online_level)
+    info = frame[["cycle_year", "agency_id", "ministry_id", "agency_type"]]
+    framed = counts.merge(info, on=["cycle_year", "agency_id"], how="inner")
+    agg = framed.groupby(keys, observed=True)[["services", "online", "volume", "volume_online"]].sum().reset_index()
     units = expected.groupby(keys, observed=True).agg(agencies_expected=("agency_id", "nunique"),
                                                       agencies_responded=("responded", "sum")).reset_index()
     out = units.merge(agg, on=keys, how="left")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -11,8 +12,15 @@ import pandas as pd
 from analytics.adoption import adoption_summary, stage_distribution
 from analytics.crosswalk import crosswalk_summary
 from analytics.index import IndexMethod, composite_index, method_from_catalogue, scores_wide
+from analytics.indicators import VALUE_COLUMNS as COLUMNS_OF_VALUES
 from analytics.indicators import indicator_values
-from analytics.online_services import digital_level_shares, online_ratios, year_on_year
+from analytics.online_services import (
+    COUNT_COLUMNS,
+    agency_service_counts,
+    digital_level_shares,
+    online_ratios,
+    year_on_year,
+)
 from analytics.peers import PeerGroups, peer_groups
 from analytics.quality import FLAG_COLUMNS, completeness_by_indicator, completeness_by_response, quality_flags
 from analytics.targets import observed_actuals, target_path, target_progress
@@ -62,6 +70,58 @@ class CycleResults:
     previous_ministry_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+@dataclass(frozen=True)
+class CycleBase:
+    """One cycle's agency-level figures under one method.
+
+    They depend only on that cycle's frame and counted responses (their answers and services), so a
+    caller that knows a cycle has not changed can keep its base and pass it to `cycle_results` instead
+    of the cycle's answers and services: after a submission only that cycle is computed again.
+    """
+
+    year: int
+    method_version: str
+    values: pd.DataFrame
+    scores: pd.DataFrame
+    service_counts: pd.DataFrame
+
+
+def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
+               answers: pd.DataFrame, catalogue: Catalogue, method: IndexMethod | None = None) -> CycleBase:
+    """Return cycle `year`'s indicator values, scores and per-agency service counts (other cycles' rows are ignored)."""
+    method = method or method_from_catalogue(catalogue)
+    frame = frame[frame["cycle_year"] == year]
+    responses = responses[responses["cycle_year"] == year]
+    counted, sv, ans = counted_frames(frame, responses, services[services["cycle_year"] == year],
+                                      answers[answers["cycle_year"] == year])
+    values = indicator_values(ans, sv, catalogue)
+    return CycleBase(year, method.version, values, composite_index(values, method),
+                     agency_service_counts(counted, sv, catalogue.online_level))
+
+
+def cycle_fingerprints(frame: pd.DataFrame, responses: pd.DataFrame) -> dict[int, str]:
+    """Return, per cycle, a digest that changes whenever the cycle's `cycle_base` may change.
+
+    It covers the cycle's frame (which agencies are expected) and its counted responses (id, agency,
+    status, version, last update). It relies on the data layer's rule that a response's answers and
+    services change only together with its version (every write to them is a versioned update of the
+    response), so the digest stands for the answers and services without reading them.
+    """
+    counted = responses[responses["status"].isin(list(COUNTED_STATUSES))]
+    out: dict[int, str] = {}
+    for year in sorted({int(y) for y in frame["cycle_year"].unique()} | {int(y) for y in counted["cycle_year"]}):
+        digest = hashlib.sha256()
+        members = frame.loc[frame["cycle_year"] == year, "agency_id"].astype(str)
+        digest.update(np.sort(pd.util.hash_pandas_object(members, index=False).to_numpy()).tobytes())
+        mine = counted.loc[counted["cycle_year"] == year, ["response_id", "agency_id", "status", "version",
+                                                           "updated_at"]]
+        mine = mine.astype({"agency_id": str, "status": str, "updated_at": str})
+        digest.update(b"|")
+        digest.update(np.sort(pd.util.hash_pandas_object(mine, index=False).to_numpy()).tobytes())
+        out[year] = digest.hexdigest()
+    return out
+
+
 def counted_frames(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame, answers: pd.DataFrame
                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return the counted responses of agencies in the frame, and their services and answers."""
@@ -74,19 +134,30 @@ def counted_frames(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.Da
 def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
                   answers: pd.DataFrame, catalogue: Catalogue, targets: tuple[Target, ...],
                   method: IndexMethod | None = None, draws: int = 1000, seed: int = 0,
-                  detail: bool = True) -> CycleResults:
+                  detail: bool = True, bases: Mapping[int, CycleBase] | None = None) -> CycleResults:
     """Return the results of cycle `year` from the raw frames (any earlier cycles present feed trends and jumps).
 
     Scores use `method` (default: the catalogue's current method), so a past cycle is recomputed
     under today's method. Agencies without a counted response are missing (NaN), never zero.
     `draws` = 0 skips the uncertainty analysis; `detail` = False also skips the quality flags and the
     peer groups (the headline figures, scores, targets and adoption stay), for the Overview's cards.
+    `bases` holds `cycle_base` results of unchanged cycles (under `method`); `services` and `answers`
+    then need to hold only the other cycles, and always cycle `year` (its detail reads them).
     """
     method = method or method_from_catalogue(catalogue)
     frame = frame[frame["cycle_year"] <= year]
-    counted, sv, ans = counted_frames(frame, responses[responses["cycle_year"] <= year], services, answers)
-    values_all = indicator_values(ans, sv, catalogue)
-    scores_all = composite_index(values_all, method)
+    responses = responses[responses["cycle_year"] <= year]
+    years = sorted({int(y) for y in frame["cycle_year"].unique()} | {year})
+    known = {y: b for y, b in (bases or {}).items() if y in years and b.method_version == method.version}
+    base = {y: known[y] if y in known else cycle_base(y, frame, responses, services, answers, catalogue, method)
+            for y in years}
+    counted = counted_frames(frame, responses, services.iloc[:0], answers.iloc[:0])[0]
+    values_all = _concat([base[y].values for y in years], COLUMNS_OF_VALUES)
+    scores_all = _concat([base[y].scores for y in years], list(base[year].scores.columns))
+    counts_all = _concat([base[y].service_counts for y in years], COUNT_COLUMNS)
+    cycle_services = services[services["cycle_year"] == year]
+    cycle_services = cycle_services[cycle_services["response_id"].isin(counted["response_id"])]
+    ans = answers[(answers["cycle_year"] == year) & answers["response_id"].isin(counted["response_id"])]
     values = values_all[values_all["cycle_year"] == year].reset_index(drop=True)
     scores = scores_all[scores_all["cycle_year"] == year].reset_index(drop=True)
     info = frame[["cycle_year", "agency_id", "ministry_id", "agency_type"]]
@@ -98,7 +169,7 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     ministry_all = _group_means(agency_all, "ministry_id", group_cols)
     type_all = _group_means(agency_all, "agency_type", group_cols)
 
-    online = {lv: online_ratios(frame, responses, services, catalogue.online_level, lv)
+    online = {lv: online_ratios(frame, responses, services.iloc[:0], catalogue.online_level, lv, counts=counts_all)
               for lv in ("agency", "ministry", "agency_type", "nation")}
     online_keys = {"agency": ["agency_id"], "ministry": ["ministry_id"], "agency_type": ["agency_type"], "nation": []}
     online = {lv: year_on_year(t, ["online_service_ratio", "volume_online_ratio"], online_keys[lv])
@@ -146,7 +217,7 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
         national=_national(year, online, agency_all, method, counted, frame),
         online_agency=_only(online["agency"], year), online_ministry=_only(online["ministry"], year),
         online_type=_only(online["agency_type"], year), online_nation=online["nation"],
-        level_shares=digital_level_shares(frame[frame["cycle_year"] == year], responses, services, "nation"),
+        level_shares=digital_level_shares(frame[frame["cycle_year"] == year], responses, cycle_services, "nation"),
         targets=_concat(national_targets), targets_ministry=_concat(ministry_targets),
         targets_agency=_concat(agency_targets), milestones=milestones,
         adoption=adoption_summary(cycle_answers, values, cycle_frame, catalogue),
@@ -167,9 +238,11 @@ def _only(table: pd.DataFrame, year: int) -> pd.DataFrame:
     return table[table["cycle_year"] == year].reset_index(drop=True)
 
 
-def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+def _concat(parts: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:
     parts = [p for p in parts if not p.empty]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if parts:
+        return pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns=columns) if columns is not None else pd.DataFrame()
 
 
 def _agency_table(scores: pd.DataFrame, info: pd.DataFrame, method: IndexMethod) -> pd.DataFrame:

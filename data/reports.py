@@ -14,11 +14,10 @@ from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
 from analytics.actions import agency_actions, effective_weights, national_gains, weakest_dimensions
-from analytics.index import composite_index, method_from_catalogue, scores_wide
-from analytics.indicators import indicator_values
+from analytics.index import method_from_catalogue, scores_wide
 from analytics.online_services import online_gains
 from analytics.peers import administrative_peers
-from analytics.pipeline import CycleResults, counted_frames, cycle_results
+from analytics.pipeline import CycleBase, CycleResults, cycle_base, cycle_fingerprints, cycle_results
 from analytics.targets import linear_trend, observed_actuals, target_path, year_reaching
 from analytics.trajectory import national_series
 from analytics.uncertainty import group_uncertainty
@@ -44,8 +43,10 @@ class Overview:
 def overview(session: Session) -> Overview:
     """Return the national figures per cycle and the online-ratio target's path."""
     catalogue = default_catalogue()
-    national = national_series(repository.frame(session), repository.responses(session),
-                               repository.services(session), catalogue.online_level)
+    rows = cycle_rows(session, [int(y) for y in repository.cycles(session)["year_be"]], catalogue)
+    counts = [b.service_counts for b in rows.bases.values() if not b.service_counts.empty]
+    national = national_series(rows.frame, rows.responses, rows.services, catalogue.online_level,
+                               counts=pd.concat(counts, ignore_index=True) if counts else None)
     target = target_for(effective_targets(session, catalogue), "KPI.ONLINE_RATIO")
     path = None
     if target is not None:
@@ -53,7 +54,7 @@ def overview(session: Session) -> Overview:
         baseline = None if base.empty or pd.isna(base.iloc[0]) else float(base.iloc[0])
         if target.baseline_value is not None or baseline is not None:
             path = target_path(target, baseline)
-    resp = repository.responses(session)
+    resp = rows.responses
     last = None if resp.empty else pd.Timestamp(resp["updated_at"].max())
     return Overview(national, path, target, repository.is_demo(session), last)
 
@@ -103,6 +104,10 @@ PAGE_DRAWS = 300
 _RESULTS_KEPT = 4
 _results: OrderedDict[tuple[str, int, int, int, bool], CycleResults] = OrderedDict()
 _history: OrderedDict[tuple[str, int], pd.DataFrame] = OrderedDict()
+#: Each cycle's agency-level base (values, scores, service counts), kept per (database, cycle, digest of
+#: the cycle's frame and counted responses, catalogue, method): enough for every cycle of a few databases.
+_BASES_KEPT = 48
+_bases: OrderedDict[tuple[str, int, str, str, str], CycleBase] = OrderedDict()
 _lock = threading.Lock()
 SUMMARY_READERS = frozenset({Role.PLANNER, Role.EXECUTIVE})
 
@@ -111,12 +116,48 @@ def _db_key(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=True)
 
 
-def _remember(store: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+def _remember(store: OrderedDict[Any, Any], key: Any, value: Any, kept: int = _RESULTS_KEPT) -> None:
     with _lock:
         store[key] = value
         store.move_to_end(key)
-        while len(store) > _RESULTS_KEPT:
+        while len(store) > kept:
             store.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class CycleRows:
+    """What `cycle_rows` read: every cycle's frame and responses, the answers and services of `read`
+    cycles only, and every cycle's base."""
+
+    frame: pd.DataFrame
+    responses: pd.DataFrame
+    services: pd.DataFrame
+    answers: pd.DataFrame
+    bases: dict[int, CycleBase]
+
+
+def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: tuple[int, ...] = ()) -> CycleRows:
+    """Read the cycles `years` once, reusing each unchanged cycle's base instead of its answers and services.
+
+    A cycle's base is kept while the digest of its frame and counted responses stays the same
+    (`cycle_fingerprints`), so after a submission only the changed cycle's answers and services are
+    read and scored again. Cycles in `read` have their answers and services read in any case.
+    """
+    method = method_from_catalogue(catalogue)
+    frame, responses = repository.frame(session, years), repository.responses(session, years)
+    prints = cycle_fingerprints(frame, responses)
+    db, shape = _db_key(session), repr(method)
+    keys = {y: (db, y, prints.get(y, ""), catalogue.sha256, shape) for y in years}
+    with _lock:
+        bases = {y: _bases[k] for y, k in keys.items() if k in _bases}
+    need = sorted({y for y in years if y not in bases} | set(read))
+    services = repository.services(session, need) if need else repository.services(session, [])
+    answers = repository.answers(session, need) if need else repository.answers(session, [])
+    for y in years:
+        if y not in bases:
+            bases[y] = cycle_base(y, frame, responses, services, answers, catalogue, method)
+            _remember(_bases, keys[y], bases[y], _BASES_KEPT)
+    return CycleRows(frame, responses, services, answers, bases)
 
 
 def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool = True) -> CycleResults:
@@ -135,9 +176,9 @@ def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool =
     # One thread for the small k-means and isolation-forest fits: on a busy two-core server, OpenMP
     # threads fighting each other made the clustering alone take seconds instead of milliseconds.
     with threadpool_limits(limits=1):
-        res = cycle_results(year, repository.frame(session, years), repository.responses(session, years),
-                            repository.services(session, years), repository.answers(session, years), catalogue,
-                            effective_targets(session, catalogue), draws=draws, detail=detail)
+        rows = cycle_rows(session, years, catalogue, read=(year,))
+        res = cycle_results(year, rows.frame, rows.responses, rows.services, rows.answers, catalogue,
+                            effective_targets(session, catalogue), draws=draws, detail=detail, bases=rows.bases)
     _remember(_results, key, res)
     return res
 
@@ -150,9 +191,10 @@ def _all_scores(session: Session) -> pd.DataFrame:
     if hit is not None:
         return hit
     catalogue = default_catalogue()
-    _, sv, ans = counted_frames(repository.frame(session), repository.responses(session),
-                                      repository.services(session), repository.answers(session))
-    scores = composite_index(indicator_values(ans, sv, catalogue), method_from_catalogue(catalogue))
+    years = [int(y) for y in repository.cycles(session)["year_be"]]
+    bases = cycle_rows(session, years, catalogue).bases
+    parts = [bases[y].scores for y in years if not bases[y].scores.empty]
+    scores = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     wide = scores_wide(scores).reset_index() if not scores.empty else pd.DataFrame()
     _remember(_history, key, wide)
     return wide

@@ -8,7 +8,7 @@ import pytest
 
 from analytics.actions import agency_actions
 from analytics.index import method_from_catalogue
-from analytics.pipeline import CycleResults, cycle_results
+from analytics.pipeline import CycleBase, CycleResults, cycle_results
 from survey.catalogue import Catalogue
 from survey.targets import Target
 from tests.conftest import DemoFrames
@@ -116,3 +116,28 @@ def test_headline_results_without_detail_match(demo, catalogue, targets) -> None
     pd.testing.assert_frame_equal(full.agency_scores, light.agency_scores)
     pd.testing.assert_frame_equal(full.targets, light.targets)
     assert light.quality_flags.empty and light.peers is None and not full.quality_flags.empty
+
+
+def test_kept_bases_of_earlier_cycles_give_the_same_results(demo, catalogue, targets) -> None:  # type: ignore[no-untyped-def]
+    """Passing the bases of unchanged earlier cycles, with only cycle 2568's answers and services, gives exactly
+    the results computed from every cycle's rows; a base kept under another method is not used."""
+    from analytics.pipeline import cycle_base
+
+    method = method_from_catalogue(catalogue)
+    full = cycle_results(2568, demo.frame, demo.responses, demo.services, demo.answers, catalogue, targets, draws=0)
+    bases = {y: cycle_base(y, demo.frame, demo.responses, demo.services, demo.answers, catalogue, method)
+             for y in (2564, 2565, 2566, 2567)}
+    only = (demo.services["cycle_year"] == 2568), (demo.answers["cycle_year"] == 2568)
+    kept = cycle_results(2568, demo.frame, demo.responses, demo.services[only[0]], demo.answers[only[1]], catalogue,
+                         targets, draws=0, bases=bases)
+    for name in ("national", "agency_scores", "ministry_scores", "online_nation", "online_ministry", "targets",
+                 "targets_ministry", "targets_agency", "quality_flags", "adoption", "completeness",
+                 "previous_agency_scores", "level_shares"):
+        pd.testing.assert_frame_equal(getattr(full, name), getattr(kept, name), obj=name)
+    # The online trend needs the earlier cycles: without their bases or rows they are missing.
+    assert kept.online_nation["cycle_year"].tolist() == [2564, 2565, 2566, 2567, 2568]
+    stale = {y: CycleBase(b.year, "another method", b.values.iloc[:0], b.scores.iloc[:0], b.service_counts.iloc[:0])
+             for y, b in bases.items()}
+    recomputed = cycle_results(2568, demo.frame, demo.responses, demo.services, demo.answers, catalogue, targets,
+                               draws=0, bases=stale)
+    pd.testing.assert_frame_equal(full.online_nation, recomputed.online_nation)

@@ -1,0 +1,89 @@
+"""Kept cycle bases: after a change only the changed cycle is read and scored again, with the same figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from analytics.index import method_from_catalogue
+from analytics.pipeline import cycle_base, cycle_results
+from data import reports, repository
+from data.db import make_engine
+from data.target_edits import effective_targets
+from survey.catalogue import Catalogue
+
+YEARS = [2564, 2565, 2566, 2567, 2568]
+
+
+def fresh(session: Session, catalogue: Catalogue, year: int) -> pd.DataFrame:
+    """Cycle `year`'s scores computed from its rows, with nothing kept."""
+    return cycle_base(year, repository.frame(session), repository.responses(session), repository.services(session),
+                      repository.answers(session), catalogue, method_from_catalogue(catalogue)).scores
+
+
+def test_only_a_changed_cycle_is_read_again(demo_db_path: Path, tmp_path: Path, catalogue: Catalogue) -> None:
+    copy = tmp_path / "store.sqlite3"
+    copy.write_bytes(demo_db_path.read_bytes())
+    engine = make_engine(f"sqlite:///{copy}")
+    with Session(engine) as s:
+        first = reports.cycle_rows(s, YEARS, catalogue)
+        assert sorted(first.services["cycle_year"].unique().tolist()) == YEARS  # nothing kept yet: every cycle read
+        again = reports.cycle_rows(s, YEARS, catalogue)
+        assert again.services.empty and again.answers.empty  # unchanged: no answer or service read
+        assert all(again.bases[y] is first.bases[y] for y in YEARS)
+
+        # A versioned change to one approved 2566 response (as every write is): 2566 alone is read again.
+        rid, agency = s.execute(text("SELECT id, agency_id FROM responses WHERE cycle_year = 2566 AND "
+                                     "status = 'approved' ORDER BY id LIMIT 1")).one()
+        s.execute(text("UPDATE answers SET value_num = 0 WHERE response_id = :r AND indicator_id = 'DAT.02'"),
+                  {"r": rid})
+        s.execute(text("UPDATE responses SET version = version + 1 WHERE id = :r"), {"r": rid})
+        s.commit()
+        changed = reports.cycle_rows(s, YEARS, catalogue)
+        assert changed.services["cycle_year"].unique().tolist() == [2566]
+        assert changed.bases[2566] is not first.bases[2566]
+        assert all(changed.bases[y] is first.bases[y] for y in YEARS if y != 2566)
+        value = changed.bases[2566].values.set_index(["agency_id", "indicator_id"]).at[(agency, "DAT.02"), "value"]
+        assert value == 0
+        pd.testing.assert_frame_equal(changed.bases[2566].scores, fresh(s, catalogue, 2566))
+
+        # Taking an agency out of the 2567 frame changes that cycle's base too.
+        s.execute(text("DELETE FROM cycle_frame WHERE cycle_year = 2567 AND agency_id = :a"), {"a": agency})
+        s.commit()
+        moved = reports.cycle_rows(s, YEARS, catalogue)
+        assert moved.services["cycle_year"].unique().tolist() == [2567]
+        assert agency not in set(moved.bases[2567].scores["agency_id"])
+        pd.testing.assert_frame_equal(moved.bases[2567].scores, fresh(s, catalogue, 2567))
+
+        # Results from kept bases equal results computed from every row.
+        kept = reports.results(s, 2568, draws=0, detail=True)
+        everything = cycle_results(2568, repository.frame(s), repository.responses(s), repository.services(s),
+                                   repository.answers(s), catalogue, effective_targets(s, catalogue), draws=0)
+        for name in ("national", "agency_scores", "ministry_scores", "online_nation", "targets", "quality_flags",
+                     "previous_agency_scores"):
+            pd.testing.assert_frame_equal(getattr(kept, name), getattr(everything, name), obj=name)
+    engine.dispose()
+
+
+def test_fingerprints_follow_the_frame_and_counted_responses(catalogue: Catalogue) -> None:
+    from analytics.pipeline import cycle_fingerprints
+
+    frame = pd.DataFrame({"cycle_year": [2568, 2568, 2567], "agency_id": ["A", "B", "A"]})
+    stamp = pd.Timestamp("2025-06-01", tz="UTC")
+    responses = pd.DataFrame({"response_id": [1, 2, 3], "cycle_year": [2568, 2568, 2567], "agency_id": ["A", "B", "A"],
+                              "status": ["approved", "draft", "submitted"], "version": [3, 1, 2],
+                              "updated_at": [stamp] * 3})
+    base = cycle_fingerprints(frame, responses)
+    assert set(base) == {2567, 2568}
+    draft_edit = responses.assign(version=[3, 9, 2])  # a draft does not count: no change
+    assert cycle_fingerprints(frame, draft_edit) == base
+    bumped = responses.assign(version=[4, 1, 2])
+    after = cycle_fingerprints(frame, bumped)
+    assert after[2568] != base[2568] and after[2567] == base[2567]
+    submitted = responses.assign(status=["approved", "submitted", "submitted"])
+    assert cycle_fingerprints(frame, submitted)[2568] != base[2568]
+    swapped = frame.assign(agency_id=["A", "C", "A"])
+    assert cycle_fingerprints(swapped, responses)[2568] != base[2568]
