@@ -27,14 +27,21 @@ def _groups(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
 
 def _summarise(long: pd.DataFrame) -> pd.DataFrame:
     """long: cycle_year, group, item, agency_id, adopted (bool) -> one row per cycle, group and item."""
-    rows = []
-    for (cyc, grp, item), part in long.groupby(["cycle_year", "group", "item"], sort=True):
-        n = len(part)
-        k = int(part["adopted"].sum())
-        rows.append({"cycle_year": cyc, "group": grp, "item": item, "agencies": n, "adopted": k,
-                     "rate": 100.0 * k / n if n else np.nan,
-                     "not_adopted": sorted(part.loc[~part["adopted"], "agency_id"].astype(str))})
-    return pd.DataFrame(rows, columns=ADOPTION_COLUMNS)
+    keys = ["cycle_year", "group", "item"]
+    if long.empty:
+        return pd.DataFrame(columns=ADOPTION_COLUMNS)
+    long = long.assign(agency_id=long["agency_id"].astype(str), adopted=long["adopted"].astype(bool))
+    out = long.groupby(keys, sort=True).agg(agencies=("adopted", "size"), adopted=("adopted", "sum")).reset_index()
+    out["adopted"] = out["adopted"].astype(int)
+    out["rate"] = 100.0 * out["adopted"] / out["agencies"].where(out["agencies"] > 0)
+    # Who lags, per row of `out`: sort the non-adopters by row and agency once, then cut the list at each row.
+    lag = long.loc[~long["adopted"], [*keys, "agency_id"]]
+    row = pd.MultiIndex.from_frame(out[keys]).get_indexer(pd.MultiIndex.from_frame(lag[keys]))
+    order = np.lexsort((lag["agency_id"].to_numpy(dtype=object), row))
+    names, row = lag["agency_id"].to_numpy(dtype=object)[order], row[order]
+    cuts = np.searchsorted(row, np.arange(len(out) + 1))
+    out["not_adopted"] = [names[cuts[i]:cuts[i + 1]].tolist() for i in range(len(out))]
+    return out[ADOPTION_COLUMNS]
 
 
 def standards_adoption(values: pd.DataFrame, frame: pd.DataFrame, catalogue: Catalogue, by: str | None = None,
@@ -87,14 +94,15 @@ def option_adoption(answers: pd.DataFrame, frame: pd.DataFrame, catalogue: Catal
         raise ValueError(f"{indicator_id} is not a multi-choice question")
     a = answers[(answers["indicator_id"] == indicator_id) & answers["value_text"].notna()]
     a = a.merge(_groups(frame, by), on=["cycle_year", "agency_id"], how="inner")
-    # Answers repeat the same few option lists: parse each distinct text once.
-    parsed = {text: set(chosen_options(text)) for text in a["value_text"].unique()}
-    chosen = a["value_text"].map(parsed)
+    # Answers repeat the same few option lists: parse each distinct text once, then index by its code.
+    codes, texts = pd.factorize(a["value_text"])
+    options = ind.option_ids()
+    chosen = [set(chosen_options(t)) for t in texts]
+    ticked = np.array([[o in c for o in options] for c in chosen], dtype=bool).reshape(len(texts), len(options))
     parts = []
-    for opt in ind.option_ids():
+    for j, opt in enumerate(options):
         parts.append(pd.DataFrame({"cycle_year": a["cycle_year"], "group": a["group"], "item": opt,
-                                   "agency_id": a["agency_id"],
-                                   "adopted": chosen.map(lambda c, o=opt: o in c).astype(bool)}))
+                                   "agency_id": a["agency_id"], "adopted": ticked[codes, j]}))
     if not parts:
         return pd.DataFrame(columns=ADOPTION_COLUMNS)
     return _summarise(pd.concat(parts, ignore_index=True))

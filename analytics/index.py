@@ -395,8 +395,10 @@ def _bands(score: np.ndarray, method: IndexMethod) -> tuple[pd.api.extensions.Ex
     mins = np.array([b.min for b in method.bands])
     pos = np.clip(np.searchsorted(mins, np.nan_to_num(score, nan=-np.inf), side="right") - 1, 0, None)
     ok = np.isfinite(score)
-    levels = pd.array([method.bands[p].level if k else None for p, k in zip(pos, ok, strict=True)], dtype="Int64")
-    labels = [method.bands[p].label if k else None for p, k in zip(pos, ok, strict=True)]
+    level_of = np.array([b.level for b in method.bands], dtype="int64")
+    levels = pd.arrays.IntegerArray(level_of[pos], ~ok)
+    label_of = np.array([b.label for b in method.bands] + [None], dtype=object)
+    labels = label_of[np.where(ok, pos, len(method.bands))].tolist()
     return levels, labels
 
 

@@ -82,9 +82,11 @@ def indicator_values(answers: pd.DataFrame, services: pd.DataFrame, catalogue: C
     entered = {i.id: i for i in catalogue.entered_indicators()}
     ans = answers[answers["indicator_id"].isin(list(entered))]
     if not ans.empty:
-        multi = ans["indicator_id"].map(lambda i: entered[i].type == "multi_choice").astype(bool)
+        multi = ans["indicator_id"].isin([i for i, ind in entered.items() if ind.type == "multi_choice"])
         value = ans["value_num"].astype(float).copy()
-        value[multi] = ans.loc[multi, "value_text"].map(option_count).astype(float)
+        codes, texts = pd.factorize(ans.loc[multi, "value_text"])  # a few distinct option lists: count each once
+        counts = np.array([option_count(t) for t in texts] + [np.nan], dtype=float)
+        value[multi] = counts[codes]  # code -1 (no text) -> the NaN at the end
         parts.append(pd.DataFrame({"cycle_year": ans["cycle_year"], "agency_id": ans["agency_id"],
                                    "indicator_id": ans["indicator_id"], "value": value}))
     measures = inventory_measures(services, catalogue.online_level)

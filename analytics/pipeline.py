@@ -84,6 +84,8 @@ class CycleBase:
     values: pd.DataFrame
     scores: pd.DataFrame
     service_counts: pd.DataFrame
+    #: One row per scored agency: its index and group scores, coverage, band (`_score_rows`).
+    score_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
@@ -95,8 +97,9 @@ def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services
     counted, sv, ans = counted_frames(frame, responses, services[services["cycle_year"] == year],
                                       answers[answers["cycle_year"] == year])
     values = indicator_values(ans, sv, catalogue)
-    return CycleBase(year, method.version, values, composite_index(values, method),
-                     agency_service_counts(counted, sv, catalogue.online_level))
+    scores = composite_index(values, method)
+    return CycleBase(year, method.version, values, scores, agency_service_counts(counted, sv, catalogue.online_level),
+                     _score_rows(scores, method))
 
 
 def cycle_fingerprints(frame: pd.DataFrame, responses: pd.DataFrame) -> dict[int, str]:
@@ -153,16 +156,16 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
             for y in years}
     counted = counted_frames(frame, responses, services.iloc[:0], answers.iloc[:0])[0]
     values_all = _concat([base[y].values for y in years], COLUMNS_OF_VALUES)
-    scores_all = _concat([base[y].scores for y in years], list(base[year].scores.columns))
+    score_rows = _concat([base[y].score_rows for y in years])
     counts_all = _concat([base[y].service_counts for y in years], COUNT_COLUMNS)
     cycle_services = services[services["cycle_year"] == year]
     cycle_services = cycle_services[cycle_services["response_id"].isin(counted["response_id"])]
     ans = answers[(answers["cycle_year"] == year) & answers["response_id"].isin(counted["response_id"])]
     values = values_all[values_all["cycle_year"] == year].reset_index(drop=True)
-    scores = scores_all[scores_all["cycle_year"] == year].reset_index(drop=True)
+    scores = base[year].scores.reset_index(drop=True)
     info = frame[["cycle_year", "agency_id", "ministry_id", "agency_type"]]
 
-    agency_all = _agency_table(scores_all, info, method)
+    agency_all = _agency_table(score_rows, info, method)
     prev = max((c for c in agency_all["cycle_year"].unique().tolist() if c < year), default=None)
     agency_scores = agency_all[agency_all["cycle_year"] == year].reset_index(drop=True)
     group_cols = [method.root, *method.children(method.root)]
@@ -245,16 +248,24 @@ def _concat(parts: list[pd.DataFrame], columns: list[str] | None = None) -> pd.D
     return pd.DataFrame(columns=columns) if columns is not None else pd.DataFrame()
 
 
-def _agency_table(scores: pd.DataFrame, info: pd.DataFrame, method: IndexMethod) -> pd.DataFrame:
-    """Return one row per expected agency and cycle: its index and group scores, band and coverage (NaN if missing)."""
+def _score_rows(scores: pd.DataFrame, method: IndexMethod) -> pd.DataFrame:
+    """Return one row per scored agency and cycle: its index and group scores, coverage, band and band label."""
+    if scores.empty:
+        return pd.DataFrame()
     wide = scores_wide(scores).reset_index()
-    root = scores[scores["node"] == method.root][["cycle_year", "agency_id", "coverage", "band", "band_label",
-                                                  "method_version"]]
-    out = info.merge(wide, on=["cycle_year", "agency_id"], how="left").merge(root, on=["cycle_year", "agency_id"],
-                                                                               how="left")
+    root = scores[scores["node"] == method.root][["cycle_year", "agency_id", "coverage", "band", "band_label"]]
+    return wide.merge(root, on=["cycle_year", "agency_id"], how="left")
+
+
+def _agency_table(score_rows: pd.DataFrame, info: pd.DataFrame, method: IndexMethod) -> pd.DataFrame:
+    """Return one row per expected agency and cycle: its index and group scores, band and coverage (NaN if missing)."""
+    out = info.merge(score_rows, on=["cycle_year", "agency_id"], how="left") if not score_rows.empty else info.copy()
     for col in [method.root, *method.children(method.root)]:
         if col not in out.columns:
             out[col] = np.nan
+    for col, kind in (("coverage", float), ("band", "Int64"), ("band_label", object)):
+        if col not in out.columns:
+            out[col] = pd.Series(np.nan if kind is float else None, index=out.index, dtype=kind)
     out["missing"] = out[method.root].isna()
     out["method_version"] = method.version
     return out.sort_values(["cycle_year", "agency_id"], ignore_index=True)

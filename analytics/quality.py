@@ -36,20 +36,28 @@ def completeness_by_response(answers: pd.DataFrame, responses: pd.DataFrame, cat
     Columns: response_id, cycle_year, agency_id, required, answered, completeness, missing (list of ids).
     """
     required = [i.id for i in catalogue.entered_indicators() if i.required]
+    columns = ["response_id", "cycle_year", "agency_id", "required", "answered", "completeness", "missing"]
+    if responses.empty:
+        return pd.DataFrame(columns=columns)
     has = answers["value_num"].notna() | answers["value_text"].notna()
-    got = answers[has & answers["indicator_id"].isin(required)]
-    answered: dict[object, set[str]] = {}
-    for rid, iid in zip(got["response_id"], got["indicator_id"], strict=True):
-        answered.setdefault(rid, set()).add(str(iid))
-    rows = []
-    for r in responses.itertuples(index=False):
-        ids = answered.get(r.response_id, set())
-        rows.append({"response_id": r.response_id, "cycle_year": r.cycle_year, "agency_id": r.agency_id,
-                     "required": len(required), "answered": len(ids),
-                     "completeness": 100.0 * len(ids) / len(required) if required else np.nan,
-                     "missing": [i for i in required if i not in ids]})
-    return pd.DataFrame(rows, columns=["response_id", "cycle_year", "agency_id", "required", "answered",
-                                       "completeness", "missing"])
+    got = answers.loc[has & answers["indicator_id"].isin(required), ["response_id", "indicator_id"]]
+    # One row per response, one column per required indicator: answered or not.
+    rid = pd.Index(responses["response_id"].drop_duplicates())
+    matrix = np.zeros((len(rid), len(required)), dtype=bool)
+    rows = rid.get_indexer(got["response_id"])
+    cols = pd.Index(required).get_indexer(pd.Index(got["indicator_id"].astype(str)))
+    keep = rows >= 0
+    matrix[rows[keep], cols[keep]] = True
+    at = rid.get_indexer(responses["response_id"])
+    answered = matrix[at].sum(axis=1)
+    # Responses share a few patterns of gaps: make each pattern's list once.
+    patterns, inverse = np.unique(matrix[at], axis=0, return_inverse=True)
+    lists = [[i for i, ok in zip(required, p, strict=True) if not ok] for p in patterns]
+    return pd.DataFrame({
+        "response_id": responses["response_id"].to_numpy(), "cycle_year": responses["cycle_year"].to_numpy(),
+        "agency_id": responses["agency_id"].to_numpy(), "required": len(required), "answered": answered.astype(int),
+        "completeness": 100.0 * answered / len(required) if required else np.nan,
+        "missing": [lists[k] for k in np.ravel(inverse)]}, columns=columns)
 
 
 def completeness_by_indicator(answers: pd.DataFrame, responses: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -87,11 +95,15 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
         raise ValueError("threshold must be >= 0")
     quantities = [i.id for i in catalogue.indicators() if i.type in JUMP_TYPES]
     v = values[values["indicator_id"].isin(quantities)].dropna(subset=["value"])
-    v = v.sort_values(["agency_id", "indicator_id", "cycle_year"])
-    prev = v.groupby(["agency_id", "indicator_id"])[["cycle_year", "value"]].shift(1)
-    v = v.assign(prev_year=prev["cycle_year"], prev=prev["value"]).dropna(subset=["prev"])
-    if year is not None:
-        v = v[v["cycle_year"] == year]
+    if year is None:
+        v = v.sort_values(["agency_id", "indicator_id", "cycle_year"])
+        prev = v.groupby(["agency_id", "indicator_id"])[["cycle_year", "value"]].shift(1)
+        v = v.assign(prev_year=prev["cycle_year"], prev=prev["value"]).dropna(subset=["prev"])
+    else:  # the same, for one cycle: each value against the unit's latest earlier one
+        keys = ["agency_id", "indicator_id"]
+        earlier = v[v["cycle_year"] < year].sort_values("cycle_year", kind="stable").drop_duplicates(keys, keep="last")
+        earlier = earlier[[*keys, "cycle_year", "value"]].rename(columns={"cycle_year": "prev_year", "value": "prev"})
+        v = v[v["cycle_year"] == year].merge(earlier, on=keys, how="inner")
     span = v["indicator_id"].map({i: _span(catalogue, i) for i in quantities}).astype(float)
     change = (v["value"] - v["prev"]).abs()
     rel = change / v["prev"].abs().where(v["prev"] != 0)
@@ -170,18 +182,22 @@ def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     `implies_option`: left answered yes (1) requires `option` among right's chosen options.
     """
     rows = []
-    by_resp = answers.set_index(["response_id", "indicator_id"])
-    cycle_of = dict(zip(answers["response_id"], answers["cycle_year"], strict=False))
-    agency_of = dict(zip(answers["response_id"], answers["agency_id"], strict=False))
+    who = answers[["response_id", "cycle_year", "agency_id"]].drop_duplicates("response_id").set_index("response_id")
+    cols = ["response_id", "value_num", "value_text"]
+
+    def answers_to(indicator_id: str) -> pd.DataFrame:
+        part = answers.loc[answers["indicator_id"] == indicator_id, cols]
+        return part.drop_duplicates("response_id").set_index("response_id")
+
     for rule in catalogue.rules:
-        left = by_resp.xs(rule.left, level="indicator_id") if rule.left in by_resp.index.get_level_values(1) else None
-        right = by_resp.xs(rule.right, level="indicator_id") if rule.right in by_resp.index.get_level_values(1) \
-            else None
-        if left is None or right is None:
+        left, right = answers_to(rule.left), answers_to(rule.right)
+        if left.empty or right.empty:
             continue
         both = left.add_suffix("_l").join(right.add_suffix("_r"), how="inner")
         if rule.op == "implies_option":
-            has_option = both["value_text_r"].map(lambda t, o=rule.option: o in chosen_options(t)).astype(bool)
+            codes, texts = pd.factorize(both["value_text_r"])
+            chosen = np.array([rule.option in chosen_options(t) for t in texts] + [False], dtype=bool)
+            has_option = pd.Series(chosen[codes], index=both.index)  # code -1 (no text) -> the False at the end
             bad = both[(both["value_num_l"] == 1) & ~has_option]
         elif rule.op in _OPS:
             ok = both["value_num_l"].notna() & both["value_num_r"].notna()
@@ -190,7 +206,8 @@ def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         else:
             raise ValueError(f"unknown rule operator {rule.op!r}")
         for rid, r in bad.iterrows():
-            rows.append({"cycle_year": cycle_of[rid], "response_id": rid, "agency_id": agency_of[rid], "indicator_id": rule.left, "rule": rule.id,
+            rows.append({"cycle_year": who.at[rid, "cycle_year"], "response_id": rid,
+                         "agency_id": who.at[rid, "agency_id"], "indicator_id": rule.left, "rule": rule.id,
                          "severity": "error", "value": r["value_num_l"],
                          "message_th": rule.message.th, "message_en": rule.message.en})
     return _flags(rows)
@@ -212,14 +229,14 @@ def multivariate_outlier_flags(profiles: pd.DataFrame, seed: int = 0, contaminat
         return _flags([])
     x = feats.astype(float).fillna(feats.median(numeric_only=True)).fillna(0.0).to_numpy()
     forest = IsolationForest(n_estimators=200, contamination=contamination, random_state=seed).fit(x)
-    outlier = forest.predict(x) == -1
+    scores = forest.score_samples(x)
+    outlier = scores - forest.offset_ < 0  # what `forest.predict` does, without scoring every profile twice
     rows = []
-    for (_, r), out, score in zip(profiles.iterrows(), outlier, forest.score_samples(x), strict=True):
-        if not out:
-            continue
+    for pos in np.flatnonzero(outlier):
+        r = profiles.iloc[pos]
         rows.append({"cycle_year": r.get("cycle_year"), "response_id": r.get("response_id"),
                      "agency_id": r.get("agency_id"), "indicator_id": None, "rule": "isolation_forest",
-                     "severity": "info", "value": score,
+                     "severity": "info", "value": scores[pos],
                      "message_th": "รูปแบบคำตอบโดยรวมของหน่วยงานแตกต่างจากหน่วยงานอื่นมาก โปรดทบทวน",
                      "message_en": "The agency's answers as a whole are unusual compared with other agencies; "
                                    "please review"})
@@ -249,9 +266,9 @@ def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalo
     order = {"error": 0, "warning": 1, "info": 2}
     out = pd.concat(parts, ignore_index=True)
     # Value-table checks know the agency and cycle only; name the response so a reviewer can open it.
-    response_of = dict(zip(zip(answers["cycle_year"], answers["agency_id"], strict=True), answers["response_id"],
-                           strict=True))
-    known = [response_of.get((c, a)) for c, a in zip(out["cycle_year"], out["agency_id"], strict=True)]
-    out["response_id"] = [r if pd.notna(r) else k for r, k in zip(out["response_id"], known, strict=True)]
+    responses = answers[["cycle_year", "agency_id", "response_id"]].drop_duplicates(["cycle_year", "agency_id"])
+    known = out[["cycle_year", "agency_id"]].merge(responses, on=["cycle_year", "agency_id"], how="left")
+    out["response_id"] = out["response_id"].astype(object).where(out["response_id"].notna(),
+                                                                 known["response_id"].to_numpy())
     out = out.assign(_o=out["severity"].map(order)).sort_values(["cycle_year", "agency_id", "_o"], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)
