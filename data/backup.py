@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -129,8 +130,10 @@ def restore(engine: Engine, path: Path | str) -> dict[str, int]:
         # Caches key on the data version: move it past both histories so nothing stale is served.
         restored = conn.execute(select(AppState.value).where(AppState.key == "data_version")).scalar()
         version = max(int(before or 0), int(restored or 0)) + 1
-        conn.execute(delete(AppState).where(AppState.key == "data_version"))
-        conn.execute(insert(AppState), [{"key": "data_version", "value": str(version)}])
+        conn.execute(delete(AppState).where(AppState.key.in_(["data_version", "data_epoch"])))
+        # A new epoch: results kept per cycle (data.reports.cycle_rows) are never reused across a restore.
+        conn.execute(insert(AppState), [{"key": "data_version", "value": str(version)},
+                                        {"key": "data_epoch", "value": uuid.uuid4().hex}])
     counts["app_state"] = manifest["counts"].get("app_state", counts.get("app_state", 0))
     if counts != manifest["counts"]:
         raise BackupError(f"restored counts {counts} differ from the backup's {manifest['counts']}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -298,6 +299,7 @@ def seed_demo(engine: Engine, catalogue: Catalogue, spec: DemoSpec = DemoSpec())
             counts["services"] += len(services)
         conn.execute(insert(AppState), [{"key": "dataset", "value": "demo"},
                                         {"key": "data_version", "value": "1"},
+                                        {"key": "data_epoch", "value": uuid.uuid4().hex},
                                         {"key": "demo_seed", "value": str(spec.seed)}])
         conn.execute(insert(AuditEntry), [{"at": utcnow(), "actor": "demo-seed", "channel": "seed",
                                            "action": "seed", "detail": json.dumps(counts)}])

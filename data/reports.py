@@ -146,7 +146,8 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     method = method_from_catalogue(catalogue)
     frame, responses = repository.frame(session, years), repository.responses(session, years)
     prints = cycle_fingerprints(frame, responses)
-    db, shape = _db_key(session), repr(method)
+    # The epoch changes on every restore and seed: a kept base never outlives the data it came from.
+    db, shape = f"{_db_key(session)}#{repository.get_state(session, 'data_epoch', '')}", repr(method)
     keys = {y: (db, y, prints.get(y, ""), catalogue.sha256, shape) for y in years}
     with _lock:
         bases = {y: _bases[k] for y, k in keys.items() if k in _bases}
