@@ -397,8 +397,11 @@ def ministries_view(session: Session, principal: Principal, year: int | None, ag
     online = res.online_agency[res.online_agency["agency_id"].isin(agency["agency_id"])]
     og = online.groupby("ministry_id")[["services", "online"]].sum()
     table["online_service_ratio"] = table["ministry_id"].map(100.0 * og["online"] / og["services"].where(og["services"] > 0))
-    unc = group_uncertainty(res.values[res.values["agency_id"].isin(agency["agency_id"])],
-                            agency[["agency_id", "ministry_id"]], method, "ministry_id", draws=PAGE_DRAWS)
+    # All agency types: the pipeline's ministry intervals, the ones the executive workbook shows.
+    unc = None if agency_type else res.ministry_uncertainty
+    if unc is None:
+        unc = group_uncertainty(res.values[res.values["agency_id"].isin(agency["agency_id"])],
+                                agency[["agency_id", "ministry_id"]], method, "ministry_id", draws=PAGE_DRAWS)
     u = unc.scores.set_index("ministry_id")
     table["rank"] = table["ministry_id"].map(u["rank_nominal"]).astype("Int64")
     table["rank_range"] = [rank_range(lo, hi) if np.isfinite(lo) else "–" for lo, hi in
