@@ -24,7 +24,7 @@ from analytics.trajectory import national_series
 from analytics.uncertainty import group_uncertainty
 from data import repository
 from data.access import Principal, Role, readable_agency_ids, require_read_agency
-from data.target_edits import effective_targets
+from data.target_edits import effective_targets, last_edited
 from survey.catalogue import Catalogue, default_catalogue
 from survey.i18n import TEXTS, t
 from survey.intake import tracking, tracking_summary
@@ -695,10 +695,15 @@ class MethodologyView:
     indicators: pd.DataFrame
     bands: pd.DataFrame
     targets: pd.DataFrame
+    last_updated: pd.Timestamp | None
 
 
 def methodology_view(session: Session, lang: str) -> MethodologyView:
-    """Return the method as the catalogue and targets file declare it: dimensions, indicators, weights, goalposts, bands, targets."""
+    """Return the method as the catalogue and targets file declare it: dimensions, indicators, weights, goalposts, bands, targets.
+
+    last_updated is the latest change to what the method is applied to: a survey response of any
+    cycle or a planner's edit of a target (UTC; None when there is neither).
+    """
     catalogue = default_catalogue()
     method = method_from_catalogue(catalogue)
     eff = effective_weights(method)
@@ -725,4 +730,6 @@ def methodology_view(session: Session, lang: str) -> MethodologyView:
             "normalisation": catalogue.method.normalisation, "aggregation": catalogue.method.aggregation,
             "min_coverage": catalogue.method.min_coverage, "jump_threshold": catalogue.method.jump_threshold,
             "online_level": catalogue.online_level, "draws": PAGE_DRAWS}
-    return MethodologyView(catalogue.version, info, dimensions, indicators, bands, targets)
+    changes = [c for c in (_last_updated(session), last_edited(session)) if c is not None]
+    return MethodologyView(catalogue.version, info, dimensions, indicators, bands, targets,
+                           max(changes) if changes else None)
