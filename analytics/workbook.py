@@ -260,7 +260,7 @@ def _with_change(table: pd.DataFrame, previous: pd.DataFrame, key: str, root: st
 
 
 def ministry_table(results: CycleResults, catalogue: Catalogue) -> pd.DataFrame:
-    """Return one row per ministry, highest composite first: the agency table's columns, as ministry means.
+    """Return one row per ministry, best rank first: the agency table's columns, as ministry means.
 
     The composite and dimension scores are the mean over the ministry's scored agencies; the online
     ratio is pooled over its services. rank, rank_p05 and rank_p95 are the ministries' nominal rank

@@ -148,10 +148,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wb_def_rank_p95": ("อันดับที่แย่ที่สุดที่เป็นไปได้: เปอร์เซ็นไทล์ที่ 95 จากการจำลองเดียวกัน",
                         "Worst plausible rank: 95th percentile over the same Monte Carlo"),
     "wb_def_ministry_rank": ("อันดับของกระทรวง (1 = สูงสุด) ตามดัชนีของโปรไฟล์ตัวชี้วัดเฉลี่ยของหน่วยงานในกระทรวง "
-                             "เช่นเดียวกับหน้ากระทรวงในแดชบอร์ด อาจต่างจากลำดับของค่าเฉลี่ยดัชนีในคอลัมน์ดัชนี",
+                             "เช่นเดียวกับหน้ากระทรวงในแดชบอร์ด อาจต่างจากลำดับของค่าเฉลี่ยดัชนีในคอลัมน์ดัชนี "
+                             "(เมื่อไม่ได้จำลองมอนติคาร์โล ใช้ลำดับของค่าเฉลี่ยดัชนี)",
                              "The ministry's rank (1 = highest) by the composite of its agencies' mean indicator profile, "
                              "as on the Ministries dashboard page; it can differ from the order of the mean composite "
-                             "in the composite column"),
+                             "in the composite column (without the Monte Carlo: by the mean composite)"),
     "wb_def_ministry_rank_p05": ("อันดับที่ดีที่สุดที่เป็นไปได้ของกระทรวง: เปอร์เซ็นไทล์ที่ 5 จากการจำลองมอนติคาร์โลของน้ำหนัก "
                                  "การปรับค่า และการรวมคะแนน บนโปรไฟล์ตัวชี้วัดเฉลี่ยของแต่ละกระทรวง",
                                  "The ministry's best plausible rank: 5th percentile over a Monte Carlo of weights, "
