@@ -24,6 +24,9 @@ ZERO_RANGE_SHARE = 0.5
 #: A z-score is shown on the 0-100 scale as 50 + 10 z, clipped at +/- 5 standard deviations.
 Z_CENTRE, Z_SPREAD = 0.5, 0.1
 ROOT_KIND, GROUP_KIND, INDICATOR_KIND = "index", "group", "indicator"
+#: Geometric aggregation works on x + GEOMETRIC_OFFSET x scale (1 point on 0-100) and subtracts it after,
+#: so one child at 0 no longer makes its group 0 (Handbook section 6: geometric means need positive values).
+GEOMETRIC_OFFSET = 0.01
 
 
 @dataclass(frozen=True)
@@ -248,17 +251,22 @@ def _normalise_column(col: np.ndarray, kind: str, ind: IndicatorSpec) -> np.ndar
     return 1.0 - res if ind.polarity < 0 else res
 
 
-def aggregate(values: np.ndarray, weights: np.ndarray, aggregation: str, min_coverage: float
-              ) -> tuple[np.ndarray, np.ndarray]:
+def aggregate(values: np.ndarray, weights: np.ndarray, aggregation: str, min_coverage: float,
+              offset: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Return (score, coverage) of children `values` (... x units x k) under `weights` (... x k).
 
     Handbook section 6: with answered children A and weights w re-weighted over them,
-    arithmetic  = sum_A w_i x_i / sum_A w_i;  geometric = prod_A x_i ^ (w_i / sum_A w_i).
+    arithmetic  = sum_A w_i x_i / sum_A w_i;
+    geometric   = prod_A (x_i + offset) ^ (w_i / sum_A w_i) - offset.
     coverage = sum_A w_i / sum_all w_i; below `min_coverage` (or with nothing answered) no score (NaN).
-    A geometric mean with a zero child is zero.
+    A geometric mean needs positive values: with offset 0 a child at 0 makes the group 0, and a
+    positive offset (`evaluate_tree` uses GEOMETRIC_OFFSET x scale) shifts every child off 0 first.
+    A child still at or below 0 after the shift makes the group 0.
     """
     if aggregation not in AGGREGATIONS:
         raise ValueError(f"unknown aggregation {aggregation!r}; use one of {', '.join(AGGREGATIONS)}")
+    if offset < 0:
+        raise ValueError("offset must not be negative")
     v = np.asarray(values, dtype=float)
     w = np.asarray(weights, dtype=float)
     answered = np.isfinite(v)
@@ -268,9 +276,10 @@ def aggregate(values: np.ndarray, weights: np.ndarray, aggregation: str, min_cov
         if aggregation == "arithmetic":
             score = _weighted_sum(np.where(answered, v, 0.0), w) / total_w
         else:
-            logs = np.where(answered & (v > 0), np.log(np.where(v > 0, v, 1.0)), 0.0)
-            zero = (answered & (v <= 0)).any(axis=-1)
-            score = np.exp(_weighted_sum(logs, w) / total_w)
+            shifted = v + offset
+            logs = np.where(answered & (shifted > 0), np.log(np.where(shifted > 0, shifted, 1.0)), 0.0)
+            zero = (answered & (shifted <= 0)).any(axis=-1)
+            score = np.exp(_weighted_sum(logs, w) / total_w) - offset
             score = np.where(zero, 0.0, score)
     # A tiny tolerance keeps exact shares such as 3/5 = 0.6 from falling below a threshold of 0.6.
     keep = (total_w > 0) & (coverage >= min_coverage - 1e-12)
@@ -296,10 +305,13 @@ def evaluate_tree(normalised: np.ndarray, method: IndexMethod, weights: Mapping[
     """Return {group id: (scores, coverage)} for every group, leaves first, from normalised scores.
 
     `normalised` is units x indicators, or draws x units x indicators; `weights` maps a group to
-    its children's weights (k, or draws x k) and defaults to the method's weights.
+    its children's weights (k, or draws x k) and defaults to the method's weights. A geometric
+    aggregation shifts scores by GEOMETRIC_OFFSET x method.scale (see `aggregate`), for the nominal
+    index and the Monte Carlo alike.
     """
     agg = aggregation or method.aggregation
     cov = method.min_coverage if min_coverage is None else min_coverage
+    offset = GEOMETRIC_OFFSET * method.scale if agg == "geometric" else 0.0
     column = {iid: j for j, iid in enumerate(method.indicator_ids())}
     results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -313,7 +325,7 @@ def evaluate_tree(normalised: np.ndarray, method: IndexMethod, weights: Mapping[
         child_values = np.stack([score_of(k) for k in kids], axis=-1)
         w = weights[group] if weights is not None and group in weights else \
             np.array([method.weight_of(k) for k in kids], dtype=float)
-        results[group] = aggregate(child_values, w, agg, cov)
+        results[group] = aggregate(child_values, w, agg, cov, offset)
         return results[group][0]
 
     visit(method.root)

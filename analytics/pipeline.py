@@ -24,7 +24,7 @@ from analytics.online_services import (
 from analytics.peers import PeerGroups, peer_groups
 from analytics.quality import FLAG_COLUMNS, completeness_by_indicator, completeness_by_response, quality_flags
 from analytics.targets import observed_actuals, target_path, target_progress
-from analytics.uncertainty import Uncertainty, monte_carlo
+from analytics.uncertainty import Uncertainty, group_uncertainty, monte_carlo
 from survey.catalogue import Catalogue
 from survey.targets import Target
 from survey.workflow import COUNTED_STATUSES
@@ -65,6 +65,8 @@ class CycleResults:
     crosswalk: pd.DataFrame
     peers: PeerGroups | None
     uncertainty: Uncertainty | None
+    #: Score and rank intervals of the ministries (`group_uncertainty` on their mean indicator profiles).
+    ministry_uncertainty: Uncertainty | None = None
     #: The cycle before `year` (empty when there is none), under the same method: for changes per agency and ministry.
     previous_agency_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     previous_ministry_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -142,6 +144,8 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
 
     Scores use `method` (default: the catalogue's current method), so a past cycle is recomputed
     under today's method. Agencies without a counted response are missing (NaN), never zero.
+    The uncertainty analysis runs `draws` Monte Carlo draws over the agencies (`monte_carlo`) and
+    over the ministries (`group_uncertainty`), each when at least two of them have a score.
     `draws` = 0 skips the uncertainty analysis; `detail` = False also skips the quality flags and the
     peer groups (the headline figures, scores, targets and adoption stay), for the Overview's cards.
     `bases` holds `cycle_base` results of unchanged cycles (under `method`); `services` and `answers`
@@ -208,9 +212,12 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     peers = None
     if detail and len(scored) >= 3:
         peers = peer_groups(scored.set_index("agency_id")[list(method.children(method.root))], seed=seed)
-    uncertainty = None
+    uncertainty = ministry_uncertainty = None
     if draws > 0 and len(scored) >= 2:
         uncertainty = monte_carlo(values, method, draws=draws, seed=seed)
+    if draws > 0 and scored["ministry_id"].nunique() >= 2:
+        ministry_uncertainty = group_uncertainty(values, agency_scores[["agency_id", "ministry_id"]], method,
+                                                 "ministry_id", draws=draws, seed=seed)
 
     return CycleResults(
         year=year, method_version=method.version, values=values, scores=scores,
@@ -231,7 +238,7 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
         indicator_completeness=completeness_by_indicator(cycle_answers, counted[counted["cycle_year"] == year],
                                                          catalogue),
         crosswalk=crosswalk_summary(scores, catalogue),
-        peers=peers, uncertainty=uncertainty,
+        peers=peers, uncertainty=uncertainty, ministry_uncertainty=ministry_uncertainty,
         previous_agency_scores=_only(agency_all, prev) if prev is not None else pd.DataFrame(),
         previous_ministry_scores=_only(ministry_all, prev) if prev is not None else pd.DataFrame(),
     )

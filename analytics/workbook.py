@@ -32,6 +32,7 @@ from analytics.actions import effective_weights
 from analytics.index import method_from_catalogue
 from analytics.pipeline import CycleResults
 from analytics.targets import target_path
+from analytics.uncertainty import Uncertainty
 from survey.catalogue import Catalogue
 from survey.i18n import t
 from survey.targets import Target, target_for
@@ -228,19 +229,26 @@ def agency_table(results: CycleResults, catalogue: Catalogue, ministry: str | No
     on = results.online_agency[["agency_id", "online_service_ratio", "online_service_ratio_change"]]
     a = a.merge(on.rename(columns={"online_service_ratio_change": "online_change"}), on="agency_id", how="left")
     a = _with_change(a, results.previous_agency_scores, "agency_id", root)
-    if results.uncertainty is not None:
-        u = results.uncertainty.scores[["agency_id", "rank_nominal", "rank_p05", "rank_p95"]]
-        a = a.merge(u.rename(columns={"rank_nominal": "rank"}), on="agency_id", how="left")
-    else:
-        a["rank"] = results.agency_scores.set_index("agency_id")[root].rank(ascending=False, method="min") \
-            .reindex(a["agency_id"]).to_numpy()
-        a["rank_p05"] = np.nan
-        a["rank_p95"] = np.nan
+    a = _with_ranks(a, results.uncertainty, "agency_id", results.agency_scores.set_index("agency_id")[root])
     a = a.merge(_kpi_status(results.targets_agency, "agency_id"), on="agency_id", how="left")
     for col in ("online_gap", "online_status", "readiness_gap", "readiness_status"):
         if col not in a.columns:
             a[col] = np.nan if col.endswith("gap") else None
     return a.sort_values(["rank", "agency_id"], na_position="last", ignore_index=True)
+
+
+def _with_ranks(table: pd.DataFrame, uncertainty: Uncertainty | None, key: str, scores: pd.Series) -> pd.DataFrame:
+    """Add rank, rank_p05 and rank_p95 to `table` (one row per `key`).
+
+    With a Monte Carlo (`uncertainty`): its nominal rank and 5th-95th percentile rank interval.
+    Without one: the rank of `scores` (indexed by `key`, over every unit, 1 = highest, ties share the
+    best rank) and no interval.
+    """
+    if uncertainty is not None:
+        u = uncertainty.scores[[key, "rank_nominal", "rank_p05", "rank_p95"]].rename(columns={"rank_nominal": "rank"})
+        return table.merge(u, on=key, how="left")
+    rank = scores.rank(ascending=False, method="min")
+    return table.assign(rank=table[key].map(rank).to_numpy(dtype=float), rank_p05=np.nan, rank_p95=np.nan)
 
 
 def _with_change(table: pd.DataFrame, previous: pd.DataFrame, key: str, root: str) -> pd.DataFrame:
@@ -252,10 +260,14 @@ def _with_change(table: pd.DataFrame, previous: pd.DataFrame, key: str, root: st
 
 
 def ministry_table(results: CycleResults, catalogue: Catalogue) -> pd.DataFrame:
-    """Return one row per ministry, highest composite first: the agency table's columns, as ministry means.
+    """Return one row per ministry, best rank first: the agency table's columns, as ministry means.
 
     The composite and dimension scores are the mean over the ministry's scored agencies; the online
-    ratio is pooled over its services; rank orders the ministries by composite (1 = highest).
+    ratio is pooled over its services. rank, rank_p05 and rank_p95 are the ministries' nominal rank
+    and 5th-95th percentile rank interval from `results.ministry_uncertainty`
+    (`analytics.uncertainty.group_uncertainty`: the composite of each ministry's mean indicator
+    profile, as the Ministries page ranks them); without it, rank orders the ministries by the mean
+    composite (1 = highest) and there is no interval.
     """
     method = method_from_catalogue(catalogue)
     root = method.root
@@ -263,7 +275,7 @@ def ministry_table(results: CycleResults, catalogue: Catalogue) -> pd.DataFrame:
     on = results.online_ministry[["ministry_id", "online_service_ratio", "online_service_ratio_change"]]
     m = m.merge(on.rename(columns={"online_service_ratio_change": "online_change"}), on="ministry_id", how="left")
     m = _with_change(m, results.previous_ministry_scores, "ministry_id", root)
-    m["rank"] = m[root].rank(ascending=False, method="min")
+    m = _with_ranks(m, results.ministry_uncertainty, "ministry_id", m.set_index("ministry_id")[root])
     m["band"] = [np.nan if pd.isna(v) else catalogue.band_for(v).level for v in m[root].tolist()]
     m = m.merge(_kpi_status(results.targets_ministry, "ministry_id"), on="ministry_id", how="left")
     for col in ("online_gap", "online_status", "readiness_gap", "readiness_status"):
@@ -627,7 +639,10 @@ def _ministries_sheet(w: _Writer, mi: pd.DataFrame, catalogue: Catalogue, dims: 
             _Col("online_change", _nums(mi["online_change"]), "num", "change"),
             *_score_cols(mi, catalogue, dims, root, lang),
             _Col("band", _band_labels(mi["band"], catalogue, lang), "text"),
-            _Col("rank", _nums(mi["rank"]), "num", "int"), *_status_cols(mi, lang)]
+            _Col("ministry_rank", _nums(mi["rank"]), "num", "int", header=t("wb_col_rank", lang)),
+            _Col("ministry_rank_p05", _nums(mi["rank_p05"]), "num", "int", header=t("wb_col_rank_p05", lang)),
+            _Col("ministry_rank_p95", _nums(mi["rank_p95"]), "num", "int", header=t("wb_col_rank_p95", lang)),
+            *_status_cols(mi, lang)]
     end = w.table(ws, sheet, 0, cols, filter_freeze=True)
     ws.set_column(1, 1, 40)
     _colour_scores(w, ws, 1, end - 1, cols)

@@ -23,7 +23,7 @@ from analytics.trajectory import national_series
 from analytics.uncertainty import group_uncertainty
 from data import repository
 from data.access import Principal, Role, readable_agency_ids, require_read_agency
-from data.target_edits import effective_targets
+from data.target_edits import effective_targets, last_edited
 from survey.catalogue import Catalogue, default_catalogue
 from survey.i18n import TEXTS, t
 from survey.intake import tracking, tracking_summary
@@ -440,8 +440,11 @@ def ministries_view(session: Session, principal: Principal, year: int | None, ag
     online = res.online_agency[res.online_agency["agency_id"].isin(agency["agency_id"])]
     og = online.groupby("ministry_id")[["services", "online"]].sum()
     table["online_service_ratio"] = table["ministry_id"].map(100.0 * og["online"] / og["services"].where(og["services"] > 0))
-    unc = group_uncertainty(res.values[res.values["agency_id"].isin(agency["agency_id"])],
-                            agency[["agency_id", "ministry_id"]], method, "ministry_id", draws=PAGE_DRAWS)
+    # All agency types: the pipeline's ministry intervals, the ones the executive workbook shows.
+    unc = None if agency_type else res.ministry_uncertainty
+    if unc is None:
+        unc = group_uncertainty(res.values[res.values["agency_id"].isin(agency["agency_id"])],
+                                agency[["agency_id", "ministry_id"]], method, "ministry_id", draws=PAGE_DRAWS)
     u = unc.scores.set_index("ministry_id")
     table["rank"] = table["ministry_id"].map(u["rank_nominal"]).astype("Int64")
     table["rank_range"] = [rank_range(lo, hi) if np.isfinite(lo) else "–" for lo, hi in
@@ -735,10 +738,15 @@ class MethodologyView:
     indicators: pd.DataFrame
     bands: pd.DataFrame
     targets: pd.DataFrame
+    last_updated: pd.Timestamp | None
 
 
 def methodology_view(session: Session, lang: str) -> MethodologyView:
-    """Return the method as the catalogue and targets file declare it: dimensions, indicators, weights, goalposts, bands, targets."""
+    """Return the method as the catalogue and targets file declare it: dimensions, indicators, weights, goalposts, bands, targets.
+
+    last_updated is the latest change to what the method is applied to: a survey response of any
+    cycle or a planner's edit of a target (UTC; None when there is neither).
+    """
     catalogue = default_catalogue()
     method = method_from_catalogue(catalogue)
     eff = effective_weights(method)
@@ -765,4 +773,6 @@ def methodology_view(session: Session, lang: str) -> MethodologyView:
             "normalisation": catalogue.method.normalisation, "aggregation": catalogue.method.aggregation,
             "min_coverage": catalogue.method.min_coverage, "jump_threshold": catalogue.method.jump_threshold,
             "online_level": catalogue.online_level, "draws": PAGE_DRAWS}
-    return MethodologyView(catalogue.version, info, dimensions, indicators, bands, targets)
+    changes = [c for c in (_last_updated(session), last_edited(session)) if c is not None]
+    return MethodologyView(catalogue.version, info, dimensions, indicators, bands, targets,
+                           max(changes) if changes else None)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import AccessDenied, Principal, Role
@@ -96,6 +96,16 @@ def effective_targets(session: Session, catalogue: Catalogue | None = None,
 
 def edited_ids(session: Session) -> set[str]:
     return set(session.scalars(select(TargetOverride.target_id)))
+
+
+def last_edited(session: Session) -> pd.Timestamp | None:
+    """Return when a planner last edited a target, in UTC (None when no target was ever edited)."""
+    at = session.scalar(select(func.max(TargetOverride.updated_at)))
+    if at is None:
+        return None
+    # SQLite hands back the stored UTC moment without its zone; PostgreSQL hands back an aware one.
+    stamp = pd.Timestamp(at)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def parse_milestones(text: str) -> dict[int, float]:

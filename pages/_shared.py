@@ -14,7 +14,7 @@ from data import accounts, reports, repository
 from data.config import account_policy, bootstrap_admin, database_url
 from data.db import engine_for, session_scope
 from data.migrate import upgrade
-from survey.i18n import DEFAULT_LANG, LANGS, TEXTS, fmt_year, t
+from survey.i18n import DEFAULT_LANG, LANGS, TEXTS, fmt_datetime, fmt_year, t
 
 
 def current_lang() -> str:
@@ -184,9 +184,8 @@ def styled(fig: Any, title: str, x_title: str | None = None, y_title: str | None
 
 
 def freshness(updated: pd.Timestamp | None, lang: str) -> None:
-    """Say when the page's data last changed."""
-    when = f"{updated:%Y-%m-%d %H:%M} UTC" if updated is not None else "–"
-    st.caption(f":material/update: {t('last_updated', lang)}: {when}")
+    """Say when the page's data last changed (the year in B.E. for Thai readers)."""
+    st.caption(f":material/update: {t('last_updated', lang)}: {fmt_datetime(updated, lang)}")
 
 
 def empty_state(lang: str) -> None:

@@ -6,13 +6,15 @@ import streamlit as st
 from data.reports import methodology_view
 from pages._auth import page_principal
 from pages._shared import cached, current_lang, show_table, styled
-from survey.i18n import fmt_number, fmt_percent, t
+from survey.i18n import fmt_datetime, fmt_number, fmt_percent, t
 
 lang = current_lang()
 principal = page_principal("methodology")
 st.title(t("methodology", lang))
 view = cached(methodology_view, lang)
 m = view.method
+st.caption(":material/update: " + t("method_data_updated", lang).format(when=fmt_datetime(view.last_updated, lang),
+                                                                         method=m["method_version"]))
 st.write(t("method_intro", lang))
 st.info(t("method_summary", lang).format(catalogue=m["catalogue_version"], method=m["method_version"],
                                          norm=m["normalisation"], agg=m["aggregation"],

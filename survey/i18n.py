@@ -48,3 +48,15 @@ def fmt_date(day: dt.date | dt.datetime | None, lang: str) -> str:
     if day is None or day != day:  # None, NaT
         return "–"
     return f"{day.day:02d}/{day.month:02d}/{display_year(day.year, lang)}"
+
+
+def fmt_datetime(when: dt.datetime | None, lang: str) -> str:
+    """Return a moment as day/month/year hour:minute UTC (`fmt_date`'s year: B.E. for Thai readers).
+
+    An aware moment is shown in UTC; a naive one is taken as UTC already. A missing one shows as a dash.
+    """
+    if when is None or when != when:  # None, NaT
+        return "–"
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC)
+    return f"{fmt_date(when, lang)} {when:%H:%M} UTC"

@@ -13,7 +13,7 @@ from analytics.index import GroupSpec, IndexMethod, IndicatorSpec, composite_ind
 from analytics.online_services import online_gains
 from analytics.uncertainty import group_uncertainty
 from data.reports import rank_range
-from survey.i18n import fmt_date
+from survey.i18n import fmt_date, fmt_datetime
 
 METHOD = IndexMethod("T", (IndicatorSpec("A", "I", 1, 1, (0, 10)), IndicatorSpec("B", "I", 3, 1, (0, 10))),
                      (GroupSpec("I", None),))
@@ -66,3 +66,13 @@ def test_rank_ranges_and_dates_as_readers_see_them() -> None:
     assert fmt_date(dt.date(2025, 8, 31), "th") == "31/08/2568"
     assert fmt_date(dt.date(2025, 8, 31), "en") == "31/08/2025"
     assert fmt_date(None, "en") == "–"
+
+
+def test_moments_as_readers_see_them() -> None:
+    """2 Jan 2026 00:30 at UTC+7 (Bangkok) is 1 Jan 2026 17:30 UTC: B.E. 2026 + 543 = 2569 for Thai readers."""
+    bangkok = dt.timezone(dt.timedelta(hours=7))
+    when = dt.datetime(2026, 1, 2, 0, 30, tzinfo=bangkok)
+    assert fmt_datetime(when, "th") == "01/01/2569 17:30 UTC"
+    assert fmt_datetime(pd.Timestamp(when), "en") == "01/01/2026 17:30 UTC"
+    assert fmt_datetime(dt.datetime(2025, 8, 31, 9, 5), "th") == "31/08/2568 09:05 UTC"  # naive: already UTC
+    assert fmt_datetime(None, "th") == fmt_datetime(pd.NaT, "en") == "–"

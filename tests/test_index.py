@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -90,6 +92,31 @@ def test_aggregate_by_hand() -> None:
     assert aggregate(v, w, "geometric", 0.6)[0][0] == pytest.approx(np.exp((np.log(50) + 3 * np.log(100)) / 4))
     assert np.isnan(aggregate(v, w, "arithmetic", 0.9)[0][0])
     assert aggregate(np.array([[0.0, 100.0, 80.0]]), w, "geometric", 0)[0][0] == 0.0
+
+
+def test_geometric_with_a_zero_indicator_by_hand() -> None:
+    """Geometric aggregation adds 1 point (GEOMETRIC_OFFSET 1 % of the 0-100 scale) to every child and takes it
+    off the result, so one indicator at 0 no longer zeroes its dimension and the index.
+
+    Unit u: A = 0 (goalposts 0-10) -> 0;  B = 80 (0-100) -> 80;  C = 1.85 (0-5, polarity -1) -> 100 x (1 - 0.37) = 63.
+    D1 = (0 + 1)^(1/4) x (80 + 1)^(3/4) - 1 = 1 x 27 - 1 = 26      (81^(3/4) = 3^3)
+    D2 = (63 + 1)^(1/1) - 1 = 63
+    I  = (26 + 1)^(2/3) x (63 + 1)^(1/3) - 1 = 9 x 4 - 1 = 35
+    Without the shift D1 = 0^(1/4) x 80^(3/4) = 0 and so I = 0.
+    """
+    vals = pd.DataFrame({"agency_id": ["u"] * 3, "indicator_id": ["A", "B", "C"], "value": [0.0, 80.0, 1.85]})
+    s = composite_index(vals, _two_level(aggregation="geometric")).set_index("node")
+    assert s.loc["A", "score"] == 0.0
+    assert s.loc["D1", "score"] == pytest.approx(26)
+    assert s.loc["D2", "score"] == pytest.approx(63)
+    assert s.loc["I", "score"] == pytest.approx(35)
+    assert aggregate(np.array([[0.0, 80.0]]), np.array([1.0, 3.0]), "geometric", 0, offset=1.0)[0][0] == \
+        pytest.approx(26)
+    # The offset follows the scale: the same unit on a 0-1 method scores 0.35.
+    one = composite_index(vals, replace(_two_level(aggregation="geometric"), scale=1.0)).set_index("node")
+    assert one.loc["I", "score"] == pytest.approx(0.35)
+    with pytest.raises(ValueError, match="offset"):
+        aggregate(np.ones((1, 2)), np.ones(2), "geometric", 0, offset=-1.0)
 
 
 def test_composite_index_by_hand() -> None:

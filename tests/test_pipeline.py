@@ -57,6 +57,8 @@ def test_every_cycle_has_every_figure(results: dict[int, CycleResults], catalogu
         assert r.uncertainty is not None and 0 <= r.uncertainty.stable_pair_share <= 1
         ranks = r.uncertainty.scores
         assert (ranks["rank_p05"] <= ranks["rank_p95"]).all()
+        assert r.ministry_uncertainty is not None and r.ministry_uncertainty.draws == 200
+        assert set(r.ministry_uncertainty.scores["ministry_id"]) == set(r.ministry_scores["ministry_id"])
 
 
 def test_national_online_ratio_2565_is_the_published_72_71(results: dict[int, CycleResults]) -> None:
@@ -101,7 +103,7 @@ def test_past_cycles_under_another_method(demo: DemoFrames, catalogue: Catalogue
     both = a.notna() & g.notna()
     assert (g[both] <= a[both] + 1e-9).all()
     assert np.isnan(g[~both]).all()
-    assert geo.uncertainty is None
+    assert geo.uncertainty is None and geo.ministry_uncertainty is None
 
 
 def test_headline_results_without_detail_match(demo, catalogue, targets) -> None:  # type: ignore[no-untyped-def]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from data.access import AccessDenied, Grant, Principal, Role
 from data.db import session_scope
@@ -13,6 +16,7 @@ from data.target_edits import (
     TargetEditError,
     edit_target,
     effective_targets,
+    last_edited,
     parse_milestones,
     target_history,
     targets_table,
@@ -105,3 +109,22 @@ def test_only_planners_and_administrators_edit_targets(engine: Engine, catalogue
 def test_milestones_read_in_either_era() -> None:
     assert parse_milestones("2024: 80; 2568: 85.5\n") == {2567: 80.0, 2568: 85.5}
     assert parse_milestones("") == {}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_last_edited_is_the_latest_edit_in_utc(request: pytest.FixtureRequest, backend: str) -> None:
+    """Two edits stored at 1 Feb 2026 03:00 UTC and 2 Feb 2026 06:30 at UTC+7 (= 1 Feb 23:30 UTC): the later
+    moment in UTC is 1 Feb 2026 23:30; with no edit there is none. SQLite returns the moment without its zone,
+    PostgreSQL with it: both come back as the same UTC timestamp."""
+    engine: Engine = request.getfixturevalue("engine" if backend == "sqlite" else "pg_engine")
+    with session_scope(engine) as s:
+        assert last_edited(s) is None
+        edit_target(s, PLANNER, "T.ONLINE_RATIO", TargetEdit(goal_value=92.5))
+        edit_target(s, PLANNER, "T.READINESS", TargetEdit(goal_value=82.0))
+        s.execute(update(TargetOverride).where(TargetOverride.target_id == "T.ONLINE_RATIO")
+                  .values(updated_at=dt.datetime(2026, 2, 1, 3, 0, tzinfo=dt.UTC)))
+        bangkok = dt.timezone(dt.timedelta(hours=7))
+        s.execute(update(TargetOverride).where(TargetOverride.target_id == "T.READINESS")
+                  .values(updated_at=dt.datetime(2026, 2, 2, 6, 30, tzinfo=bangkok).astimezone(dt.UTC)))
+    with session_scope(engine) as s:
+        assert last_edited(s) == pd.Timestamp("2026-02-01 23:30", tz="UTC")

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.index import GroupSpec, IndexMethod, IndicatorSpec
+from analytics.index import GroupSpec, IndexMethod, IndicatorSpec, composite_index, method_from_catalogue
+from analytics.pipeline import cycle_results
 from analytics.uncertainty import dirichlet_weights, monte_carlo, stable_pair_share
+from survey.catalogue import Catalogue
+from survey.targets import Target
+from tests.conftest import DemoFrames
 
 METHOD = IndexMethod("T", (IndicatorSpec("A", "I", 1, 1, (0, 10)), IndicatorSpec("B", "I", 1, 1, (0, 10))),
                      (GroupSpec("I", None),))
@@ -83,3 +88,32 @@ def test_stable_pair_share_sampled_matches_exact() -> None:
     assert 0.3 < exact < 1
     assert abs(sampled - exact) < 3 * 0.5 / np.sqrt(20_000)
     assert sampled == stable_pair_share(scores, max_pairs=1000, sample_pairs=20_000, seed=1)
+
+
+def test_geometric_draws_keep_lower_bounds_above_zero(demo: DemoFrames, catalogue: Catalogue,
+                                                      targets: tuple[Target, ...]) -> None:
+    """The 120-agency demo, cycle 2568: about a third of the agencies have an indicator at its low goalpost (0).
+
+    Geometric draws used to score each of them 0 (a product with a zero factor), which put their
+    p05 at 0 whenever more than 5 % of the draws were geometric. With the offset of
+    `analytics.index.aggregate` (shared with the nominal index), a geometric draw at the nominal
+    weights gives exactly the geometric composite_index score, which is positive; and the full Monte
+    Carlo (four normalisations, both aggregations) leaves no agency with a lower bound of 0.
+    (The draws apply no minimum coverage, so the comparison uses the geometric method with none.)
+    """
+    res = cycle_results(2568, demo.frame, demo.responses, demo.services, demo.answers, catalogue, targets,
+                        draws=0, detail=False)
+    ind = res.scores[res.scores["kind"] == "indicator"]
+    with_zero = sorted(set(ind.loc[ind["score"] == 0, "agency_id"]))
+    assert len(with_zero) >= 20
+    method = method_from_catalogue(catalogue)
+    geo = replace(method_from_catalogue(catalogue, aggregation="geometric"), min_coverage=0.0)
+    nominal = composite_index(res.values, geo)
+    nominal = nominal[nominal["node"] == method.root].set_index("agency_id")["score"]
+    fixed = monte_carlo(res.values, method, draws=20, concentration=1e9, normalisations=["goalposts"],
+                        aggregations=["geometric"]).scores.set_index("agency_id")
+    assert fixed.loc[with_zero, "p05"].to_numpy() == pytest.approx(nominal.loc[with_zero].to_numpy(), rel=1e-4)
+    assert (nominal.loc[with_zero] > 0).all()
+    full = monte_carlo(res.values, method, draws=400, seed=2).scores.set_index("agency_id")
+    assert (full.loc[with_zero, "p05"] > 0).all()
+    assert (full["p05"] > 0).all()

@@ -18,6 +18,7 @@ import pytest
 from analytics.actions import agency_actions
 from analytics.index import method_from_catalogue
 from analytics.pipeline import CycleResults, cycle_results
+from analytics.uncertainty import group_uncertainty
 from analytics.workbook import (
     build_workbook,
     count_cells,
@@ -142,6 +143,16 @@ def test_ministries_and_agencies_match_the_analytics(books: dict[str, bytes], re
     assert mi["Services online: gap to milestone (points)"].astype(float).to_numpy() == pytest.approx(
         gaps["gap"].reindex(mi.index).to_numpy())
     assert mi["Rank"].tolist()[0] == 1
+    # Rank and its interval are group_uncertainty's, on the ministries' mean profiles, with the cycle's draws.
+    unc = group_uncertainty(results.values, results.agency_scores[["agency_id", "ministry_id"]],
+                            method_from_catalogue(catalogue), "ministry_id", draws=200, seed=0).scores
+    unc = unc.set_index("ministry_id")
+    assert len(unc) == len(mi) == 21
+    for col, sheet_col in (("rank_nominal", "Rank"), ("rank_p05", "Rank, 5th percentile"),
+                           ("rank_p95", "Rank, 95th percentile")):
+        assert mi.loc[unc.index, sheet_col].astype(float).to_numpy() == pytest.approx(unc[col].to_numpy()), col
+    assert (mi["Rank, 5th percentile"] < mi["Rank, 95th percentile"]).any()  # some intervals are wide
+    assert mi["Rank"].astype(float).is_monotonic_increasing
 
     ag = _table(wb["Agencies"]).set_index("Agency id")
     assert len(ag) == len(results.agency_scores) == 120
@@ -192,10 +203,14 @@ def test_adoption_quality_and_methodology(books: dict[str, bytes], results: Cycl
                  "Share of key services fully online"):
         assert _find(method, text)
     r, _ = _find(method, "Data dictionary")
-    dictionary = {(row[0], row[1]) for row in method.iter_rows(min_row=r + 2, values_only=True)}
+    meanings = {(row[0], row[1]): row[2] for row in method.iter_rows(min_row=r + 2, values_only=True)}
     for ws in wb.worksheets[1:3]:
         for cell in ws[1]:
-            assert (ws.title, cell.value) in dictionary
+            assert (ws.title, cell.value) in meanings
+    # The same header means the agencies' Monte Carlo on one sheet and the ministries' on the other.
+    assert meanings[("Ministries", "Rank, 5th percentile")].startswith("The ministry's best plausible rank")
+    assert meanings[("Ministries", "Rank, 95th percentile")].endswith("tied within the uncertainty")
+    assert meanings[("Agencies", "Rank, 5th percentile")].startswith("Best plausible rank")
 
 
 def test_ministry_filter_and_no_demo_label(results: CycleResults, catalogue: Catalogue,
@@ -290,4 +305,10 @@ def test_no_previous_cycle_and_no_uncertainty(demo: DemoFrames, catalogue: Catal
     ag = _table(wb["หน่วยงาน"])
     assert ag["อันดับ ขอบบน (เปอร์เซ็นไทล์ 5)"].isna().all()
     assert ag["อันดับ"].notna().sum() == first.agency_scores["INDEX"].notna().sum()
+    assert first.ministry_uncertainty is None
+    mi = _table(wb["กระทรวง"])
+    assert mi["อันดับ ขอบบน (เปอร์เซ็นไทล์ 5)"].isna().all() and mi["อันดับ ขอบล่าง (เปอร์เซ็นไทล์ 95)"].isna().all()
+    # Without draws the ministries are ranked by their mean composite.
+    expected = first.ministry_scores.set_index("ministry_id")["INDEX"].rank(ascending=False, method="min")
+    assert mi.set_index("รหัสกระทรวง")["อันดับ"].astype(float).to_dict() == expected.to_dict()
     assert np.isnan(pd.to_numeric(ag["ดัชนี: เปลี่ยนจากรอบก่อน (จุด)"]).to_numpy(dtype=float)).all()

@@ -6,13 +6,15 @@ import io
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
 from analytics.__main__ import main
 from data import repository
+from data.access import Grant, Principal, Role
 from data.db import session_scope
-from data.reports import executive_workbook
+from data.reports import executive_workbook, ministries_view
 from tests.conftest import signed_in_app
 
 
@@ -39,12 +41,22 @@ def test_export_command_refuses_unknown_cycle_and_ministry(app_on_demo: Path, tm
 
 
 def test_executive_workbook_in_english_for_the_country(demo_engine: Engine) -> None:
+    """The 320-agency demo: every agency on the Agencies sheet; every ministry on the Ministries sheet with
+    a rank interval, and the same nominal rank as the Ministries page (rank intervals of the same Monte
+    Carlo, `group_uncertainty`; the page's 300 draws and the workbook's 50 give different intervals)."""
+    planner = Principal(0, "p", grants=frozenset({Grant(Role.PLANNER)}))
     with session_scope(demo_engine) as session:
         data = executive_workbook(session, 2568, "en", draws=50)
         n = len(repository.frame(session, [2568]))
+        page = ministries_view(session, planner, 2568, None, "en").table
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames[0] == "Summary"
     assert wb["Agencies"].max_row == n + 1 == 321
+    rows = list(wb["Ministries"].iter_rows(values_only=True))
+    mi = pd.DataFrame(rows[1:], columns=rows[0]).set_index("Ministry")
+    assert len(mi) == len(page) == 21
+    assert (mi["Rank, 5th percentile"] <= mi["Rank, 95th percentile"]).all()
+    assert mi.loc[page["ministry"], "Rank"].tolist() == page["rank"].tolist()
     with session_scope(demo_engine) as session, pytest.raises(ValueError, match="no survey cycle"):
         executive_workbook(session, 2500, "en")
 

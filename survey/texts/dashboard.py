@@ -120,6 +120,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "Catalogue {catalogue}, method {method}: {norm} normalisation, {agg} aggregation, at least {cov}"
                        " of the weight answered; fully online = digital level {online} or higher; a change of more than"
                        " {jump} from last year is flagged."),
+    "method_data_updated": ("คำตอบแบบสำรวจหรือค่าเป้าหมายเปลี่ยนล่าสุด {when} · วิธีคำนวณรุ่น {method}",
+                            "Survey responses or targets last changed {when} · method version {method}"),
     "draws_note": ("ช่วงอันดับในหน้าจอใช้การจำลองมอนติคาร์โล {draws} รอบ (ไฟล์ Excel สำหรับผู้บริหารใช้ 1,000 รอบ)",
                    "Rank intervals in these pages use {draws} Monte Carlo draws (the executive workbook uses 1,000)."),
     "assumption_note": ("ค่าเป้าหมายที่เป็น 'สมมติฐาน' เป็นค่าทำงานที่แก้ไขได้ ไม่ใช่ค่าเป้าหมายทางการ",

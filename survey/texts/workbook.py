@@ -147,6 +147,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "Best plausible rank: 5th percentile over a Monte Carlo of weights, normalisation and aggregation"),
     "wb_def_rank_p95": ("อันดับที่แย่ที่สุดที่เป็นไปได้: เปอร์เซ็นไทล์ที่ 95 จากการจำลองเดียวกัน",
                         "Worst plausible rank: 95th percentile over the same Monte Carlo"),
+    "wb_def_ministry_rank": ("อันดับของกระทรวง (1 = สูงสุด) ตามดัชนีของโปรไฟล์ตัวชี้วัดเฉลี่ยของหน่วยงานในกระทรวง "
+                             "เช่นเดียวกับหน้ากระทรวงในแดชบอร์ด อาจต่างจากลำดับของค่าเฉลี่ยดัชนีในคอลัมน์ดัชนี "
+                             "(เมื่อไม่ได้จำลองมอนติคาร์โล ใช้ลำดับของค่าเฉลี่ยดัชนี)",
+                             "The ministry's rank (1 = highest) by the composite of its agencies' mean indicator profile, "
+                             "as on the Ministries dashboard page; it can differ from the order of the mean composite "
+                             "in the composite column (without the Monte Carlo: by the mean composite)"),
+    "wb_def_ministry_rank_p05": ("อันดับที่ดีที่สุดที่เป็นไปได้ของกระทรวง: เปอร์เซ็นไทล์ที่ 5 จากการจำลองมอนติคาร์โลของน้ำหนัก "
+                                 "การปรับค่า และการรวมคะแนน บนโปรไฟล์ตัวชี้วัดเฉลี่ยของแต่ละกระทรวง",
+                                 "The ministry's best plausible rank: 5th percentile over a Monte Carlo of weights, "
+                                 "normalisation and aggregation, run on each ministry's mean indicator profile"),
+    "wb_def_ministry_rank_p95": ("อันดับที่แย่ที่สุดที่เป็นไปได้ของกระทรวง: เปอร์เซ็นไทล์ที่ 95 จากการจำลองเดียวกัน "
+                                 "กระทรวงที่ช่วงอันดับซ้อนกันถือว่าอันดับเท่ากันภายในความไม่แน่นอน",
+                                 "The ministry's worst plausible rank: 95th percentile over the same Monte Carlo; "
+                                 "ministries whose rank intervals overlap are tied within the uncertainty"),
     "wb_def_coverage": ("สัดส่วนน้ำหนักของตัวชี้วัดที่ตอบแล้ว", "Share of the weight of answered indicators"),
     "wb_def_online_gap": ("สัดส่วนบริการออนไลน์ลบเป้าหมายรายทางรอบนี้", "Share of services online minus this cycle's milestone"),
     "wb_def_online_status": ("สถานะเทียบเป้าหมายรายทางของสัดส่วนบริการออนไลน์", "Status against the online-services milestone"),
