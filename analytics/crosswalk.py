@@ -33,14 +33,17 @@ def crosswalk_summary(scores: pd.DataFrame, catalogue: Catalogue, threshold: flo
     is listed, those fed by no indicator with NaN (a gap in the instrument itself).
     """
     inds = scores[scores["kind"] == "indicator"][["agency_id", "node", "score"]].rename(columns={"node": "indicator_id"})
+    inds = inds.dropna(subset=["score"]).drop_duplicates(["agency_id", "indicator_id"])
+    # Agencies x indicators, NaN where not answered: each dimension is a few columns of it.
+    wide = inds.set_index(["agency_id", "indicator_id"])["score"].astype(float).unstack("indicator_id")
     cmap = crosswalk_map(catalogue)
     rows = []
     for fw, dims in catalogue.frameworks.items():
         for dim in dims:
             ids = cmap[(cmap["framework"] == fw) & (cmap["dimension"] == dim)]["indicator_id"].tolist()
-            part = inds[inds["indicator_id"].isin(ids)].dropna(subset=["score"])
-            per_agency = part.groupby("agency_id")["score"].mean()
-            by_ind = part.groupby("indicator_id")["score"].mean()
+            part = wide[[i for i in ids if i in wide.columns]]
+            per_agency = part.mean(axis=1).dropna()  # over the indicators the agency answered
+            by_ind = part.mean(axis=0).dropna()
             rows.append({
                 "framework": fw, "dimension": dim, "indicators": ids, "agencies": len(per_agency),
                 "mean_score": float(per_agency.mean()) if len(per_agency) else np.nan,

@@ -29,6 +29,8 @@ from survey.catalogue import Catalogue
 from survey.targets import Target
 from survey.workflow import COUNTED_STATUSES
 
+STATUS_CODES = {status: code for code, status in enumerate(sorted(COUNTED_STATUSES))}
+
 #: Targets on these KPIs are followed per ministry and per agency as well as nationally.
 GROUPED_KPIS = ("KPI.ONLINE_RATIO", "KPI.READINESS", "KPI.RESPONSE_RATE")
 #: The indicator that carries a national KPI at agency level (for gap-to-target in the actions).
@@ -107,8 +109,8 @@ def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services
 def cycle_fingerprints(frame: pd.DataFrame, responses: pd.DataFrame) -> dict[int, str]:
     """Return, per cycle, a digest that changes whenever the cycle's `cycle_base` may change.
 
-    It covers the cycle's frame (which agencies are expected) and its counted responses (id, agency,
-    status, version, last update). It relies on the data layer's rule that a response's answers and
+    It covers the cycle's frame (which agencies are expected) and its counted responses (id, status,
+    version, last update). It relies on the data layer's rule that a response's answers and
     services change only together with its version (every write to them is a versioned update of the
     response), so the digest stands for the answers and services without reading them.
     """
@@ -118,11 +120,14 @@ def cycle_fingerprints(frame: pd.DataFrame, responses: pd.DataFrame) -> dict[int
         digest = hashlib.sha256()
         members = frame.loc[frame["cycle_year"] == year, "agency_id"].astype(str)
         digest.update(np.sort(pd.util.hash_pandas_object(members, index=False).to_numpy()).tobytes())
-        mine = counted.loc[counted["cycle_year"] == year, ["response_id", "agency_id", "status", "version",
-                                                           "updated_at"]]
-        mine = mine.astype({"agency_id": str, "status": str, "updated_at": str})
+        mine = counted[counted["cycle_year"] == year]
+        # Numbers only (a response's agency never changes; its status is one of a few): cheap to hash.
+        fields = np.column_stack([
+            mine["response_id"].to_numpy(dtype="int64"), mine["version"].to_numpy(dtype="int64"),
+            mine["status"].map(STATUS_CODES).to_numpy(dtype="int64"),
+            pd.to_datetime(mine["updated_at"], utc=True).astype("int64").to_numpy()])
         digest.update(b"|")
-        digest.update(np.sort(pd.util.hash_pandas_object(mine, index=False).to_numpy()).tobytes())
+        digest.update(fields[np.lexsort(fields.T[::-1])].tobytes())
         out[year] = digest.hexdigest()
     return out
 
