@@ -30,7 +30,7 @@ def _settle(page: object) -> None:
     wait_for_app(page, TIMEOUT)
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
-        ".every(c => c.querySelector('.main-svg'))", timeout=TIMEOUT)
+        ".every(c => c.offsetParent === null || c.querySelector('.main-svg'))", timeout=TIMEOUT)  # hidden: not drawn
     page.wait_for_timeout(800)  # type: ignore[attr-defined]
 
 
