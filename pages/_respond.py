@@ -96,7 +96,7 @@ def problem_rows(problems: list[Problem], lang: str) -> list[dict[str, str]]:
 def _state_value(ind: Indicator, value: Any) -> Any:
     """Return a stored answer as its widget holds it (None when the widget cannot show it)."""
     if ind.type == "multi_choice":
-        return [v for v in value if v in ind.option_ids()] if isinstance(value, list) else []
+        return respond.chosen(ind, value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if ind.type in ("yes_no", "stage", "count"):
@@ -142,8 +142,8 @@ def _widget(ind: Indicator, lang: str, disabled: bool) -> None:
     elif ind.type == "stage":
         st.selectbox(label, [lv.value for lv in cat.stages], format_func=lambda v: respond.shown(ind, v, lang), **common)
     elif ind.type == "multi_choice":
-        labels = {o.id: o.label.get(lang) for o in ind.options}
-        st.multiselect(label, list(labels), format_func=labels.__getitem__, **common)
+        st.multiselect(label, respond.choice_options(ind), format_func=lambda o: respond.choice_label(ind, o, lang),
+                       **common)
     elif ind.type == "count":
         st.number_input(label, step=1, **common)
     else:

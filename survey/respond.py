@@ -21,7 +21,8 @@ from data import access
 from data.access import AccessDenied, Principal, Role
 from data.models import Agency, Cycle, FrameEntry, Response
 from survey import excel, intake
-from survey.catalogue import Catalogue, Indicator, Text, default_catalogue
+from survey.catalogue import NONE_OPTION, Catalogue, Indicator, Text, default_catalogue
+from survey.i18n import t
 from survey.intake import ImportResult, SaveResult
 from survey.validation import (
     SERVICE_BOOLEANS,
@@ -140,7 +141,11 @@ def submit(session: Session, principal: Principal, response_id: int, expected_ve
 
 def progress(answers: Mapping[str, AnswerInput], services: Sequence[ServiceInput],
              catalogue: Catalogue | None = None) -> dict[str, tuple[int, int]]:
-    """Return per dimension id (answered, questions to answer); the service inventory counts when it has rows."""
+    """Return per dimension id (answered, questions to answer); the service inventory counts when it has rows.
+
+    A multi-choice answer of no option (`[]`, "none of these", as stored) is an answer, as the
+    validator and the completeness figures count it; an unanswered question is `None`.
+    """
     catalogue = catalogue or default_catalogue()
     out = {}
     for dim in catalogue.dimensions:
@@ -152,13 +157,35 @@ def progress(answers: Mapping[str, AnswerInput], services: Sequence[ServiceInput
 
 
 def _value(given: AnswerInput | None) -> Any:
-    value = given.value if given is not None else None
-    return None if isinstance(value, list) and not value else value
+    return given.value if given is not None else None
+
+
+def choice_options(ind: Indicator) -> list[str]:
+    """Return what a multi-choice widget offers: the question's option ids, then "none of these"."""
+    return [*ind.option_ids(), NONE_OPTION]
+
+
+def choice_label(ind: Indicator, option: str, lang: str) -> str:
+    """Return the label of one of `choice_options`."""
+    if option == NONE_OPTION:
+        return t("none_of_these", lang)
+    return next((o.label.get(lang) for o in ind.options if o.id == option), option)
+
+
+def chosen(ind: Indicator, value: Any) -> list[str]:
+    """Return a stored multi-choice answer as the widget holds it: no option stored is "none of these"."""
+    if not isinstance(value, list):
+        return []
+    if not value:
+        return [NONE_OPTION]
+    return [v for v in value if v in choice_options(ind)]
 
 
 def shown(ind: Indicator, value: Any, lang: str, catalogue: Catalogue | None = None) -> str:
     """Return an answer as a reader sees it: labels for yes/no, stages and options; a dash when missing."""
     catalogue = catalogue or default_catalogue()
+    if ind.type == "multi_choice" and isinstance(value, list):
+        return ", ".join(choice_label(ind, str(v), lang) for v in chosen(ind, value) or value)
     if is_missing(value) or value == []:
         return "–"
     yes_no = parse_yes_no(value) if ind.type == "yes_no" else None
@@ -166,9 +193,6 @@ def shown(ind: Indicator, value: Any, lang: str, catalogue: Catalogue | None = N
         return {("th", 1.0): "ใช่", ("th", 0.0): "ไม่ใช่", ("en", 1.0): "Yes", ("en", 0.0): "No"}[(lang, yes_no)]
     if ind.type == "stage" and isinstance(value, int | float):
         return f"{int(value)} - {catalogue.stage_label(int(value), lang)}"
-    if ind.type == "multi_choice" and isinstance(value, list):
-        labels = {o.id: o.label.get(lang) for o in ind.options}
-        return ", ".join(labels.get(str(v), str(v)) for v in value)
     return str(value)
 
 

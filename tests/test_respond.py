@@ -211,6 +211,18 @@ def test_edited_services_applies_the_editors_changes_to_the_source() -> None:
 
 
 def test_progress_counts_answers_per_dimension() -> None:
-    done = respond.progress({"DAT.01": AnswerInput(2), "DAT.02": AnswerInput(None), "PLT.01": AnswerInput([])}, [])
+    done = respond.progress({"DAT.01": AnswerInput(2), "DAT.02": AnswerInput(None), "PLT.01": AnswerInput(None)}, [])
     assert done["DAT"] == (1, 5) and done["PLT"] == (0, 2) and done["SVC"] == (0, 1)
     assert respond.progress({}, services())["SVC"] == (1, 1)
+
+
+def test_none_of_these_counts_as_answered_and_reads_as_such() -> None:
+    """An explicit "none of these" (as the form gives it, or stored as no option) is an answer; None is not."""
+    for value in (["NONE"], []):
+        assert respond.progress({"PLT.01": AnswerInput(value)}, [])["PLT"] == (1, 2)
+    plt = respond.default_catalogue().indicator("PLT.01")
+    assert respond.chosen(plt, []) == ["NONE"] and respond.chosen(plt, None) == []
+    assert respond.chosen(plt, ["GDX", "GONE"]) == ["GDX"]
+    assert respond.choice_options(plt)[-1] == "NONE" and len(respond.choice_options(plt)) == len(plt.options) + 1
+    assert respond.shown(plt, [], "en") == "None of these" and respond.shown(plt, [], "th") == "ไม่มีข้อใดเลย"
+    assert respond.shown(plt, None, "en") == "–" and respond.shown(plt, ["GDX"], "en") == "Government Data Exchange (GDX)"

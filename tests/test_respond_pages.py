@@ -245,3 +245,30 @@ def test_switching_language_keeps_what_was_typed(db: Path) -> None:
     at.sidebar.radio(key="lang_switch").set_value("th").run()
     assert at.title[0].value == "แบบสำรวจของหน่วยงาน"
     assert at.number_input(key="ans_DAT.02").value == 7
+
+
+def _progress_texts(at: AppTest) -> list[str]:
+    return [p.proto.text for p in at.get("progress")]
+
+
+def test_none_of_these_in_the_form_is_stored_as_a_workbook_stores_it_and_is_exclusive(db: Path) -> None:
+    at = page(db, [("respondent", "A001")], "pages/my_response.py", username="somchai")
+    plt_tab = [d.id for d in default_catalogue().dimensions].index("PLT")
+    assert _progress_texts(at)[plt_tab] == "0 of 2 answered"
+    assert at.multiselect(key="ans_PLT.01").options[-1] == "None of these"
+    at.multiselect(key="ans_PLT.01").set_value(["NONE"]).run()
+    assert _progress_texts(at)[plt_tab] == "1 of 2 answered"  # an answer, not a blank
+    at.button(key="save_draft").click().run()
+    assert "Draft saved." in texts(at.success)
+    stored = run(db, respond.load_form, respondent("A001"), "A001", OPEN).answers["PLT.01"]
+    assert stored.value == []  # what a workbook with every option answered "No" stores
+
+    at = again(db, "somchai", "pages/my_response.py", lang="th")
+    assert at.multiselect(key="ans_PLT.01").value == ["NONE"]
+    at.multiselect(key="ans_PLT.01").set_value(["NONE", "GDX"]).run()
+    assert any(e.startswith("ข้อ PLT.01") and "«ไม่มีข้อใดเลย» พร้อมกับตัวเลือกอื่นไม่ได้" in e for e in texts(at.error))
+    at.sidebar.radio(key="lang_switch").set_value("en").run()
+    assert any("“None of these” cannot be chosen together with other options" in e for e in texts(at.error))
+    at.button(key="submit").click().run()
+    assert any("cannot submit yet" in e for e in texts(at.error))
+    assert run(db, respond.load_form, respondent("A001"), "A001", OPEN).status == "draft"

@@ -14,6 +14,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "expected": ("หน่วยงานที่ต้องตอบ", "Expected"),
     "last_cycle": ("รอบก่อน", "Last cycle"),
     "evidence": ("หลักฐาน (ลิงก์หรือชื่อเอกสาร)", "Evidence (link or document)"),
+    "none_of_these": ("ไม่มีข้อใดเลย", "None of these"),
     "answered_of": ("ตอบแล้ว {done} จาก {total} ข้อ", "{done} of {total} answered"),
     "my_services_title": ("บัญชีบริการสำคัญ", "Key services"),
     "services_help": ("เพิ่ม แก้ไข หรือลบแถวได้ การแก้ไขจะบันทึกเป็นฉบับร่างทันที",
