@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
-from data import repository
+from data import cycles, repository
 from data.audit import ACCESS_ACTIONS, AccessAction, record
 from data.models import Agency, Answer, AuditEntry, Response, utcnow
 from survey.i18n import TEXTS
@@ -197,13 +197,29 @@ def require_read_response(session: Session, principal: Principal, response_id: i
     return response
 
 
-def require_write_response(session: Session, principal: Principal, response_id: int) -> Response:
-    """Return the response when the principal may change its answers now, else raise `AccessDenied`."""
+def require_open_cycle(session: Session, agency_id: str, cycle_year: int, today: dt.date | None = None) -> None:
+    """Raise `AccessDenied("cycle_closed")` unless the cycle still accepts changes from the agency on `today`.
+
+    A closed cycle accepts them only from an agency an administrator has given a deadline of its
+    own that has not passed (`data.cycles.accepts_changes`); the message says who can reopen it.
+    """
+    if not cycles.accepts_changes(session, cycle_year, agency_id, today or dt.datetime.now(dt.UTC).date()):
+        raise AccessDenied("cycle_closed")
+
+
+def require_write_response(session: Session, principal: Principal, response_id: int,
+                           today: dt.date | None = None) -> Response:
+    """Return the response when the principal may change its answers now, else raise `AccessDenied`.
+
+    Now means: the principal answers for its agency, the response is a draft or returned, and its
+    cycle still accepts changes from the agency on `today` (open, or closed with an extension).
+    """
     response = _response(session, response_id)
     if response.agency_id not in principal.agency_scope():
         raise AccessDenied()
     if response.status not in EDITABLE_STATUSES:
         raise AccessDenied("response_not_editable")
+    require_open_cycle(session, response.agency_id, response.cycle_year, today)
     return response
 
 

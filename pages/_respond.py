@@ -70,6 +70,27 @@ def cycle_picker(years: list[int], lang: str, key: str) -> int:
     return int(st.selectbox(t("cycle", lang), years, format_func=lambda y: fmt_year(y, lang), key=key))
 
 
+def my_cycle_picker(choices: list[respond.CycleChoice], lang: str) -> int:
+    """Pick one of the respondent's cycles; a returned response or a closed cycle is named beside its year,
+    and a returned response in a cycle not picked is pointed out."""
+    if not choices:
+        st.info(t("no_open_cycle", lang))
+        st.stop()
+    by_year = {c.year: c for c in choices}
+
+    def label(year: int) -> str:
+        c = by_year[year]
+        notes = [status_label(c.response_status, lang)] if c.returned else []
+        notes += [t("cycle_is_closed", lang)] if c.cycle_status == "closed" else []
+        return " · ".join([fmt_year(year, lang), *notes])
+
+    year = int(st.selectbox(t("cycle", lang), list(by_year), format_func=label, key="respond_cycle"))
+    elsewhere = [fmt_year(c.year, lang) for c in choices if c.returned and c.year != year]
+    if elsewhere:
+        st.info(t("returned_elsewhere", lang).format(years=", ".join(elsewhere)))
+    return year
+
+
 def flash(kind: str, text: str) -> None:
     st.session_state[FLASH] = (kind, text)
 
