@@ -297,25 +297,30 @@ def write_answer(session: Session, principal: Principal, response_id: int, indic
 
 # Exports and audit ------------------------------------------------------------------------------
 
-def require_export(session: Session, principal: Principal, what: str, agency_ids: Collection[str] | None = None,
-                   channel: str = Channel.WEB, now: dt.datetime | None = None,
-                   allowed_roles: Collection[Role] = ()) -> None:
-    """Check that the principal may export `what`, and record the export in the audit log.
+def check_export(session: Session, principal: Principal, agency_ids: Collection[str] | None = None,
+                 allowed_roles: Collection[Role] = ()) -> None:
+    """Raise `AccessDenied("export_denied")` unless the principal may export these data; record nothing.
 
     `agency_ids` None means a summary (national or ministry figures): planners and executives.
     Otherwise every agency listed must be one the principal may read. A principal holding one of
     `allowed_roles` may export this particular list whatever its scope (e.g. administrators the
-    contact list of late agencies).
+    contact list of late agencies). An export job checks this when it starts; the download then
+    goes through `require_export`, which checks again and records it.
     """
     if principal.has(*allowed_roles):
-        pass
-    elif agency_ids is None:
+        return
+    if agency_ids is None:
         if not principal.has(*SUMMARY_EXPORT_ROLES):
             raise AccessDenied("export_denied")
-    else:
-        wanted = set(agency_ids)
-        if not principal.has(*READ_ALL_ROLES) and not wanted <= readable_agency_ids(session, principal):
-            raise AccessDenied("export_denied")
+    elif not principal.has(*READ_ALL_ROLES) and not set(agency_ids) <= readable_agency_ids(session, principal):
+        raise AccessDenied("export_denied")
+
+
+def require_export(session: Session, principal: Principal, what: str, agency_ids: Collection[str] | None = None,
+                   channel: str = Channel.WEB, now: dt.datetime | None = None,
+                   allowed_roles: Collection[Role] = ()) -> None:
+    """Check that the principal may export `what` (`check_export`), and record the export in the audit log."""
+    check_export(session, principal, agency_ids, allowed_roles)
     scope = "summary" if agency_ids is None else f"{len(set(agency_ids))} agencies"
     only = next(iter(agency_ids)) if agency_ids is not None and len(set(agency_ids)) == 1 else None
     record(session, principal.username, channel, AccessAction.EXPORT, detail=f"{what} ({scope})",
