@@ -341,8 +341,8 @@ def upload(session: Session, principal: Principal, agency_id: str, cycle_year: i
     resp = _find(session, agency_id, cycle_year)
     if not dry_run:
         access.require_open_cycle(session, agency_id, cycle_year, today)
-    if resp is not None and not dry_run:
-        access.require_write_response(session, principal, resp.id, today)
+        if resp is not None:
+            access.require_write_response(session, principal, resp.id, today)
     parsed = excel.read_workbook(data, catalogue, agency_id, cycle_year)
     if isinstance(parsed, list):
         return Upload(False, intake.diff_answers({}, {}), parsed, parsed[0].message if parsed else None)

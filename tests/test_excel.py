@@ -240,6 +240,7 @@ def test_none_of_these_lands_the_same_from_a_workbook_and_the_form(engine: Engin
         rows = s.execute(select(Response.agency_id, Answer.value_num, Answer.value_text).join(Response)
                          .where(Answer.indicator_id == "PLT.01").order_by(Response.agency_id)).all()
         assert [tuple(r) for r in rows] == [("A001", 0.0, "[]"), ("A002", 0.0, "[]")]
+        assert intake.storage("PLT.01", "NONE", CAT) == (0.0, "[]")  # a CSV's NONE, the same again
         ids = dict(s.execute(select(Response.agency_id, Response.id)).all())
         assert intake.current_answers(s, ids["A001"]) == intake.current_answers(s, ids["A002"])
     again = load_workbook(io.BytesIO(template_for(engine, "A002")))  # and it goes back out as every option "No"
