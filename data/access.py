@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
-from data import repository
+from data import cycles, repository
 from data.audit import ACCESS_ACTIONS, AccessAction, record
 from data.models import Agency, Answer, AuditEntry, Response, utcnow
 from survey.i18n import TEXTS
@@ -197,13 +197,29 @@ def require_read_response(session: Session, principal: Principal, response_id: i
     return response
 
 
-def require_write_response(session: Session, principal: Principal, response_id: int) -> Response:
-    """Return the response when the principal may change its answers now, else raise `AccessDenied`."""
+def require_open_cycle(session: Session, agency_id: str, cycle_year: int, today: dt.date | None = None) -> None:
+    """Raise `AccessDenied("cycle_closed")` unless the cycle still accepts changes from the agency on `today`.
+
+    A closed cycle accepts them only from an agency an administrator has given a deadline of its
+    own that has not passed (`data.cycles.accepts_changes`); the message says who can reopen it.
+    """
+    if not cycles.accepts_changes(session, cycle_year, agency_id, today or dt.datetime.now(dt.UTC).date()):
+        raise AccessDenied("cycle_closed")
+
+
+def require_write_response(session: Session, principal: Principal, response_id: int,
+                           today: dt.date | None = None) -> Response:
+    """Return the response when the principal may change its answers now, else raise `AccessDenied`.
+
+    Now means: the principal answers for its agency, the response is a draft or returned, and its
+    cycle still accepts changes from the agency on `today` (open, or closed with an extension).
+    """
     response = _response(session, response_id)
     if response.agency_id not in principal.agency_scope():
         raise AccessDenied()
     if response.status not in EDITABLE_STATUSES:
         raise AccessDenied("response_not_editable")
+    require_open_cycle(session, response.agency_id, response.cycle_year, today)
     return response
 
 
@@ -281,25 +297,30 @@ def write_answer(session: Session, principal: Principal, response_id: int, indic
 
 # Exports and audit ------------------------------------------------------------------------------
 
-def require_export(session: Session, principal: Principal, what: str, agency_ids: Collection[str] | None = None,
-                   channel: str = Channel.WEB, now: dt.datetime | None = None,
-                   allowed_roles: Collection[Role] = ()) -> None:
-    """Check that the principal may export `what`, and record the export in the audit log.
+def check_export(session: Session, principal: Principal, agency_ids: Collection[str] | None = None,
+                 allowed_roles: Collection[Role] = ()) -> None:
+    """Raise `AccessDenied("export_denied")` unless the principal may export these data; record nothing.
 
     `agency_ids` None means a summary (national or ministry figures): planners and executives.
     Otherwise every agency listed must be one the principal may read. A principal holding one of
     `allowed_roles` may export this particular list whatever its scope (e.g. administrators the
-    contact list of late agencies).
+    contact list of late agencies). An export job checks this when it starts; the download then
+    goes through `require_export`, which checks again and records it.
     """
     if principal.has(*allowed_roles):
-        pass
-    elif agency_ids is None:
+        return
+    if agency_ids is None:
         if not principal.has(*SUMMARY_EXPORT_ROLES):
             raise AccessDenied("export_denied")
-    else:
-        wanted = set(agency_ids)
-        if not principal.has(*READ_ALL_ROLES) and not wanted <= readable_agency_ids(session, principal):
-            raise AccessDenied("export_denied")
+    elif not principal.has(*READ_ALL_ROLES) and not set(agency_ids) <= readable_agency_ids(session, principal):
+        raise AccessDenied("export_denied")
+
+
+def require_export(session: Session, principal: Principal, what: str, agency_ids: Collection[str] | None = None,
+                   channel: str = Channel.WEB, now: dt.datetime | None = None,
+                   allowed_roles: Collection[Role] = ()) -> None:
+    """Check that the principal may export `what` (`check_export`), and record the export in the audit log."""
+    check_export(session, principal, agency_ids, allowed_roles)
     scope = "summary" if agency_ids is None else f"{len(set(agency_ids))} agencies"
     only = next(iter(agency_ids)) if agency_ids is not None and len(set(agency_ids)) == 1 else None
     record(session, principal.username, channel, AccessAction.EXPORT, detail=f"{what} ({scope})",

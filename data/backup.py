@@ -2,11 +2,13 @@
 
 The file is a zip: `manifest.json` (format, schema revision, row counts, SHA-256 of each table
 file) and one JSON-lines file per table. Values are written as JSON (dates and times in ISO
-8601), so a SQLite backup restores into PostgreSQL and back.
+8601, binary contents such as prepared export files in base64), so a SQLite backup restores into
+PostgreSQL and back.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import io
@@ -17,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Engine, delete, insert, inspect, select, text
+from sqlalchemy import Date, DateTime, Engine, LargeBinary, delete, insert, inspect, select, text
 
 from data.db import reset_sequences
 from data.migrate import upgrade
@@ -41,6 +43,8 @@ def _revision(engine: Engine) -> str | None:
 def _encode(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):  # export files: base64 text, so the line stays JSON
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -73,6 +77,8 @@ def _rows(zf: zipfile.ZipFile, name: str, table: Any) -> Iterator[dict[str, Any]
             converters[col.name] = dt.datetime.fromisoformat
         elif isinstance(col.type, Date):
             converters[col.name] = dt.date.fromisoformat
+        elif isinstance(col.type, LargeBinary):
+            converters[col.name] = base64.b64decode
     with zf.open(name) as fh:
         for line in io.TextIOWrapper(fh, encoding="utf-8"):
             row = json.loads(line)

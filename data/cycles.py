@@ -132,6 +132,23 @@ def accepts_submission(session: Session, year: int, agency_id: str, today: dt.da
     return today <= deadline_for(session, year, agency_id)
 
 
+def accepts_changes(session: Session, year: int, agency_id: str, today: dt.date) -> bool:
+    """True when an agency may still change (and resubmit) its response for the cycle on `today`.
+
+    An open cycle accepts changes from every agency (submitting still needs the deadline,
+    `accepts_submission`). A closed cycle accepts them only from an agency an administrator gave
+    its own deadline (`extend_deadline` with the agency) that has not passed; extending the whole
+    cycle to a date not yet passed reopens it for everyone.
+    """
+    cycle = session.get(Cycle, to_be(year))
+    if cycle is None:
+        return False
+    if cycle.status == "open":
+        return True
+    entry = session.get(FrameEntry, (cycle.year_be, agency_id))
+    return entry is not None and entry.deadline is not None and today <= entry.deadline
+
+
 def close_cycle(session: Session, year: int, actor: str, channel: str = Channel.WEB) -> None:
     cycle = get_cycle(session, year)
     cycle.status = "closed"

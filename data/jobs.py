@@ -88,6 +88,12 @@ def run_job(engine: Engine, kind: str, actor: str, work: Callable[[Progress], An
             background: bool = True) -> int:
     """Start `work(progress)` as a job; return its id at once (or after it ends, when not in background)."""
     job_id = create_job(engine, kind, actor)
+    start_job(engine, job_id, work, background)
+    return job_id
+
+
+def start_job(engine: Engine, job_id: int, work: Callable[[Progress], Any], background: bool = True) -> None:
+    """Run `work(progress)` for a job made by `create_job` (for work that needs its job's id), recording the end."""
     progress = db_progress(engine, job_id)
 
     def target() -> None:
@@ -102,7 +108,6 @@ def run_job(engine: Engine, kind: str, actor: str, work: Callable[[Progress], An
         threading.Thread(target=target, name=f"job-{job_id}", daemon=True).start()
     else:
         target()
-    return job_id
 
 
 def job_status(session: Session, job_id: int) -> JobStatus | None:

@@ -23,6 +23,7 @@ from analytics.trajectory import national_series
 from analytics.uncertainty import group_uncertainty
 from data import repository
 from data.access import Principal, Role, readable_agency_ids, require_read_agency
+from data.jobs import Progress
 from data.target_edits import effective_targets, last_edited
 from survey.catalogue import Catalogue, default_catalogue
 from survey.i18n import TEXTS, t
@@ -64,17 +65,26 @@ def ministry_names(session: Session) -> pd.DataFrame:
     return repository.ministries(session)
 
 
+#: The steps of building the executive workbook, as `progress` reports them (text keys; an export job adds a 4th).
+WORKBOOK_STEPS = ("export_step_read", "export_step_compute", "export_step_write")
+
+
 def executive_workbook(session: Session, year: int, lang: str, ministry: str | None = None,
-                       draws: int = 1000) -> bytes:
+                       draws: int = 1000, progress: Progress | None = None) -> bytes:
     """Return the executive Excel workbook of cycle `year` (B.E.) in `lang`, for the country or one ministry.
 
     Reads every cycle up to `year` (earlier ones feed changes and the trajectory), computes the
     cycle's results and hands them to `analytics.workbook.build_workbook`. The data date is the
-    latest change to a response of the cycle.
+    latest change to a response of the cycle. `progress` hears of each of `WORKBOOK_STEPS` as it begins.
     """
     from analytics.pipeline import cycle_results
     from analytics.workbook import build_workbook, late_or_missing
 
+    def step(i: int) -> None:
+        if progress is not None:
+            progress(i, len(WORKBOOK_STEPS) + 1, WORKBOOK_STEPS[i])
+
+    step(0)
     catalogue = default_catalogue()
     targets = effective_targets(session, catalogue)  # the file, with planners' edits over it
     cycles = repository.cycles(session)
@@ -82,14 +92,18 @@ def executive_workbook(session: Session, year: int, lang: str, ministry: str | N
     if this.empty:
         raise ValueError(f"no survey cycle {year} B.E. in the database; cycles: {sorted(cycles['year_be'].tolist())}")
     years = [int(y) for y in cycles["year_be"] if y <= year]
-    frame, responses = repository.frame(session, years), repository.responses(session, years)
-    results = cycle_results(year, frame, responses, repository.services(session, years),
-                            repository.answers(session, years), catalogue, targets, draws=draws)
+    rows = cycle_rows(session, years, catalogue, read=(year,))  # unchanged earlier cycles come from kept bases
+    frame, responses = rows.frame, rows.responses
+    step(1)
+    with threadpool_limits(limits=1):
+        results = cycle_results(year, frame, responses, rows.services, rows.answers, catalogue, targets, draws=draws,
+                                bases=rows.bases)
     mine = responses[responses["cycle_year"] == year]
     data_date = (pd.Timestamp(mine["updated_at"].max()).date() if not mine.empty
                  else dt.datetime.now(dt.UTC).date())
     closes_on = this["closes_on"].iloc[0]
     timeliness = late_or_missing(frame, responses, year, data_date, closes_on if pd.notna(closes_on) else None)
+    step(2)
     return build_workbook(results, catalogue, targets, lang, ministry=ministry, agencies=repository.agencies(session),
                           ministries=repository.ministries(session), demo=repository.is_demo(session),
                           data_date=data_date, timeliness=timeliness)

@@ -1,4 +1,4 @@
-"""The executive workbook's download: scope choice, deferred build, audited click."""
+"""The executive workbook's download: scope choice; a small one built on click, a large one as a job."""
 
 from __future__ import annotations
 
@@ -6,22 +6,38 @@ from functools import partial
 
 import streamlit as st
 
-from data.access import Principal, can_export_summary
+from data.access import AccessDenied, Principal, can_export_summary
+from data.exports import XLSX, runs_as_job, start_workbook_export, workbook_file_name
 from data.reports import ministry_names
 from pages._auth import record_export
-from pages._shared import cached, workbook_bytes
-from survey.i18n import fmt_year, t
+from pages._jobs import exports_section
+from pages._shared import cached, engine, workbook_bytes
+from survey.i18n import t
 
 
 def workbook_download(principal: Principal, year: int, lang: str) -> None:
-    """Offer planners and executives the executive workbook of `year`, nationally or for one ministry."""
+    """Offer planners and executives the executive workbook of `year`, nationally or for one ministry.
+
+    A large one (`data.exports.runs_as_job`: the whole country, or a big cycle) is prepared as a job
+    and downloaded from the exports section when ready; a small one is built when its button is pressed.
+    """
     if not can_export_summary(principal):
         return
     names = cached(ministry_names)
     scope = st.selectbox(t("wb_scope", lang), [None, *names["ministry_id"].tolist()], key="workbook_scope",
                          format_func=lambda m: t("wb_scope_nation", lang) if m is None else
                          names.set_index("ministry_id").loc[m, f"name_{lang}"])
-    file_name = f"readiness_{fmt_year(year, lang)}_{scope or 'national'}_{lang}.xlsx"
-    st.download_button(t("wb_download", lang), partial(workbook_bytes, year, lang, scope), file_name=file_name,
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       on_click=record_export, args=(principal, file_name), icon=":material/download:")
+    file_name = workbook_file_name(year, lang, scope)
+    if not cached(runs_as_job, year, scope):
+        st.download_button(t("wb_download", lang), partial(workbook_bytes, year, lang, scope), file_name=file_name,
+                           mime=XLSX, on_click=record_export, args=(principal, file_name), icon=":material/download:")
+        return
+    st.caption(t("wb_job_help", lang))
+    if st.button(t("wb_prepare", lang), key="workbook_prepare", icon=":material/hourglass_top:"):
+        try:
+            job = start_workbook_export(engine(), principal, year, lang, scope)
+        except AccessDenied as exc:
+            st.error(exc.message(lang))
+        else:
+            st.info(t("job_started", lang).format(id=job))
+    exports_section(principal, lang)

@@ -1,12 +1,24 @@
-"""The jobs section: recent long work with its progress, found finished after leaving the page."""
+"""The jobs sections: recent long work with its progress, and the user's exports with their downloads."""
 
 import streamlit as st
 
+from data import exports
 from data.access import Principal
 from data.db import session_scope
-from data.jobs import recent_jobs
+from data.jobs import JobStatus, recent_jobs
+from pages._respond import deferred
 from pages._shared import engine
-from survey.i18n import t
+from survey.i18n import TEXTS, t
+
+#: Seconds between refreshes of the exports section while one of its jobs runs.
+REFRESH_SECONDS = 2.0
+
+
+def _line(job: JobStatus, lang: str) -> str:
+    """Return a job's progress line; steps reported as text keys are shown in the reader's language."""
+    text = f"#{job.id} {t('job_' + job.kind, lang)}: {t('job_status_' + job.status, lang)} ({job.done}/{job.total})"
+    message = t(job.message, lang) if job.message in TEXTS else job.message
+    return f"{text} {message}" if message else text
 
 
 def jobs_section(principal: Principal, lang: str) -> None:
@@ -16,11 +28,41 @@ def jobs_section(principal: Principal, lang: str) -> None:
     if not jobs:
         st.caption(t("no_jobs", lang))
     for job in jobs:
-        text = f"#{job.id} {t('job_' + job.kind, lang)}: {t('job_status_' + job.status, lang)} ({job.done}/{job.total})"
-        st.progress(job.fraction, text=f"{text} {job.message}" if job.message else text)
+        st.progress(job.fraction, text=_line(job, lang))
         if job.error:
             st.error(job.error.splitlines()[0])
         elif job.status == "finished" and job.result is not None:
             with st.expander(t("job_result", lang)):
                 st.json(job.result)
     st.button(t("refresh", lang), key="jobs_refresh")
+
+
+def exports_section(principal: Principal, lang: str) -> None:
+    """Draw the user's latest exports; while one runs, the section refreshes itself until it ends."""
+    with session_scope(engine()) as session:
+        running = any(e.job.status == "running" for e in exports.my_exports(session, principal))
+    st.fragment(_exports, run_every=REFRESH_SECONDS if running else None)(principal, lang, running)
+
+
+def _exports(principal: Principal, lang: str, was_running: bool) -> None:
+    with session_scope(engine()) as session:
+        mine = exports.my_exports(session, principal)
+    if not mine:
+        return
+    if was_running and not any(e.job.status == "running" for e in mine):
+        st.rerun()  # the last one ended: draw the page again, without the timer
+    st.subheader(t("my_exports", lang))
+    for export in mine:
+        job = export.job
+        if job.status == "failed":
+            st.error(t("export_failed", lang).format(id=job.id), icon=":material/error:")
+        elif export.ready:
+            st.download_button(t("export_download", lang).format(name=export.file_name),
+                               deferred(exports.download, principal, job.id), file_name=export.file_name,
+                               mime=export.media_type, key=f"export_{job.id}", on_click="ignore",
+                               icon=":material/download:")
+        elif job.status == "finished":
+            key = "export_not_allowed" if export.file_name else "export_gone"
+            st.warning(t(key, lang).format(id=job.id, days=exports.KEEP_DAYS))
+        else:
+            st.progress(job.fraction, text=_line(job, lang))

@@ -70,6 +70,27 @@ def cycle_picker(years: list[int], lang: str, key: str) -> int:
     return int(st.selectbox(t("cycle", lang), years, format_func=lambda y: fmt_year(y, lang), key=key))
 
 
+def my_cycle_picker(choices: list[respond.CycleChoice], lang: str) -> int:
+    """Pick one of the respondent's cycles; a returned response or a closed cycle is named beside its year,
+    and a returned response in a cycle not picked is pointed out."""
+    if not choices:
+        st.info(t("no_open_cycle", lang))
+        st.stop()
+    by_year = {c.year: c for c in choices}
+
+    def label(year: int) -> str:
+        c = by_year[year]
+        notes = [status_label(c.response_status, lang)] if c.returned else []
+        notes += [t("cycle_is_closed", lang)] if c.cycle_status == "closed" else []
+        return " · ".join([fmt_year(year, lang), *notes])
+
+    year = int(st.selectbox(t("cycle", lang), list(by_year), format_func=label, key="respond_cycle"))
+    elsewhere = [fmt_year(c.year, lang) for c in choices if c.returned and c.year != year]
+    if elsewhere:
+        st.info(t("returned_elsewhere", lang).format(years=", ".join(elsewhere)))
+    return year
+
+
 def flash(kind: str, text: str) -> None:
     st.session_state[FLASH] = (kind, text)
 
@@ -96,7 +117,7 @@ def problem_rows(problems: list[Problem], lang: str) -> list[dict[str, str]]:
 def _state_value(ind: Indicator, value: Any) -> Any:
     """Return a stored answer as its widget holds it (None when the widget cannot show it)."""
     if ind.type == "multi_choice":
-        return [v for v in value if v in ind.option_ids()] if isinstance(value, list) else []
+        return respond.chosen(ind, value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if ind.type in ("yes_no", "stage", "count"):
@@ -142,8 +163,8 @@ def _widget(ind: Indicator, lang: str, disabled: bool) -> None:
     elif ind.type == "stage":
         st.selectbox(label, [lv.value for lv in cat.stages], format_func=lambda v: respond.shown(ind, v, lang), **common)
     elif ind.type == "multi_choice":
-        labels = {o.id: o.label.get(lang) for o in ind.options}
-        st.multiselect(label, list(labels), format_func=labels.__getitem__, **common)
+        st.multiselect(label, respond.choice_options(ind), format_func=lambda o: respond.choice_label(ind, o, lang),
+                       **common)
     elif ind.type == "count":
         st.number_input(label, step=1, **common)
     else:

@@ -1,4 +1,5 @@
-"""My response (respondents): the agency's self-assessment for an open cycle, drafts, submission, Excel."""
+"""My response (respondents): the agency's self-assessment for an open cycle or a returned response, drafts,
+submission, Excel."""
 
 import streamlit as st
 
@@ -13,9 +14,9 @@ lang = current_lang()
 principal = page_principal("my_response")
 st.title(t("my_response", lang))
 agency_id = R.agency_picker(dict(R.call(respond.my_agencies, principal, lang=lang)), lang, "respond_agency")
-cycle = R.cycle_picker(R.call(respond.open_cycles, principal, agency_id, lang=lang), lang, "respond_cycle")
+cycle = R.my_cycle_picker(R.call(respond.my_cycles, principal, agency_id, lang=lang), lang)
 form = R.load(principal, agency_id, cycle, lang)
-editable = form.status in respond.EDITABLE
+editable = form.editable
 args = (principal, agency_id, cycle, lang)
 
 cols = st.columns(3)
@@ -23,7 +24,9 @@ cols[0].metric(t("status", lang), R.status_label(form.status, lang))
 cols[1].metric(t("deadline", lang), "–" if form.deadline is None else
                f"{form.deadline.day}/{form.deadline.month}/{fmt_year(form.deadline.year, lang)}")
 R.show_flash()
-if not editable:
+if form.status in respond.EDITABLE and not form.accepts_changes:
+    st.warning(t("cycle_closed", lang), icon=":material/lock:")
+elif not editable:
     st.info(t("not_editable_now", lang))
 if not form.comments.empty:
     st.subheader(t("reviewer_comments", lang))

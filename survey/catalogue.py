@@ -24,6 +24,11 @@ ANSWER_TYPES = ("count", "percentage", "yes_no", "stage", "multi_choice", "servi
 ENTERED_TYPES = ("count", "percentage", "yes_no", "stage", "multi_choice")
 INVENTORY_MEASURES = ("online_ratio", "volume_online_ratio", "paperless_ratio", "shared_service_ratio")
 RULE_OPS = ("<=", "<", ">=", ">", "==", "implies_option")
+#: The choice "none of these" of a multi-choice question, as the web form and a CSV give it. The
+#: validator stores it as the empty option list, which is what a workbook with every option answered
+#: "no" gives, so every channel stores, scores and counts it the same (answered, zero options). No
+#: option in the catalogue may use this id.
+NONE_OPTION = "NONE"
 LANGS = ("th", "en")
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(\.[A-Z0-9_]+)*$")
 
@@ -283,6 +288,8 @@ class _Reader:
             self.fail(where, "a multi-choice question needs options")
         if len({o.id for o in options}) != len(options):
             self.fail(where, "option ids must be unique")
+        if NONE_OPTION in {o.id for o in options}:
+            self.fail(where, f"option id {NONE_OPTION!r} is reserved for “none of these”")
         measure = raw.get("measure")
         needs_measure = itype == "service_inventory" or (itype == "derived" and "ratio" not in raw)
         if needs_measure and measure not in INVENTORY_MEASURES:

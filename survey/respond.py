@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from data import access
 from data.access import AccessDenied, Principal, Role
+from data.cycles import accepts_changes
 from data.models import Agency, Cycle, FrameEntry, Response
 from survey import excel, intake
-from survey.catalogue import Catalogue, Indicator, Text, default_catalogue
+from survey.catalogue import NONE_OPTION, Catalogue, Indicator, Text, default_catalogue
+from survey.i18n import t
 from survey.intake import ImportResult, SaveResult
 from survey.validation import (
     SERVICE_BOOLEANS,
@@ -67,6 +69,46 @@ def open_cycles(session: Session, principal: Principal, agency_id: str) -> list[
     return list(session.scalars(stmt))
 
 
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.datetime.now(dt.UTC).date()
+
+
+@dataclass(frozen=True)
+class CycleChoice:
+    """A cycle in which the agency has something to do: an open one, a returned response, or an extension."""
+
+    year: int
+    cycle_status: str
+    response_status: str
+    accepts_changes: bool
+
+    @property
+    def returned(self) -> bool:
+        return self.response_status == Status.RETURNED
+
+
+def my_cycles(session: Session, principal: Principal, agency_id: str,
+              today: dt.date | None = None) -> list[CycleChoice]:
+    """Return, newest first, the cycles the agency's respondent works in.
+
+    Those are the open cycles that expect the agency, every cycle (open or closed) whose response
+    a reviewer returned to it, and closed cycles in which an administrator extended the agency's
+    deadline. `accepts_changes` says whether the form can be changed now (`cycles.accepts_changes`).
+    """
+    require_own_agency(principal, agency_id)
+    day = _today(today)
+    stmt = (select(Cycle.year_be, Cycle.status, Response.status, FrameEntry.agency_id)
+            .outerjoin(FrameEntry, (FrameEntry.cycle_year == Cycle.year_be) & (FrameEntry.agency_id == agency_id))
+            .outerjoin(Response, (Response.cycle_year == Cycle.year_be) & (Response.agency_id == agency_id))
+            .order_by(Cycle.year_be.desc()))
+    out = []
+    for year, cycle_status, status, in_frame in session.execute(stmt):
+        accepts = accepts_changes(session, year, agency_id, day)
+        if (in_frame is not None and accepts) or status == Status.RETURNED:
+            out.append(CycleChoice(int(year), str(cycle_status), str(status or intake.NOT_STARTED), accepts))
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # The respondent's form
 
@@ -86,6 +128,13 @@ class Form:
     comments: pd.DataFrame
     deadline: dt.date | None
     problems: list[Problem] = field(default_factory=list)
+    #: False when the cycle is closed to the agency (no administrator reopened or extended it).
+    accepts_changes: bool = True
+
+    @property
+    def editable(self) -> bool:
+        """True when the respondent can change and submit the form now."""
+        return self.status in EDITABLE and self.accepts_changes
 
 
 def _find(session: Session, agency_id: str, cycle_year: int) -> Response | None:
@@ -94,8 +143,9 @@ def _find(session: Session, agency_id: str, cycle_year: int) -> Response | None:
 
 
 def load_form(session: Session, principal: Principal, agency_id: str, cycle_year: int,
-              catalogue: Catalogue | None = None) -> Form:
-    """Return the agency's stored answers, last cycle's, the status and the reviewers' comments."""
+              catalogue: Catalogue | None = None, today: dt.date | None = None) -> Form:
+    """Return the agency's stored answers, last cycle's, the status, the reviewers' comments and whether
+    the cycle still accepts changes from the agency."""
     require_own_agency(principal, agency_id)
     catalogue = catalogue or default_catalogue()
     resp = _find(session, agency_id, cycle_year)
@@ -105,7 +155,8 @@ def load_form(session: Session, principal: Principal, agency_id: str, cycle_year
     problems = validate(answers, services, catalogue, intake.previous_values(session, agency_id, cycle_year))
     return Form(agency_id, cycle_year, resp.id if resp else None, resp.version if resp else 0,
                 resp.status if resp else intake.NOT_STARTED, answers, services, previous, comments,
-                intake.deadline_for(session, agency_id, cycle_year), problems)
+                intake.deadline_for(session, agency_id, cycle_year), problems,
+                accepts_changes(session, cycle_year, agency_id, _today(today)))
 
 
 def check(session: Session, principal: Principal, agency_id: str, cycle_year: int, answers: Mapping[str, AnswerInput],
@@ -120,11 +171,15 @@ def check(session: Session, principal: Principal, agency_id: str, cycle_year: in
 
 def save(session: Session, principal: Principal, agency_id: str, cycle_year: int, expected_version: int,
          answers: Mapping[str, AnswerInput], services: Sequence[ServiceInput] | None,
-         catalogue: Catalogue | None = None) -> SaveResult:
-    """Save the form as the agency's draft (valid or not), unless someone saved after `expected_version`."""
+         catalogue: Catalogue | None = None, today: dt.date | None = None) -> SaveResult:
+    """Save the form as the agency's draft (valid or not), unless someone saved after `expected_version`.
+
+    Refused (`AccessDenied`) in a cycle closed to the agency, before a draft is created.
+    """
     require_own_agency(principal, agency_id)
+    access.require_open_cycle(session, agency_id, cycle_year, today)
     resp = intake.get_or_create_draft(session, agency_id, cycle_year, principal.username, Channel.WEB)
-    access.require_write_response(session, principal, resp.id)
+    access.require_write_response(session, principal, resp.id, today)
     # Version 0: the form was opened before the response existed; creating it made version 1.
     return intake.save_draft(session, resp.id, max(expected_version, 1), answers, services, principal.username,
                              Channel.WEB, catalogue)
@@ -132,15 +187,20 @@ def save(session: Session, principal: Principal, agency_id: str, cycle_year: int
 
 def submit(session: Session, principal: Principal, response_id: int, expected_version: int,
            today: dt.date | None = None, catalogue: Catalogue | None = None) -> SaveResult:
-    """Submit the agency's response: refused with errors, after the deadline, or by anyone but its respondent."""
-    access.require_write_response(session, principal, response_id)
-    return intake.submit(session, response_id, expected_version, principal.username, Channel.WEB,
-                         today or dt.datetime.now(dt.UTC).date(), catalogue)
+    """Submit the agency's response: refused with errors, after the deadline, in a cycle closed to the agency,
+    or by anyone but its respondent."""
+    access.require_write_response(session, principal, response_id, today)
+    return intake.submit(session, response_id, expected_version, principal.username, Channel.WEB, _today(today),
+                         catalogue)
 
 
 def progress(answers: Mapping[str, AnswerInput], services: Sequence[ServiceInput],
              catalogue: Catalogue | None = None) -> dict[str, tuple[int, int]]:
-    """Return per dimension id (answered, questions to answer); the service inventory counts when it has rows."""
+    """Return per dimension id (answered, questions to answer); the service inventory counts when it has rows.
+
+    A multi-choice answer of no option (`[]`, "none of these", as stored) is an answer, as the
+    validator and the completeness figures count it; an unanswered question is `None`.
+    """
     catalogue = catalogue or default_catalogue()
     out = {}
     for dim in catalogue.dimensions:
@@ -152,13 +212,35 @@ def progress(answers: Mapping[str, AnswerInput], services: Sequence[ServiceInput
 
 
 def _value(given: AnswerInput | None) -> Any:
-    value = given.value if given is not None else None
-    return None if isinstance(value, list) and not value else value
+    return given.value if given is not None else None
+
+
+def choice_options(ind: Indicator) -> list[str]:
+    """Return what a multi-choice widget offers: the question's option ids, then "none of these"."""
+    return [*ind.option_ids(), NONE_OPTION]
+
+
+def choice_label(ind: Indicator, option: str, lang: str) -> str:
+    """Return the label of one of `choice_options`."""
+    if option == NONE_OPTION:
+        return t("none_of_these", lang)
+    return next((o.label.get(lang) for o in ind.options if o.id == option), option)
+
+
+def chosen(ind: Indicator, value: Any) -> list[str]:
+    """Return a stored multi-choice answer as the widget holds it: no option stored is "none of these"."""
+    if not isinstance(value, list):
+        return []
+    if not value:
+        return [NONE_OPTION]
+    return [v for v in value if v in choice_options(ind)]
 
 
 def shown(ind: Indicator, value: Any, lang: str, catalogue: Catalogue | None = None) -> str:
     """Return an answer as a reader sees it: labels for yes/no, stages and options; a dash when missing."""
     catalogue = catalogue or default_catalogue()
+    if ind.type == "multi_choice" and isinstance(value, list):
+        return ", ".join(choice_label(ind, str(v), lang) for v in chosen(ind, value) or value)
     if is_missing(value) or value == []:
         return "–"
     yes_no = parse_yes_no(value) if ind.type == "yes_no" else None
@@ -166,9 +248,6 @@ def shown(ind: Indicator, value: Any, lang: str, catalogue: Catalogue | None = N
         return {("th", 1.0): "ใช่", ("th", 0.0): "ไม่ใช่", ("en", 1.0): "Yes", ("en", 0.0): "No"}[(lang, yes_no)]
     if ind.type == "stage" and isinstance(value, int | float):
         return f"{int(value)} - {catalogue.stage_label(int(value), lang)}"
-    if ind.type == "multi_choice" and isinstance(value, list):
-        labels = {o.id: o.label.get(lang) for o in ind.options}
-        return ", ".join(labels.get(str(v), str(v)) for v in value)
     return str(value)
 
 
@@ -250,17 +329,20 @@ class Upload:
 
 
 def upload(session: Session, principal: Principal, agency_id: str, cycle_year: int, data: bytes,
-           dry_run: bool = True, catalogue: Catalogue | None = None) -> Upload:
+           dry_run: bool = True, catalogue: Catalogue | None = None, today: dt.date | None = None) -> Upload:
     """Check (dry run) or apply an uploaded workbook to the agency's draft, channel excel.
 
     A foreign, edited, macro-carrying, oversized or damaged file, one for another agency or cycle,
-    or one with errors, is refused whole and nothing changes.
+    or one with errors, is refused whole and nothing changes; applying one in a cycle closed to the
+    agency raises `AccessDenied`.
     """
     require_own_agency(principal, agency_id)
     catalogue = catalogue or default_catalogue()
     resp = _find(session, agency_id, cycle_year)
-    if resp is not None and not dry_run:
-        access.require_write_response(session, principal, resp.id)
+    if not dry_run:
+        access.require_open_cycle(session, agency_id, cycle_year, today)
+        if resp is not None:
+            access.require_write_response(session, principal, resp.id, today)
     parsed = excel.read_workbook(data, catalogue, agency_id, cycle_year)
     if isinstance(parsed, list):
         return Upload(False, intake.diff_answers({}, {}), parsed, parsed[0].message if parsed else None)

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from survey.catalogue import Catalogue, Indicator, Text
+from survey.catalogue import NONE_OPTION, Catalogue, Indicator, Text
 
 Severity = Literal["error", "warning"]
 Mode = Literal["draft", "submit"]
@@ -227,6 +227,12 @@ def clean_answer(ind: Indicator, value: Any, catalogue: Catalogue) -> tuple[Clea
         if chosen is None:
             err("not_a_choice", "ต้องเลือกจากตัวเลือกที่กำหนด", "choose from the listed options")
             return None, problems
+        if NONE_OPTION in chosen:
+            if len(chosen) > 1:
+                err("none_with_others", "เลือก «ไม่มีข้อใดเลย» พร้อมกับตัวเลือกอื่นไม่ได้ ให้เลือกอย่างใดอย่างหนึ่ง",
+                    "“None of these” cannot be chosen together with other options; choose one or the other")
+                return None, problems
+            return Clean(0.0, ()), problems
         allowed = ind.option_ids()
         unknown = [c for c in chosen if c not in allowed]
         if unknown:

@@ -18,7 +18,7 @@ from analytics.trajectory import national_series
 from data import repository
 from data.backup import BackupError, backup, read_manifest, restore
 from data.demo import DemoSpec, seed_demo
-from data.models import Agency, Service
+from data.models import Agency, ExportFile, Job, Service, User
 from survey.catalogue import default_catalogue
 from tests.conftest import ROOT, sqlite_engine_at
 
@@ -100,3 +100,24 @@ def test_command_line(source: Engine, tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "data", "restore", str(tmp_path / "missing.zip")], cwd=ROOT,
                          env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "nothing changed" in bad.stderr
+
+
+def test_prepared_export_files_survive_a_backup_byte_for_byte(any_engine: Engine, tmp_path: Path) -> None:
+    """Export files are binary: the backup writes them as base64 and the restore gives back the same bytes."""
+    source = sqlite_engine_at(tmp_path / "exports.sqlite3")
+    content = bytes(range(256)) * 3 + b"PK\x03\x04\x00\xff"
+    with Session(source) as s:
+        user = User(username="planner1", display_name="Planner", active=True, failed_attempts=0)
+        job = Job(kind="export", created_by="planner1", status="finished", done=4, total=4)
+        s.add_all([user, job])
+        s.flush()
+        s.add(ExportFile(job_id=job.id, owner_id=user.id, file_name="readiness.xlsx", media_type="application/x",
+                         what="readiness.xlsx", size=len(content), content=content))
+        s.commit()
+    file = tmp_path / "exports.zip"
+    assert backup(source, file)["export_files"] == 1
+    restore(any_engine, file)
+    with Session(any_engine) as s:
+        restored = s.scalars(select(ExportFile)).one()
+        assert bytes(restored.content) == content and restored.file_name == "readiness.xlsx"
+    source.dispose()

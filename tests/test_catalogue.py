@@ -122,3 +122,8 @@ def test_text_rejects_unknown_language() -> None:
     assert Text("ไทย", "Thai").get("en") == "Thai"
     with pytest.raises(ValueError, match="unknown language"):
         Text("ไทย", "Thai").get("fr")
+
+
+def test_the_none_of_these_id_is_reserved(raw: dict[str, Any]) -> None:
+    _indicator(raw, "PLT.01")["options"].append({"id": "NONE", "th": "ไม่มี", "en": "None"})
+    assert "indicator PLT.01: option id 'NONE' is reserved" in _problems(raw)

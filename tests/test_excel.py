@@ -218,3 +218,31 @@ def test_workbook_saved_again_by_a_spreadsheet_app_still_imports(engine: Engine,
     assert isinstance(resaved, excel.ParsedWorkbook) and isinstance(direct, excel.ParsedWorkbook)
     assert resaved.answers == direct.answers
     assert [excel.diff(resaved, {}, []).to_dict("records")] == [excel.diff(direct, {}, []).to_dict("records")]
+
+
+def test_none_of_these_lands_the_same_from_a_workbook_and_the_form(engine: Engine) -> None:
+    """Every PLT.01 option answered "No" in the workbook, and "None of these" in the web form: the same stored row.
+
+    (INT.01 is "No": a yes there needs GDX in PLT.01.)"""
+    all_no = {o.id: "No" for o in CAT.indicator("PLT.01").options}
+    parsed = excel.read_workbook(fill(template_for(engine, "A001"), typed={**TYPED, "INT.01": "No"},
+                                      ticked={**TICKED, "PLT.01": all_no}), CAT,
+                                 expected_agency_id="A001", expected_cycle=CYCLE)
+    assert isinstance(parsed, excel.ParsedWorkbook)
+    with session_scope(engine) as s:
+        assert excel.apply(s, parsed, "somchai", CAT).accepted
+        resp = intake.get_or_create_draft(s, "A002", CYCLE, "somchai")
+        form = {k: AnswerInput(v, evidence="https://example.go.th/e") for k, v in FORM.items()}
+        form["PLT.01"] = AnswerInput(["NONE"], evidence="https://example.go.th/e")
+        form["INT.01"] = AnswerInput(False, evidence="https://example.go.th/e")
+        assert intake.save_draft(s, resp.id, resp.version, form, FORM_SERVICES, "somchai", "web").ok
+    with session_scope(engine) as s:
+        rows = s.execute(select(Response.agency_id, Answer.value_num, Answer.value_text).join(Response)
+                         .where(Answer.indicator_id == "PLT.01").order_by(Response.agency_id)).all()
+        assert [tuple(r) for r in rows] == [("A001", 0.0, "[]"), ("A002", 0.0, "[]")]
+        assert intake.storage("PLT.01", "NONE", CAT) == (0.0, "[]")  # a CSV's NONE, the same again
+        ids = dict(s.execute(select(Response.agency_id, Response.id)).all())
+        assert intake.current_answers(s, ids["A001"]) == intake.current_answers(s, ids["A002"])
+    again = load_workbook(io.BytesIO(template_for(engine, "A002")))  # and it goes back out as every option "No"
+    rows = [r for r in again["PLT"].iter_rows(values_only=True) if r[0] == "PLT.01" and r[1]]
+    assert rows and {r[3] for r in rows} == {"No"}

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
-from data import cycles
+from data import access, cycles
 from data.access import AccessDenied, Grant, Principal, Role
 from data.db import session_scope
 from data.models import Agency, AuditEntry, Cycle, Ministry
@@ -211,6 +211,106 @@ def test_edited_services_applies_the_editors_changes_to_the_source() -> None:
 
 
 def test_progress_counts_answers_per_dimension() -> None:
-    done = respond.progress({"DAT.01": AnswerInput(2), "DAT.02": AnswerInput(None), "PLT.01": AnswerInput([])}, [])
+    done = respond.progress({"DAT.01": AnswerInput(2), "DAT.02": AnswerInput(None), "PLT.01": AnswerInput(None)}, [])
     assert done["DAT"] == (1, 5) and done["PLT"] == (0, 2) and done["SVC"] == (0, 1)
     assert respond.progress({}, services())["SVC"] == (1, 1)
+
+
+def test_none_of_these_counts_as_answered_and_reads_as_such() -> None:
+    """An explicit "none of these" (as the form gives it, or stored as no option) is an answer; None is not."""
+    for value in (["NONE"], []):
+        assert respond.progress({"PLT.01": AnswerInput(value)}, [])["PLT"] == (1, 2)
+    plt = respond.default_catalogue().indicator("PLT.01")
+    assert respond.chosen(plt, []) == ["NONE"] and respond.chosen(plt, None) == []
+    assert respond.chosen(plt, ["GDX", "GONE"]) == ["GDX"]
+    assert respond.choice_options(plt)[-1] == "NONE" and len(respond.choice_options(plt)) == len(plt.options) + 1
+    assert respond.shown(plt, [], "en") == "None of these" and respond.shown(plt, [], "th") == "ไม่มีข้อใดเลย"
+    assert respond.shown(plt, None, "en") == "–" and respond.shown(plt, ["GDX"], "en") == "Government Data Exchange (GDX)"
+
+
+CLOSED = 2568  # closed in open_intake; it closed on 31 Aug 2025
+
+
+def returned_in_closed_cycle(engine: Engine, agency: str = "A002") -> int:
+    """The agency's 2568 response, submitted before the close (through intake, as the cycle then was), then returned
+    by the coordinator after the close; return its id."""
+    from survey import intake
+
+    with session_scope(engine) as s:
+        resp = intake.get_or_create_draft(s, agency, CLOSED, "resp_b")
+        saved = intake.save_draft(s, resp.id, resp.version, full_answers(), services(), "resp_b", "web")
+        sent = intake.submit(s, resp.id, saved.version, "resp_b", "web", dt.date(2025, 8, 1))
+        assert sent.ok, sent.message
+    back = run(engine, respond.return_response, COORD, resp.id, sent.version, {"DAT.02": "Count the master data again"})
+    assert back.ok and back.status == "returned"
+    return int(resp.id)
+
+
+def test_a_returned_response_in_a_closed_cycle_is_listed_and_read_only(db: Engine) -> None:
+    rid = returned_in_closed_cycle(db)
+    choices = run(db, respond.my_cycles, RESP_B, "A002", TODAY)
+    assert [(c.year, c.cycle_status, c.response_status, c.accepts_changes) for c in choices] == [
+        (OPEN, "open", "not_started", True), (CLOSED, "closed", "returned", False)]
+    assert [c.year for c in run(db, respond.my_cycles, RESP_A, "A001", TODAY)] == [OPEN]  # nothing returned to A001
+    with pytest.raises(AccessDenied):
+        run(db, respond.my_cycles, RESP_A, "A002", TODAY)
+
+    form = run(db, respond.load_form, RESP_B, "A002", CLOSED, today=TODAY)
+    assert form.status == "returned" and not form.accepts_changes and not form.editable
+    assert form.comments[["indicator_id", "comment"]].values.tolist() == [["DAT.02", "Count the master data again"]]
+    data = fill(run(db, respond.workbook, RESP_B, "A002", CLOSED, "en"))  # a read-only copy can still be downloaded
+    refused: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = [
+        (respond.save, ("A002", CLOSED, form.version, {"DAT.02": AnswerInput(9)}, None), {"today": TODAY}),
+        (respond.submit, (rid, form.version), {"today": TODAY}),
+        (respond.upload, ("A002", CLOSED, data, False), {"today": TODAY}),
+        (access.write_answer, (rid, "DAT.02"), {"value_num": 9.0}),
+    ]
+    for fn, args, kwargs in refused:
+        with pytest.raises(AccessDenied) as denied:
+            run(db, fn, RESP_B, *args, **kwargs)
+        assert denied.value.key == "cycle_closed"
+        assert "Only an administrator of the survey cycles can reopen it" in denied.value.message("en")
+        assert "ผู้ดูแลระบบที่ดูแลรอบสำรวจเท่านั้น" in denied.value.message("th")
+    after = run(db, respond.load_form, RESP_B, "A002", CLOSED, today=TODAY)
+    assert after.version == form.version and after.answers["DAT.02"].value == 5  # nothing landed
+    with pytest.raises(AccessDenied):  # nor can a draft be started in a closed cycle
+        run(db, respond.save, RESP_A, "A001", CLOSED, 0, {"DAT.02": AnswerInput(1)}, None, today=TODAY)
+    assert run(db, respond.load_form, RESP_A, "A001", CLOSED).response_id is None
+
+
+def test_an_extension_for_the_agency_lets_it_edit_and_resubmit_until_it_passes(db: Engine) -> None:
+    rid = returned_in_closed_cycle(db)
+    returned_in_closed_cycle(db, "A003")
+    until = TODAY + dt.timedelta(days=14)
+    with session_scope(db) as s:
+        cycles.extend_deadline(s, CLOSED, until, "admin", agency_id="A002")
+    assert [(c.year, c.accepts_changes) for c in run(db, respond.my_cycles, RESP_B, "A002", TODAY)] == [
+        (OPEN, True), (CLOSED, True)]
+    resp_c = who("resp_c", Role.RESPONDENT, "A003")
+    assert not run(db, respond.load_form, resp_c, "A003", CLOSED, today=TODAY).editable  # A003 has no extension
+
+    form = run(db, respond.load_form, RESP_B, "A002", CLOSED, today=TODAY)
+    assert form.editable and form.deadline == until
+    saved = run(db, respond.save, RESP_B, "A002", CLOSED, form.version, {"DAT.02": AnswerInput(7, "https://example.go.th/e")}, None,
+                today=TODAY)
+    assert saved.ok and saved.changed == ("DAT.02",)
+    sent = run(db, respond.submit, RESP_B, rid, saved.version, today=until)
+    assert sent.ok and sent.status == "submitted"
+    assert run(db, respond.load_form, RESP_B, "A002", CLOSED, today=TODAY).answers["DAT.02"].value == 7
+
+    # Returned once more after the extension ran out: closed to the agency again.
+    back = run(db, respond.return_response, COORD, rid, sent.version, {"": "One more look"})
+    late = until + dt.timedelta(days=1)
+    assert not run(db, respond.load_form, RESP_B, "A002", CLOSED, today=late).editable
+    with pytest.raises(AccessDenied, match="closed"):
+        run(db, respond.save, RESP_B, "A002", CLOSED, back.version, {"DAT.02": AnswerInput(8)}, None, today=late)
+
+
+def test_reopening_the_whole_cycle_opens_it_for_every_agency(db: Engine) -> None:
+    returned_in_closed_cycle(db)
+    today = dt.date.today()  # extend_deadline reopens a closed cycle when the new date has not passed today
+    with session_scope(db) as s:
+        cycles.extend_deadline(s, CLOSED, today + dt.timedelta(days=7), "admin")
+        assert s.get_one(Cycle, CLOSED).status == "open"
+    assert run(db, respond.load_form, RESP_B, "A002", CLOSED, today=today).editable
+    assert [c.year for c in run(db, respond.my_cycles, RESP_A, "A001", today)] == [OPEN, CLOSED]

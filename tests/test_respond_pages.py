@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from data import accounts
+from data import accounts, cycles
 from data.access import Grant, Principal, Role
 from data.config import account_policy, session_secret
 from data.db import make_engine, session_scope
@@ -19,7 +20,7 @@ from survey.catalogue import default_catalogue
 from survey.validation import AnswerInput
 from tests.conftest import APP_SECRET, PASSWORD, ROOT, signed_in_app, sqlite_engine_at
 from tests.factories import FORM, FORM_SERVICES, fill, full_answers, services
-from tests.test_respond import OPEN, TODAY, open_intake
+from tests.test_respond import CLOSED, OPEN, TODAY, open_intake, returned_in_closed_cycle
 
 EVIDENCE = "https://example.go.th/e"
 
@@ -245,3 +246,65 @@ def test_switching_language_keeps_what_was_typed(db: Path) -> None:
     at.sidebar.radio(key="lang_switch").set_value("th").run()
     assert at.title[0].value == "แบบสำรวจของหน่วยงาน"
     assert at.number_input(key="ans_DAT.02").value == 7
+
+
+def _progress_texts(at: AppTest) -> list[str]:
+    return [p.proto.text for p in at.get("progress")]
+
+
+def test_none_of_these_in_the_form_is_stored_as_a_workbook_stores_it_and_is_exclusive(db: Path) -> None:
+    at = page(db, [("respondent", "A001")], "pages/my_response.py", username="somchai")
+    plt_tab = [d.id for d in default_catalogue().dimensions].index("PLT")
+    assert _progress_texts(at)[plt_tab] == "0 of 2 answered"
+    assert at.multiselect(key="ans_PLT.01").options[-1] == "None of these"
+    at.multiselect(key="ans_PLT.01").set_value(["NONE"]).run()
+    assert _progress_texts(at)[plt_tab] == "1 of 2 answered"  # an answer, not a blank
+    at.button(key="save_draft").click().run()
+    assert "Draft saved." in texts(at.success)
+    stored = run(db, respond.load_form, respondent("A001"), "A001", OPEN).answers["PLT.01"]
+    assert stored.value == []  # what a workbook with every option answered "No" stores
+
+    at = again(db, "somchai", "pages/my_response.py", lang="th")
+    assert at.multiselect(key="ans_PLT.01").value == ["NONE"]
+    at.multiselect(key="ans_PLT.01").set_value(["NONE", "GDX"]).run()
+    assert any(e.startswith("ข้อ PLT.01") and "«ไม่มีข้อใดเลย» พร้อมกับตัวเลือกอื่นไม่ได้" in e for e in texts(at.error))
+    at.sidebar.radio(key="lang_switch").set_value("en").run()
+    assert any("“None of these” cannot be chosen together with other options" in e for e in texts(at.error))
+    at.button(key="submit").click().run()
+    assert any("cannot submit yet" in e for e in texts(at.error))
+    assert run(db, respond.load_form, respondent("A001"), "A001", OPEN).status == "draft"
+
+
+def test_a_returned_response_in_a_closed_cycle_is_read_only_until_an_extension(db: Path) -> None:
+    engine = engine_of(db)
+    returned_in_closed_cycle(engine)
+    engine.dispose()
+    at = page(db, [("respondent", "A002")], "pages/my_response.py", username="malai")
+    picker = at.selectbox(key="respond_cycle")
+    assert picker.options == ["2026", "2025 · Returned · cycle closed"] and picker.value == OPEN
+    assert "Your response for 2025 was returned for changes: choose that cycle above." in texts(at.info)
+    picker.set_value(CLOSED).run()
+    assert not at.exception and at.metric[0].value == "Returned"
+    assert any("DAT.02" in w and "Count the master data again" in w for w in texts(at.warning))
+    assert any("closed" in w and "Only an administrator of the survey cycles can reopen it" in w
+               for w in texts(at.warning))
+    assert at.button(key="save_draft").disabled and at.button(key="submit").disabled
+    assert at.number_input(key="ans_DAT.02").disabled and at.number_input(key="ans_DAT.02").value == 5
+    assert not [u for u in at.get("file_uploader")]  # no upload into a closed cycle
+    at.sidebar.radio(key="lang_switch").set_value("th").run()
+    assert any("ผู้ดูแลระบบที่ดูแลรอบสำรวจเท่านั้นที่เปิดรอบสำรวจอีกครั้ง" in w for w in texts(at.warning))
+    assert at.selectbox(key="respond_cycle").options[1] == "2568 · ส่งกลับให้แก้ไข · รอบสำรวจปิดแล้ว"
+
+    engine = engine_of(db)
+    with session_scope(engine) as s:  # the administrator extends the deadline for A002 only
+        cycles.extend_deadline(s, CLOSED, dt.date.today() + dt.timedelta(days=14), "admin", agency_id="A002")
+    engine.dispose()
+    at = again(db, "malai", "pages/my_response.py")
+    at.selectbox(key="respond_cycle").set_value(CLOSED).run()
+    assert not at.button(key="save_draft").disabled and not any("reopen" in w for w in texts(at.warning))
+    at.number_input(key="ans_DAT.02").set_value(7).run()
+    at.button(key="submit").click().run()
+    assert not at.exception and "Response submitted." in texts(at.success)
+    assert at.metric[0].value == "Submitted"
+    form = run(db, respond.load_form, respondent("A002"), "A002", CLOSED)
+    assert form.status == "submitted" and form.answers["DAT.02"].value == 7

@@ -160,3 +160,31 @@ def test_levels_read_from_labels_but_not_from_fractions() -> None:
 
     assert [parse_level(x) for x in ("3 - Adopted", "3. Adopted", "2) Piloting", "4", 4.0, "3.0")] == [3, 3, 2, 4, 4, 3]
     assert [parse_level(x) for x in ("2.5", 2.5, "high", "3.Adopted", "")] == [None, None, None, None, None]
+
+
+def test_none_of_these_is_an_answer_and_is_exclusive() -> None:
+    """The web form's "none of these" (NONE) is an answer of zero options; with another option it is an error."""
+    from survey.validation import clean_answer
+
+    none = complete_answers(**{"PLT.01": ["NONE"]})
+    assert validate(none, [one_service()], CAT, mode="submit") == []  # answered: no "required" error
+    ind = CAT.indicator("PLT.01")
+    assert clean_answer(ind, ["NONE"], CAT)[0] == clean_answer(ind, [], CAT)[0]  # what a workbook of all "no" gives
+    assert clean_answer(ind, "NONE", CAT)[0] is not None and clean_answer(ind, "NONE", CAT)[0].number == 0.0  # CSV
+
+    both = validate(complete_answers(**{"PLT.01": ["GDX", "NONE"]}), [one_service()], CAT)
+    assert [(p.field, p.code, p.severity) for p in both] == [("PLT.01", "none_with_others", "error")]
+    assert "“None of these” cannot be chosen together with other options" in both[0].message.en
+    assert "ไม่มีข้อใดเลย" in both[0].message.th and both[0].message.th.startswith("ข้อ PLT.01")
+
+    unanswered = complete_answers()
+    del unanswered["PLT.01"]
+    required = [p for p in validate(unanswered, [one_service()], CAT, mode="submit") if p.code == "required"]
+    assert [p.field for p in required] == ["PLT.01"]  # unanswered is not "none of these"
+
+
+def test_none_of_these_still_breaks_a_rule_that_needs_an_option() -> None:
+    """INT.01 = yes needs GDX in PLT.01: "none of these" breaks it, as an empty workbook answer does."""
+    for value in (["NONE"], []):
+        found = codes(validate(complete_answers(**{"INT.01": "yes", "PLT.01": value}), [one_service()], CAT))
+        assert ("INT.01", "rule") in found

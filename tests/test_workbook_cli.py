@@ -65,8 +65,12 @@ def test_executive_workbook_in_english_for_the_country(demo_engine: Engine) -> N
                                               ([("respondent", "D0001")], False)])
 def test_overview_offers_the_workbook_to_planners_and_executives(app_on_demo: Path, roles: list[tuple[str, str | None]],
                                                                  shown: bool) -> None:
+    """The whole country's workbook is prepared as a job (tests/test_exports.py); a ministry's is a download."""
     at = signed_in_app(app_on_demo, roles, "en").run()
     assert not at.exception
+    assert ("Prepare the executive Excel workbook" in [b.proto.label for b in at.get("button")]) is shown
+    if shown:
+        at.selectbox(key="workbook_scope").set_value("MDES").run()
     labels = [b.proto.label for b in at.get("download_button")]
     assert ("Download the executive Excel workbook" in labels) is shown
 

@@ -41,6 +41,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     # Accounts and access
     "access_denied": ("คุณไม่มีสิทธิ์เข้าถึงข้อมูลนี้", "You have no access to this."),
     "response_not_editable": ("แบบสำรวจนี้ส่งแล้วหรือปิดแล้ว จึงแก้ไขไม่ได้", "This response has been submitted or closed and cannot be changed."),
+    "cycle_closed": ("รอบสำรวจนี้ปิดแล้ว จึงแก้ไขหรือส่งแบบสำรวจไม่ได้ ผู้ดูแลระบบที่ดูแลรอบสำรวจเท่านั้นที่เปิดรอบสำรวจอีกครั้ง"
+                     "หรือขยายกำหนดส่งให้หน่วยงานของท่านได้ กรุณาติดต่อผู้ประสานงานของกระทรวงหรือสำนักงานที่ดูแลการสำรวจ",
+                     "This survey cycle is closed, so the response cannot be changed or submitted. Only an administrator "
+                     "of the survey cycles can reopen it or extend your agency's deadline: ask your ministry coordinator "
+                     "or the survey office."),
     "export_denied": ("คุณไม่มีสิทธิ์ส่งออกข้อมูลนี้", "You have no right to export this."),
     "sign_in": ("เข้าสู่ระบบ", "Sign in"),
     "sign_in_sso": ("เข้าสู่ระบบด้วยบัญชีผู้ใช้ภาครัฐ", "Sign in with the government account"),

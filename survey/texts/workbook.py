@@ -13,6 +13,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wb_sheet_adoption": ("การใช้มาตรฐานและแพลตฟอร์ม", "Adoption"),
     "wb_sheet_quality": ("คุณภาพข้อมูล", "Data quality"),
     "wb_sheet_method": ("ระเบียบวิธี", "Methodology"),
+    "wb_prepare": ("เตรียมสมุดงาน Excel สำหรับผู้บริหาร", "Prepare the executive Excel workbook"),
+    "wb_job_help": ("สมุดงานนี้ใหญ่ ระบบจะเตรียมเป็นงานเบื้องหลัง ท่านออกจากหน้านี้ได้ เมื่อเสร็จแล้วปุ่มดาวน์โหลดจะปรากฏด้านล่าง "
+                    "และมีเพียงท่านเท่านั้นที่ดาวน์โหลดได้",
+                    "This workbook is large, so it is prepared in the background: you may leave this page. When it "
+                    "is ready, its download button appears below; only you can download it."),
+    "my_exports": ("ไฟล์ส่งออกของฉัน", "My exports"),
+    "export_download": ("ดาวน์โหลด {name}", "Download {name}"),
+    "export_failed": ("เตรียมไฟล์ส่งออกหมายเลข {id} ไม่สำเร็จ ไม่มีไฟล์ให้ดาวน์โหลด กรุณาลองใหม่อีกครั้ง "
+                      "หากยังไม่สำเร็จ แจ้งผู้ดูแลระบบพร้อมหมายเลขงานนี้",
+                      "Export {id} could not be prepared, so there is no file to download. Please try again; if it "
+                      "fails again, tell the administrator this job number."),
+    "export_not_allowed": ("ท่านไม่มีสิทธิ์ส่งออกข้อมูลนี้แล้ว จึงดาวน์โหลดไฟล์นี้ไม่ได้",
+                           "You no longer have the right to export these data, so this file cannot be downloaded."),
+    "export_gone": ("ไฟล์ส่งออกหมายเลข {id} ถูกลบแล้ว (เก็บไว้ {days} วัน) กรุณาเตรียมใหม่",
+                    "The file of export {id} has been deleted (files are kept {days} days); prepare it again."),
+    "export_step_read": ("กำลังอ่านข้อมูล", "reading the data"),
+    "export_step_compute": ("กำลังคำนวณคะแนนและช่วงอันดับ", "computing scores and rank intervals"),
+    "export_step_write": ("กำลังเขียนสมุดงาน", "writing the workbook"),
+    "export_step_store": ("กำลังบันทึกไฟล์", "storing the file"),
     "wb_scope": ("ขอบเขต", "Scope"),
     "wb_scope_nation": ("ทั้งประเทศ", "Whole country"),
     "wb_cycle": ("รอบสำรวจ (ปีงบประมาณ)", "Survey cycle (fiscal year)"),
