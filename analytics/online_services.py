@@ -130,12 +130,24 @@ def online_ratios(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.Dat
     """
     if online_level < 0:
         raise ValueError("online_level must be >= 0")
-    keys = ["cycle_year", *_unit_columns(level)]
-    expected = _expected(frame, responses)
     if counts is None:
         counts = agency_service_counts(responses, services, online_level)
+    return online_ratio_levels(frame, responses, counts, (level,))[level]
+
+
+def online_ratio_levels(frame: pd.DataFrame, responses: pd.DataFrame, counts: pd.DataFrame,
+                        levels: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Return `online_ratios` at each of `levels` from one set of per-agency `counts`, joining the frame once."""
+    for level in levels:
+        _unit_columns(level)
+    expected = _expected(frame, responses)
     info = frame[["cycle_year", "agency_id", "ministry_id", "agency_type"]]
     framed = counts.merge(info, on=["cycle_year", "agency_id"], how="inner")
+    return {level: _ratios_at(expected, framed, level) for level in levels}
+
+
+def _ratios_at(expected: pd.DataFrame, framed: pd.DataFrame, level: str) -> pd.DataFrame:
+    keys = ["cycle_year", *_unit_columns(level)]
     agg = framed.groupby(keys, observed=True)[["services", "online", "volume", "volume_online"]].sum().reset_index()
     units = expected.groupby(keys, observed=True).agg(agencies_expected=("agency_id", "nunique"),
                                                       agencies_responded=("responded", "sum")).reset_index()

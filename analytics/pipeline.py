@@ -18,7 +18,7 @@ from analytics.online_services import (
     COUNT_COLUMNS,
     agency_service_counts,
     digital_level_shares,
-    online_ratios,
+    online_ratio_levels,
     year_on_year,
 )
 from analytics.peers import PeerGroups, peer_groups
@@ -90,10 +90,16 @@ class CycleBase:
     service_counts: pd.DataFrame
     #: One row per scored agency: its index and group scores, coverage, band (`_score_rows`).
     score_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: With `keep_rows`: the counted responses (id, agency, status, version, last update) and their answers and
+    #: services, so that `patch_base` can score a few changed agencies again instead of the whole cycle.
+    counted: pd.DataFrame | None = None
+    answers: pd.DataFrame | None = None
+    services: pd.DataFrame | None = None
 
 
 def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
-               answers: pd.DataFrame, catalogue: Catalogue, method: IndexMethod | None = None) -> CycleBase:
+               answers: pd.DataFrame, catalogue: Catalogue, method: IndexMethod | None = None,
+               keep_rows: bool = False) -> CycleBase:
     """Return cycle `year`'s indicator values, scores and per-agency service counts (other cycles' rows are ignored)."""
     method = method or method_from_catalogue(catalogue)
     frame = frame[frame["cycle_year"] == year]
@@ -102,8 +108,73 @@ def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services
                                       answers[answers["cycle_year"] == year])
     values = indicator_values(ans, sv, catalogue)
     scores = composite_index(values, method)
+    kept = counted[COUNTED_KEY].reset_index(drop=True) if keep_rows else None
     return CycleBase(year, method.version, values, scores, agency_service_counts(counted, sv, catalogue.online_level),
-                     _score_rows(scores, method))
+                     _score_rows(scores, method), kept, ans if keep_rows else None, sv if keep_rows else None)
+
+
+#: What identifies a counted response's content (the data layer versions every write to it).
+COUNTED_KEY = ["response_id", "agency_id", "status", "version", "updated_at"]
+
+
+def unit_by_unit(method: IndexMethod) -> bool:
+    """True when each agency's scores depend on its own values only (goalposts or no normalisation throughout)."""
+    return all((ind.normalisation or method.normalisation) in ("goalposts", "none") for ind in method.indicators)
+
+
+def changed_agencies(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFrame) -> set[str] | None:
+    """Return the agencies whose counted response of `base.year` differs from the one `base` was made from.
+
+    An agency that joined or left the frame with a counted response counts as changed. None when
+    `base` kept no rows to compare with.
+    """
+    if base.counted is None:
+        return None
+    frame = frame[frame["cycle_year"] == base.year]
+    now = counted_frames(frame, responses[responses["cycle_year"] == base.year], responses.iloc[:0],
+                         responses.iloc[:0])[0][COUNTED_KEY]
+    both = base.counted.merge(now, how="outer", indicator=True)
+    return set(both.loc[both["_merge"] != "both", "agency_id"].astype(str))
+
+
+def patch_base(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
+               answers: pd.DataFrame, agencies: set[str], catalogue: Catalogue,
+               method: IndexMethod | None = None) -> CycleBase:
+    """Return `base` with `agencies` scored again from their rows in `services` and `answers`, the others kept.
+
+    Exact only when every agency's scores depend on its own values (`unit_by_unit`) and the frame is
+    unchanged; the rows come out in the order `cycle_base` gives, so the result equals scoring the
+    whole cycle again. `services` and `answers` need to hold only these agencies' rows.
+    """
+    method = method or method_from_catalogue(catalogue)
+    if base.counted is None or base.answers is None or base.services is None or not unit_by_unit(method):
+        raise ValueError("this base cannot be patched: rebuild it with cycle_base(..., keep_rows=True)")
+    year = base.year
+    mine = list(agencies)
+    part = cycle_base(year, frame[frame["agency_id"].isin(mine)], responses[responses["agency_id"].isin(mine)],
+                      services[services["agency_id"].isin(mine)], answers[answers["agency_id"].isin(mine)],
+                      catalogue, method, keep_rows=True)
+
+    def splice(old: pd.DataFrame, new: pd.DataFrame | None, order: list[str] | None) -> pd.DataFrame:
+        kept = old[~old["agency_id"].isin(mine)] if "agency_id" in old.columns else old
+        out = pd.concat([kept, new], ignore_index=True) if new is not None and not new.empty else kept
+        if not old.empty:  # a few agencies' empty parts may come out as object columns: keep the cycle's types
+            out = out.astype({c: t for c, t in old.dtypes.items() if c in out.columns and out[c].dtype != t})
+        return out.sort_values(order, kind="stable", ignore_index=True) if order else out.reset_index(drop=True)
+
+    scores = splice(base.scores, part.scores, None)
+    # composite_index lists every agency under the first node, then the next node, ...: keep its node order.
+    nodes = {n: i for i, n in enumerate(pd.unique(pd.concat([base.scores["node"], part.scores["node"]])))}
+    agency_codes = pd.factorize(scores["agency_id"], sort=True)[0]  # integer keys sort much faster than text
+    order = np.lexsort((agency_codes, scores["node"].map(nodes).to_numpy()))
+    scores = scores.iloc[order].reset_index(drop=True)
+    key = ["cycle_year", "agency_id"]
+    return CycleBase(year, method.version, splice(base.values, part.values, [*key, "indicator_id"]), scores,
+                     splice(base.service_counts, part.service_counts, key),
+                     splice(base.score_rows, part.score_rows, key) if not base.score_rows.empty
+                     else _score_rows(scores, method),
+                     splice(base.counted, part.counted, ["response_id"]), splice(base.answers, part.answers, None),
+                     splice(base.services, part.services, None))
 
 
 def cycle_fingerprints(frame: pd.DataFrame, responses: pd.DataFrame) -> dict[int, str]:
@@ -181,8 +252,7 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     ministry_all = _group_means(agency_all, "ministry_id", group_cols)
     type_all = _group_means(agency_all, "agency_type", group_cols)
 
-    online = {lv: online_ratios(frame, responses, services.iloc[:0], catalogue.online_level, lv, counts=counts_all)
-              for lv in ("agency", "ministry", "agency_type", "nation")}
+    online = online_ratio_levels(frame, responses, counts_all, ("agency", "ministry", "agency_type", "nation"))
     online_keys = {"agency": ["agency_id"], "ministry": ["ministry_id"], "agency_type": ["agency_type"], "nation": []}
     online = {lv: year_on_year(t, ["online_service_ratio", "volume_online_ratio"], online_keys[lv])
               for lv, t in online.items()}

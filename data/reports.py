@@ -17,7 +17,16 @@ from analytics.actions import agency_actions, effective_weights, national_gains,
 from analytics.index import method_from_catalogue, scores_wide
 from analytics.online_services import online_gains
 from analytics.peers import administrative_peers
-from analytics.pipeline import CycleBase, CycleResults, cycle_base, cycle_fingerprints, cycle_results
+from analytics.pipeline import (
+    CycleBase,
+    CycleResults,
+    changed_agencies,
+    cycle_base,
+    cycle_fingerprints,
+    cycle_results,
+    patch_base,
+    unit_by_unit,
+)
 from analytics.targets import linear_trend, observed_actuals, target_path, year_reaching
 from analytics.trajectory import national_series
 from analytics.uncertainty import group_uncertainty
@@ -154,8 +163,11 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     """Read the cycles `years` once, reusing each unchanged cycle's base instead of its answers and services.
 
     A cycle's base is kept while the digest of its frame and counted responses stays the same
-    (`cycle_fingerprints`), so after a submission only the changed cycle's answers and services are
-    read and scored again. Cycles in `read` have their answers and services read in any case.
+    (`cycle_fingerprints`), so after a submission only the changed cycle is scored again. Cycles in
+    `read` (the ones a page shows) keep their answers and services in the base: after a change to a
+    few of their responses, only those responses' rows are read and those agencies scored again
+    (`patch_base`), when the method scores each agency on its own values. The rows returned are
+    those of `read` cycles and of cycles that had to be read whole.
     """
     method = method_from_catalogue(catalogue)
     frame, responses = repository.frame(session, years), repository.responses(session, years)
@@ -165,14 +177,50 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     keys = {y: (db, y, prints.get(y, ""), catalogue.sha256, shape) for y in years}
     with _lock:
         bases = {y: _bases[k] for y, k in keys.items() if k in _bases}
-    need = sorted({y for y in years if y not in bases} | set(read))
-    services = repository.services(session, need) if need else repository.services(session, [])
-    answers = repository.answers(session, need) if need else repository.answers(session, [])
-    for y in years:
-        if y not in bases:
-            bases[y] = cycle_base(y, frame, responses, services, answers, catalogue, method)
-            _remember(_bases, keys[y], bases[y], _BASES_KEPT)
+        earlier = {k[1]: b for k, b in _bases.items() if k[0] == db and k[1] in read and k[1] in keys
+                   and k[1] not in bases and k[3:] == (catalogue.sha256, shape) and b.counted is not None}
+    for y, old in earlier.items():  # a few responses changed: patch the kept base
+        agencies = changed_agencies(old, frame, responses)
+        size = len(old.counted) if old.counted is not None else 0
+        if agencies is None or not unit_by_unit(method) or len(agencies) > PATCH_SHARE * max(size, 1):
+            continue
+        ids = responses.loc[(responses["cycle_year"] == y) & responses["agency_id"].isin(list(agencies)),
+                            "response_id"].tolist()
+        bases[y] = patch_base(old, frame, responses, repository.services(session, [y], ids),
+                              repository.answers(session, [y], ids), agencies, catalogue, method)
+        _keep_base(keys[y], bases[y])
+    whole = sorted({y for y in years if y not in bases} | {y for y in read if bases.get(y) is not None
+                                                             and bases[y].answers is None})
+    parts: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+    if whole:
+        sv, an = repository.services(session, whole), repository.answers(session, whole)
+        for y in whole:
+            bases[y] = cycle_base(y, frame, responses, sv, an, catalogue, method, keep_rows=y in read)
+            _keep_base(keys[y], bases[y])
+        parts.append((sv, an))
+    for y in read:
+        b = bases.get(y)
+        if y not in whole and b is not None and b.services is not None and b.answers is not None:
+            parts.append((b.services, b.answers))
+    if not parts:  # nothing to read and nothing kept: empty frames with their columns
+        parts.append((repository.services(session, []), repository.answers(session, [])))
+    services = pd.concat([p[0] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
+    answers = pd.concat([p[1] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][1]
     return CycleRows(frame, responses, services, answers, bases)
+
+
+#: Above this share of a cycle's counted responses changed, the cycle is scored again whole.
+PATCH_SHARE = 0.2
+
+
+def _keep_base(key: tuple[str, int, str, str, str], base: CycleBase) -> None:
+    """Keep `base`, dropping older bases of the same cycle that carry rows (only the latest is ever patched)."""
+    if base.counted is not None:
+        with _lock:
+            for old in [k for k, b in _bases.items() if k[:2] == key[:2] and k[3:] == key[3:] and k != key
+                        and b.counted is not None]:
+                del _bases[old]
+    _remember(_bases, key, base, _BASES_KEPT)
 
 
 def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool = True) -> CycleResults:

@@ -103,23 +103,29 @@ def responses(session: Session, years: Sequence[int] | None = None) -> pd.DataFr
         columns={"id": "response_id"})
 
 
-def services(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
-    """Return service inventories with the cycle and agency of their response."""
+def services(session: Session, years: Sequence[int] | None = None,
+             response_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Return service inventories with the cycle and agency of their response (of `response_ids` only, if given)."""
     cols = ("digital_level", "annual_volume", "paper_required", "uses_digital_id", "uses_e_payment",
             "uses_e_signature", "uses_e_certificate")
     stmt = select(Service.id, Service.response_id, Response.cycle_year, Response.agency_id, Service.code,
                   Service.name, *(getattr(Service, c) for c in cols)).join(Response)
     if years is not None:
         stmt = stmt.where(Response.cycle_year.in_(list(years)))
+    if response_ids is not None:
+        stmt = stmt.where(Service.response_id.in_([int(r) for r in response_ids]))
     return _frame(session, stmt, ("service_id", "response_id", "cycle_year", "agency_id", "code", "name", *cols),
                   bools=cols[2:])
 
 
-def answers(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
-    """Return answers in long form: one row per response and indicator."""
+def answers(session: Session, years: Sequence[int] | None = None,
+            response_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Return answers in long form: one row per response and indicator (of `response_ids` only, if given)."""
     stmt = select(Answer.response_id, Response.cycle_year, Response.agency_id, Answer.indicator_id,
                   Answer.value_num, Answer.value_text, Answer.evidence).join(Response)
     if years is not None:
         stmt = stmt.where(Response.cycle_year.in_(list(years)))
+    if response_ids is not None:
+        stmt = stmt.where(Answer.response_id.in_([int(r) for r in response_ids]))
     return _frame(session, stmt, ("response_id", "cycle_year", "agency_id", "indicator_id", "value_num",
                                   "value_text", "evidence"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -87,3 +88,55 @@ def test_fingerprints_follow_the_frame_and_counted_responses(catalogue: Catalogu
     assert cycle_fingerprints(frame, submitted)[2568] != base[2568]
     swapped = frame.assign(agency_id=["A", "C", "A"])
     assert cycle_fingerprints(swapped, responses)[2568] != base[2568]
+
+
+def test_a_few_changed_responses_are_patched_into_the_kept_base(demo_db_path: Path, tmp_path: Path,
+                                                                catalogue: Catalogue,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the cycle kept with its rows, a submission reads only the changed responses' rows, and the patched
+    base equals scoring the whole cycle again, row for row; the results equal those computed from every row."""
+    copy = tmp_path / "patch.sqlite3"
+    copy.write_bytes(demo_db_path.read_bytes())
+    engine = make_engine(f"sqlite:///{copy}")
+    reads: list[tuple[object, object]] = []
+    real_answers = repository.answers
+
+    def spy(session: Session, years: object = None, response_ids: object = None) -> pd.DataFrame:
+        reads.append((years, None if response_ids is None else sorted(response_ids)))  # type: ignore[call-overload]
+        return real_answers(session, years, response_ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository, "answers", spy)
+    with Session(engine) as s:
+        reports.cycle_rows(s, YEARS, catalogue, read=(2568,))
+        rows = s.execute(text("SELECT id, agency_id FROM responses WHERE cycle_year = 2568 AND status = 'approved' "
+                              "ORDER BY id LIMIT 2")).all()
+        (changed_id, changed_agency), (returned_id, returned_agency) = rows
+        s.execute(text("UPDATE answers SET value_num = 0 WHERE response_id = :r AND indicator_id = 'DAT.02'"),
+                  {"r": changed_id})
+        s.execute(text("DELETE FROM services WHERE response_id = :r"), {"r": changed_id})
+        s.execute(text("UPDATE responses SET version = version + 1 WHERE id = :r"), {"r": changed_id})
+        s.execute(text("UPDATE responses SET version = version + 1, status = 'returned' WHERE id = :r"),
+                  {"r": returned_id})  # no longer counted: its agency drops out of the scores
+        s.commit()
+        reads.clear()
+        patched = reports.cycle_rows(s, YEARS, catalogue, read=(2568,))
+        assert reads == [([2568], [changed_id, returned_id])]  # only the two changed responses were read
+        whole = cycle_base(2568, repository.frame(s), repository.responses(s), repository.services(s),
+                           real_answers(s), catalogue, method_from_catalogue(catalogue))
+        base = patched.bases[2568]
+        for name in ("values", "scores", "service_counts", "score_rows"):
+            pd.testing.assert_frame_equal(getattr(base, name), getattr(whole, name), obj=name)
+        assert returned_agency not in set(base.scores["agency_id"])
+        assert changed_agency not in set(base.service_counts["agency_id"])  # its inventory is gone
+        assert base.values.set_index(["agency_id", "indicator_id"]).at[(changed_agency, "DAT.02"), "value"] == 0
+
+        kept = reports.results(s, 2568, draws=0, detail=True)
+        everything = cycle_results(2568, repository.frame(s), repository.responses(s), repository.services(s),
+                                   real_answers(s), catalogue, effective_targets(s, catalogue), draws=0)
+        for name in ("national", "agency_scores", "ministry_scores", "online_nation", "targets", "adoption",
+                     "completeness", "level_shares"):
+            pd.testing.assert_frame_equal(getattr(kept, name), getattr(everything, name), obj=name)
+        flags = ["cycle_year", "agency_id", "indicator_id", "rule"]
+        pd.testing.assert_frame_equal(kept.quality_flags.sort_values(flags, ignore_index=True),
+                                      everything.quality_flags.sort_values(flags, ignore_index=True))
+    engine.dispose()
