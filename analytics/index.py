@@ -329,6 +329,9 @@ def evaluate_tree(normalised: np.ndarray, method: IndexMethod, weights: Mapping[
         return results[group][0]
 
     visit(method.root)
+    # visit and score_of refer to each other: a reference cycle that kept every call's arrays alive until
+    # the cycle collector ran (over 1 GB across a Monte Carlo at 8,000 agencies). Break it.
+    visit = score_of = None  # type: ignore[assignment]
     return results
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from data.access import Principal
 from data.config import AccountPolicy, normalise_url
 from data.db import make_engine, session_scope
 from data.demo import DemoSpec, seed_demo
+from data.jobs import JobStatus
 from data.migrate import upgrade
 from data.models import Agency, Cycle, Ministry, Response, User, UserRole
 from survey.catalogue import Catalogue, default_catalogue
@@ -367,3 +369,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> Demo
                             repository.services(session), repository.answers(session))
     engine.dispose()
     return frames
+
+
+def job_ended(engine: Engine, job_id: int, timeout: float = 60) -> JobStatus:
+    """Wait for a background job to stop running and return its status (TimeoutError if it never does)."""
+    from data.jobs import job_status
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with Session(engine) as s:
+            status = job_status(s, job_id)
+        if status is not None and status.status != "running":
+            return status
+        time.sleep(0.05)
+    raise TimeoutError(job_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from data.jobs import Progress, job_status, recent_jobs
 from data.models import Agency, AuditEntry, ExportFile, User, UserRole
 from data.reports import WORKBOOK_STEPS, executive_workbook
 from survey.catalogue import default_catalogue
-from tests.conftest import add_user, signed_in_app, sqlite_engine_at
+from tests.conftest import add_user, job_ended, signed_in_app, sqlite_engine_at
 
 YEAR = 2568
 NATIONAL = "readiness_2025_national_en.xlsx"
@@ -42,17 +41,6 @@ def person(engine: Engine, roles: list[tuple[str, str | None]], name: str) -> Pr
     return principal
 
 
-def wait(engine: Engine, job_id: int, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with session_scope(engine) as s:
-            st = job_status(s, job_id)
-        if st is not None and st.status != "running":
-            return st.status
-        time.sleep(0.1)
-    raise TimeoutError(job_id)
-
-
 def exports_logged(engine: Engine) -> list[tuple[str, str]]:
     with session_scope(engine) as s:
         rows = s.execute(select(AuditEntry.actor, AuditEntry.detail).where(AuditEntry.action == "export")
@@ -72,7 +60,7 @@ def test_the_whole_country_workbook_runs_as_a_job_and_matches_the_immediate_one(
         assert exports.frame_size(s, YEAR) == 320
     job_id = exports.start_workbook_export(engine, planner, YEAR, "en")  # in a background thread
     assert exports_logged(engine) == []  # checked at start, recorded at download
-    assert wait(engine, job_id) == "finished"
+    assert job_ended(engine, job_id).status == "finished"
     with session_scope(engine) as s:
         status = job_status(s, job_id)
         assert status is not None and status.fraction == 1.0 and status.done == status.total == 4
@@ -186,7 +174,7 @@ def test_the_overview_prepares_the_national_workbook_as_a_job_and_offers_it_when
     assert not at.exception
     [started] = [i.value for i in at.info if "started" in i.value]
     job_id = int(started.split()[1])
-    assert wait(engine, job_id) == "finished"
+    assert job_ended(engine, job_id).status == "finished"
     at.run()
     assert f"Download {NATIONAL}" in _labels(at, "download_button")
     at.selectbox(key="workbook_scope").set_value("MDES").run()  # a ministry of a 320-agency cycle: immediate
@@ -204,7 +192,7 @@ def test_the_overview_says_when_an_export_failed(app_on_demo: Path, engine: Engi
     at.button(key="workbook_prepare").click().run()
     with session_scope(engine) as s:
         [job] = recent_jobs(s, "exec1")
-    assert wait(engine, job.id) == "failed"
+    assert job_ended(engine, job.id).status == "failed"
     at.run()
     expected = {"en": f"Export {job.id} could not be prepared, so there is no file to download.",
                 "th": f"เตรียมไฟล์ส่งออกหมายเลข {job.id} ไม่สำเร็จ ไม่มีไฟล์ให้ดาวน์โหลด"}[lang]

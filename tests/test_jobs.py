@@ -10,17 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from data.jobs import Progress, cli_progress, job_status, recent_jobs, run_job
-
-
-def _wait(engine: Engine, job_id: int, timeout: float = 20) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with Session(engine) as s:
-            st = job_status(s, job_id)
-        if st is not None and st.status != "running":
-            return st.status
-        time.sleep(0.05)
-    raise TimeoutError(job_id)
+from tests.conftest import job_ended
 
 
 def test_background_job_reports_progress_and_result(sqlite_engine: Engine) -> None:
@@ -44,7 +34,7 @@ def test_background_job_reports_progress_and_result(sqlite_engine: Engine) -> No
         time.sleep(0.02)
     assert st.status == "running" and st.fraction == 0.3 and st.message == "imported 3 files"
     gate.set()
-    assert _wait(sqlite_engine, job_id) == "finished"
+    assert job_ended(sqlite_engine, job_id, timeout=20).status == "finished"
     with Session(sqlite_engine) as s:
         done = job_status(s, job_id)
         assert done is not None and done.result == {"accepted": 9, "rejected": 1} and done.fraction == 1.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from data.access import AccessDenied, Grant, Principal, Role
 from data.demo import DemoSpec, seed_demo
-from data.jobs import JobStatus, job_status, recent_jobs
+from data.jobs import recent_jobs
 from data.recompute import start_recompute, start_uncertainty
 from survey.__main__ import main
 from survey.catalogue import default_catalogue
-from tests.conftest import sqlite_engine_at
+from tests.conftest import job_ended, sqlite_engine_at
 
 PLANNER = Principal(2, "planner", grants=frozenset({Grant(Role.PLANNER)}))
 EXECUTIVE = Principal(3, "exec", grants=frozenset({Grant(Role.EXECUTIVE)}))
@@ -29,20 +28,9 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
     return engine
 
 
-def _finished(engine: Engine, job_id: int, timeout: float = 60) -> JobStatus:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with Session(engine) as s:
-            status = job_status(s, job_id)
-        if status is not None and status.status != "running":
-            return status
-        time.sleep(0.1)
-    raise TimeoutError(job_id)
-
-
-def test_recompute_runs_in_the_background_and_is_found_finished(seeded: Engine) -> None:
+def test_recompute_runs_in_the_background_and_is_foundjob_ended(seeded: Engine) -> None:
     job_id = start_recompute(seeded, PLANNER)  # returns at once; the work goes on in a thread
-    status = _finished(seeded, job_id)
+    status = job_ended(seeded, job_id)
     assert status.status == "finished", status.error
     assert (status.done, status.total, status.fraction) == (2, 2, 1.0)
     method = default_catalogue().method.version
@@ -57,7 +45,7 @@ def test_recompute_runs_in_the_background_and_is_found_finished(seeded: Engine) 
 
 
 def test_uncertainty_job(seeded: Engine) -> None:
-    status = _finished(seeded, start_uncertainty(seeded, PLANNER, 2025, draws=50, background=False))
+    status = job_ended(seeded, start_uncertainty(seeded, PLANNER, 2025, draws=50, background=False))
     assert status.status == "finished", status.error
     assert status.result["cycle"] == 2568 and status.result["draws"] == 50 and status.result["agencies"] > 2
     assert 0 <= status.result["stable_pair_share"] <= 1
