@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -172,9 +173,12 @@ def bench_workbook(engine: Engine, draws: int) -> tuple[float, float, int]:
 
     cat = default_catalogue()
     targets = load_targets(cat)
-    with Session(engine) as s:
-        fr, rs = repository.frame(s), repository.responses(s)
-        results = cycle_results(YEAR, fr, rs, repository.services(s), repository.answers(s), cat, targets, draws=draws)
+    with Session(engine) as s:  # as data.reports.executive_workbook does: earlier cycles from kept bases
+        rows = reports.cycle_rows(s, sorted(int(y) for y in repository.cycles(s)["year_be"]), cat, read=(YEAR,))
+        fr, rs = rows.frame, rows.responses
+        with threadpool_limits(limits=1):
+            results = cycle_results(YEAR, fr, rs, rows.services, rows.answers, cat, targets, draws=draws,
+                                    bases=rows.bases)
         agencies, ministries = repository.agencies(s), repository.ministries(s)
     date = dt.date(2025, 10, 1)
     timeliness = late_or_missing(fr, rs, YEAR, date, dt.date(2025, 8, 31))
@@ -200,7 +204,8 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20) -> dict[str, Any]:
     if rows != floor_rows:
         raise RuntimeError(f"load and floor read different rows: {rows} vs {floor_rows}")
     fr, rs, sv, _ = frames
-    kpi_s, _ = timed(lambda: national_kpis(YEAR, fr, rs, sv, cat.online_level))
+    kpi_s, _ = timed(lambda fr=fr, rs=rs, sv=sv: national_kpis(YEAR, fr, rs, sv, cat.online_level))
+    del frames, fr, rs, sv  # each phase lets go of what it read: peak memory is the largest phase, not their sum
     # Full analytics of the cycle (every figure of issue 5 except the Monte Carlo), reading every cycle
     # it needs for trends and jumps, against the floor of reading that cycle's rows.
     targets = load_targets(cat)
@@ -212,6 +217,9 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20) -> dict[str, Any]:
             return cycle_results(YEAR, *everything, cat, targets, draws=0)
 
     cold_analytics_s, results = timed(analytics_cold, repeat=1)
+    mc_s, _ = timed(lambda v=results.values: monte_carlo(v, method_from_catalogue(cat), draws=1000), repeat=1)
+    del results
+    gc.collect()
     # Full analytics of the cycle as the app runs it after a change to that cycle: earlier cycles'
     # bases are kept (their data did not change), this cycle's rows are read and everything of issue 5
     # except the Monte Carlo is computed (reports.results, detail on), against the cycle's read floor.
@@ -225,7 +233,6 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20) -> dict[str, Any]:
             return reports.results(s, YEAR, draws=0, detail=True)
 
     analytics_s, _ = timed(analytics_after_change)
-    mc_s, _ = timed(lambda: monte_carlo(results.values, method_from_catalogue(cat), draws=1000), repeat=1)
     book_s, book_floor_s, cells = bench_workbook(engine, workbook_draws)
     cold, warm, fresh = render_overview(url)
     engine.dispose()
@@ -297,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
         "`workbook / floor` compares `build_workbook` (Thai, whole country, from precomputed cycle results) with "
         "writing exactly its cells with xlsxwriter in constant-memory mode and nothing else (`write_floor`); "
         f"the results it is built from (not timed) use {draws} Monte Carlo draws. "
-        "Each scale runs in a process of its own; peak MB is that process's maximum resident set (seeding, "
-        "analytics, Monte Carlo, workbook and the Overview's AppTest render together). "
+        "Each scale runs in a process of its own; peak MB is that process's maximum resident set over all its "
+        "phases (seeding, analytics, Monte Carlo, workbook and the Overview's AppTest render, one after the other, "
+        "each letting go of what it read). "
         "`analytics, every cycle from rows` computes the cycle with nothing kept (a server's first request); "
         "`full analytics after a change` is what the app does after a change to the cycle: it reads every "
         "cycle's frame and responses, that cycle's answers and services, keeps the unchanged earlier cycles' "
