@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -65,10 +66,19 @@ def cached(fn: Callable[..., Any], *args: Any) -> Any:
     return _cached_call(fn.__module__ + "." + fn.__qualname__, database_url(), data_version(), fn, *args)
 
 
+#: A view that takes longer than this to compute is logged (with its name and arguments) for diagnosis.
+SLOW_VIEW_SECONDS = 10.0
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_call(name: str, url: str, version: int, _fn: Callable[..., Any], *args: Any) -> Any:
+    started = time.perf_counter()
     with session_scope(_engine(url)) as session:
-        return _fn(session, *args)
+        result = _fn(session, *args)
+    took = time.perf_counter() - started
+    if took > SLOW_VIEW_SECONDS:
+        logging.getLogger(__name__).warning("slow view %s%r: %.1f s (data version %s)", name, args, took, version)
+    return result
 
 
 def workbook_bytes(year: int, lang: str, ministry: str | None) -> bytes:

@@ -113,3 +113,22 @@ def test_a_respondent_profiles_their_own_agency_only(on_shared_demo: Path) -> No
     assert not at.exception
     assert at.selectbox[-1].options == ["D0001 Fictional Authority of Inland Fisheries 1"]
     assert at.query_params["agency"] == "D0001"
+
+
+def test_a_slow_view_is_logged_with_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    """Views slower than SLOW_VIEW_SECONDS are logged with their name, arguments and data version, for diagnosis."""
+    import logging
+
+    from pages import _shared
+
+    monkeypatch.setattr(_shared, "SLOW_VIEW_SECONDS", -1.0)  # every view counts as slow
+    url = f"sqlite:///{tmp_path / 'slow.sqlite3'}"
+
+    def view(session: object, year: int) -> int:
+        return year + 1
+
+    with caplog.at_level(logging.WARNING, logger="pages._shared"):
+        assert _shared._cached_call("tests.view", url, 7, view, 2568) == 2569
+    assert any("slow view tests.view(2568,)" in r.getMessage() and "data version 7" in r.getMessage()
+               for r in caplog.records)

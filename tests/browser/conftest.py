@@ -46,6 +46,7 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     database_url: str
+    log: Path | None = None  # the server's output (slow views are logged there)
 
 
 def start_server(database_url: str, log: Path, env: dict[str, str] | None = None) -> Server:
@@ -61,7 +62,7 @@ def start_server(database_url: str, log: Path, env: dict[str, str] | None = None
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
                 if resp.status == 200:
-                    return Server(url, process, database_url)
+                    return Server(url, process, database_url, log)
         except OSError:
             time.sleep(0.3)
         if process.poll() is not None:

@@ -19,13 +19,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT = 120_000  # the first view of a cycle runs the whole pipeline on a shared, busy machine
 
 
-def _open(page: object, url: str, key: str, lang: str) -> None:
+def _open(page: object, url: str, key: str, lang: str, server: Server | None = None) -> None:
     page.goto(url)  # type: ignore[attr-defined]
     page.locator("h1").get_by_text(t(PAGES[key], lang), exact=True).wait_for(timeout=TIMEOUT)  # type: ignore[attr-defined]
-    _settle(page)
+    _settle(page, server)
 
 
-def _settle(page: object) -> None:
+def _settle(page: object, server: Server | None = None) -> None:
     """Wait for the script run to end and the charts to draw.
 
     Twice in full-suite runs on a busy machine a page's run did not end within two minutes, and it
@@ -42,6 +42,8 @@ def _settle(page: object) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "dashboard-stuck.txt").write_text(f"{page.url}\n{note}\n", encoding="utf-8")  # type: ignore[attr-defined]
         screenshot(page, "dashboard-stuck")
+        if server is not None and server.log is not None and server.log.exists():  # the server's side: slow views are logged there
+            (ARTIFACTS / "dashboard-stuck-server.log").write_bytes(server.log.read_bytes()[-20000:])
         page.reload()  # type: ignore[attr-defined]
         wait_for_app(page, TIMEOUT)
     page.wait_for_function(  # type: ignore[attr-defined]
@@ -80,17 +82,17 @@ def test_every_page_in_both_languages_with_filters_in_the_address(browser: objec
     wait_for_app(page, TIMEOUT)
     sign_in(page, "planner")
     for key in PAGES:
-        _open(page, f"{demo_server.url}/{_path(key)}?lang=th", key, "th")
+        _open(page, f"{demo_server.url}/{_path(key)}?lang=th", key, "th", demo_server)
         assert page.get_by_text("ข้อมูลสาธิต").count() or key == "methodology"
         _full_screenshot(page, f"dashboard-{key}-th")
         page.get_by_role("radiogroup", name="ภาษา / Language").get_by_text("English").click()
         page.locator("h1").get_by_text(t(PAGES[key], "en"), exact=True).wait_for()
-        _settle(page)
+        _settle(page, demo_server)
         assert "lang=en" in page.url
         _full_screenshot(page, f"dashboard-{key}-en")
 
     # A filter changes the view and stays in the address; the address alone opens the same view.
-    _open(page, f"{demo_server.url}/ministries?lang=en", "ministries", "en")
+    _open(page, f"{demo_server.url}/ministries?lang=en", "ministries", "en", demo_server)
     _choose(page, t("filter_cycle", "en"), "2024")
     _choose(page, t("filter_agency_type", "en"), t("type_department", "en"))
     assert "cycle=2567" in page.url and "type=department" in page.url
