@@ -12,11 +12,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analytics.method_file import load_method, score_table
 from survey.years import cycle_argument, to_be
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+def _cycle_exists(session: Session, year: int) -> bool:
+    """True when cycle `year` (B.E.) is in the database; otherwise say which cycles are."""
+    from data import repository
+
+    known = set(repository.cycles(session)["year_be"].tolist())
+    if year not in known:
+        print(f"no survey cycle {year} B.E. in the database; cycles: {sorted(known)}", file=sys.stderr)
+    return year in known
 
 
 def _kpis(cycle: int, fmt: str) -> int:
@@ -27,9 +41,7 @@ def _kpis(cycle: int, fmt: str) -> int:
 
     year = to_be(cycle)
     with session_scope(make_engine()) as session:
-        known = set(repository.cycles(session)["year_be"].tolist())
-        if year not in known:
-            print(f"no survey cycle {year} B.E. in the database; cycles: {sorted(known)}", file=sys.stderr)
+        if not _cycle_exists(session, year):
             return 2
         result = national_kpis(year, repository.frame(session, [year]), repository.responses(session, [year]),
                                repository.services(session, [year]), default_catalogue().online_level)
@@ -49,9 +61,7 @@ def _export(cycle: int, out: str, lang: str, ministry: str | None) -> int:
 
     year = to_be(cycle)
     with session_scope(make_engine()) as session:
-        known = set(repository.cycles(session)["year_be"].tolist())
-        if year not in known:
-            print(f"no survey cycle {year} B.E. in the database; cycles: {sorted(known)}", file=sys.stderr)
+        if not _cycle_exists(session, year):
             return 2
         if ministry is not None and ministry not in set(repository.ministries(session)["ministry_id"]):
             print(f"no ministry {ministry!r} in the database", file=sys.stderr)

@@ -131,8 +131,7 @@ def changed_agencies(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFra
     if base.counted is None:
         return None
     frame = frame[frame["cycle_year"] == base.year]
-    now = counted_frames(frame, responses[responses["cycle_year"] == base.year], responses.iloc[:0],
-                         responses.iloc[:0])[0][COUNTED_KEY]
+    now = counted_responses(frame, responses[responses["cycle_year"] == base.year])[COUNTED_KEY]
     both = base.counted.merge(now, how="outer", indicator=True)
     return set(both.loc[both["_merge"] != "both", "agency_id"].astype(str))
 
@@ -203,11 +202,16 @@ def cycle_fingerprints(frame: pd.DataFrame, responses: pd.DataFrame) -> dict[int
     return out
 
 
+def counted_responses(frame: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """Return the responses that count in the figures (submitted, approved or locked) of agencies in the frame."""
+    counted = responses[responses["status"].isin(list(COUNTED_STATUSES))]
+    return counted.merge(frame[["cycle_year", "agency_id"]], on=["cycle_year", "agency_id"], how="inner")
+
+
 def counted_frames(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame, answers: pd.DataFrame
                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return the counted responses of agencies in the frame, and their services and answers."""
-    counted = responses[responses["status"].isin(list(COUNTED_STATUSES))]
-    counted = counted.merge(frame[["cycle_year", "agency_id"]], on=["cycle_year", "agency_id"], how="inner")
+    counted = counted_responses(frame, responses)
     ids = counted["response_id"]
     return counted, services[services["response_id"].isin(ids)], answers[answers["response_id"].isin(ids)]
 
@@ -234,7 +238,7 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     known = {y: b for y, b in (bases or {}).items() if y in years and b.method_version == method.version}
     base = {y: known[y] if y in known else cycle_base(y, frame, responses, services, answers, catalogue, method)
             for y in years}
-    counted = counted_frames(frame, responses, services.iloc[:0], answers.iloc[:0])[0]
+    counted = counted_responses(frame, responses)
     values_all = _concat([base[y].values for y in years], COLUMNS_OF_VALUES)
     score_rows = _concat([base[y].score_rows for y in years])
     counts_all = _concat([base[y].service_counts for y in years], COUNT_COLUMNS)

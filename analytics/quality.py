@@ -48,10 +48,10 @@ def completeness_by_response(answers: pd.DataFrame, responses: pd.DataFrame, cat
     cols = pd.Index(required).get_indexer(pd.Index(got["indicator_id"].astype(str)))
     keep = rows >= 0
     matrix[rows[keep], cols[keep]] = True
-    at = rid.get_indexer(responses["response_id"])
-    answered = matrix[at].sum(axis=1)
+    per_response = matrix[rid.get_indexer(responses["response_id"])]
+    answered = per_response.sum(axis=1)
     # Responses share a few patterns of gaps: make each pattern's list once.
-    patterns, inverse = np.unique(matrix[at], axis=0, return_inverse=True)
+    patterns, inverse = np.unique(per_response, axis=0, return_inverse=True)
     lists = [[i for i, ok in zip(required, p, strict=True) if not ok] for p in patterns]
     return pd.DataFrame({
         "response_id": responses["response_id"].to_numpy(), "cycle_year": responses["cycle_year"].to_numpy(),

@@ -54,9 +54,8 @@ def overview(session: Session) -> Overview:
     """Return the national figures per cycle and the online-ratio target's path."""
     catalogue = default_catalogue()
     rows = cycle_rows(session, [int(y) for y in repository.cycles(session)["year_be"]], catalogue)
-    counts = [b.service_counts for b in rows.bases.values() if not b.service_counts.empty]
-    national = national_series(rows.frame, rows.responses, rows.services, catalogue.online_level,
-                               counts=pd.concat(counts, ignore_index=True) if counts else None)
+    counts = pd.concat([b.service_counts for b in rows.bases.values()], ignore_index=True)
+    national = national_series(rows.frame, rows.responses, rows.services, catalogue.online_level, counts=counts)
     target = target_for(effective_targets(session, catalogue), "KPI.ONLINE_RATIO")
     path = None
     if target is not None:
