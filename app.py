@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data.access import allowed_pages
 from pages._auth import current_principal, identity_provider_sign_in, sign_out, write_cookie
 from pages._shared import current_lang, language_switch
 from survey.i18n import t
+from usecases.access import allowed_pages
 
-# Page key (as in data.access.PAGE_ROLES) -> file, title key, icon. Keys without a file yet are skipped.
+# Page key (as in usecases.access.PAGE_ROLES) -> file, title key, icon. Keys without a file yet are skipped.
 PAGES: dict[str, tuple[str, str, str]] = {
     "overview": ("pages/overview.py", "overview", ":material/monitoring:"),
     "ministries": ("pages/ministries.py", "ministries", ":material/account_balance:"),

@@ -33,12 +33,13 @@ from analytics.index import method_from_catalogue
 from analytics.kpis import national_kpis
 from analytics.pipeline import cycle_results
 from analytics.uncertainty import monte_carlo
-from data import accounts, reports, repository
+from data import repository
 from data.db import make_engine
-from data.demo import DemoSpec, seed_demo
 from data.migrate import downgrade, upgrade
 from survey.catalogue import default_catalogue
 from survey.targets import load_targets
+from usecases import accounts, reports
+from usecases.demo import DemoSpec, seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -101,8 +102,8 @@ def touch_response(session: Session) -> None:
 
 def planner_token(url: str) -> str:
     """Create a planner account on the benchmark database and return a signed-in session token."""
-    from data.access import Role
     from data.config import account_policy, session_secret
+    from usecases.access import Role
 
     engine = make_engine(url)
     password = secrets.token_urlsafe(16)
@@ -173,7 +174,7 @@ def bench_workbook(engine: Engine, draws: int) -> tuple[float, float, int]:
 
     cat = default_catalogue()
     targets = load_targets(cat)
-    with Session(engine) as s:  # as data.reports.executive_workbook does: earlier cycles from kept bases
+    with Session(engine) as s:  # as usecases.reports.executive_workbook does: earlier cycles from kept bases
         rows = reports.cycle_rows(s, sorted(int(y) for y in repository.cycles(s)["year_be"]), cat, read=(YEAR,))
         fr, rs = rows.frame, rows.responses
         with threadpool_limits(limits=1):
@@ -310,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         "`analytics, every cycle from rows` computes the cycle with nothing kept (a server's first request); "
         "`full analytics after a change` is what the app does after a change to the cycle: it reads every "
         "cycle's frame and responses, that cycle's answers and services, keeps the unchanged earlier cycles' "
-        "bases, and computes all of issue 5 but the Monte Carlo (`data.reports.results`, detail on); "
+        "bases, and computes all of issue 5 but the Monte Carlo (`usecases.reports.results`, detail on); "
         "`analytics / floor` divides it by the cycle's read floor.\n\n"
         f"{body}\n", encoding="utf-8")
     return 0

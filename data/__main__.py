@@ -10,15 +10,16 @@ import os
 import sys
 import time
 
-from data import accounts, repository
-from data.access import ROLE_NAMES
+from data import repository
 from data.backup import BackupError, backup, restore
 from data.config import account_policy
 from data.db import make_engine, session_scope
-from data.demo import DemoSpec, seed_demo
-from data.demo_accounts import create_demo_accounts, demo_password, write_credentials
 from data.migrate import downgrade, upgrade
 from survey.catalogue import default_catalogue
+from usecases import accounts
+from usecases.access import ROLE_NAMES
+from usecases.demo import DemoSpec, seed_demo
+from usecases.demo_accounts import create_demo_accounts, demo_password, write_credentials
 
 
 def main(argv: list[str] | None = None) -> int:

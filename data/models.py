@@ -215,7 +215,7 @@ class Job(Base):
 
 
 class ExportFile(Base):
-    """The file an export job made, readable only by the user who started it (`data.exports`)."""
+    """The file an export job made, readable only by the user who started it (`usecases.exports`)."""
 
     __tablename__ = "export_files"
 

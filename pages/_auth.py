@@ -15,16 +15,16 @@ from typing import Any
 
 import streamlit as st
 
-from data import access, accounts
-from data.access import AccessDenied, Principal
-from data.accounts import AccountError, SignInResult
 from data.config import account_policy, session_secret
-from data.cycles import CycleError
 from data.db import session_scope
-from data.organisations import OrganisationError
-from data.target_edits import TargetEditError
 from pages._shared import current_lang, engine
 from survey.i18n import t
+from usecases import access, accounts
+from usecases.access import AccessDenied, Principal
+from usecases.accounts import AccountError, SignInResult
+from usecases.cycles import CycleError
+from usecases.organisations import OrganisationError
+from usecases.target_edits import TargetEditError
 
 COOKIE = "readiness_session"
 _TOKEN = "_auth_token"

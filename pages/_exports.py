@@ -6,19 +6,19 @@ from functools import partial
 
 import streamlit as st
 
-from data.access import AccessDenied, Principal, can_export_summary
-from data.exports import XLSX, runs_as_job, start_workbook_export, workbook_file_name
-from data.reports import ministry_names
 from pages._auth import record_export
 from pages._jobs import exports_section
 from pages._shared import cached, engine, workbook_bytes
 from survey.i18n import t
+from usecases.access import AccessDenied, Principal, can_export_summary
+from usecases.exports import XLSX, runs_as_job, start_workbook_export, workbook_file_name
+from usecases.reports import ministry_names
 
 
 def workbook_download(principal: Principal, year: int, lang: str) -> None:
     """Offer planners and executives the executive workbook of `year`, nationally or for one ministry.
 
-    A large one (`data.exports.runs_as_job`: the whole country, or a big cycle) is prepared as a job
+    A large one (`usecases.exports.runs_as_job`: the whole country, or a big cycle) is prepared as a job
     and downloaded from the exports section when ready; a small one is built when its button is pressed.
     """
     if not can_export_summary(principal):

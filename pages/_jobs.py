@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from data import exports
-from data.access import Principal
 from data.db import session_scope
-from data.jobs import JobStatus, recent_jobs
 from pages._respond import deferred
 from pages._shared import engine
 from survey.i18n import TEXTS, t
+from usecases import exports
+from usecases.access import Principal
+from usecases.jobs import JobStatus, recent_jobs
 
 #: Seconds between refreshes of the exports section while one of its jobs runs.
 REFRESH_SECONDS = 2.0

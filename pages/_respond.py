@@ -1,7 +1,7 @@
 """Glue the self-assessment pages share: checked calls, the form's widgets and state, messages, downloads.
 
 What a respondent types lives in the widgets' session state only between saves; the draft itself
-is in the database (`survey.respond.save`), so a closed tab loses nothing that was saved.
+is in the database (`usecases.respond.save`), so a closed tab loses nothing that was saved.
 """
 
 from __future__ import annotations
@@ -11,15 +11,17 @@ from typing import Any
 
 import streamlit as st
 
-from data.access import AccessDenied, Principal
 from data.config import database_url
 from data.db import engine_for, session_scope
 from pages._shared import engine
-from survey import respond
+from survey import answers
 from survey.catalogue import Dimension, Indicator, default_catalogue
 from survey.i18n import fmt_year, t
-from survey.intake import IntakeError, SaveResult
 from survey.validation import AnswerInput, Problem, ServiceInput
+from usecases import respond
+from usecases import review as reviewing
+from usecases.access import AccessDenied, Principal
+from usecases.intake import IntakeError, SaveResult
 
 LOADED, VERSION, SOURCE, EDITOR_N = "respond_loaded", "respond_version", "respond_source", "respond_editor_n"
 FLASH, CONFLICT, SUBMITTING, RELOAD = "respond_flash", "respond_conflict", "respond_submitting", "respond_reload"
@@ -117,7 +119,7 @@ def problem_rows(problems: list[Problem], lang: str) -> list[dict[str, str]]:
 def _state_value(ind: Indicator, value: Any) -> Any:
     """Return a stored answer as its widget holds it (None when the widget cannot show it)."""
     if ind.type == "multi_choice":
-        return respond.chosen(ind, value)
+        return answers.chosen(ind, value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if ind.type in ("yes_no", "stage", "count"):
@@ -159,11 +161,11 @@ def _widget(ind: Indicator, lang: str, disabled: bool) -> None:
     label, key, cat = f"{ind.id} {ind.question.get(lang)}", f"ans_{ind.id}", default_catalogue()
     common: dict[str, Any] = {"key": key, "help": ind.help.get(lang) or None, "disabled": disabled}
     if ind.type == "yes_no":
-        st.radio(label, [1, 0], format_func=lambda v: respond.shown(ind, v, lang), horizontal=True, **common)
+        st.radio(label, [1, 0], format_func=lambda v: answers.shown(ind, v, lang), horizontal=True, **common)
     elif ind.type == "stage":
-        st.selectbox(label, [lv.value for lv in cat.stages], format_func=lambda v: respond.shown(ind, v, lang), **common)
+        st.selectbox(label, [lv.value for lv in cat.stages], format_func=lambda v: answers.shown(ind, v, lang), **common)
     elif ind.type == "multi_choice":
-        st.multiselect(label, respond.choice_options(ind), format_func=lambda o: respond.choice_label(ind, o, lang),
+        st.multiselect(label, answers.choice_options(ind), format_func=lambda o: answers.choice_label(ind, o, lang),
                        **common)
     elif ind.type == "count":
         st.number_input(label, step=1, **common)
@@ -185,7 +187,7 @@ def section(principal: Principal, dim: Dimension, form: respond.Form, problems: 
         with st.container(border=True):
             _widget(ind, lang, disabled)
             before = form.previous.get(ind.id, AnswerInput()).value
-            st.caption(f"{t('last_cycle', lang)}: {respond.shown(ind, before, lang)}")
+            st.caption(f"{t('last_cycle', lang)}: {answers.shown(ind, before, lang)}")
             st.text_input(t("evidence", lang), key=f"ev_{ind.id}", disabled=disabled)
             show_problems([p for p in problems if p.field == ind.id and p.row is None], lang)
 
@@ -311,11 +313,11 @@ def review(action: str, principal: Principal, response_id: int, version: int, la
         with session_scope(engine()) as session:
             if action == "return":
                 comments = {k[3:]: v for k, v in state.items() if isinstance(k, str) and k.startswith("rc_") and v}
-                result = respond.return_response(session, principal, response_id, version, comments)
+                result = reviewing.return_response(session, principal, response_id, version, comments)
             elif action == "reopen":
-                result = respond.reopen(session, principal, response_id, version, state.get("reopen_reason", ""))
+                result = reviewing.reopen(session, principal, response_id, version, state.get("reopen_reason", ""))
             else:
-                result = getattr(respond, action)(session, principal, response_id, version)
+                result = getattr(reviewing, action)(session, principal, response_id, version)
     except AccessDenied as exc:
         flash("error", exc.message(lang))
         return

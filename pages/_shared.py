@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from data import accounts, reports, repository
+from data import repository
 from data.config import account_policy, bootstrap_admin, database_url
 from data.db import engine_for, session_scope
 from data.migrate import upgrade
 from survey.i18n import DEFAULT_LANG, LANGS, TEXTS, fmt_datetime, fmt_year, t
+from usecases import accounts, reports
 
 
 def current_lang() -> str:
@@ -166,8 +167,8 @@ def show_table(frame: pd.DataFrame, lang: str, principal: Any, name: str, agency
     `agency_ids` None marks a summary table (planners and executives download it); otherwise the
     agencies whose rows it holds (already filtered to those the reader may see).
     """
-    from data.access import can_export_summary
     from pages._auth import record_export
+    from usecases.access import can_export_summary
 
     shown = labelled(frame, lang)
     config = {col: st.column_config.NumberColumn(format="%.2f") for col, dtype in shown.dtypes.items()

@@ -4,12 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
-from data.access import access_log
 from data.audit import ACCESS_ACTIONS
 from data.db import session_scope
 from pages._auth import page_principal
 from pages._shared import current_lang, engine, labelled
 from survey.i18n import t
+from usecases.access import access_log
 
 lang = current_lang()
 principal = page_principal("audit")

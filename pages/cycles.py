@@ -4,13 +4,13 @@ import datetime as dt
 
 import streamlit as st
 
-from data import administration
 from data.db import session_scope
 from pages._auth import page_principal, run_admin
 from pages._shared import current_lang, engine, labelled
 from survey.catalogue import default_catalogue
 from survey.i18n import fmt_year, t
 from survey.versions import editions
+from usecases import administration
 
 lang = current_lang()
 principal = page_principal("cycles")

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from data.db import session_scope
-from data.follow_up import cycle_years, follow_up_csv, follow_up_workbook, late_agencies, record_follow_up_export
 from pages._auth import in_session, page_principal
 from pages._shared import current_lang, engine, labelled
 from survey.i18n import fmt_number, fmt_year, t
+from usecases.follow_up import cycle_years, follow_up_csv, follow_up_workbook, late_agencies, record_follow_up_export
 
 lang = current_lang()
 principal = page_principal("follow_up")

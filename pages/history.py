@@ -5,14 +5,14 @@ import streamlit as st
 from pages import _respond as R
 from pages._auth import page_principal
 from pages._shared import current_lang
-from survey import respond
 from survey.i18n import t
+from usecases import tracking
 
 lang = current_lang()
 principal = page_principal("history")
 st.title(t("history", lang))
-agency_id = R.agency_picker(dict(R.call(respond.history_agencies, principal, lang=lang)), lang, "history_agency")
-trail = R.call(respond.history, principal, agency_id, lang=lang)
+agency_id = R.agency_picker(dict(R.call(tracking.history_agencies, principal, lang=lang)), lang, "history_agency")
+trail = R.call(tracking.history, principal, agency_id, lang=lang)
 st.dataframe(R.table(trail, lang), hide_index=True, width="stretch")
-st.download_button(t("download_history", lang), R.deferred(respond.history_csv, principal, agency_id),
+st.download_button(t("download_history", lang), R.deferred(tracking.history_csv, principal, agency_id),
                    file_name=f"history-{agency_id}.csv", mime="text/csv", key="history_csv", on_click="ignore")

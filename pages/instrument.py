@@ -3,13 +3,13 @@
 import streamlit as st
 
 from data.db import session_scope
-from data.follow_up import cycle_years
-from data.recompute import start_recompute, start_uncertainty
 from pages._auth import page_principal
 from pages._jobs import jobs_section
 from pages._shared import current_lang, engine, labelled
 from survey.i18n import fmt_year, t
 from survey.versions import CHANGES, compare, diff_rows, edition_summary, editions, lineage_check
+from usecases.follow_up import cycle_years
+from usecases.recompute import start_recompute, start_uncertainty
 
 lang = current_lang()
 principal = page_principal("instrument")

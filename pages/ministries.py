@@ -3,10 +3,10 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from data.reports import filter_options, ministries_view
 from pages._auth import page_principal
 from pages._shared import cached, current_lang, demo_banner, empty_state, filter_bar, freshness, show_table, styled
 from survey.i18n import fmt_percent, t
+from usecases.reports import filter_options, ministries_view
 
 lang = current_lang()
 principal = page_principal("ministries")

@@ -6,9 +6,9 @@ import streamlit as st
 from pages import _respond as R
 from pages._auth import page_principal
 from pages._shared import current_lang
-from survey import respond
 from survey.catalogue import default_catalogue
 from survey.i18n import fmt_year, t
+from usecases import respond
 
 lang = current_lang()
 principal = page_principal("my_response")

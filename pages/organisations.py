@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from data import administration
 from data.db import session_scope
-from data.organisations import AGENCY_TYPES
 from pages._auth import page_principal, run_admin
 from pages._shared import current_lang, engine, labelled
 from survey.i18n import t
+from usecases import administration
+from usecases.organisations import AGENCY_TYPES
 
 lang = current_lang()
 principal = page_principal("organisations")

@@ -5,23 +5,23 @@ import streamlit as st
 from pages import _respond as R
 from pages._auth import page_principal
 from pages._shared import current_lang
-from survey import respond
 from survey.catalogue import default_catalogue
 from survey.i18n import t
+from usecases import review, tracking
 
 lang = current_lang()
 principal = page_principal("review")
 st.title(t("review", lang))
-cycle = R.cycle_picker(R.call(respond.cycles, principal, lang=lang), lang, "review_cycle")
-listing = R.call(respond.review_list, principal, cycle, lang=lang)
+cycle = R.cycle_picker(R.call(tracking.cycles, principal, lang=lang), lang, "review_cycle")
+listing = R.call(review.review_list, principal, cycle, lang=lang)
 st.dataframe(R.table(listing.drop(columns=["response_id"]), lang), hide_index=True, width="stretch")
-choices = respond.started(listing, lang)
+choices = review.started(listing, lang)
 if not choices:
     st.info(t("no_responses", lang))
     st.stop()
 rid = st.selectbox(t("open_response", lang), list(choices), key="review_response",
                    format_func=lambda r: f"{choices[r][0]} ({R.status_label(choices[r][1], lang)})")
-view = R.call(respond.review_view, principal, rid, lang, lang=lang)
+view = R.call(review.review_view, principal, rid, lang, lang=lang)
 R.show_flash()
 st.metric(t("status", lang), R.status_label(view.status, lang))
 

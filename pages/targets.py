@@ -3,11 +3,11 @@
 import streamlit as st
 
 from data.db import session_scope
-from data.target_edits import TargetEdit, edit_target, effective_targets, target_history, targets_table
 from pages._auth import page_principal, run_admin
 from pages._shared import current_lang, engine, labelled
 from survey.i18n import fmt_year, t
 from survey.targets import BASES
+from usecases.target_edits import TargetEdit, edit_target, effective_targets, target_history, targets_table
 
 lang = current_lang()
 principal = page_principal("targets")

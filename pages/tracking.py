@@ -5,18 +5,18 @@ import streamlit as st
 from pages import _respond as R
 from pages._auth import page_principal
 from pages._shared import current_lang
-from survey import intake, respond
 from survey.i18n import fmt_number, t
+from usecases import tracking
 
 lang = current_lang()
 principal = page_principal("tracking")
 st.title(t("tracking", lang))
-cycle = R.cycle_picker(R.call(respond.cycles, principal, lang=lang), lang, "tracking_cycle")
-frame = R.call(respond.tracking, principal, cycle, lang=lang)
-summary = intake.tracking_summary(frame)
+cycle = R.cycle_picker(R.call(tracking.cycles, principal, lang=lang), lang, "tracking_cycle")
+frame = R.call(tracking.tracking, principal, cycle, lang=lang)
+summary = tracking.tracking_summary(frame)
 keys = ["expected", "not_started", "draft", "submitted", "returned", "approved", "locked", "late"]
 for col, key in zip(st.columns(len(keys)), keys, strict=True):
     col.metric(t(key, lang) if key in ("expected", "late") else R.status_label(key, lang), fmt_number(summary[key], lang))
 st.dataframe(R.table(frame, lang), hide_index=True, width="stretch")
-st.download_button(t("download_tracking", lang), R.deferred(respond.tracking_csv, principal, cycle),
+st.download_button(t("download_tracking", lang), R.deferred(tracking.tracking_csv, principal, cycle),
                    file_name=f"tracking-{cycle}.csv", mime="text/csv", key="tracking_csv", on_click="ignore")

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from data import accounts
-from data.access import ROLE_NAMES
 from data.config import account_policy
 from data.db import session_scope
 from pages._auth import page_principal, run_admin
 from pages._shared import current_lang, engine, labelled
 from survey.i18n import t
+from usecases import accounts
+from usecases.access import ROLE_NAMES
 
 lang = current_lang()
 principal = page_principal("users")

@@ -11,17 +11,18 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data import administration, cycles
-from data.cycles import CycleError
 from data.db import make_engine, session_scope
-from data.jobs import cli_progress
 from data.models import Agency, Response
-from survey import excel, intake, register
+from survey import excel
+from survey.answers import answers_from_table
 from survey.catalogue import Catalogue, default_catalogue
-from survey.intake import ImportResult
 from survey.validation import Problem
 from survey.workflow import Channel
 from survey.years import cycle_argument, display_year, to_be
+from usecases import administration, answer_import, cycles, intake, register
+from usecases.answer_import import ImportResult
+from usecases.cycles import CycleError
+from usecases.jobs import cli_progress
 
 
 def _problem_lines(problems: Sequence[Problem], lang: str, limit: int = 30) -> list[str]:
@@ -71,18 +72,18 @@ def _import_xlsx(session: Session, path: Path, args: argparse.Namespace, catalog
     parsed = excel.read_workbook(path.read_bytes(), catalogue)
     if isinstance(parsed, list):
         return False, [f"{path.name}: REJECTED", *_problem_lines(parsed, args.lang)]
-    result = excel.apply(session, parsed, args.actor, catalogue, dry_run=args.dry_run)
+    result = answer_import.apply_workbook(session, parsed, args.actor, catalogue, dry_run=args.dry_run)
     return result.accepted, _report(path.name, result, args.lang, args.dry_run)
 
 
 def _import_csv(session: Session, path: Path, args: argparse.Namespace, catalogue: Catalogue) -> tuple[bool, list[str]]:
     try:
-        groups = intake.answers_from_table(register.read_table(path))
+        groups = answers_from_table(register.read_table(path))
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         return False, [f"{path.name}: REJECTED - {exc}"]
     ok, lines = True, []
     for (agency_id, cycle), answers in sorted(groups.items()):
-        result = intake.import_answers(session, agency_id, cycle, answers, None, args.actor, Channel.CLI,
+        result = answer_import.import_answers(session, agency_id, cycle, answers, None, args.actor, Channel.CLI,
                                        dry_run=args.dry_run, catalogue=catalogue)
         ok &= result.accepted
         lines += _report(path.name, result, args.lang, args.dry_run)
@@ -183,7 +184,7 @@ def cmd_cycle(args: argparse.Namespace, catalogue: Catalogue) -> int:
 
 def cmd_recompute(args: argparse.Namespace, catalogue: Catalogue) -> int:
     """Recompute every cycle under the current method, with a progress bar."""
-    from data.recompute import recompute_cycles  # the analytics stack loads only for this command
+    from usecases.recompute import recompute_cycles  # the analytics stack loads only for this command
 
     with session_scope(make_engine()) as session:
         result = recompute_cycles(session, cli_progress(sys.stderr), catalogue)

@@ -28,21 +28,18 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy.orm import Session
 
+from survey.answers import diff_answers
 from survey.catalogue import Catalogue, Indicator, Level, Text
-from survey.intake import ImportResult, diff_answers, import_answers
 from survey.validation import (
     AnswerInput,
     Problem,
     ServiceInput,
     clean_text,
-    errors,
     is_missing,
     parse_yes_no,
     validate,
 )
-from survey.workflow import Channel
 from survey.years import display_year
 
 FORMAT = "readiness-intake/1"
@@ -587,17 +584,3 @@ def diff(parsed: ParsedWorkbook, stored: Mapping[str, AnswerInput],
     return diff_answers(parsed.answers, stored, parsed.services, stored_services, catalogue)
 
 
-def apply(session: Session, parsed: ParsedWorkbook, actor: str, catalogue: Catalogue,
-          dry_run: bool = False) -> ImportResult:
-    """Import a read workbook as the agency's draft (channel excel), or refuse it whole; see import_answers."""
-    reader_errors = errors(parsed.cell_problems)
-    result = import_answers(session, parsed.agency_id, parsed.cycle_year, parsed.answers, parsed.services, actor,
-                            Channel.EXCEL, expected_version=parsed.response_version, dry_run=dry_run or bool(reader_errors),
-                            catalogue=catalogue)
-    problems = parsed.locate(reader_errors + result.problems)
-    if reader_errors:
-        n = len(errors(problems))
-        return ImportResult(result.agency_id, result.cycle_year, False, problems, result.diff, None, Text(
-            f"ไม่นำเข้า: พบข้อผิดพลาด {n} รายการ ไม่มีการเปลี่ยนแปลงข้อมูล", f"not imported: {n} errors found; nothing was changed"))
-    return ImportResult(result.agency_id, result.cycle_year, result.accepted, problems, result.diff, result.saved,
-                        result.message)

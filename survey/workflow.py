@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -25,3 +26,25 @@ class Channel(StrEnum):
     CLI = "cli"
     SEED = "seed"
     SYSTEM = "system"
+
+
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+
+
+
+#: Allowed review transitions: from -> to.
+TRANSITIONS: Mapping[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED}),
+    Status.SUBMITTED: frozenset({Status.RETURNED, Status.APPROVED}),
+    Status.RETURNED: frozenset({Status.SUBMITTED}),
+    Status.APPROVED: frozenset({Status.LOCKED}),
+    Status.LOCKED: frozenset(),
+}
+
+
+
+REOPENABLE = frozenset({Status.SUBMITTED, Status.APPROVED, Status.LOCKED})
+
+
+
+NOT_STARTED = "not_started"

@@ -21,16 +21,17 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from data import accounts, repository
-from data.access import Principal
+from data import repository
 from data.config import AccountPolicy, normalise_url
 from data.db import make_engine, session_scope
-from data.demo import DemoSpec, seed_demo
-from data.jobs import JobStatus
 from data.migrate import upgrade
 from data.models import Agency, Cycle, Ministry, Response, User, UserRole
 from survey.catalogue import Catalogue, default_catalogue
 from survey.targets import Target, load_targets
+from usecases import accounts
+from usecases.access import Principal
+from usecases.demo import DemoSpec, seed_demo
+from usecases.jobs import JobStatus
 
 SECRET = b"test-secret-that-is-long-enough-for-hmac-0123456789"
 PASSWORD = "correct horse battery staple"
@@ -373,7 +374,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> Demo
 
 def job_ended(engine: Engine, job_id: int, timeout: float = 60) -> JobStatus:
     """Wait for a background job to stop running and return its status (TimeoutError if it never does)."""
-    from data.jobs import job_status
+    from usecases.jobs import job_status
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

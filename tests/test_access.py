@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data import access
-from data.access import AccessDenied, Grant, Principal, Role
 from data.models import Agency, AuditEntry, Response, User
 from survey.workflow import Status
+from usecases import access
+from usecases.access import AccessDenied, Grant, Principal, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -225,7 +225,7 @@ def test_pages_read_agency_data_only_through_access() -> None:
 
 
 def test_data_survey_analytics_never_import_streamlit() -> None:
-    offenders = [str(p.relative_to(ROOT)) for folder in ("data", "survey", "analytics")
+    offenders = [str(p.relative_to(ROOT)) for folder in ("data", "survey", "analytics", "usecases")
                  for p in (ROOT / folder).rglob("*.py") if re.search(r"^\s*(import|from) streamlit", p.read_text(
                      encoding="utf-8"), re.M)]
     assert offenders == []
@@ -239,7 +239,7 @@ def test_every_access_message_exists_in_thai_and_english() -> None:
     """Keys raised as AccountError/AccessDenied or returned as sign-in problems, and audit action labels."""
     from data.audit import AccessAction
     from survey.i18n import TEXTS
-    source = "\n".join((ROOT / "data" / name).read_text(encoding="utf-8") for name in ("accounts.py", "access.py"))
+    source = "\n".join((ROOT / "usecases" / name).read_text(encoding="utf-8") for name in ("accounts.py", "access.py"))
     keys = set(re.findall(r'(?:AccountError|AccessDenied)\("(\w+)"', source))
     keys |= set(re.findall(r'problem="(\w+)"', source))
     keys |= {f"action_{a}" for a in AccessAction} | {f"role_{r}" for r in Role}

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data import accounts
-from data.access import AccessDenied, Grant, Principal, Role
 from data.audit import AccessAction
 from data.config import AccountPolicy, account_policy, session_secret
 from data.migrate import downgrade, upgrade
 from data.models import AuditEntry, OidcRoleMapping, User, UserSession
 from tests.conftest import PASSWORD, SECRET, T0
+from usecases import accounts
+from usecases.access import AccessDenied, Grant, Principal, Role
 
 
 def actions(session: Session) -> list[str]:
@@ -335,8 +335,8 @@ def test_settings_from_the_environment() -> None:
 def test_postgres_sign_in_and_row_access(pg_engine: Engine) -> None:
     from sqlalchemy.orm import sessionmaker
 
-    from data import access
     from data.models import Agency, Cycle, Ministry, Response, UserRole
+    from usecases import access
     policy = AccountPolicy()
     with sessionmaker(bind=pg_engine)() as session:
         session.add(Ministry(id="M1", name_th="ก", name_en="M1"))

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from data.access import PAGE_ROLES, Role
-from data.cycles import deadline_for, frame_ids
 from data.db import make_engine, session_scope
-from data.jobs import create_job, db_progress, run_job
 from tests.conftest import ROOT, add_user, signed_in_app
+from usecases.access import PAGE_ROLES, Role
+from usecases.cycles import deadline_for, frame_ids
+from usecases.jobs import create_job, db_progress, run_job
 
 PAGES = {"cycles": "pages/cycles.py", "organisations": "pages/organisations.py", "instrument": "pages/instrument.py",
          "targets": "pages/targets.py", "follow_up": "pages/follow_up.py"}

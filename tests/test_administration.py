@@ -9,16 +9,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
-from data import administration
-from data.access import AccessDenied, Grant, Principal, Role
-from data.cycles import CycleError
 from data.db import session_scope
-from data.demo import DemoSpec, seed_demo
 from data.models import Agency, AuditEntry
-from survey import intake
 from survey.catalogue import default_catalogue
 from survey.workflow import Status
 from tests.factories import full_answers, seed_intake, services
+from usecases import administration, intake, submission
+from usecases.access import AccessDenied, Grant, Principal, Role
+from usecases.cycles import CycleError
+from usecases.demo import DemoSpec, seed_demo
 
 ADMIN = Principal(1, "admin.dga", grants=frozenset({Grant(Role.ADMINISTRATOR)}))
 PLANNER = Principal(2, "planner", grants=frozenset({Grant(Role.PLANNER)}))
@@ -57,12 +56,12 @@ def test_open_a_cycle_change_frame_and_deadline_then_a_late_submission(any_engin
         v = intake.save_draft(s, rid, resp.version, full_answers(), services(), "somchai", "web").version
     late = dt.date(2026, 9, 10)
     with session_scope(any_engine) as s:
-        refused = intake.submit(s, rid, v, "somchai", "web", today=late)
+        refused = submission.submit(s, rid, v, "somchai", "web", today=late)
         assert not refused.ok and refused.message is not None and "deadline has passed" in refused.message.en
         administration.extend_deadline(s, ADMIN, 2569, dt.date(2026, 9, 15), agency_id="A001")
         assert administration.frame_table(s, ADMIN, 2569)["deadline"].tolist() == [dt.date(2026, 9, 15), None]
     with session_scope(any_engine) as s:
-        accepted = intake.submit(s, rid, v, "somchai", "web", today=late)
+        accepted = submission.submit(s, rid, v, "somchai", "web", today=late)
         assert accepted.ok and accepted.status == Status.SUBMITTED
         administration.close_cycle(s, ADMIN, 2569)
         actions = s.scalars(select(AuditEntry.action).where(AuditEntry.cycle_year == 2569,

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ("survey", "analytics", "data")
+CORE = ("survey", "analytics", "data", "usecases")
 # Pages draw; they do not compute or query: every number comes from analytics/ through data/reports.
 PAGE_FORBIDDEN = {"numpy", "sqlalchemy", "sklearn", "scipy", "pandas", "math", "statistics"}
 
@@ -44,7 +44,7 @@ def test_the_check_sees_a_violation(tmp_path: Path) -> None:
 
 def test_every_dashboard_page_checks_its_reader_first() -> None:
     """Each page's first call after reading the language is page_principal(<its key>)."""
-    from data.access import PAGE_ROLES
+    from usecases.access import PAGE_ROLES
 
     for key in ("overview", "ministries", "agency", "gaps", "adoption", "quality", "methodology"):
         assert key in PAGE_ROLES

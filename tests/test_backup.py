@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from analytics.trajectory import national_series
 from data import repository
 from data.backup import BackupError, backup, read_manifest, restore
-from data.demo import DemoSpec, seed_demo
 from data.models import Agency, ExportFile, Job, Service, User
 from survey.catalogue import default_catalogue
 from tests.conftest import ROOT, sqlite_engine_at
+from usecases.demo import DemoSpec, seed_demo
 
 
 def _figures(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.cycles import open_cycle
-from data.demo import DemoSpec, seed_demo
 from data.models import Answer, AuditEntry, Response
 from survey.catalogue import default_catalogue
-from survey.intake import get_or_create_draft, save_draft, submit
 from survey.validation import AnswerInput
+from usecases.cycles import open_cycle
+from usecases.demo import DemoSpec, seed_demo
+from usecases.intake import get_or_create_draft, save_draft
+from usecases.submission import submit
 
 CLIENTS = 50
 AGENCIES = 20  # 2-3 clients share each agency, so conflicts really happen

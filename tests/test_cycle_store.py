@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from analytics.index import method_from_catalogue
 from analytics.pipeline import cycle_base, cycle_results
-from data import reports, repository
+from data import repository
 from data.db import make_engine
-from data.target_edits import effective_targets
 from survey.catalogue import Catalogue
+from usecases import reports
+from usecases.target_edits import effective_targets
 
 YEARS = [2564, 2565, 2566, 2567, 2568]
 

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data.cycles import (
+from data.models import AuditEntry, FrameEntry
+from survey.catalogue import default_catalogue
+from usecases.cycles import (
     CycleError,
     accepts_submission,
     close_cycle,
@@ -17,9 +19,7 @@ from data.cycles import (
     open_cycle,
     set_frame,
 )
-from data.demo import DemoSpec, seed_demo
-from data.models import AuditEntry, FrameEntry
-from survey.catalogue import default_catalogue
+from usecases.demo import DemoSpec, seed_demo
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.access import PAGE_ROLES, Grant, Principal, Role, allowed_pages
 from survey.i18n import t
 from tests.conftest import APP_SECRET, ROOT, add_user, signed_in_app
+from usecases.access import PAGE_ROLES, Grant, Principal, Role, allowed_pages
 
 DASHBOARD = ("overview", "ministries", "agency", "gaps", "adoption", "quality", "methodology")
 SCOPES: dict[Role, str | None] = {Role.RESPONDENT: "D0001", Role.COORDINATOR: "MDES", Role.PLANNER: None,

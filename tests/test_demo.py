@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from analytics.kpis import national_kpis
 from data import repository
-from data.demo import DemoSpec, seed_demo
 from data.models import Agency, AgencyType, Answer, Cycle, Response
 from survey.catalogue import default_catalogue
 from survey.workflow import COUNTED_STATUSES
+from usecases.demo import DemoSpec, seed_demo
 
 
 def _ratio(session: Session, year: int) -> float:
@@ -85,9 +85,9 @@ def test_seed_is_deterministic_and_scales(any_engine: Engine) -> None:
 
 def test_demo_accounts_sign_in_with_a_random_password(any_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """One account per role; the password is random per seeding and written only to a private file."""
-    from data import accounts
     from data.config import AccountPolicy
-    from data.demo_accounts import create_demo_accounts, demo_password, write_credentials
+    from usecases import accounts
+    from usecases.demo_accounts import create_demo_accounts, demo_password, write_credentials
 
     seed_demo(any_engine, default_catalogue(), DemoSpec(agencies=5, years=(2568,)))
     password = demo_password()

@@ -17,10 +17,11 @@ from sqlalchemy import Engine, func, select
 
 from data.db import session_scope
 from data.models import Agency, Answer, AuditEntry, Response, Service
-from survey import excel, intake
+from survey import answers, excel
 from survey.catalogue import default_catalogue
 from survey.validation import AnswerInput, Problem
 from tests.factories import CYCLE, FORM, FORM_SERVICES, TICKED, TYPED, fill, seed_intake
+from usecases import answer_import, intake, tracking
 
 CAT = default_catalogue()
 
@@ -50,7 +51,7 @@ def test_workbook_round_trip_lands_the_same_answers_as_the_form(engine: Engine) 
     parsed = excel.read_workbook(fill(template_for(engine, "A001")), CAT, expected_agency_id="A001", expected_cycle=CYCLE)
     assert isinstance(parsed, excel.ParsedWorkbook)
     with session_scope(engine) as s:
-        result = excel.apply(s, parsed, "somchai", CAT)
+        result = answer_import.apply_workbook(s, parsed, "somchai", CAT)
     assert result.accepted, [p.message.en for p in result.problems]
 
     with session_scope(engine) as s:
@@ -64,13 +65,13 @@ def test_workbook_round_trip_lands_the_same_answers_as_the_form(engine: Engine) 
     assert via_excel == via_form
     assert via_excel[0]["PLT.01"].value == ["GDX", "GDCC"] and via_excel[0]["DAT.01"].value == 3
     with session_scope(engine) as s:
-        channels = set(intake.history(s, "A001")["channel"])
+        channels = set(tracking.history_rows(s, "A001")["channel"])
     assert "excel" in channels
 
 
 def test_prefilled_workbook_reads_back_unchanged(engine: Engine) -> None:
     with session_scope(engine) as s:
-        assert excel.apply(s, excel.read_workbook(fill(template_for(engine)), CAT), "somchai", CAT).accepted  # type: ignore[arg-type]
+        assert answer_import.apply_workbook(s, excel.read_workbook(fill(template_for(engine)), CAT), "somchai", CAT).accepted  # type: ignore[arg-type]
     for lang in ("th", "en"):
         again = excel.read_workbook(template_for(engine, lang=lang), CAT)
         assert isinstance(again, excel.ParsedWorkbook)
@@ -132,7 +133,7 @@ def test_out_of_range_values_are_refused_whole_with_cells(engine: Engine) -> Non
     assert isinstance(parsed, excel.ParsedWorkbook)
     assert ("out_of_range", "INT!D8") in {(p.code, p.where()) for p in parsed.problems}
     with session_scope(engine) as s:
-        result = excel.apply(s, parsed, "somchai", CAT)
+        result = answer_import.apply_workbook(s, parsed, "somchai", CAT)
     assert not result.accepted and result.message is not None and "nothing was changed" in result.message.en
     where = {(p.code, p.where()) for p in result.problems if p.is_error}
     assert ("out_of_range", "INT!D8") in where and ("not_a_number", "DAT!D5") in where
@@ -148,7 +149,7 @@ def test_import_after_someone_else_saved_is_a_conflict(engine: Engine) -> None:
         assert intake.save_draft(s, resp.id, resp.version, {"DAT.02": AnswerInput(99)}, None, "anong", "web").ok
     parsed = excel.read_workbook(data, CAT)
     with session_scope(engine) as s:
-        result = excel.apply(s, parsed, "somchai", CAT)  # type: ignore[arg-type]
+        result = answer_import.apply_workbook(s, parsed, "somchai", CAT)  # type: ignore[arg-type]
     assert not result.accepted and result.saved is not None and result.saved.conflict is not None
     item = next(i for i in result.saved.conflict.items if i.field == "DAT.02")
     assert (item.theirs, item.yours) == ("99", "12")
@@ -184,7 +185,7 @@ def test_import_of_a_workbook_made_before_the_draft_existed_sees_later_saves(eng
         resp = intake.get_or_create_draft(s, "A001", CYCLE, "anong")
         assert intake.save_draft(s, resp.id, resp.version, {"DAT.02": AnswerInput(99)}, None, "anong", "web").ok
     with session_scope(engine) as s:
-        result = excel.apply(s, excel.read_workbook(data, CAT), "somchai", CAT)  # type: ignore[arg-type]
+        result = answer_import.apply_workbook(s, excel.read_workbook(data, CAT), "somchai", CAT)  # type: ignore[arg-type]
     assert not result.accepted and result.saved is not None and result.saved.conflict is not None
 
 
@@ -230,7 +231,7 @@ def test_none_of_these_lands_the_same_from_a_workbook_and_the_form(engine: Engin
                                  expected_agency_id="A001", expected_cycle=CYCLE)
     assert isinstance(parsed, excel.ParsedWorkbook)
     with session_scope(engine) as s:
-        assert excel.apply(s, parsed, "somchai", CAT).accepted
+        assert answer_import.apply_workbook(s, parsed, "somchai", CAT).accepted
         resp = intake.get_or_create_draft(s, "A002", CYCLE, "somchai")
         form = {k: AnswerInput(v, evidence="https://example.go.th/e") for k, v in FORM.items()}
         form["PLT.01"] = AnswerInput(["NONE"], evidence="https://example.go.th/e")
@@ -240,7 +241,7 @@ def test_none_of_these_lands_the_same_from_a_workbook_and_the_form(engine: Engin
         rows = s.execute(select(Response.agency_id, Answer.value_num, Answer.value_text).join(Response)
                          .where(Answer.indicator_id == "PLT.01").order_by(Response.agency_id)).all()
         assert [tuple(r) for r in rows] == [("A001", 0.0, "[]"), ("A002", 0.0, "[]")]
-        assert intake.storage("PLT.01", "NONE", CAT) == (0.0, "[]")  # a CSV's NONE, the same again
+        assert answers.storage("PLT.01", "NONE", CAT) == (0.0, "[]")  # a CSV's NONE, the same again
         ids = dict(s.execute(select(Response.agency_id, Response.id)).all())
         assert intake.current_answers(s, ids["A001"]) == intake.current_answers(s, ids["A002"])
     again = load_workbook(io.BytesIO(template_for(engine, "A002")))  # and it goes back out as every option "No"

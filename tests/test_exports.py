@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import Engine, delete, select
 
 from analytics.workbook import workbook_cells
-from data import accounts, exports
-from data.access import AccessDenied, Principal
 from data.db import make_engine, session_scope
-from data.demo import DemoSpec, seed_demo
-from data.jobs import Progress, job_status, recent_jobs
 from data.models import Agency, AuditEntry, ExportFile, User, UserRole
-from data.reports import WORKBOOK_STEPS, executive_workbook
 from survey.catalogue import default_catalogue
 from tests.conftest import add_user, job_ended, signed_in_app, sqlite_engine_at
+from usecases import accounts, exports
+from usecases.access import AccessDenied, Principal
+from usecases.demo import DemoSpec, seed_demo
+from usecases.jobs import Progress, job_status, recent_jobs
+from usecases.reports import WORKBOOK_STEPS, executive_workbook
 
 YEAR = 2568
 NATIONAL = "readiness_2025_national_en.xlsx"
@@ -187,7 +187,7 @@ def test_the_overview_says_when_an_export_failed(app_on_demo: Path, engine: Engi
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("data.reports.executive_workbook", broken)
+    monkeypatch.setattr("usecases.reports.executive_workbook", broken)
     at = signed_in_app(app_on_demo, [("executive", None)], lang, username="exec1").run()
     at.button(key="workbook_prepare").click().run()
     with session_scope(engine) as s:

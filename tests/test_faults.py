@@ -13,12 +13,13 @@ from sqlalchemy import Engine, event, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.cycles import open_cycle
-from data.demo import DemoSpec, seed_demo
 from data.models import Answer, AuditEntry, Response
 from survey.catalogue import default_catalogue
-from survey.intake import get_or_create_draft, save_draft, submit
 from survey.validation import AnswerInput, ServiceInput
+from usecases.cycles import open_cycle
+from usecases.demo import DemoSpec, seed_demo
+from usecases.intake import get_or_create_draft, save_draft
+from usecases.submission import submit
 
 
 def _kill_own_connection_before_commit(session: Session, admin: Engine) -> None:

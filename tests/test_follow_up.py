@@ -10,12 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 
-from data.access import AccessDenied, Grant, Principal, Role
 from data.db import session_scope
-from data.follow_up import export_follow_up, late_agencies
 from data.models import Agency, AuditEntry, FrameEntry, Ministry, Response
 from survey.workflow import Status
 from tests.factories import CYCLE, make_agency, seed_intake
+from usecases.access import AccessDenied, Grant, Principal, Role
+from usecases.follow_up import export_follow_up, late_agencies
 
 ADMIN = Principal(1, "admin", grants=frozenset({Grant(Role.ADMINISTRATOR)}))
 COORDINATOR = Principal(2, "coord", grants=frozenset({Grant(Role.COORDINATOR, ministry_id="MDES")}))

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from data.demo import DemoSpec, seed_demo
 from data.models import Agency, Answer, AuditEntry, Response, Service
-from data.organisations import import_agencies
 from survey.__main__ import main as survey_main
 from survey.catalogue import default_catalogue
 from tests.conftest import sqlite_engine_at
+from usecases.demo import DemoSpec, seed_demo
+from usecases.organisations import import_agencies
 
 CELLS = st.one_of(
     st.none(), st.text(max_size=30), st.integers(min_value=-(10**30), max_value=10**30),

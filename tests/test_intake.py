@@ -14,11 +14,12 @@ from sqlalchemy import Engine, func, select
 from data.db import session_scope
 from data.models import Agency, Answer, AuditEntry, FrameEntry, Response
 from data.repository import data_version
-from survey import excel, intake
+from survey import answers, excel
 from survey.catalogue import default_catalogue
 from survey.validation import AnswerInput, ServiceInput
 from survey.workflow import Status
 from tests.factories import CYCLE, full_answers, seed_intake, services
+from usecases import answer_import, intake, submission, tracking
 
 ON_TIME = dt.date(2025, 8, 1)
 
@@ -90,7 +91,7 @@ def test_racing_saves_from_threads_lose_nothing(engine: Engine) -> None:
     with session_scope(engine) as s:
         stored = s.scalar(select(Answer.value_num).where(Answer.response_id == rid))
         assert s.get(Response, rid).version == winner.version  # type: ignore[union-attr]
-    assert loser.conflict.items[0].theirs == intake.show(stored, None)
+    assert loser.conflict.items[0].theirs == answers.show(stored, None)
 
 
 def test_submit_refused_after_close_date_and_accepted_with_extension(engine: Engine) -> None:
@@ -99,13 +100,13 @@ def test_submit_refused_after_close_date_and_accepted_with_extension(engine: Eng
         v = intake.save_draft(s, rid, v, full_answers(), services(), "somchai", "web").version
     late = dt.date(2025, 9, 1)
     with session_scope(engine) as s:
-        refused = intake.submit(s, rid, v, "somchai", "web", today=late)
+        refused = submission.submit(s, rid, v, "somchai", "web", today=late)
     assert not refused.ok and refused.message is not None
     assert "2025-08-31" in refused.message.en and "31/8/2568" in refused.message.th
     with session_scope(engine) as s:
         s.get(FrameEntry, (CYCLE, "A001")).deadline = dt.date(2025, 9, 15)  # type: ignore[union-attr]
     with session_scope(engine) as s:
-        accepted = intake.submit(s, rid, v, "somchai", "web", today=late)
+        accepted = submission.submit(s, rid, v, "somchai", "web", today=late)
     assert accepted.ok and accepted.status == Status.SUBMITTED
 
 
@@ -116,7 +117,7 @@ def test_submit_needs_every_required_answer(engine: Engine) -> None:
     with session_scope(engine) as s:
         v = intake.save_draft(s, rid, v, answers, services(), "somchai", "web").version
     with session_scope(engine) as s:
-        res = intake.submit(s, rid, v, "somchai", "web", today=ON_TIME)
+        res = submission.submit(s, rid, v, "somchai", "web", today=ON_TIME)
     assert not res.ok and [(p.field, p.code) for p in res.problems if p.is_error] == [("SEC.01", "required")]
 
 
@@ -132,29 +133,29 @@ def test_review_workflow_and_history_through_each_channel(engine: Engine) -> Non
     with session_scope(engine) as s:
         v = intake.save_draft(s, rid, v, {"DAT.03": AnswerInput(8, evidence="https://x")}, None, "batch", "cli").version
     with session_scope(engine) as s:
-        res = intake.submit(s, rid, v, "somchai", "web", ON_TIME)
+        res = submission.submit(s, rid, v, "somchai", "web", ON_TIME)
         assert res.ok
         v = res.version
     with session_scope(engine) as s:
         assert not intake.save_draft(s, rid, v, {"DAT.02": AnswerInput(1)}, None, "somchai", "web").ok
-        assert not intake.approve(s, rid, v - 1, "reviewer", "web").ok
-        assert not intake.return_response(s, rid, v, "reviewer", "web", {}).ok
-        res = intake.return_response(s, rid, v, "reviewer", "web", {"DAT.02": "ตัวเลขนี้สูงผิดปกติ", "": "ดูข้อ DAT"})
+        assert not submission.approve(s, rid, v - 1, "reviewer", "web").ok
+        assert not submission.return_response(s, rid, v, "reviewer", "web", {}).ok
+        res = submission.return_response(s, rid, v, "reviewer", "web", {"DAT.02": "ตัวเลขนี้สูงผิดปกติ", "": "ดูข้อ DAT"})
         assert res.ok and res.status == Status.RETURNED
         v = res.version
-        comments = intake.review_comments(s, rid)
+        comments = submission.review_comments(s, rid)
         assert set(comments["indicator_id"].fillna("")) == {"DAT.02", ""}
     with session_scope(engine) as s:
         v = intake.save_draft(s, rid, v, {"DAT.02": AnswerInput(5, evidence="doc.pdf")}, None, "somchai", "web").version
-        v = intake.submit(s, rid, v, "somchai", "web", ON_TIME).version
-        assert not intake.lock(s, rid, v, "reviewer", "web").ok
-        v = intake.approve(s, rid, v, "reviewer", "web").version
-        v = intake.lock(s, rid, v, "reviewer", "web").version
-        assert not intake.reopen(s, rid, v, "admin", "web", "  ").ok
-        res = intake.reopen(s, rid, v, "admin", "web", "ministry found a typing error")
+        v = submission.submit(s, rid, v, "somchai", "web", ON_TIME).version
+        assert not submission.lock(s, rid, v, "reviewer", "web").ok
+        v = submission.approve(s, rid, v, "reviewer", "web").version
+        v = submission.lock(s, rid, v, "reviewer", "web").version
+        assert not submission.reopen(s, rid, v, "admin", "web", "  ").ok
+        res = submission.reopen(s, rid, v, "admin", "web", "ministry found a typing error")
         assert res.ok and res.status == Status.RETURNED
     with session_scope(engine) as s:
-        h = intake.history(s, "A001").fillna("")
+        h = tracking.history_rows(s, "A001").fillna("")
     dat02 = h[(h["field"] == "DAT.02") & (h["action"] == "answer")]
     assert list(zip(dat02["channel"], dat02["old_value"], dat02["new_value"], strict=True)) == [
         ("web", "", "4"), ("excel", "4", "6"), ("web", "6", "5")]
@@ -169,13 +170,13 @@ def test_tracking_per_cycle(engine: Engine) -> None:
     rid, v = new_draft(engine)
     with session_scope(engine) as s:
         v = intake.save_draft(s, rid, v, full_answers(), services(), "somchai", "web").version
-        intake.submit(s, rid, v, "somchai", "web", ON_TIME)
+        submission.submit(s, rid, v, "somchai", "web", ON_TIME)
     with session_scope(engine) as s:
-        per_agency = intake.tracking(s, CYCLE, today=dt.date(2025, 9, 30))
+        per_agency = tracking.tracking_rows(s, CYCLE, today=dt.date(2025, 9, 30))
     assert list(per_agency["status"]) == ["submitted", "not_started"]
     assert list(per_agency["late"]) == [False, True]
     assert list(per_agency["deadline"]) == [dt.date(2025, 8, 31)] * 2
-    summary = intake.tracking_summary(per_agency)
+    summary = tracking.tracking_summary(per_agency)
     assert summary["expected"] == 2 and summary["submitted"] == 1 and summary["not_started"] == 1
     assert summary["late"] == 1
 
@@ -184,7 +185,7 @@ def test_import_with_errors_changes_nothing(engine: Engine) -> None:
     with session_scope(engine) as s:
         n_responses = s.scalar(select(func.count()).select_from(Response))
         n_audit = s.scalar(select(func.count()).select_from(AuditEntry))
-        res = intake.import_answers(s, "A002", CYCLE, {"DAT.02": AnswerInput(10**9)}, None, "batch", "cli")
+        res = answer_import.import_answers(s, "A002", CYCLE, {"DAT.02": AnswerInput(10**9)}, None, "batch", "cli")
     assert not res.accepted and res.message is not None and "nothing was changed" in res.message.en
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(Response)) == n_responses
@@ -217,15 +218,15 @@ def test_whatever_is_typed_is_kept_and_fits_a_workbook(engine: Engine, data: dic
         stored, services = intake.current_answers(s, resp.id)
         agency = s.get(Agency, "A001")
         for key, given in data.items():
-            assert intake.storage(key, stored.get(key, AnswerInput()).value, cat) == intake.storage(key, given.value, cat)
+            assert answers.storage(key, stored.get(key, AnswerInput()).value, cat) == answers.storage(key, given.value, cat)
         book = excel.build_template(cat, agency, CYCLE, "th", stored, stored, services, res.version)
     parsed = excel.read_workbook(book, cat)
     assert isinstance(parsed, excel.ParsedWorkbook)
     for key in data:
-        kept = intake.storage(key, stored.get(key, AnswerInput()).value, cat)
+        kept = answers.storage(key, stored.get(key, AnswerInput()).value, cat)
         if cat.indicator(key).type == "multi_choice" and kept[0] is None:
             continue  # option rows can only hold the question's own options; junk choices stay in the database
-        back = intake.storage(key, parsed.answers[key].value, cat)
+        back = answers.storage(key, parsed.answers[key].value, cat)
         if kept[0] is not None and back[0] is not None:  # a cell holds 15 significant digits, as Excel does
             assert math.isclose(back[0], kept[0], rel_tol=1e-14) and back[1] == kept[1], key
         else:
@@ -234,7 +235,7 @@ def test_whatever_is_typed_is_kept_and_fits_a_workbook(engine: Engine, data: dic
 
 def test_the_factory_seeds_what_the_tests_assume(engine: Engine) -> None:
     with session_scope(engine) as s:
-        frame = intake.tracking(s, CYCLE, today=ON_TIME)
+        frame = tracking.tracking_rows(s, CYCLE, today=ON_TIME)
     assert list(frame["agency_id"]) == ["A001", "A002"] and set(frame["status"]) == {"not_started"}
     assert not frame["late"].any()
 
@@ -258,9 +259,9 @@ def test_imports_into_a_submitted_response_are_refused(engine: Engine) -> None:
     rid, v = new_draft(engine)
     with session_scope(engine) as s:
         v = intake.save_draft(s, rid, v, full_answers(), services(), "somchai", "web").version
-        assert intake.submit(s, rid, v, "somchai", "web", ON_TIME).ok
+        assert submission.submit(s, rid, v, "somchai", "web", ON_TIME).ok
     with session_scope(engine) as s:
-        res = intake.import_answers(s, "A001", CYCLE, {}, services()[:1], "batch", "cli")
+        res = answer_import.import_answers(s, "A001", CYCLE, {}, services()[:1], "batch", "cli")
     assert not res.accepted and res.message is not None and "submitted" in res.message.en
 
 
@@ -280,4 +281,4 @@ def test_two_first_saves_at_once_make_one_draft(engine: Engine) -> None:
         t.join()
     assert len(ids) == 2 and ids[0] == ids[1]
     with session_scope(engine) as s:
-        assert list(intake.history(s, "A002")["action"]) == ["create"]
+        assert list(tracking.history_rows(s, "A002")["action"]) == ["create"]

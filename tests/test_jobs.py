@@ -9,8 +9,8 @@ import time
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from data.jobs import Progress, cli_progress, job_status, recent_jobs, run_job
 from tests.conftest import job_ended
+from usecases.jobs import Progress, cli_progress, job_status, recent_jobs, run_job
 
 
 def test_background_job_reports_progress_and_result(sqlite_engine: Engine) -> None:

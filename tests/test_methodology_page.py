@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from data.access import Grant, Principal, Role
 from data.db import make_engine, session_scope
 from data.models import Response, TargetOverride
-from data.target_edits import TargetEdit, edit_target
 from survey.catalogue import default_catalogue
 from survey.i18n import t
 from tests.conftest import ROOT, signed_in_app
+from usecases.access import Grant, Principal, Role
+from usecases.target_edits import TargetEdit, edit_target
 
 UTC = dt.UTC
 

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from data.demo import DemoSpec, seed_demo
 from data.models import Agency, AuditEntry, Response
-from data.organisations import (
+from survey.catalogue import default_catalogue
+from usecases.demo import DemoSpec, seed_demo
+from usecases.organisations import (
     OrganisationError,
     import_agencies,
     lineage,
@@ -17,7 +18,6 @@ from data.organisations import (
     rename_agency,
     retire_agency,
 )
-from survey.catalogue import default_catalogue
 
 
 @pytest.fixture

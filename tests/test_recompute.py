@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from data.access import AccessDenied, Grant, Principal, Role
-from data.demo import DemoSpec, seed_demo
-from data.jobs import recent_jobs
-from data.recompute import start_recompute, start_uncertainty
 from survey.__main__ import main
 from survey.catalogue import default_catalogue
 from tests.conftest import job_ended, sqlite_engine_at
+from usecases.access import AccessDenied, Grant, Principal, Role
+from usecases.demo import DemoSpec, seed_demo
+from usecases.jobs import recent_jobs
+from usecases.recompute import start_recompute, start_uncertainty
 
 PLANNER = Principal(2, "planner", grants=frozenset({Grant(Role.PLANNER)}))
 EXECUTIVE = Principal(3, "exec", grants=frozenset({Grant(Role.EXECUTIVE)}))

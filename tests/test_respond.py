@@ -11,15 +11,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
-from data import access, cycles
-from data.access import AccessDenied, Grant, Principal, Role
 from data.db import session_scope
 from data.models import Agency, AuditEntry, Cycle, Ministry
-from survey import respond
+from survey import answers
 from survey.__main__ import main
 from survey.validation import AnswerInput
 from tests.conftest import sqlite_engine_at
 from tests.factories import FORM, FORM_SERVICES, fill, full_answers, seed_intake, services
+from usecases import access, cycles, respond, review, submission, tracking
+from usecases.access import AccessDenied, Grant, Principal, Role
 
 OPEN = 2569
 TODAY = dt.date(2026, 11, 26)
@@ -80,8 +80,8 @@ def test_a_respondent_cannot_read_save_submit_or_export_another_agencys_response
         (respond.save, ("A002", OPEN, 1, {"DAT.02": AnswerInput(9)}, None)),
         (respond.submit, (rid, 2, TODAY)), (respond.workbook, ("A002", OPEN, "th")),
         (respond.upload, ("A002", OPEN, workbook)), (respond.upload, ("A002", OPEN, workbook, False)),
-        (respond.check, ("A002", OPEN, {}, [])), (respond.history, ("A002",)), (respond.history_csv, ("A002",)),
-        (respond.review_view, (rid, "en")), (respond.approve, (rid, 2)), (respond.tracking, (OPEN,)),
+        (respond.check, ("A002", OPEN, {}, [])), (tracking.history, ("A002",)), (tracking.history_csv, ("A002",)),
+        (review.review_view, (rid, "en")), (review.approve, (rid, 2)), (tracking.tracking, (OPEN,)),
     ]
     for fn, args in refused:
         with pytest.raises(AccessDenied):
@@ -93,25 +93,25 @@ def test_a_respondent_cannot_read_save_submit_or_export_another_agencys_response
 def test_only_the_ministrys_coordinator_reviews(db: Engine) -> None:
     rid = submitted(db)
     for outsider in (COORD_X, PLANNER, RESP_B):
-        for fn, args in ((respond.review_view, (rid, "en")), (respond.approve, (rid, 3)),
-                         (respond.return_response, (rid, 3, {"": "no"})), (respond.lock, (rid, 3)),
-                         (respond.reopen, (rid, 3, "why"))):
+        for fn, args in ((review.review_view, (rid, "en")), (review.approve, (rid, 3)),
+                         (review.return_response, (rid, 3, {"": "no"})), (review.lock, (rid, 3)),
+                         (review.reopen, (rid, 3, "why"))):
             with pytest.raises(AccessDenied):
                 run(db, fn, outsider, *args)
-    listing = run(db, respond.review_list, COORD, OPEN)
+    listing = run(db, review.review_list, COORD, OPEN)
     assert sorted(listing["agency_id"]) == ["A001", "A002", "A003"]
-    assert respond.started(listing, "en") == {rid: ("A002 Test Department 2", "submitted")}
-    view = run(db, respond.review_view, COORD, rid, "en")
+    assert review.started(listing, "en") == {rid: ("A002 Test Department 2", "submitted")}
+    view = run(db, review.review_view, COORD, rid, "en")
     assert view.status == "submitted" and view.answers.set_index("indicator").loc["DAT.02", "answer"] == "5"
-    back = run(db, respond.return_response, COORD, rid, view.version, {"DAT.02": "Which data sets?"})
+    back = run(db, review.return_response, COORD, rid, view.version, {"DAT.02": "Which data sets?"})
     assert back.ok and back.status == "returned"
     form = run(db, respond.load_form, RESP_B, "A002", OPEN)
     assert form.comments[["indicator_id", "comment"]].values.tolist() == [["DAT.02", "Which data sets?"]]
     again = run(db, respond.submit, RESP_B, rid, form.version, TODAY)
-    assert run(db, respond.approve, COORD, rid, again.version).status == "approved"
-    assert run(db, respond.lock, COORD, rid, again.version + 1).status == "locked"
-    assert not run(db, respond.reopen, COORD, rid, again.version + 2, " ").ok  # a reason is required
-    assert run(db, respond.reopen, COORD, rid, again.version + 2, "typo in DAT.02").status == "returned"
+    assert run(db, review.approve, COORD, rid, again.version).status == "approved"
+    assert run(db, review.lock, COORD, rid, again.version + 1).status == "locked"
+    assert not run(db, review.reopen, COORD, rid, again.version + 2, " ").ok  # a reason is required
+    assert run(db, review.reopen, COORD, rid, again.version + 2, "typo in DAT.02").status == "returned"
 
 
 def test_submission_after_the_deadline_is_refused_with_the_message(db: Engine) -> None:
@@ -122,13 +122,13 @@ def test_submission_after_the_deadline_is_refused_with_the_message(db: Engine) -
 
 def test_tracking_per_role_and_its_export_is_audited(db: Engine) -> None:
     submitted(db)
-    assert sorted(run(db, respond.tracking, COORD, OPEN)["agency_id"]) == ["A001", "A002", "A003"]
-    everyone = run(db, respond.tracking, PLANNER, OPEN)
+    assert sorted(run(db, tracking.tracking, COORD, OPEN)["agency_id"]) == ["A001", "A002", "A003"]
+    everyone = run(db, tracking.tracking, PLANNER, OPEN)
     assert sorted(everyone["agency_id"]) == ["A001", "A002", "A003", "B001"]
     assert everyone.set_index("agency_id")["status"].to_dict() == {
         "A001": "not_started", "A002": "submitted", "A003": "not_started", "B001": "not_started"}
     for principal in (COORD, PLANNER, ADMIN):
-        csv = run(db, respond.tracking_csv, principal, OPEN).decode("utf-8-sig")
+        csv = run(db, tracking.tracking_csv, principal, OPEN).decode("utf-8-sig")
         assert csv.startswith("agency_id,ministry_id")
     with session_scope(db) as s:
         exports = s.scalars(select(AuditEntry.actor).where(AuditEntry.action == "export")).all()
@@ -137,15 +137,15 @@ def test_tracking_per_role_and_its_export_is_audited(db: Engine) -> None:
 
 def test_history_per_role(db: Engine) -> None:
     submitted(db)
-    assert {a for a, _ in run(db, respond.history_agencies, RESP_B)} == {"A002"}
-    assert {a for a, _ in run(db, respond.history_agencies, COORD)} == {"A001", "A002", "A003"}
-    assert len(run(db, respond.history_agencies, ADMIN)) == 4
+    assert {a for a, _ in run(db, tracking.history_agencies, RESP_B)} == {"A002"}
+    assert {a for a, _ in run(db, tracking.history_agencies, COORD)} == {"A001", "A002", "A003"}
+    assert len(run(db, tracking.history_agencies, ADMIN)) == 4
     for principal in (RESP_B, COORD, PLANNER, ADMIN):
-        trail = run(db, respond.history, principal, "A002")
-        assert list(trail.columns) == respond.HISTORY_COLUMNS and "submitted" in set(trail["new_value"])
-        assert run(db, respond.history_csv, principal, "A002").decode("utf-8-sig").startswith("at,actor")
+        trail = run(db, tracking.history, principal, "A002")
+        assert list(trail.columns) == tracking.HISTORY_COLUMNS and "submitted" in set(trail["new_value"])
+        assert run(db, tracking.history_csv, principal, "A002").decode("utf-8-sig").startswith("at,actor")
     with pytest.raises(AccessDenied):
-        run(db, respond.history, COORD_X, "A002")
+        run(db, tracking.history, COORD_X, "A002")
 
 
 def test_a_workbook_filled_and_uploaded_lands_the_same_answers_as_the_form(db: Engine) -> None:
@@ -192,7 +192,7 @@ def test_the_audit_trail_shows_changes_from_the_web_form_excel_and_the_cli(db: E
     table = tmp_path / "answers.csv"
     table.write_text("agency_id,cycle,indicator_id,value\nA001,2569,DAT.02,3\n", encoding="utf-8")
     assert main(["import", str(table), "--actor", "somsri"]) == 0
-    trail = run(db, respond.history, RESP_A, "A001")
+    trail = run(db, tracking.history, RESP_A, "A001")
     dat = trail.loc[trail["field"] == "DAT.02"].sort_values("at")
     assert [[c, o if isinstance(o, str) else None, n] for c, o, n in dat[["channel", "old_value", "new_value"]].values] == [
         ["web", None, "1"], ["excel", "1", "2"], ["cli", "2", "3"]]
@@ -221,11 +221,11 @@ def test_none_of_these_counts_as_answered_and_reads_as_such() -> None:
     for value in (["NONE"], []):
         assert respond.progress({"PLT.01": AnswerInput(value)}, [])["PLT"] == (1, 2)
     plt = respond.default_catalogue().indicator("PLT.01")
-    assert respond.chosen(plt, []) == ["NONE"] and respond.chosen(plt, None) == []
-    assert respond.chosen(plt, ["GDX", "GONE"]) == ["GDX"]
-    assert respond.choice_options(plt)[-1] == "NONE" and len(respond.choice_options(plt)) == len(plt.options) + 1
-    assert respond.shown(plt, [], "en") == "None of these" and respond.shown(plt, [], "th") == "ไม่มีข้อใดเลย"
-    assert respond.shown(plt, None, "en") == "–" and respond.shown(plt, ["GDX"], "en") == "Government Data Exchange (GDX)"
+    assert answers.chosen(plt, []) == ["NONE"] and answers.chosen(plt, None) == []
+    assert answers.chosen(plt, ["GDX", "GONE"]) == ["GDX"]
+    assert answers.choice_options(plt)[-1] == "NONE" and len(answers.choice_options(plt)) == len(plt.options) + 1
+    assert answers.shown(plt, [], "en") == "None of these" and answers.shown(plt, [], "th") == "ไม่มีข้อใดเลย"
+    assert answers.shown(plt, None, "en") == "–" and answers.shown(plt, ["GDX"], "en") == "Government Data Exchange (GDX)"
 
 
 CLOSED = 2568  # closed in open_intake; it closed on 31 Aug 2025
@@ -234,14 +234,14 @@ CLOSED = 2568  # closed in open_intake; it closed on 31 Aug 2025
 def returned_in_closed_cycle(engine: Engine, agency: str = "A002") -> int:
     """The agency's 2568 response, submitted before the close (through intake, as the cycle then was), then returned
     by the coordinator after the close; return its id."""
-    from survey import intake
+    from usecases import intake
 
     with session_scope(engine) as s:
         resp = intake.get_or_create_draft(s, agency, CLOSED, "resp_b")
         saved = intake.save_draft(s, resp.id, resp.version, full_answers(), services(), "resp_b", "web")
-        sent = intake.submit(s, resp.id, saved.version, "resp_b", "web", dt.date(2025, 8, 1))
+        sent = submission.submit(s, resp.id, saved.version, "resp_b", "web", dt.date(2025, 8, 1))
         assert sent.ok, sent.message
-    back = run(engine, respond.return_response, COORD, resp.id, sent.version, {"DAT.02": "Count the master data again"})
+    back = run(engine, review.return_response, COORD, resp.id, sent.version, {"DAT.02": "Count the master data again"})
     assert back.ok and back.status == "returned"
     return int(resp.id)
 
@@ -299,7 +299,7 @@ def test_an_extension_for_the_agency_lets_it_edit_and_resubmit_until_it_passes(d
     assert run(db, respond.load_form, RESP_B, "A002", CLOSED, today=TODAY).answers["DAT.02"].value == 7
 
     # Returned once more after the extension ran out: closed to the agency again.
-    back = run(db, respond.return_response, COORD, rid, sent.version, {"": "One more look"})
+    back = run(db, review.return_response, COORD, rid, sent.version, {"": "One more look"})
     late = until + dt.timedelta(days=1)
     assert not run(db, respond.load_form, RESP_B, "A002", CLOSED, today=late).editable
     with pytest.raises(AccessDenied, match="closed"):

@@ -11,16 +11,15 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from data import accounts, cycles
-from data.access import Grant, Principal, Role
 from data.config import account_policy, session_secret
 from data.db import make_engine, session_scope
-from survey import respond
 from survey.catalogue import default_catalogue
 from survey.validation import AnswerInput
 from tests.conftest import APP_SECRET, PASSWORD, ROOT, signed_in_app, sqlite_engine_at
 from tests.factories import FORM, FORM_SERVICES, fill, full_answers, services
 from tests.test_respond import CLOSED, OPEN, TODAY, open_intake, returned_in_closed_cycle
+from usecases import accounts, cycles, respond, tracking
+from usecases.access import Grant, Principal, Role
 
 EVIDENCE = "https://example.go.th/e"
 
@@ -230,7 +229,7 @@ def test_excel_round_trip_in_the_page(db: Path) -> None:
     at.button(key="apply_upload").click().run()
     assert not at.exception and any("imported" in s for s in texts(at.success))
     assert at.number_input(key="ans_DAT.02").value == 12  # the form shows what was imported
-    trail = run(db, respond.history, respondent("A001"), "A001")
+    trail = run(db, tracking.history, respondent("A001"), "A001")
     assert set(trail.loc[trail["action"] != "export", "channel"]) == {"excel"}  # the download itself is audited too
 
     wrong = fill(run(db, respond.workbook, respondent("A001"), "A001", OPEN, "en"), typed={"DAT.02": -4})

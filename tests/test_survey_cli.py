@@ -11,10 +11,10 @@ from sqlalchemy import Engine, func, select
 
 from data.db import session_scope
 from data.models import Answer, AuditEntry, Response, Service
-from survey import intake
 from survey.__main__ import main
 from tests.conftest import ROOT, sqlite_engine_at
 from tests.factories import CYCLE, fill, seed_intake
+from usecases import intake, tracking
 
 MAPPING = ROOT / "docs" / "examples" / "services-mapping.yaml"
 
@@ -53,7 +53,7 @@ def test_template_and_import_round_trip_with_dry_run(db: Engine, tmp_path: Path,
 
     assert main(["import", *files[:2], "--actor", "somsri"]) == 0
     with session_scope(db) as s:
-        h = intake.history(s, "A002")
+        h = tracking.history_rows(s, "A002")
         assert set(h["channel"]) == {"excel"} and set(h["actor"]) == {"somsri"}
         rids = dict(s.execute(select(Response.agency_id, Response.id)).all())
         assert intake.current_answers(s, rids["A001"]) == intake.current_answers(s, rids["A002"])
@@ -80,7 +80,7 @@ def test_import_csv_of_answers_for_many_agencies(db: Engine, tmp_path: Path, cap
         assert set(rows) == {"A001"}
         answers, _ = intake.current_answers(s, rows["A001"])
         assert answers["DAT.02"].value == 12 and answers["PLT.01"].value == ["GDX", "GIN"]
-        assert set(intake.history(s, "A001")["channel"]) == {"cli"}
+        assert set(tracking.history_rows(s, "A001")["channel"]) == {"cli"}
 
 
 def test_import_services_register_reports_unmatched_rows(db: Engine, tmp_path: Path,
@@ -111,7 +111,7 @@ def test_import_services_register_reports_unmatched_rows(db: Engine, tmp_path: P
 
 
 def test_example_mapping_is_shipped_and_valid() -> None:
-    from survey.register import load_mapping
+    from usecases.register import load_mapping
 
     mapping = load_mapping(MAPPING)
     assert mapping.status_levels["e-service"] == 4 and "ใช่" in mapping.true_values
@@ -151,7 +151,7 @@ def test_template_for_an_unknown_agency_fails_cleanly(db: Engine, tmp_path: Path
 def test_cycle_commands_open_edit_extend_close_and_list(db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     """`python -m survey cycle`: a cycle from last year's frame, a frame edit, a one-agency extension (a late
     submission is then accepted), closing, listing; years in either era, every change audited as cli."""
-    from data.cycles import accepts_submission, deadline_for, frame_ids
+    from usecases.cycles import accepts_submission, deadline_for, frame_ids
 
     assert main(["cycle", "open", "--year", "2569", "--opens", "2026-06-01", "--closes", "2569-08-31",
                  "--remove", "A003", "--actor", "admin.dga"]) == 0

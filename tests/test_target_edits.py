@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, select, update
 
-from data.access import AccessDenied, Grant, Principal, Role
 from data.db import session_scope
 from data.models import AuditEntry, TargetOverride
-from data.target_edits import (
+from survey.catalogue import Catalogue
+from survey.targets import Target, target_for
+from usecases.access import AccessDenied, Grant, Principal, Role
+from usecases.target_edits import (
     TargetEdit,
     TargetEditError,
     edit_target,
@@ -21,8 +23,6 @@ from data.target_edits import (
     target_history,
     targets_table,
 )
-from survey.catalogue import Catalogue
-from survey.targets import Target, target_for
 
 PLANNER = Principal(2, "malee.planner", grants=frozenset({Grant(Role.PLANNER)}))
 EXECUTIVE = Principal(3, "exec", grants=frozenset({Grant(Role.EXECUTIVE)}))

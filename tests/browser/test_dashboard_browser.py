@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from data.cycles import extend_deadline
 from data.db import make_engine, session_scope
-from survey import intake
+from survey import workflow
 from survey.i18n import t
 from tests.browser.conftest import Server, screenshot, sign_in, wait_for_app
 from tests.factories import full_answers, services
+from usecases import intake, submission, tracking
+from usecases.cycles import extend_deadline
 
 PAGES = {"overview": "overview", "ministries": "ministries", "agency": "agency_profile", "gaps": "gaps",
          "adoption": "adoption", "quality": "data_quality", "methodology": "methodology"}
@@ -110,8 +111,8 @@ def test_every_page_in_both_languages_with_filters_in_the_address(browser: objec
 
 def _first_unanswered(db_url: str, year: int) -> str:
     with session_scope(make_engine(db_url)) as s:
-        track = intake.tracking(s, year)
-    return str(track[track["status"] == intake.NOT_STARTED]["agency_id"].iloc[0])
+        track = tracking.tracking_rows(s, year)
+    return str(track[track["status"] == workflow.NOT_STARTED]["agency_id"].iloc[0])
 
 
 def test_a_submission_moves_the_national_figure(browser: object, demo_server: Server) -> None:
@@ -131,7 +132,7 @@ def test_a_submission_moves_the_national_figure(browser: object, demo_server: Se
         resp = intake.get_or_create_draft(s, agency, 2568, "respondent")
         saved = intake.save_draft(s, resp.id, resp.version, full_answers(), services(), "respondent", "web")
         assert saved.ok, saved.problems
-        submitted = intake.submit(s, resp.id, saved.version, "respondent", "web", today)
+        submitted = submission.submit(s, resp.id, saved.version, "respondent", "web", today)
         assert submitted.ok, submitted.problems
     engine.dispose()
 

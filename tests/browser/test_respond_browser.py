@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from data.access import Grant, Principal, Role
 from data.db import make_engine, session_scope
-from survey import respond
 from tests.browser.conftest import Server, screenshot, sign_in, start_server, stop_server, wait_for_app
 from tests.conftest import APP_SECRET, add_user, sqlite_engine_at
 from tests.factories import full_answers
 from tests.test_respond import OPEN, open_intake
+from usecases import respond
+from usecases.access import Grant, Principal, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from data.demo import DemoSpec, seed_demo
 from data.migrate import upgrade
 from data.models import Response
 from survey.catalogue import default_catalogue
-from survey.intake import reopen
 from tests.browser.conftest import Server, sign_in, start_server, stop_server, wait_for_app
 from tests.conftest import APP_SECRET, PG_URL, add_user, pg_schema
+from usecases.demo import DemoSpec, seed_demo
+from usecases.submission import reopen
 
 FRESHNESS_SECONDS = 5.0
 

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from data import access, reports
-from data.access import AccessDenied, Principal
 from data.db import session_scope
-from data.jobs import JobStatus, Progress, create_job, recent_jobs, start_job
 from data.models import ExportFile, FrameEntry, utcnow
 from survey.years import display_year, to_be
+from usecases import access, reports
+from usecases.access import AccessDenied, Principal
+from usecases.jobs import JobStatus, Progress, create_job, recent_jobs, start_job
 
 JOB_KIND = "export"
 #: A workbook of a cycle whose frame is larger than this runs as a job (about 5 s of work at 500).

@@ -31,14 +31,15 @@ from analytics.targets import linear_trend, observed_actuals, target_path, year_
 from analytics.trajectory import national_series
 from analytics.uncertainty import group_uncertainty
 from data import repository
-from data.access import Principal, Role, readable_agency_ids, require_read_agency
-from data.jobs import Progress
-from data.target_edits import effective_targets, last_edited
 from survey.catalogue import Catalogue, default_catalogue
 from survey.i18n import TEXTS, t
-from survey.intake import tracking, tracking_summary
 from survey.targets import Target, target_for
 from survey.workflow import COUNTED_STATUSES
+from usecases.access import Principal, Role, readable_agency_ids, require_read_agency
+from usecases.jobs import Progress
+from usecases.target_edits import effective_targets, last_edited
+from usecases.tracking import tracking_rows as tracking
+from usecases.tracking import tracking_summary
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Survey administration as the pages and tests call it: cycles and agencies, checked against the principal.
 
 Every function takes the signed-in `Principal` and raises `AccessDenied` unless it holds the
-administrator role; the work itself (and its audit) is done by `data.cycles` and `data.organisations`.
+administrator role; the work itself (and its audit) is done by `usecases.cycles` and `usecases.organisations`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data import cycles, organisations
-from data.access import AccessDenied, Grant, Principal, Role
-from data.jobs import Progress
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Ministry, Response
-from data.organisations import ImportRow, OrganisationError
 from survey.catalogue import Text
 from survey.versions import editions
 from survey.workflow import Channel
+from usecases import cycles, organisations
+from usecases.access import AccessDenied, Grant, Principal, Role
+from usecases.jobs import Progress
+from usecases.organisations import ImportRow, OrganisationError
 
 
 def require_administrator(principal: Principal) -> None:

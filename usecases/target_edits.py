@@ -22,7 +22,6 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.access import AccessDenied, Principal, Role
 from data.audit import record
 from data.models import TargetChange, TargetOverride, utcnow
 from data.repository import bump_data_version
@@ -30,6 +29,7 @@ from survey.catalogue import Catalogue, Text, default_catalogue
 from survey.targets import BASES, TARGETS_PATH, Target, TargetsError, parse_targets
 from survey.workflow import Channel
 from survey.years import to_be
+from usecases.access import AccessDenied, Principal, Role
 
 #: Roles that edit targets.
 TARGET_ROLES = (Role.PLANNER, Role.ADMINISTRATOR)

@@ -26,12 +26,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from data.access import ROLE_NAMES, ROLE_SCOPE, AccessDenied, Grant, Principal, Role
 from data.audit import AccessAction, record
 from data.config import AccountPolicy
 from data.models import Agency, Ministry, OidcRoleMapping, User, UserRole, UserSession, utcnow
 from survey.i18n import t
 from survey.workflow import Channel
+from usecases.access import ROLE_NAMES, ROLE_SCOPE, AccessDenied, Grant, Principal, Role
 
 #: argon2id with the library's defaults (RFC 9106 low-memory profile); tests swap in a cheaper one.
 HASHER = PasswordHasher()

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from data import repository
 from survey.catalogue import Catalogue, Text, default_catalogue
-from survey.intake import ImportResult, import_answers
 from survey.validation import ServiceInput, is_missing
 from survey.workflow import Channel
+from usecases.answer_import import ImportResult, import_answers
 
 REQUIRED_COLUMNS = ("agency", "name", "status")
 OPTIONAL_COLUMNS = ("ministry", "code", "annual_volume", "paper_required", "uses_digital_id", "uses_e_payment",

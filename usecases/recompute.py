@@ -1,7 +1,7 @@
 """Long analytics work as jobs: recompute every cycle under the current method, or one cycle's uncertainty.
 
-Both run through `data.jobs.run_job`, so a page shows a progress bar and a user can leave and find
-the job finished; the command line passes `data.jobs.cli_progress` instead.
+Both run through `usecases.jobs.run_job`, so a page shows a progress bar and a user can leave and find
+the job finished; the command line passes `usecases.jobs.cli_progress` instead.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from analytics.pipeline import cycle_results
 from data import repository
-from data.access import AccessDenied, Principal, can_open
 from data.db import session_scope
-from data.jobs import Progress, run_job
-from data.target_edits import effective_targets
 from survey.catalogue import Catalogue, default_catalogue
 from survey.years import to_be
+from usecases.access import AccessDenied, Principal, can_open
+from usecases.jobs import Progress, run_job
+from usecases.target_edits import effective_targets
 
 
 def _number(value: Any) -> float | None:

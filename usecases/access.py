@@ -16,11 +16,12 @@ import pandas as pd
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
-from data import cycles, repository
+from data import repository
 from data.audit import ACCESS_ACTIONS, AccessAction, record
 from data.models import Agency, Answer, AuditEntry, Response, utcnow
 from survey.i18n import TEXTS
 from survey.workflow import Channel, Status
+from usecases import cycles
 
 
 class Role(StrEnum):
@@ -201,7 +202,7 @@ def require_open_cycle(session: Session, agency_id: str, cycle_year: int, today:
     """Raise `AccessDenied("cycle_closed")` unless the cycle still accepts changes from the agency on `today`.
 
     A closed cycle accepts them only from an agency an administrator has given a deadline of its
-    own that has not passed (`data.cycles.accepts_changes`); the message says who can reopen it.
+    own that has not passed (`usecases.cycles.accepts_changes`); the message says who can reopen it.
     """
     if not cycles.accepts_changes(session, cycle_year, agency_id, today or dt.datetime.now(dt.UTC).date()):
         raise AccessDenied("cycle_closed")

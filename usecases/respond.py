@@ -1,6 +1,6 @@
 """The self-assessment as the signed-in user may see and change it: every call checks the principal.
 
-`survey.intake` does the work and trusts its caller; the functions here are what pages call. Each
+`usecases.intake` does the work and trusts its caller; the functions here are what pages call. Each
 takes the `Principal` and raises `AccessDenied` before touching a response the user has no right
 to, so a page that forgets its own check still cannot read, change, export or review another
 agency's answers. Respondents work on their own agencies; coordinators review their ministry's.
@@ -17,14 +17,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data import access
-from data.access import AccessDenied, Principal, Role
-from data.cycles import accepts_changes
 from data.models import Agency, Cycle, FrameEntry, Response
-from survey import excel, intake
-from survey.catalogue import NONE_OPTION, Catalogue, Indicator, Text, default_catalogue
-from survey.i18n import t
-from survey.intake import ImportResult, SaveResult
+from survey import answers, excel, workflow
+from survey.catalogue import Catalogue, Text, default_catalogue
 from survey.validation import (
     SERVICE_BOOLEANS,
     AnswerInput,
@@ -35,12 +30,15 @@ from survey.validation import (
     validate,
 )
 from survey.workflow import Channel, Status
+from usecases import access, answer_import, intake, submission
+from usecases.access import AccessDenied, Principal
+from usecases.answer_import import ImportResult
+from usecases.cycles import accepts_changes
+from usecases.intake import SaveResult
 
 SERVICE_COLUMNS = ("name", "digital_level", "annual_volume", *SERVICE_BOOLEANS)
-#: Roles that track every agency (coordinators track their ministries').
-TRACKING_ROLES = (Role.PLANNER, Role.ADMINISTRATOR)
 #: Statuses in which the respondent's form can be changed (not started: the first save creates the draft).
-EDITABLE = frozenset({Status.DRAFT, Status.RETURNED, intake.NOT_STARTED})
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED, workflow.NOT_STARTED})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,7 +103,7 @@ def my_cycles(session: Session, principal: Principal, agency_id: str,
     for year, cycle_status, status, in_frame in session.execute(stmt):
         accepts = accepts_changes(session, year, agency_id, day)
         if (in_frame is not None and accepts) or status == Status.RETURNED:
-            out.append(CycleChoice(int(year), str(cycle_status), str(status or intake.NOT_STARTED), accepts))
+            out.append(CycleChoice(int(year), str(cycle_status), str(status or workflow.NOT_STARTED), accepts))
     return out
 
 
@@ -151,11 +149,11 @@ def load_form(session: Session, principal: Principal, agency_id: str, cycle_year
     resp = _find(session, agency_id, cycle_year)
     answers, services = intake.current_answers(session, resp.id, catalogue) if resp else ({}, [])
     previous, _ = intake.previous_answers(session, agency_id, cycle_year, catalogue)
-    comments = intake.review_comments(session, resp.id) if resp else intake.review_comments(session, -1)
+    comments = submission.review_comments(session, resp.id) if resp else submission.review_comments(session, -1)
     problems = validate(answers, services, catalogue, intake.previous_values(session, agency_id, cycle_year))
     return Form(agency_id, cycle_year, resp.id if resp else None, resp.version if resp else 0,
-                resp.status if resp else intake.NOT_STARTED, answers, services, previous, comments,
-                intake.deadline_for(session, agency_id, cycle_year), problems,
+                resp.status if resp else workflow.NOT_STARTED, answers, services, previous, comments,
+                submission.deadline_for(session, agency_id, cycle_year), problems,
                 accepts_changes(session, cycle_year, agency_id, _today(today)))
 
 
@@ -190,7 +188,7 @@ def submit(session: Session, principal: Principal, response_id: int, expected_ve
     """Submit the agency's response: refused with errors, after the deadline, in a cycle closed to the agency,
     or by anyone but its respondent."""
     access.require_write_response(session, principal, response_id, today)
-    return intake.submit(session, response_id, expected_version, principal.username, Channel.WEB, _today(today),
+    return submission.submit(session, response_id, expected_version, principal.username, Channel.WEB, _today(today),
                          catalogue)
 
 
@@ -215,40 +213,12 @@ def _value(given: AnswerInput | None) -> Any:
     return given.value if given is not None else None
 
 
-def choice_options(ind: Indicator) -> list[str]:
-    """Return what a multi-choice widget offers: the question's option ids, then "none of these"."""
-    return [*ind.option_ids(), NONE_OPTION]
 
 
-def choice_label(ind: Indicator, option: str, lang: str) -> str:
-    """Return the label of one of `choice_options`."""
-    if option == NONE_OPTION:
-        return t("none_of_these", lang)
-    return next((o.label.get(lang) for o in ind.options if o.id == option), option)
 
 
-def chosen(ind: Indicator, value: Any) -> list[str]:
-    """Return a stored multi-choice answer as the widget holds it: no option stored is "none of these"."""
-    if not isinstance(value, list):
-        return []
-    if not value:
-        return [NONE_OPTION]
-    return [v for v in value if v in choice_options(ind)]
 
 
-def shown(ind: Indicator, value: Any, lang: str, catalogue: Catalogue | None = None) -> str:
-    """Return an answer as a reader sees it: labels for yes/no, stages and options; a dash when missing."""
-    catalogue = catalogue or default_catalogue()
-    if ind.type == "multi_choice" and isinstance(value, list):
-        return ", ".join(choice_label(ind, str(v), lang) for v in chosen(ind, value) or value)
-    if is_missing(value) or value == []:
-        return "–"
-    yes_no = parse_yes_no(value) if ind.type == "yes_no" else None
-    if yes_no is not None:
-        return {("th", 1.0): "ใช่", ("th", 0.0): "ไม่ใช่", ("en", 1.0): "Yes", ("en", 0.0): "No"}[(lang, yes_no)]
-    if ind.type == "stage" and isinstance(value, int | float):
-        return f"{int(value)} - {catalogue.stage_label(int(value), lang)}"
-    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,8 +315,8 @@ def upload(session: Session, principal: Principal, agency_id: str, cycle_year: i
             access.require_write_response(session, principal, resp.id, today)
     parsed = excel.read_workbook(data, catalogue, agency_id, cycle_year)
     if isinstance(parsed, list):
-        return Upload(False, intake.diff_answers({}, {}), parsed, parsed[0].message if parsed else None)
-    result = excel.apply(session, parsed, principal.username, catalogue, dry_run=dry_run)
+        return Upload(False, answers.diff_answers({}, {}), parsed, parsed[0].message if parsed else None)
+    result = answer_import.apply_workbook(session, parsed, principal.username, catalogue, dry_run=dry_run)
     return Upload(result.accepted, result.diff, result.problems, result.message, result)
 
 
@@ -354,129 +324,36 @@ def upload(session: Session, principal: Principal, agency_id: str, cycle_year: i
 # Review (coordinators)
 
 
-def review_list(session: Session, principal: Principal, cycle_year: int) -> pd.DataFrame:
-    """Return the coordinator's ministry agencies for the cycle: status, deadline, lateness, response id."""
-    ministries = principal.ministry_scope()
-    if not ministries:
-        raise AccessDenied()
-    frame = intake.tracking(session, cycle_year)
-    frame = frame.loc[frame["ministry_id"].isin(ministries)].reset_index(drop=True)
-    ids = dict(session.execute(select(Response.agency_id, Response.id).where(Response.cycle_year == cycle_year)).all())
-    return frame.assign(response_id=pd.Series([ids.get(a) for a in frame["agency_id"]], dtype="Int64"))
 
 
-def started(frame: pd.DataFrame, lang: str) -> dict[int, tuple[str, str]]:
-    """Return response id -> ("agency id and name", status) for the rows of `review_list` that have a response."""
-    rows = frame.loc[frame["response_id"].notna()]
-    names = rows["name_th"] if lang == "th" else rows["name_en"]
-    return {int(r): (f"{a} {n}", str(s)) for r, a, n, s in zip(rows["response_id"], rows["agency_id"], names,
-                                                               rows["status"], strict=True)}
 
 
-@dataclass(frozen=True)
-class ReviewView:
-    """A response as a reviewer sees it: each answer with its evidence and last year's value, the problems, the comments."""
-
-    response_id: int
-    agency_id: str
-    cycle_year: int
-    version: int
-    status: str
-    answers: pd.DataFrame
-    services: pd.DataFrame
-    problems: list[Problem]
-    comments: pd.DataFrame
 
 
-def review_view(session: Session, principal: Principal, response_id: int, lang: str,
-                catalogue: Catalogue | None = None) -> ReviewView:
-    """Return what a coordinator reviews; only for their ministry's agencies."""
-    resp = access.require_review_response(session, principal, response_id)
-    catalogue = catalogue or default_catalogue()
-    answers, services = intake.current_answers(session, resp.id, catalogue)
-    previous, _ = intake.previous_answers(session, resp.agency_id, resp.cycle_year, catalogue)
-    problems = validate(answers, services, catalogue,
-                        intake.previous_values(session, resp.agency_id, resp.cycle_year), mode="submit")
-    rows = []
-    for ind in catalogue.entered_indicators():
-        given, before = answers.get(ind.id, AnswerInput()), previous.get(ind.id, AnswerInput())
-        rows.append({"indicator": ind.id, "question": ind.question.get(lang),
-                     "answer": shown(ind, given.value, lang, catalogue), "evidence": given.evidence,
-                     "comment": given.comment, "previous": shown(ind, before.value, lang, catalogue),
-                     "problems": " | ".join(p.message.get(lang) for p in problems if p.field == ind.id)})
-    return ReviewView(resp.id, resp.agency_id, resp.cycle_year, resp.version, resp.status, pd.DataFrame(rows),
-                      services_table(services), problems, intake.review_comments(session, resp.id))
 
 
-def return_response(session: Session, principal: Principal, response_id: int, expected_version: int,
-                    comments: Mapping[str, str]) -> SaveResult:
-    """Send a submitted response back with comments per question ("" for a general one)."""
-    access.require_review_response(session, principal, response_id)
-    return intake.return_response(session, response_id, expected_version, principal.username, Channel.WEB, comments)
 
 
-def approve(session: Session, principal: Principal, response_id: int, expected_version: int) -> SaveResult:
-    access.require_review_response(session, principal, response_id)
-    return intake.approve(session, response_id, expected_version, principal.username, Channel.WEB)
 
 
-def lock(session: Session, principal: Principal, response_id: int, expected_version: int) -> SaveResult:
-    access.require_review_response(session, principal, response_id)
-    return intake.lock(session, response_id, expected_version, principal.username, Channel.WEB)
 
 
-def reopen(session: Session, principal: Principal, response_id: int, expected_version: int, reason: str) -> SaveResult:
-    access.require_review_response(session, principal, response_id)
-    return intake.reopen(session, response_id, expected_version, principal.username, Channel.WEB, reason)
 
 
 # ---------------------------------------------------------------------------------------------
 # Tracking and history
 
 
-def cycles(session: Session, principal: Principal) -> list[int]:
-    """Return every cycle year, newest first (cycles are no secret: every signed-in user may list them)."""
-    return list(session.scalars(select(Cycle.year_be).order_by(Cycle.year_be.desc())))
 
 
-def tracking(session: Session, principal: Principal, cycle_year: int, today: dt.date | None = None) -> pd.DataFrame:
-    """Return who is expected in the cycle and where each stands: all agencies, or a coordinator's ministries."""
-    frame = intake.tracking(session, cycle_year, today)
-    if principal.has(*TRACKING_ROLES):
-        return frame
-    ministries = principal.ministry_scope()
-    if not ministries:
-        raise AccessDenied()
-    return frame.loc[frame["ministry_id"].isin(ministries)].reset_index(drop=True)
 
 
-def tracking_csv(session: Session, principal: Principal, cycle_year: int, today: dt.date | None = None) -> bytes:
-    """Return the tracking table as CSV, after checking and auditing the export."""
-    frame = tracking(session, principal, cycle_year, today)
-    agencies = None if principal.has(*TRACKING_ROLES) else list(frame["agency_id"])
-    access.require_export(session, principal, f"tracking {cycle_year}", agencies, allowed_roles=TRACKING_ROLES)
-    return frame.to_csv(index=False).encode("utf-8-sig")
 
 
-def history_agencies(session: Session, principal: Principal) -> list[tuple[str, Text]]:
-    """Return the agencies whose history the principal may read (administrators: all)."""
-    stmt = select(Agency.id, Agency.name_th, Agency.name_en).order_by(Agency.id)
-    if not principal.has(Role.ADMINISTRATOR):
-        stmt = stmt.where(Agency.id.in_(sorted(access.readable_agency_ids(session, principal))))
-    return [(i, Text(th, en)) for i, th, en in session.execute(stmt).all()]
 
 
-HISTORY_COLUMNS = ["at", "actor", "channel", "action", "cycle_year", "field", "old_value", "new_value"]
 
 
-def history(session: Session, principal: Principal, agency_id: str) -> pd.DataFrame:
-    """Return the agency's audit trail (who, when, field, old, new, channel), newest first."""
-    return access.audit_trail(session, principal, agency_id)[HISTORY_COLUMNS]
 
 
-def history_csv(session: Session, principal: Principal, agency_id: str) -> bytes:
-    """Return the agency's audit trail as CSV, after checking and auditing the export."""
-    frame = history(session, principal, agency_id)
-    access.require_export(session, principal, f"history {agency_id}", [agency_id], allowed_roles=(Role.ADMINISTRATOR,))
-    return frame.to_csv(index=False).encode("utf-8-sig")
 

@@ -1,7 +1,7 @@
 """Follow-up of late agencies: who has not submitted in a cycle, with their coordinators' contacts, for reminders.
 
 Administrators and planners see every agency; a ministry coordinator sees the agencies of their
-ministry. Exports (CSV and Excel) are checked and recorded through `data.access.require_export`;
+ministry. Exports (CSV and Excel) are checked and recorded through `usecases.access.require_export`;
 text that came from users is written as text, never as a formula.
 """
 
@@ -16,15 +16,16 @@ import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.access import AccessDenied, Principal, Role, can_open, require_export
 from data.models import Agency, Cycle
-from survey import intake
+from survey import workflow
 from survey.i18n import t
 from survey.workflow import Channel, Status
 from survey.years import display_year, to_be
+from usecases import tracking
+from usecases.access import AccessDenied, Principal, Role, can_open, require_export
 
 #: Response states that still owe a submission.
-NOT_SUBMITTED = frozenset({intake.NOT_STARTED, Status.DRAFT, Status.RETURNED})
+NOT_SUBMITTED = frozenset({workflow.NOT_STARTED, Status.DRAFT, Status.RETURNED})
 #: Roles that follow up every agency; coordinators follow up their own ministry.
 ALL_AGENCY_ROLES = frozenset({Role.ADMINISTRATOR, Role.PLANNER})
 CONTACT_COLUMNS = ("coordinator_name", "coordinator_position", "coordinator_phone", "coordinator_email")
@@ -44,7 +45,7 @@ def late_agencies(session: Session, principal: Principal, cycle_year: int, today
     if not can_open(principal, "follow_up"):
         raise AccessDenied()
     year = to_be(cycle_year)
-    frame = intake.tracking(session, year, today)
+    frame = tracking.tracking_rows(session, year, today)
     frame = frame[frame["status"].isin(list(NOT_SUBMITTED))]
     if not principal.has(*ALL_AGENCY_ROLES):
         frame = frame[frame["ministry_id"].isin(sorted(principal.ministry_scope()))]

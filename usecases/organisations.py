@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.jobs import Progress
 from data.models import Agency, AgencyType, AuditEntry, Ministry
 from survey.catalogue import Text
 from survey.workflow import Channel
+from usecases.jobs import Progress
 
 AGENCY_TYPES = tuple(t.value for t in AgencyType)
 

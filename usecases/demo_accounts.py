@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data import accounts
-from data.access import Role
 from data.config import PROJECT_ROOT, AccountPolicy
 from data.models import Agency, User
+from usecases import accounts
+from usecases.access import Role
 
 CREDENTIALS_FILE = PROJECT_ROOT / "var" / "demo-accounts.txt"
 
