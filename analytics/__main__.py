@@ -57,7 +57,7 @@ def _kpis(cycle: int, fmt: str) -> int:
 def _export(cycle: int, out: str, lang: str, ministry: str | None) -> int:
     from data import repository
     from data.db import make_engine, session_scope
-    from usecases.reports import executive_workbook
+    from usecases.exports import executive_workbook
 
     year = to_be(cycle)
     with session_scope(make_engine()) as session:

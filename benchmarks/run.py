@@ -38,8 +38,9 @@ from data.db import make_engine
 from data.migrate import downgrade, upgrade
 from survey.catalogue import default_catalogue
 from survey.targets import load_targets
-from usecases import accounts, reports
+from usecases import accounts, sessions, sign_in
 from usecases.demo import DemoSpec, seed_demo
+from usecases.views import results as kept
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -110,12 +111,12 @@ def planner_token(url: str) -> str:
     with Session(engine) as s:
         admin = accounts.create_first_admin(s, f"bench-admin-{secrets.token_hex(3)}", password, account_policy())
         s.flush()
-        principal = accounts.load_principal(s, admin.id)
+        principal = sessions.load_principal(s, admin.id)
         assert principal is not None
         accounts.create_user(s, principal, "bench-planner", "Bench planner", password=password,
                              roles=[(Role.PLANNER, None)], policy=account_policy())
         s.commit()
-        result = accounts.sign_in(s, "bench-planner", password, session_secret(), account_policy())
+        result = sign_in.sign_in(s, "bench-planner", password, session_secret(), account_policy())
         s.commit()
     engine.dispose()
     if result.token is None:
@@ -174,8 +175,8 @@ def bench_workbook(engine: Engine, draws: int) -> tuple[float, float, int]:
 
     cat = default_catalogue()
     targets = load_targets(cat)
-    with Session(engine) as s:  # as usecases.reports.executive_workbook does: earlier cycles from kept bases
-        rows = reports.cycle_rows(s, sorted(int(y) for y in repository.cycles(s)["year_be"]), cat, read=(YEAR,))
+    with Session(engine) as s:  # as usecases.exports.executive_workbook does: earlier cycles from kept bases
+        rows = kept.cycle_rows(s, sorted(int(y) for y in repository.cycles(s)["year_be"]), cat, read=(YEAR,))
         fr, rs = rows.frame, rows.responses
         with threadpool_limits(limits=1):
             results = cycle_results(YEAR, fr, rs, rows.services, rows.answers, cat, targets, draws=draws,
@@ -223,15 +224,15 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20) -> dict[str, Any]:
     gc.collect()
     # Full analytics of the cycle as the app runs it after a change to that cycle: earlier cycles'
     # bases are kept (their data did not change), this cycle's rows are read and everything of issue 5
-    # except the Monte Carlo is computed (reports.results, detail on), against the cycle's read floor.
+    # except the Monte Carlo is computed (results.results, detail on), against the cycle's read floor.
     with Session(engine) as s:
-        reports.results(s, YEAR, draws=0, detail=True)  # keeps every cycle's base
+        kept.results(s, YEAR, draws=0, detail=True)  # keeps every cycle's base
 
     def analytics_after_change() -> Any:
         with Session(engine) as s:
             touch_response(s)
             s.commit()
-            return reports.results(s, YEAR, draws=0, detail=True)
+            return kept.results(s, YEAR, draws=0, detail=True)
 
     analytics_s, _ = timed(analytics_after_change)
     book_s, book_floor_s, cells = bench_workbook(engine, workbook_draws)
@@ -311,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         "`analytics, every cycle from rows` computes the cycle with nothing kept (a server's first request); "
         "`full analytics after a change` is what the app does after a change to the cycle: it reads every "
         "cycle's frame and responses, that cycle's answers and services, keeps the unchanged earlier cycles' "
-        "bases, and computes all of issue 5 but the Monte Carlo (`usecases.reports.results`, detail on); "
+        "bases, and computes all of issue 5 but the Monte Carlo (`usecases.views.results.results`, detail on); "
         "`analytics / floor` divides it by the cycle's read floor.\n\n"
         f"{body}\n", encoding="utf-8")
     return 0

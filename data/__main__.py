@@ -16,7 +16,7 @@ from data.config import account_policy
 from data.db import make_engine, session_scope
 from data.migrate import downgrade, upgrade
 from survey.catalogue import default_catalogue
-from usecases import accounts
+from usecases import accounts, sessions
 from usecases.access import ROLE_NAMES
 from usecases.demo import DemoSpec, seed_demo
 from usecases.demo_accounts import create_demo_accounts, demo_password, write_credentials
@@ -110,7 +110,7 @@ def _create_admin(engine, username: str, display_name: str | None) -> int:  # ty
     try:
         with session_scope(engine) as session:
             accounts.create_first_admin(session, username, password, account_policy(), display_name=display_name)
-    except accounts.AccountError as exc:
+    except sessions.AccountError as exc:
         print(f"cannot create the administrator: {exc.message('en')}", file=sys.stderr)
         return 2
     print(f"administrator {username.strip().lower()} created")

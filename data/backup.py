@@ -137,7 +137,7 @@ def restore(engine: Engine, path: Path | str) -> dict[str, int]:
         restored = conn.execute(select(AppState.value).where(AppState.key == "data_version")).scalar()
         version = max(int(before or 0), int(restored or 0)) + 1
         conn.execute(delete(AppState).where(AppState.key.in_(["data_version", "data_epoch"])))
-        # A new epoch: results kept per cycle (usecases.reports.cycle_rows) are never reused across a restore.
+        # A new epoch: results kept per cycle (usecases.views.results.cycle_rows) are never reused across a restore.
         conn.execute(insert(AppState), [{"key": "data_version", "value": str(version)},
                                         {"key": "data_epoch", "value": uuid.uuid4().hex}])
     counts["app_state"] = manifest["counts"].get("app_state", counts.get("app_state", 0))

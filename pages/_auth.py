@@ -2,7 +2,7 @@
 
 A browser refresh starts a new Streamlit session with empty session state; the cookie carries the
 token across it (Streamlit reads cookies at connection time through `st.context.cookies`, and a
-small script sets them). The token is never trusted by itself: `accounts.verify_token` checks its
+small script sets them). The token is never trusted by itself: `sessions.verify_token` checks its
 signature and its row in the `sessions` table each run, so signing out or deactivating a user ends
 it everywhere.
 """
@@ -19,11 +19,12 @@ from data.config import account_policy, session_secret
 from data.db import session_scope
 from pages._shared import current_lang, engine
 from survey.i18n import t
-from usecases import access, accounts
+from usecases import access, sessions, sign_in
 from usecases.access import AccessDenied, Principal
-from usecases.accounts import AccountError, SignInResult
 from usecases.cycles import CycleError
 from usecases.organisations import OrganisationError
+from usecases.sessions import AccountError
+from usecases.sign_in import SignInResult
 from usecases.target_edits import TargetEditError
 
 COOKIE = "readiness_session"
@@ -43,7 +44,7 @@ def current_principal() -> Principal | None:
     if not token:
         return None
     with session_scope(engine()) as session:
-        principal = accounts.verify_token(session, token, session_secret(), account_policy())
+        principal = sessions.verify_token(session, token, session_secret(), account_policy())
     if principal is None:
         st.session_state.pop(_TOKEN, None)
         return None
@@ -58,7 +59,7 @@ def _remember(token: str) -> None:
 
 def password_sign_in(username: str, password: str) -> SignInResult:
     with session_scope(engine()) as session:
-        result = accounts.sign_in(session, username, password, session_secret(), account_policy())
+        result = sign_in.sign_in(session, username, password, session_secret(), account_policy())
     if result.token:
         _remember(result.token)
     return result
@@ -66,7 +67,7 @@ def password_sign_in(username: str, password: str) -> SignInResult:
 
 def change_own_password(principal: Principal, old_password: str, new_password: str) -> bool:
     """Change the signed-in user's password and keep this browser signed in with a new token."""
-    token = run_admin(accounts.change_password, principal, old_password, new_password, account_policy(),
+    token = run_admin(sign_in.change_password, principal, old_password, new_password, account_policy(),
                       session_secret())
     if token:
         _remember(token)
@@ -86,7 +87,7 @@ def identity_provider_sign_in() -> Principal | None:
     if not oidc_configured() or not st.user.get("is_logged_in") or _OIDC_PROBLEM in st.session_state:
         return None
     with session_scope(engine()) as session:
-        result = accounts.sign_in_oidc(session, st.user.to_dict(), session_secret(), account_policy())
+        result = sign_in.sign_in_oidc(session, st.user.to_dict(), session_secret(), account_policy())
     if result.token:
         _remember(result.token)
         return result.principal
@@ -101,7 +102,7 @@ def oidc_problem() -> str | None:
 def sign_out() -> None:
     """End the session in the database, forget the token, delete the cookie, and leave the identity provider."""
     with session_scope(engine()) as session:
-        accounts.revoke_token(session, st.session_state.pop(_TOKEN, None) or read_cookie(), session_secret())
+        sessions.revoke_token(session, st.session_state.pop(_TOKEN, None) or read_cookie(), session_secret())
     st.session_state[_COOKIE_PENDING] = ""
     st.session_state.pop(_OIDC_PROBLEM, None)
     if oidc_configured() and st.user.get("is_logged_in"):

@@ -12,7 +12,7 @@ from pages._shared import cached, engine, workbook_bytes
 from survey.i18n import t
 from usecases.access import AccessDenied, Principal, can_export_summary
 from usecases.exports import XLSX, runs_as_job, start_workbook_export, workbook_file_name
-from usecases.reports import ministry_names
+from usecases.views.overview import ministry_names
 
 
 def workbook_download(principal: Principal, year: int, lang: str) -> None:

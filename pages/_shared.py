@@ -16,7 +16,7 @@ from data.config import account_policy, bootstrap_admin, database_url
 from data.db import engine_for, session_scope
 from data.migrate import upgrade
 from survey.i18n import DEFAULT_LANG, LANGS, TEXTS, fmt_datetime, fmt_year, t
-from usecases import accounts, reports
+from usecases import accounts, exports, sessions
 
 
 def current_lang() -> str:
@@ -48,7 +48,7 @@ def _engine(url: str) -> Engine:
     try:
         with session_scope(eng) as session:
             accounts.bootstrap_admin(session, bootstrap_admin(), account_policy())
-    except accounts.AccountError as exc:  # a bad bootstrap setting must not stop everyone else signing in
+    except sessions.AccountError as exc:  # a bad bootstrap setting must not stop everyone else signing in
         logging.getLogger(__name__).error("READINESS_ADMIN_USERNAME/PASSWORD not used: %s", exc.message("en"))
     return eng
 
@@ -85,7 +85,7 @@ def _cached_call(name: str, url: str, version: int, _fn: Callable[..., Any], *ar
 def workbook_bytes(year: int, lang: str, ministry: str | None) -> bytes:
     """Return the executive workbook (the download button's deferred data; runs outside the page script)."""
     with session_scope(engine()) as session:
-        return reports.executive_workbook(session, year, lang, ministry)
+        return exports.executive_workbook(session, year, lang, ministry)
 
 
 def demo_banner(lang: str) -> None:

@@ -6,7 +6,8 @@ import streamlit as st
 from pages._auth import page_principal
 from pages._shared import cached, current_lang, demo_banner, empty_state, filter_bar, freshness, show_table, styled
 from survey.i18n import t
-from usecases.reports import adoption_view, filter_options
+from usecases.views.adoption import adoption_view
+from usecases.views.common import filter_options
 
 lang = current_lang()
 principal = page_principal("adoption")

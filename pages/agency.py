@@ -7,7 +7,8 @@ import streamlit as st
 from pages._auth import page_principal
 from pages._shared import cached, current_lang, demo_banner, empty_state, filter_bar, freshness, show_table, styled
 from survey.i18n import fmt_date, fmt_percent, fmt_year, t
-from usecases.reports import agency_view, filter_options
+from usecases.views.agency import agency_view
+from usecases.views.common import filter_options
 
 lang = current_lang()
 principal = page_principal("agency")

@@ -6,7 +6,7 @@ import streamlit as st
 from pages._auth import page_principal
 from pages._shared import cached, current_lang, show_table, styled
 from survey.i18n import fmt_datetime, fmt_number, fmt_percent, t
-from usecases.reports import methodology_view
+from usecases.views.methodology import methodology_view
 
 lang = current_lang()
 principal = page_principal("methodology")

@@ -7,7 +7,8 @@ from pages._auth import page_principal
 from pages._exports import workbook_download
 from pages._shared import cached, current_lang, demo_banner, empty_state, filter_bar, freshness, show_table, styled
 from survey.i18n import fmt_number, fmt_percent, fmt_year, t
-from usecases.reports import filter_options, overview_view
+from usecases.views.common import filter_options
+from usecases.views.overview import overview_view
 
 lang = current_lang()
 principal = page_principal("overview")

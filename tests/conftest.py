@@ -28,7 +28,7 @@ from data.migrate import upgrade
 from data.models import Agency, Cycle, Ministry, Response, User, UserRole
 from survey.catalogue import Catalogue, default_catalogue
 from survey.targets import Target, load_targets
-from usecases import accounts
+from usecases import accounts, sessions, sign_in
 from usecases.access import Principal
 from usecases.demo import DemoSpec, seed_demo
 from usecases.jobs import JobStatus
@@ -167,7 +167,7 @@ def add_user(db: Path | str, username: str, roles: list[tuple[str, str | None]],
     try:
         with Session(engine) as s:
             user = User(username=username, display_name=username.title(), email=f"{username}@example.go.th",
-                        active=True, failed_attempts=0, password_hash=accounts.hash_password(password))
+                        active=True, failed_attempts=0, password_hash=sessions.hash_password(password))
             s.add(user)
             s.flush()
             for role, scope in roles:
@@ -175,7 +175,7 @@ def add_user(db: Path | str, username: str, roles: list[tuple[str, str | None]],
                 s.add(UserRole(user_id=user.id, role=grant.role, agency_id=grant.agency_id,
                                ministry_id=grant.ministry_id))
             s.commit()
-            result = accounts.sign_in(s, username, password, session_secret(), account_policy())
+            result = sign_in.sign_in(s, username, password, session_secret(), account_policy())
             s.commit()
     finally:
         engine.dispose()
@@ -219,7 +219,7 @@ def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def cheap_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep argon2id but with tiny costs, so a test hashes in microseconds instead of ~50 ms."""
-    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    monkeypatch.setattr(sessions, "HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 
 
 @pytest.fixture(scope="session")
@@ -315,7 +315,7 @@ def make_user(session: Session) -> Callable[..., User]:
         password = overrides.pop("password", PASSWORD)
         values: dict[str, Any] = {"username": f"user{n}", "display_name": f"User {n}", "email": f"user{n}@example.go.th",
                                   "active": True, "failed_attempts": 0,
-                                  "password_hash": accounts.hash_password(password) if password else None}
+                                  "password_hash": sessions.hash_password(password) if password else None}
         user = User(**(values | overrides))
         session.add(user)
         session.flush()
@@ -331,7 +331,7 @@ def make_user(session: Session) -> Callable[..., User]:
 @pytest.fixture
 def principal_of(session: Session) -> Callable[[User], Principal]:
     def load(user: User) -> Principal:
-        principal = accounts.load_principal(session, user.id)
+        principal = sessions.load_principal(session, user.id)
         if principal is None:
             raise ValueError(f"user {user.username} is inactive")
         return principal

@@ -14,7 +14,7 @@ from data.config import AccountPolicy, account_policy, session_secret
 from data.migrate import downgrade, upgrade
 from data.models import AuditEntry, OidcRoleMapping, User, UserSession
 from tests.conftest import PASSWORD, SECRET, T0
-from usecases import accounts
+from usecases import accounts, sessions, sign_in
 from usecases.access import AccessDenied, Grant, Principal, Role
 
 
@@ -27,7 +27,7 @@ def test_password_is_stored_as_argon2id_never_in_clear(make_user: Callable[..., 
     assert user.password_hash is not None
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
-    assert accounts.hash_password(PASSWORD) != user.password_hash  # salted
+    assert sessions.hash_password(PASSWORD) != user.password_hash  # salted
 
 
 def test_production_hasher_is_argon2id() -> None:
@@ -38,18 +38,18 @@ def test_production_hasher_is_argon2id() -> None:
 def test_right_password_signs_in_and_is_audited(session: Session, make_user: Callable[..., User],
                                                 policy: AccountPolicy) -> None:
     user = make_user([("planner", None)])
-    result = accounts.sign_in(session, user.username.upper(), PASSWORD, SECRET, policy, now=T0)
+    result = sign_in.sign_in(session, user.username.upper(), PASSWORD, SECRET, policy, now=T0)
     assert result.ok and result.principal is not None
     assert result.principal.roles == {Role.PLANNER}
-    assert accounts.verify_token(session, result.token, SECRET, policy, now=T0) == result.principal
+    assert sessions.verify_token(session, result.token, SECRET, policy, now=T0) == result.principal
     assert actions(session) == ["sign_in"]
 
 
 def test_unknown_user_and_wrong_password_get_the_same_message(session: Session, make_user: Callable[..., User],
                                                                policy: AccountPolicy) -> None:
     user = make_user()
-    wrong = accounts.sign_in(session, user.username, "not the password", SECRET, policy, now=T0)
-    unknown = accounts.sign_in(session, "nobody-here", PASSWORD, SECRET, policy, now=T0)
+    wrong = sign_in.sign_in(session, user.username, "not the password", SECRET, policy, now=T0)
+    unknown = sign_in.sign_in(session, "nobody-here", PASSWORD, SECRET, policy, now=T0)
     assert wrong.problem == unknown.problem == "sign_in_failed"
     assert not wrong.ok and not unknown.ok
     assert actions(session) == ["sign_in_failed", "sign_in_failed"]
@@ -57,21 +57,21 @@ def test_unknown_user_and_wrong_password_get_the_same_message(session: Session, 
 
 def test_deactivated_user_cannot_sign_in(session: Session, make_user: Callable[..., User], policy: AccountPolicy) -> None:
     user = make_user(active=False)
-    assert accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).problem == "sign_in_failed"
+    assert sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).problem == "sign_in_failed"
 
 
 def test_lockout_after_five_failures_and_unlock_after_the_window(session: Session, make_user: Callable[..., User],
                                                                   policy: AccountPolicy) -> None:
     user = make_user()
     for i in range(4):
-        assert accounts.sign_in(session, user.username, "wrong", SECRET, policy, now=T0 + dt.timedelta(seconds=i)
+        assert sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0 + dt.timedelta(seconds=i)
                                 ).problem == "sign_in_failed"
-    fifth = accounts.sign_in(session, user.username, "wrong", SECRET, policy, now=T0 + dt.timedelta(seconds=5))
+    fifth = sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0 + dt.timedelta(seconds=5))
     assert fifth.problem == "account_locked"
     assert fifth.locked_until == T0 + dt.timedelta(seconds=5, minutes=15)
-    during = accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(minutes=15))
+    during = sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(minutes=15))
     assert during.problem == "account_locked" and not during.ok  # even the right password
-    after = accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(minutes=16))
+    after = sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(minutes=16))
     assert after.ok
     assert actions(session).count("locked_out") == 1
 
@@ -79,52 +79,52 @@ def test_lockout_after_five_failures_and_unlock_after_the_window(session: Sessio
 def test_lockout_is_configurable(session: Session, make_user: Callable[..., User]) -> None:
     policy = account_policy({"READINESS_LOCKOUT_ATTEMPTS": "2", "READINESS_LOCKOUT_MINUTES": "1"})
     user = make_user()
-    accounts.sign_in(session, user.username, "wrong", SECRET, policy, now=T0)
-    assert accounts.sign_in(session, user.username, "wrong", SECRET, policy, now=T0).problem == "account_locked"
-    assert accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(seconds=61)).ok
+    sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0)
+    assert sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0).problem == "account_locked"
+    assert sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(seconds=61)).ok
 
 
 def test_success_resets_the_failure_count(session: Session, make_user: Callable[..., User], policy: AccountPolicy) -> None:
     user = make_user()
     for _ in range(4):
-        accounts.sign_in(session, user.username, "wrong", SECRET, policy, now=T0)
-    assert accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).ok
-    assert accounts.sign_in(session, user.username, "wrong", SECRET, policy, now=T0).problem == "sign_in_failed"
+        sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0)
+    assert sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).ok
+    assert sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0).problem == "sign_in_failed"
 
 
 def test_session_expires_when_idle_and_activity_keeps_it(session: Session, make_user: Callable[..., User],
                                                          policy: AccountPolicy) -> None:
     user = make_user([("executive", None)])
-    token = accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
-    assert accounts.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=7)) is not None
-    assert accounts.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=14)) is not None
-    assert accounts.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=22, minutes=1)) is None
+    token = sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
+    assert sessions.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=7)) is not None
+    assert sessions.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=14)) is not None
+    assert sessions.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=22, minutes=1)) is None
     assert session.scalars(select(UserSession)).all() == []  # the expired row is gone
 
 
 def test_session_has_a_maximum_age_even_when_active(session: Session, make_user: Callable[..., User],
                                                      policy: AccountPolicy) -> None:
     user = make_user([("executive", None)])
-    token = accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
+    token = sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
     for hours in range(1, 24, 4):
-        assert accounts.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=hours)) is not None
-    assert accounts.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=24, minutes=1)) is None
+        assert sessions.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=hours)) is not None
+    assert sessions.verify_token(session, token, SECRET, policy, now=T0 + dt.timedelta(hours=24, minutes=1)) is None
 
 
 def test_expired_sessions_are_purged_at_the_next_sign_in(session: Session, make_user: Callable[..., User],
                                                          policy: AccountPolicy) -> None:
     user = make_user([("executive", None)])
-    accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0)
-    accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(hours=7))
-    accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(hours=9))
+    sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0)
+    sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(hours=7))
+    sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(hours=9))
     assert len(session.scalars(select(UserSession)).all()) == 2  # the first, idle for 9 h, is gone
 
 
 def test_sign_out_revokes_the_token(session: Session, make_user: Callable[..., User], policy: AccountPolicy) -> None:
     user = make_user([("executive", None)])
-    token = accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
-    accounts.revoke_token(session, token, SECRET)
-    assert accounts.verify_token(session, token, SECRET, policy, now=T0) is None
+    token = sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
+    sessions.revoke_token(session, token, SECRET)
+    assert sessions.verify_token(session, token, SECRET, policy, now=T0) is None
     assert actions(session)[-1] == "sign_out"
 
 
@@ -140,27 +140,27 @@ def test_sign_out_revokes_the_token(session: Session, make_user: Callable[..., U
 def test_tampered_token_is_refused(session: Session, make_user: Callable[..., User], policy: AccountPolicy,
                                    tamper: Callable[[str], str]) -> None:
     user = make_user([("executive", None)])
-    token = accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
+    token = sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
     assert token is not None
-    assert accounts.verify_token(session, tamper(token), SECRET, policy, now=T0) is None
+    assert sessions.verify_token(session, tamper(token), SECRET, policy, now=T0) is None
 
 
 def test_token_signed_with_another_secret_is_refused(session: Session, make_user: Callable[..., User],
                                                      policy: AccountPolicy) -> None:
     user = make_user([("executive", None)])
-    token = accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
-    assert accounts.verify_token(session, token, b"x" * 40, policy, now=T0) is None
+    token = sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
+    assert sessions.verify_token(session, token, b"x" * 40, policy, now=T0) is None
 
 
 def test_deactivation_ends_sessions_and_sign_in(session: Session, make_user: Callable[..., User],
                                                 principal_of: Callable[[User], Principal], policy: AccountPolicy) -> None:
     admin = principal_of(make_user([("administrator", None)]))
     user = make_user([("planner", None)])
-    token = accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
+    token = sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).token
     accounts.set_active(session, admin, user.id, False)
-    assert accounts.verify_token(session, token, SECRET, policy, now=T0) is None
-    assert not accounts.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).ok
-    with pytest.raises(accounts.AccountError, match="your own account"):
+    assert sessions.verify_token(session, token, SECRET, policy, now=T0) is None
+    assert not sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0).ok
+    with pytest.raises(sessions.AccountError, match="your own account"):
         accounts.set_active(session, admin, admin.user_id, False)
 
 
@@ -169,18 +169,18 @@ def test_change_password_needs_the_old_one_and_follows_the_rules(session: Sessio
                                                                  policy: AccountPolicy) -> None:
     user = make_user([("planner", None)], username="somchai")
     me = principal_of(user)
-    with pytest.raises(accounts.AccountError, match="current password is wrong"):
-        accounts.change_password(session, me, "wrong", "a long new passphrase", policy, SECRET)
-    with pytest.raises(accounts.AccountError, match="at least 12"):
-        accounts.change_password(session, me, PASSWORD, "short", policy, SECRET)
-    with pytest.raises(accounts.AccountError, match="must not contain the username"):
-        accounts.change_password(session, me, PASSWORD, "my name is SOMCHAI ok", policy, SECRET)
-    before = accounts.sign_in(session, "somchai", PASSWORD, SECRET, policy).token
-    after = accounts.change_password(session, me, PASSWORD, "a long new passphrase", policy, SECRET)
-    assert accounts.verify_token(session, before, SECRET, policy) is None  # other sessions end
-    assert accounts.verify_token(session, after, SECRET, policy) == me
-    assert accounts.sign_in(session, "somchai", "a long new passphrase", SECRET, policy, now=T0).ok
-    assert not accounts.sign_in(session, "somchai", PASSWORD, SECRET, policy, now=T0).ok
+    with pytest.raises(sessions.AccountError, match="current password is wrong"):
+        sign_in.change_password(session, me, "wrong", "a long new passphrase", policy, SECRET)
+    with pytest.raises(sessions.AccountError, match="at least 12"):
+        sign_in.change_password(session, me, PASSWORD, "short", policy, SECRET)
+    with pytest.raises(sessions.AccountError, match="must not contain the username"):
+        sign_in.change_password(session, me, PASSWORD, "my name is SOMCHAI ok", policy, SECRET)
+    before = sign_in.sign_in(session, "somchai", PASSWORD, SECRET, policy).token
+    after = sign_in.change_password(session, me, PASSWORD, "a long new passphrase", policy, SECRET)
+    assert sessions.verify_token(session, before, SECRET, policy) is None  # other sessions end
+    assert sessions.verify_token(session, after, SECRET, policy) == me
+    assert sign_in.sign_in(session, "somchai", "a long new passphrase", SECRET, policy, now=T0).ok
+    assert not sign_in.sign_in(session, "somchai", PASSWORD, SECRET, policy, now=T0).ok
 
 
 def test_administrator_creates_users_and_changes_roles(session: Session, make_user: Callable[..., User],
@@ -210,7 +210,7 @@ def test_role_scopes_are_checked(session: Session, make_user: Callable[..., User
                                  key: str) -> None:
     admin = principal_of(make_user([("administrator", None)]))
     user = make_user()
-    with pytest.raises(accounts.AccountError) as caught:
+    with pytest.raises(sessions.AccountError) as caught:
         accounts.grant_role(session, admin, user.id, role, scope)
     assert caught.value.key == key
 
@@ -258,12 +258,12 @@ def test_csv_without_the_columns_is_refused(session: Session, make_user: Callabl
 
 def test_bootstrap_admin_only_when_none_exists(session: Session, policy: AccountPolicy) -> None:
     assert accounts.bootstrap_admin(session, None, policy) is None
-    with pytest.raises(accounts.AccountError, match="at least 12"):
+    with pytest.raises(sessions.AccountError, match="at least 12"):
         accounts.bootstrap_admin(session, ("root-admin", "short"), policy)
     created = accounts.bootstrap_admin(session, ("root-admin", "a very long admin secret"), policy)
     assert created is not None and accounts.has_admin(session)
     assert accounts.bootstrap_admin(session, ("second-admin", "a very long admin secret"), policy) is None
-    assert accounts.sign_in(session, "root-admin", "a very long admin secret", SECRET, policy, now=T0).ok
+    assert sign_in.sign_in(session, "root-admin", "a very long admin secret", SECRET, policy, now=T0).ok
 
 
 def test_oidc_maps_by_subject_then_email_and_adds_mapped_roles(session: Session, make_user: Callable[..., User],
@@ -272,12 +272,12 @@ def test_oidc_maps_by_subject_then_email_and_adds_mapped_roles(session: Session,
     user = make_user([], email="Kanya@Example.go.th", password=None)
     session.add(OidcRoleMapping(claim="groups", value="respondents-a", role="respondent", agency_id=agency.id))
     claims = {"is_logged_in": True, "sub": "sub-123", "email": "kanya@example.go.th", "groups": ["respondents-a"]}
-    result = accounts.sign_in_oidc(session, claims, SECRET, policy, now=T0)
+    result = sign_in.sign_in_oidc(session, claims, SECRET, policy, now=T0)
     assert result.ok and result.principal is not None
     assert result.principal.user_id == user.id
     assert result.principal.grants == {Grant(Role.RESPONDENT, agency_id=agency.id)}
     assert session.get(User, user.id).oidc_subject == "sub-123"  # type: ignore[union-attr]
-    again = accounts.sign_in_oidc(session, {"sub": "sub-123", "email": "changed@example.go.th"}, SECRET, policy, now=T0)
+    again = sign_in.sign_in_oidc(session, {"sub": "sub-123", "email": "changed@example.go.th"}, SECRET, policy, now=T0)
     assert again.ok and again.principal is not None and again.principal.user_id == user.id
 
 
@@ -289,9 +289,9 @@ def test_oidc_mapping_rules_are_administered(session: Session, make_user: Callab
     table = accounts.oidc_mappings(session, admin)
     assert table.to_dict("records") == [{"mapping_id": rule.id, "claim": "groups", "value": "coordinators",
                                          "role": "coordinator", "scope": agency.ministry_id}]
-    with pytest.raises(accounts.AccountError, match="needs an agency or ministry id"):
+    with pytest.raises(sessions.AccountError, match="needs an agency or ministry id"):
         accounts.add_oidc_mapping(session, admin, "groups", "x", "respondent")
-    with pytest.raises(accounts.AccountError, match="claim and its value"):
+    with pytest.raises(sessions.AccountError, match="claim and its value"):
         accounts.add_oidc_mapping(session, admin, "groups", " ", "planner")
     accounts.remove_oidc_mapping(session, admin, rule.id)
     assert accounts.oidc_mappings(session, admin).empty
@@ -304,18 +304,18 @@ def test_oidc_does_not_trust_unverified_or_already_linked_emails(session: Sessio
     make_user([("planner", None)], email="somsak@example.go.th")
     make_user([("planner", None)], email="linked@example.go.th", oidc_subject="original-sub")
     unverified = {"sub": "attacker", "email": "somsak@example.go.th", "email_verified": False}
-    assert accounts.sign_in_oidc(session, unverified, SECRET, policy, now=T0).problem == "oidc_unknown_user"
+    assert sign_in.sign_in_oidc(session, unverified, SECRET, policy, now=T0).problem == "oidc_unknown_user"
     other_identity = {"sub": "someone-else", "email": "linked@example.go.th", "email_verified": True}
-    assert accounts.sign_in_oidc(session, other_identity, SECRET, policy, now=T0).problem == "oidc_unknown_user"
-    assert accounts.sign_in_oidc(session, {"sub": "original-sub"}, SECRET, policy, now=T0).ok
+    assert sign_in.sign_in_oidc(session, other_identity, SECRET, policy, now=T0).problem == "oidc_unknown_user"
+    assert sign_in.sign_in_oidc(session, {"sub": "original-sub"}, SECRET, policy, now=T0).ok
 
 
 def test_oidc_unknown_user_is_refused_or_created_without_roles(session: Session) -> None:
     claims = {"sub": "new-1", "email": "new@example.go.th", "name": "ใหม่"}
-    refused = accounts.sign_in_oidc(session, claims, SECRET, AccountPolicy(), now=T0)
+    refused = sign_in.sign_in_oidc(session, claims, SECRET, AccountPolicy(), now=T0)
     assert refused.problem == "oidc_unknown_user"
     assert session.scalars(select(User)).all() == []
-    created = accounts.sign_in_oidc(session, claims, SECRET, AccountPolicy(oidc_auto_create=True), now=T0)
+    created = sign_in.sign_in_oidc(session, claims, SECRET, AccountPolicy(oidc_auto_create=True), now=T0)
     assert created.problem == "no_roles" and not created.ok
     assert session.scalar(select(User.username)) == "new@example.go.th"
 
@@ -348,24 +348,24 @@ def test_postgres_sign_in_and_row_access(pg_engine: Engine) -> None:
         session.flush()
         session.add_all([Response(cycle_year=2568, agency_id="A", catalogue_version="t"),
                          Response(cycle_year=2568, agency_id="B", catalogue_version="t")])
-        user = User(username="resp", display_name="R", password_hash=accounts.hash_password(PASSWORD),
+        user = User(username="resp", display_name="R", password_hash=sessions.hash_password(PASSWORD),
                     active=True, failed_attempts=0)
         session.add(user)
         session.flush()
         session.add(UserRole(user_id=user.id, role="respondent", agency_id="A"))
         session.commit()
-        result = accounts.sign_in(session, "resp", PASSWORD, SECRET, policy, now=T0)
+        result = sign_in.sign_in(session, "resp", PASSWORD, SECRET, policy, now=T0)
         assert result.ok and result.principal is not None
         for _ in range(5):
-            accounts.sign_in(session, "resp", "wrong", SECRET, policy, now=T0 + dt.timedelta(hours=1))
-        assert accounts.sign_in(session, "resp", PASSWORD, SECRET, policy, now=T0 + dt.timedelta(hours=1)
+            sign_in.sign_in(session, "resp", "wrong", SECRET, policy, now=T0 + dt.timedelta(hours=1))
+        assert sign_in.sign_in(session, "resp", PASSWORD, SECRET, policy, now=T0 + dt.timedelta(hours=1)
                                 ).problem == "account_locked"
-        assert accounts.verify_token(session, result.token, SECRET, policy, now=T0 + dt.timedelta(hours=2)) is not None
+        assert sessions.verify_token(session, result.token, SECRET, policy, now=T0 + dt.timedelta(hours=2)) is not None
         assert set(access.authorised_responses(session, result.principal)["agency_id"]) == {"A"}
         response_b = session.scalar(select(Response.id).where(Response.agency_id == "B"))
         with pytest.raises(AccessDenied):
             access.require_read_response(session, result.principal, response_b)  # type: ignore[arg-type]
-        assert accounts.purge_sessions(session, policy, now=T0 + dt.timedelta(days=2)) == 1
+        assert sessions.purge_sessions(session, policy, now=T0 + dt.timedelta(days=2)) == 1
         session.commit()
 
 
@@ -400,4 +400,4 @@ def test_cli_creates_the_first_admin_from_the_environment(tmp_path, monkeypatch:
     assert main(["create-admin", "--username", "boss"]) == 2
     with Session(make_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")) as session:
         assert accounts.has_admin(session)
-        assert accounts.sign_in(session, "boss", "a long admin passphrase", SECRET, AccountPolicy(), now=T0).ok
+        assert sign_in.sign_in(session, "boss", "a long admin passphrase", SECRET, AccountPolicy(), now=T0).ok

@@ -14,8 +14,8 @@ from analytics.pipeline import cycle_base, cycle_results
 from data import repository
 from data.db import make_engine
 from survey.catalogue import Catalogue
-from usecases import reports
 from usecases.target_edits import effective_targets
+from usecases.views import results
 
 YEARS = [2564, 2565, 2566, 2567, 2568]
 
@@ -31,9 +31,9 @@ def test_only_a_changed_cycle_is_read_again(demo_db_path: Path, tmp_path: Path, 
     copy.write_bytes(demo_db_path.read_bytes())
     engine = make_engine(f"sqlite:///{copy}")
     with Session(engine) as s:
-        first = reports.cycle_rows(s, YEARS, catalogue)
+        first = results.cycle_rows(s, YEARS, catalogue)
         assert sorted(first.services["cycle_year"].unique().tolist()) == YEARS  # nothing kept yet: every cycle read
-        again = reports.cycle_rows(s, YEARS, catalogue)
+        again = results.cycle_rows(s, YEARS, catalogue)
         assert again.services.empty and again.answers.empty  # unchanged: no answer or service read
         assert all(again.bases[y] is first.bases[y] for y in YEARS)
 
@@ -44,7 +44,7 @@ def test_only_a_changed_cycle_is_read_again(demo_db_path: Path, tmp_path: Path, 
                   {"r": rid})
         s.execute(text("UPDATE responses SET version = version + 1 WHERE id = :r"), {"r": rid})
         s.commit()
-        changed = reports.cycle_rows(s, YEARS, catalogue)
+        changed = results.cycle_rows(s, YEARS, catalogue)
         assert changed.services["cycle_year"].unique().tolist() == [2566]
         assert changed.bases[2566] is not first.bases[2566]
         assert all(changed.bases[y] is first.bases[y] for y in YEARS if y != 2566)
@@ -55,13 +55,13 @@ def test_only_a_changed_cycle_is_read_again(demo_db_path: Path, tmp_path: Path, 
         # Taking an agency out of the 2567 frame changes that cycle's base too.
         s.execute(text("DELETE FROM cycle_frame WHERE cycle_year = 2567 AND agency_id = :a"), {"a": agency})
         s.commit()
-        moved = reports.cycle_rows(s, YEARS, catalogue)
+        moved = results.cycle_rows(s, YEARS, catalogue)
         assert moved.services["cycle_year"].unique().tolist() == [2567]
         assert agency not in set(moved.bases[2567].scores["agency_id"])
         pd.testing.assert_frame_equal(moved.bases[2567].scores, fresh(s, catalogue, 2567))
 
         # Results from kept bases equal results computed from every row.
-        kept = reports.results(s, 2568, draws=0, detail=True)
+        kept = results.results(s, 2568, draws=0, detail=True)
         everything = cycle_results(2568, repository.frame(s), repository.responses(s), repository.services(s),
                                    repository.answers(s), catalogue, effective_targets(s, catalogue), draws=0)
         for name in ("national", "agency_scores", "ministry_scores", "online_nation", "targets", "quality_flags",
@@ -108,7 +108,7 @@ def test_a_few_changed_responses_are_patched_into_the_kept_base(demo_db_path: Pa
 
     monkeypatch.setattr(repository, "answers", spy)
     with Session(engine) as s:
-        reports.cycle_rows(s, YEARS, catalogue, read=(2568,))
+        results.cycle_rows(s, YEARS, catalogue, read=(2568,))
         rows = s.execute(text("SELECT id, agency_id FROM responses WHERE cycle_year = 2568 AND status = 'approved' "
                               "ORDER BY id LIMIT 2")).all()
         (changed_id, changed_agency), (returned_id, returned_agency) = rows
@@ -120,7 +120,7 @@ def test_a_few_changed_responses_are_patched_into_the_kept_base(demo_db_path: Pa
                   {"r": returned_id})  # no longer counted: its agency drops out of the scores
         s.commit()
         reads.clear()
-        patched = reports.cycle_rows(s, YEARS, catalogue, read=(2568,))
+        patched = results.cycle_rows(s, YEARS, catalogue, read=(2568,))
         assert reads == [([2568], [changed_id, returned_id])]  # only the two changed responses were read
         whole = cycle_base(2568, repository.frame(s), repository.responses(s), repository.services(s),
                            real_answers(s), catalogue, method_from_catalogue(catalogue))
@@ -131,7 +131,7 @@ def test_a_few_changed_responses_are_patched_into_the_kept_base(demo_db_path: Pa
         assert changed_agency not in set(base.service_counts["agency_id"])  # its inventory is gone
         assert base.values.set_index(["agency_id", "indicator_id"]).at[(changed_agency, "DAT.02"), "value"] == 0
 
-        kept = reports.results(s, 2568, draws=0, detail=True)
+        kept = results.results(s, 2568, draws=0, detail=True)
         everything = cycle_results(2568, repository.frame(s), repository.responses(s), repository.services(s),
                                    real_answers(s), catalogue, effective_targets(s, catalogue), draws=0)
         for name in ("national", "agency_scores", "ministry_scores", "online_nation", "targets", "adoption",

@@ -13,7 +13,7 @@ from analytics.index import GroupSpec, IndexMethod, IndicatorSpec, composite_ind
 from analytics.online_services import online_gains
 from analytics.uncertainty import group_uncertainty
 from survey.i18n import fmt_date, fmt_datetime
-from usecases.reports import rank_range
+from usecases.views.ministries import rank_range
 
 METHOD = IndexMethod("T", (IndicatorSpec("A", "I", 1, 1, (0, 10)), IndicatorSpec("B", "I", 3, 1, (0, 10))),
                      (GroupSpec("I", None),))

@@ -11,6 +11,7 @@ from data import repository
 from data.models import Agency, AgencyType, Answer, Cycle, Response
 from survey.catalogue import default_catalogue
 from survey.workflow import COUNTED_STATUSES
+from usecases import sign_in
 from usecases.demo import DemoSpec, seed_demo
 
 
@@ -86,7 +87,6 @@ def test_seed_is_deterministic_and_scales(any_engine: Engine) -> None:
 def test_demo_accounts_sign_in_with_a_random_password(any_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """One account per role; the password is random per seeding and written only to a private file."""
     from data.config import AccountPolicy
-    from usecases import accounts
     from usecases.demo_accounts import create_demo_accounts, demo_password, write_credentials
 
     seed_demo(any_engine, default_catalogue(), DemoSpec(agencies=5, years=(2568,)))
@@ -96,7 +96,7 @@ def test_demo_accounts_sign_in_with_a_random_password(any_engine: Engine, tmp_pa
         rows = create_demo_accounts(s, password)
         s.commit()
         for user, role, _scope in rows:
-            result = accounts.sign_in(s, user, password, b"k" * 40, AccountPolicy())
+            result = sign_in.sign_in(s, user, password, b"k" * 40, AccountPolicy())
             assert result.principal is not None, user
             assert role in {str(g.role) for g in result.principal.grants}
     path = write_credentials(rows, password, tmp_path / "demo-accounts.txt")

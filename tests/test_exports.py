@@ -14,11 +14,11 @@ from data.db import make_engine, session_scope
 from data.models import Agency, AuditEntry, ExportFile, User, UserRole
 from survey.catalogue import default_catalogue
 from tests.conftest import add_user, job_ended, signed_in_app, sqlite_engine_at
-from usecases import accounts, exports
+from usecases import exports, sessions
 from usecases.access import AccessDenied, Principal
 from usecases.demo import DemoSpec, seed_demo
+from usecases.exports import WORKBOOK_STEPS, executive_workbook
 from usecases.jobs import Progress, job_status, recent_jobs
-from usecases.reports import WORKBOOK_STEPS, executive_workbook
 
 YEAR = 2568
 NATIONAL = "readiness_2025_national_en.xlsx"
@@ -36,7 +36,7 @@ def person(engine: Engine, roles: list[tuple[str, str | None]], name: str) -> Pr
     add_user(str(engine.url), name, roles)
     with session_scope(engine) as s:
         user_id = s.scalar(select(User.id).where(User.username == name))
-        principal = accounts.load_principal(s, int(user_id or 0))
+        principal = sessions.load_principal(s, int(user_id or 0))
     assert principal is not None
     return principal
 
@@ -108,7 +108,7 @@ def test_the_download_checks_the_rights_again(engine: Engine) -> None:
     job_id = exports.start_export(engine, planner, small, "small.xlsx", background=False)
     with session_scope(engine) as s:  # the planner role is taken away after the job started
         s.execute(delete(UserRole).where(UserRole.user_id == planner.user_id))
-        demoted = accounts.load_principal(s, planner.user_id)
+        demoted = sessions.load_principal(s, planner.user_id)
     assert demoted is not None
     with session_scope(engine) as s:
         [mine] = exports.my_exports(s, demoted)
@@ -187,7 +187,7 @@ def test_the_overview_says_when_an_export_failed(app_on_demo: Path, engine: Engi
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("usecases.reports.executive_workbook", broken)
+    monkeypatch.setattr("usecases.exports.executive_workbook", broken)
     at = signed_in_app(app_on_demo, [("executive", None)], lang, username="exec1").run()
     at.button(key="workbook_prepare").click().run()
     with session_scope(engine) as s:

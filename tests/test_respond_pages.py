@@ -18,7 +18,7 @@ from survey.validation import AnswerInput
 from tests.conftest import APP_SECRET, PASSWORD, ROOT, signed_in_app, sqlite_engine_at
 from tests.factories import FORM, FORM_SERVICES, fill, full_answers, services
 from tests.test_respond import CLOSED, OPEN, TODAY, open_intake, returned_in_closed_cycle
-from usecases import accounts, cycles, respond, tracking
+from usecases import cycles, respond, sign_in, tracking
 from usecases.access import Grant, Principal, Role
 
 EVIDENCE = "https://example.go.th/e"
@@ -57,7 +57,7 @@ def again(db: Path, username: str, path: str, lang: str = "en") -> AppTest:
     """Open the page in a new session (a closed tab, a new browser) for an existing user."""
     engine = engine_of(db)
     with session_scope(engine) as s:
-        token = accounts.sign_in(s, username, PASSWORD, session_secret(), account_policy()).token
+        token = sign_in.sign_in(s, username, PASSWORD, session_secret(), account_policy()).token
     engine.dispose()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang

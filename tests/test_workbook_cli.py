@@ -1,4 +1,4 @@
-"""The workbook from the database: `python -m analytics export`, usecases.reports.executive_workbook, and the Overview's button."""
+"""The workbook from the database: `python -m analytics export`, usecases.exports.executive_workbook, and the Overview's button."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from data import repository
 from data.db import session_scope
 from tests.conftest import signed_in_app
 from usecases.access import Grant, Principal, Role
-from usecases.reports import executive_workbook, ministries_view
+from usecases.exports import executive_workbook
+from usecases.views.ministries import ministries_view
 
 
 def test_export_command_in_thai_for_a_ministry(app_on_demo: Path, tmp_path: Path,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from data.config import PROJECT_ROOT, AccountPolicy
 from data.models import Agency, User
-from usecases import accounts
+from usecases import accounts, sessions
 from usecases.access import Role
 
 CREDENTIALS_FILE = PROJECT_ROOT / "var" / "demo-accounts.txt"
@@ -45,7 +45,7 @@ def create_demo_accounts(session: Session, password: str, policy: AccountPolicy 
         admin_user = accounts.create_first_admin(session, "demo-admin", password, policy,
                                                  display_name="Demo administrator")
         session.flush()
-    admin = accounts.load_principal(session, admin_user.id if admin_user else
+    admin = sessions.load_principal(session, admin_user.id if admin_user else
                                     session.scalars(select(User.id).where(User.username == "demo-admin")).one())
     if admin is None:
         raise ValueError("the demo administrator is inactive")

@@ -22,15 +22,21 @@ import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
 
+from data import repository
 from data.db import session_scope
 from data.models import ExportFile, FrameEntry, utcnow
+from survey.catalogue import default_catalogue
 from survey.years import display_year, to_be
-from usecases import access, reports
+from usecases import access
 from usecases.access import AccessDenied, Principal
 from usecases.jobs import JobStatus, Progress, create_job, recent_jobs, start_job
+from usecases.target_edits import effective_targets
+from usecases.views.results import cycle_rows
 
 JOB_KIND = "export"
 #: A workbook of a cycle whose frame is larger than this runs as a job (about 5 s of work at 500).
@@ -101,11 +107,11 @@ def start_export(engine: Engine, principal: Principal, build: Build, file_name: 
 
 def start_workbook_export(engine: Engine, principal: Principal, year: int, lang: str, ministry: str | None = None,
                           background: bool = True) -> int:
-    """Start building the executive workbook (`reports.executive_workbook`) as an export job; return its id."""
+    """Start building the executive workbook (`executive_workbook`) as an export job; return its id."""
     year = to_be(year)
 
     def build(session: Session, progress: Progress) -> bytes:
-        return reports.executive_workbook(session, year, lang, ministry, progress=progress)
+        return executive_workbook(session, year, lang, ministry, progress=progress)
 
     return start_export(engine, principal, build, workbook_file_name(year, lang, ministry), background=background)
 
@@ -161,3 +167,48 @@ def download(session: Session, principal: Principal, job_id: int) -> bytes:
         raise AccessDenied()  # the same answer for someone else's file and for none: ids reveal nothing
     access.require_export(session, principal, file.what, _scope(file))
     return bytes(file.content)
+
+
+#: The steps of building the executive workbook, as `progress` reports them (text keys; an export job adds a 4th).
+WORKBOOK_STEPS = ("export_step_read", "export_step_compute", "export_step_write")
+
+
+
+def executive_workbook(session: Session, year: int, lang: str, ministry: str | None = None,
+                       draws: int = 1000, progress: Progress | None = None) -> bytes:
+    """Return the executive Excel workbook of cycle `year` (B.E.) in `lang`, for the country or one ministry.
+
+    Reads every cycle up to `year` (earlier ones feed changes and the trajectory), computes the
+    cycle's results and hands them to `analytics.workbook.build_workbook`. The data date is the
+    latest change to a response of the cycle. `progress` hears of each of `WORKBOOK_STEPS` as it begins.
+    """
+    from analytics.pipeline import cycle_results
+    from analytics.workbook import build_workbook, late_or_missing
+
+    def step(i: int) -> None:
+        if progress is not None:
+            progress(i, len(WORKBOOK_STEPS) + 1, WORKBOOK_STEPS[i])
+
+    step(0)
+    catalogue = default_catalogue()
+    targets = effective_targets(session, catalogue)  # the file, with planners' edits over it
+    cycles = repository.cycles(session)
+    this = cycles[cycles["year_be"] == year]
+    if this.empty:
+        raise ValueError(f"no survey cycle {year} B.E. in the database; cycles: {sorted(cycles['year_be'].tolist())}")
+    years = [int(y) for y in cycles["year_be"] if y <= year]
+    rows = cycle_rows(session, years, catalogue, read=(year,))  # unchanged earlier cycles come from kept bases
+    frame, responses = rows.frame, rows.responses
+    step(1)
+    with threadpool_limits(limits=1):
+        results = cycle_results(year, frame, responses, rows.services, rows.answers, catalogue, targets, draws=draws,
+                                bases=rows.bases)
+    mine = responses[responses["cycle_year"] == year]
+    data_date = (pd.Timestamp(mine["updated_at"].max()).date() if not mine.empty
+                 else dt.datetime.now(dt.UTC).date())
+    closes_on = this["closes_on"].iloc[0]
+    timeliness = late_or_missing(frame, responses, year, data_date, closes_on if pd.notna(closes_on) else None)
+    step(2)
+    return build_workbook(results, catalogue, targets, lang, ministry=ministry, agencies=repository.agencies(session),
+                          ministries=repository.ministries(session), demo=repository.is_demo(session),
+                          data_date=data_date, timeliness=timeliness)

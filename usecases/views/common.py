@@ -1,0 +1,127 @@
+"""Shared pieces of the dashboard views: filters, names in the reader's language, rows the reader may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from data import repository
+from survey.catalogue import Catalogue, default_catalogue
+from survey.i18n import TEXTS, t
+from survey.workflow import COUNTED_STATUSES
+from usecases.access import Principal, Role, readable_agency_ids
+
+SUMMARY_READERS = frozenset({Role.PLANNER, Role.EXECUTIVE})
+
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the cycle, ministry and agency-type filters offer, and the cycle shown by default."""
+
+    cycles: tuple[int, ...]
+    default_cycle: int | None
+    ministries: tuple[tuple[str, str], ...]
+    agency_types: tuple[str, ...]
+
+
+
+def filter_options(session: Session, lang: str) -> FilterOptions:
+    """Return the cycles (the latest with a counted response is the default), ministries and agency types."""
+    cycles = tuple(int(y) for y in repository.cycles(session)["year_be"])
+    resp = repository.responses(session)
+    counted = resp[resp["status"].isin(list(COUNTED_STATUSES))]["cycle_year"]
+    default = int(counted.max()) if not counted.empty else (cycles[-1] if cycles else None)
+    mins = repository.ministries(session)
+    names = tuple((str(m), str(th if lang == "th" else en)) for m, th, en in
+                  zip(mins["ministry_id"], mins["name_th"], mins["name_en"], strict=True))
+    types = tuple(sorted(repository.agencies(session)["agency_type"].dropna().unique().tolist()))
+    return FilterOptions(cycles, default, names, types)
+
+
+
+def last_change(session: Session, year: int | None = None) -> pd.Timestamp | None:
+    resp = repository.responses(session, None if year is None else [year])
+    return None if resp.empty else pd.Timestamp(resp["updated_at"].max())
+
+
+
+def has_counted(session: Session, year: int | None) -> bool:
+    if year is None:
+        return False
+    resp = repository.responses(session, [year])
+    return bool(resp["status"].isin(list(COUNTED_STATUSES)).any())
+
+
+
+def agency_labels(session: Session, lang: str) -> pd.DataFrame:
+    ag = repository.agencies(session)
+    mins = repository.ministries(session).set_index("ministry_id")
+    col = "name_th" if lang == "th" else "name_en"
+    return pd.DataFrame({"agency_id": ag["agency_id"], "agency": ag[col],
+                         "ministry_id": ag["ministry_id"],
+                         "ministry": ag["ministry_id"].map(mins[col]).fillna(ag["ministry_id"]),
+                         "agency_type": ag["agency_type"]})
+
+
+
+def words(values: pd.Series, prefix: str, lang: str) -> pd.Series:
+    """Return coded values (statuses, kinds, severities) in the reader's language; unknown codes stay as they are."""
+    def word(v: Any) -> Any:
+        key = f"{prefix}_{v}"
+        return t(key, lang) if key in TEXTS else v
+    return values.map(word)
+
+
+
+def ministry_labels(session: Session, lang: str) -> dict[str, str]:
+    mins = repository.ministries(session)
+    return dict(zip(mins["ministry_id"], mins["name_th" if lang == "th" else "name_en"], strict=True))
+
+
+
+def readable_rows(session: Session, principal: Principal, frame: pd.DataFrame, ministry: str | None = None,
+              agency_type: str | None = None) -> pd.DataFrame:
+    """Keep the rows of agencies the principal may read (and in the chosen ministry and type)."""
+    keep = frame["agency_id"].isin(readable_agency_ids(session, principal))
+    if ministry or agency_type:
+        ag = repository.agencies(session).set_index("agency_id")
+        if ministry:
+            keep &= frame["agency_id"].map(ag["ministry_id"]).eq(ministry)
+        if agency_type:
+            keep &= frame["agency_id"].map(ag["agency_type"]).eq(agency_type)
+    return frame.loc[keep].reset_index(drop=True)
+
+
+
+def visible_ministries(session: Session, principal: Principal) -> set[str] | None:
+    """None when the principal reads every ministry's summary; else the ministries they coordinate or belong to."""
+    if principal.has(*SUMMARY_READERS):
+        return None
+    ag = repository.agencies(session)
+    own = set(ag[ag["agency_id"].isin(readable_agency_ids(session, principal))]["ministry_id"])
+    return own | set(principal.ministry_scope())
+
+
+
+def indicator_label(indicator_id: str, lang: str, catalogue: Catalogue | None = None) -> str:
+    """Return an indicator's id and question, or an adoption item's option label, in `lang`."""
+    catalogue = catalogue or default_catalogue()
+    try:
+        return f"{indicator_id} {catalogue.indicator(indicator_id).question.get(lang)}"
+    except (KeyError, ValueError):
+        pass
+    for ind in catalogue.indicators():
+        for opt in ind.options:
+            if opt.id == indicator_id:
+                return opt.label.get(lang)
+    return indicator_id
+
+
+
+def dimension_names(lang: str, catalogue: Catalogue | None = None) -> dict[str, str]:
+    catalogue = catalogue or default_catalogue()
+    return {d.id: d.name.get(lang) for d in catalogue.dimensions}

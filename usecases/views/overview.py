@@ -1,0 +1,156 @@
+"""The Overview: national cards against this cycle's milestones, the online-share trajectory, the international picture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from analytics.targets import linear_trend, observed_actuals, target_path, year_reaching
+from analytics.trajectory import national_series
+from data import repository
+from survey.catalogue import default_catalogue
+from survey.targets import Target, target_for
+from usecases.target_edits import effective_targets
+from usecases.views.common import (
+    has_counted,
+    last_change,
+)
+from usecases.views.results import cycle_rows, results
+
+
+@dataclass(frozen=True)
+class Overview:
+    national: pd.DataFrame
+    path: pd.DataFrame | None
+    target: Target | None
+    is_demo: bool
+    last_updated: pd.Timestamp | None
+
+
+
+def overview(session: Session) -> Overview:
+    """Return the national figures per cycle and the online-ratio target's path."""
+    catalogue = default_catalogue()
+    rows = cycle_rows(session, [int(y) for y in repository.cycles(session)["year_be"]], catalogue)
+    counts = pd.concat([b.service_counts for b in rows.bases.values()], ignore_index=True)
+    national = national_series(rows.frame, rows.responses, rows.services, catalogue.online_level, counts=counts)
+    target = target_for(effective_targets(session, catalogue), "KPI.ONLINE_RATIO")
+    path = None
+    if target is not None:
+        base = national.loc[national["cycle_be"] == target.baseline_year, "online_service_ratio"]
+        baseline = None if base.empty or pd.isna(base.iloc[0]) else float(base.iloc[0])
+        if target.baseline_value is not None or baseline is not None:
+            path = target_path(target, baseline)
+    resp = rows.responses
+    last = None if resp.empty else pd.Timestamp(resp["updated_at"].max())
+    return Overview(national, path, target, repository.is_demo(session), last)
+
+
+
+def ministry_names(session: Session) -> pd.DataFrame:
+    """Return the ministries (ministry_id, name_th, name_en) for a choice of scope."""
+    return repository.ministries(session)
+
+
+
+@dataclass(frozen=True)
+class Card:
+    """One national figure against this cycle's milestone."""
+
+    kpi: str
+    name: str
+    unit: str
+    actual: float
+    change: float
+    milestone: float
+    gap: float
+    status: str
+    basis: str
+    required_per_year: float
+
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    year: int | None
+    has_data: bool
+    cards: tuple[Card, ...]
+    actuals: pd.DataFrame
+    path: pd.DataFrame
+    trend: pd.DataFrame
+    goal: tuple[int, float] | None
+    reaches_goal: int | None
+    target: Target | None
+    international: pd.DataFrame
+    observations: pd.DataFrame
+    national: pd.DataFrame
+    last_updated: pd.Timestamp | None
+
+
+
+_CARD_KPIS = (("KPI.ONLINE_RATIO", "online_service_ratio"), ("KPI.READINESS", "readiness_index"),
+              ("KPI.RESPONSE_RATE", "response_rate"))
+
+
+
+def overview_view(session: Session, year: int | None, lang: str) -> OverviewView:
+    """Return the national cards, the online-share trajectory with path and trend, and the international picture."""
+    catalogue = default_catalogue()
+    targets = effective_targets(session, catalogue)
+    base = overview(session)
+    national = base.national[base.national["cycle_be"] <= year] if year is not None else base.national
+    national = national[["cycle_be", "online_service_ratio", "services", "services_online", "agencies_expected",
+                         "agencies_responded", "response_rate"]]
+    empty = pd.DataFrame()
+    intl_rows, obs_rows = [], []
+    for kpi in ("KPI.EGDI_RANK", "KPI.EGDI_SCORE"):
+        tg = target_for(targets, kpi)
+        if tg is None:
+            continue
+        obs = observed_actuals(tg)
+        last = obs.iloc[-1] if not obs.empty else None
+        intl_rows.append({"kpi": kpi, "name": catalogue.kpi(kpi).name.get(lang),
+                          "latest": np.nan if last is None else float(last["value"]),
+                          "latest_year": None if last is None else int(last["cycle_year"]),
+                          "goal": tg.goal_value, "goal_year": tg.goal_year, "basis": tg.basis, "source": tg.source})
+        for o in tg.observations:
+            obs_rows.append({"kpi": kpi, "year": o.year, "value": o.value, "source": o.source})
+    international = pd.DataFrame(intl_rows)
+    observations = pd.DataFrame(obs_rows, columns=["kpi", "year", "value", "source"])
+    if not has_counted(session, year) or year is None:
+        return OverviewView(year, False, (), empty, empty, empty, None, None, base.target, international,
+                            observations, national, last_change(session))
+    # The cards need headline figures only: no Monte Carlo, flags or peers, so a new submission shows fast.
+    res = results(session, year, draws=0, detail=False)
+    nat = res.national.set_index("figure")
+    cards = []
+    for kpi, figure in _CARD_KPIS:
+        row = res.targets[res.targets["kpi"] == kpi] if not res.targets.empty else pd.DataFrame()
+        tr = row.iloc[0] if not row.empty else None
+        cards.append(Card(kpi, catalogue.kpi(kpi).name.get(lang), catalogue.kpi(kpi).unit,
+                          float(nat.at[figure, "value"]), float(nat.at[figure, "change"]),  # type: ignore[arg-type]
+                          np.nan if tr is None else float(tr["milestone"]), np.nan if tr is None else float(tr["gap"]),
+                          "no target" if tr is None else str(tr["status"]), "" if tr is None else str(tr["basis"]),
+                          np.nan if tr is None else float(tr["required_per_year"])))
+    nat_adopt = res.adoption[res.adoption["kind"] == "standard"]
+    cards.append(Card("ADOPTION", "", "percent", float(nat_adopt["rate"].mean()) if len(nat_adopt) else np.nan,
+                      np.nan, np.nan, np.nan, "no target", "", np.nan))
+    actuals = national[["cycle_be", "online_service_ratio"]].rename(
+        columns={"cycle_be": "year", "online_service_ratio": "value"}).dropna()
+    path = base.path if base.path is not None else empty
+    trend, reaches, goal = empty, None, None
+    tg = base.target
+    if tg is not None:
+        goal = (tg.goal_year, tg.goal_value)
+        fit = linear_trend(actuals["year"].tolist(), actuals["value"].tolist()) if len(actuals) >= 2 else None
+        if fit is not None:
+            slope, intercept = fit
+            reaches = year_reaching(tg.goal_value, 1, slope, intercept, int(actuals["year"].min()))
+            end = max(tg.goal_year, reaches or 0, int(actuals["year"].max()))
+            xs = list(range(int(actuals["year"].min()), min(end, tg.goal_year + 10) + 1))
+            trend = pd.DataFrame({"year": xs, "value": [slope * x + intercept for x in xs]})
+    return OverviewView(year, True, tuple(cards), actuals, path, trend, goal, reaches, tg, international,
+                        observations, national, last_change(session))

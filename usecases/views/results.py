@@ -1,0 +1,244 @@
+"""Each cycle's computed results, kept per data version: what every dashboard view and the workbook start from."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
+
+from analytics.index import method_from_catalogue, scores_wide
+from analytics.pipeline import (
+    CycleBase,
+    CycleResults,
+    changed_agencies,
+    cycle_base,
+    cycle_fingerprints,
+    cycle_results,
+    patch_base,
+    unit_by_unit,
+)
+from data import repository
+from survey.catalogue import Catalogue, default_catalogue
+from usecases.target_edits import effective_targets
+
+# Dashboard read models ---------------------------------------------------------------------------
+# Each view takes the session and the reader's principal; agency-level rows are filtered with
+# `readable_agency_ids` here, so a page cannot show an agency its reader may not see. Numbers are
+# unrounded (pages round where they display); names come in the reader's language.
+
+#: Monte Carlo draws for rank intervals in the pages (the methodology page says so); the
+#: workbook and `python -m analytics` use the full 1,000.
+PAGE_DRAWS = 300
+_RESULTS_KEPT = 4
+_results: OrderedDict[tuple[str, int, int, int, bool], CycleResults] = OrderedDict()
+_history: OrderedDict[tuple[str, int], pd.DataFrame] = OrderedDict()
+#: Each cycle's agency-level base (values, scores, service counts), kept per (database, cycle, digest of
+#: the cycle's frame and counted responses, catalogue, method): enough for every cycle of a few databases.
+_BASES_KEPT = 48
+_bases: OrderedDict[tuple[str, int, str, str, str], CycleBase] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _db_key(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
+def _remember(store: OrderedDict[Any, Any], key: Any, value: Any, kept: int = _RESULTS_KEPT) -> None:
+    with _lock:
+        store[key] = value
+        store.move_to_end(key)
+        while len(store) > kept:
+            store.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class CycleRows:
+    """What `cycle_rows` read: every cycle's frame and responses, the answers and services of `read`
+    cycles only, and every cycle's base."""
+
+    frame: pd.DataFrame
+    responses: pd.DataFrame
+    services: pd.DataFrame
+    answers: pd.DataFrame
+    bases: dict[int, CycleBase]
+
+
+def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: tuple[int, ...] = ()) -> CycleRows:
+    """Read the cycles `years` once, reusing each unchanged cycle's base instead of its answers and services.
+
+    A cycle's base is kept while the digest of its frame and counted responses stays the same
+    (`cycle_fingerprints`), so after a submission only the changed cycle is scored again. Cycles in
+    `read` (the ones a page shows) keep their answers and services in the base: after a change to a
+    few of their responses, only those responses' rows are read and those agencies scored again
+    (`patch_base`), when the method scores each agency on its own values. The rows returned are
+    those of `read` cycles and of cycles that had to be read whole.
+    """
+    method = method_from_catalogue(catalogue)
+    frame, responses = repository.frame(session, years), repository.responses(session, years)
+    prints = cycle_fingerprints(frame, responses)
+    # The epoch changes on every restore and seed: a kept base never outlives the data it came from.
+    db, shape = f"{_db_key(session)}#{repository.get_state(session, 'data_epoch', '')}", repr(method)
+    keys = {y: (db, y, prints.get(y, ""), catalogue.sha256, shape) for y in years}
+    with _lock:
+        bases = {y: _bases[k] for y, k in keys.items() if k in _bases}
+        earlier = {k[1]: b for k, b in _bases.items() if k[0] == db and k[1] in read and k[1] in keys
+                   and k[1] not in bases and k[3:] == (catalogue.sha256, shape) and b.counted is not None}
+    for y, old in earlier.items():  # a few responses changed: patch the kept base
+        agencies = changed_agencies(old, frame, responses)
+        size = len(old.counted) if old.counted is not None else 0
+        if agencies is None or not unit_by_unit(method) or len(agencies) > PATCH_SHARE * max(size, 1):
+            continue
+        ids = responses.loc[(responses["cycle_year"] == y) & responses["agency_id"].isin(list(agencies)),
+                            "response_id"].tolist()
+        bases[y] = patch_base(old, frame, responses, repository.services(session, [y], ids),
+                              repository.answers(session, [y], ids), agencies, catalogue, method)
+        _keep_base(keys[y], bases[y])
+    whole = sorted({y for y in years if y not in bases} | {y for y in read if bases.get(y) is not None
+                                                             and bases[y].answers is None})
+    parts: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+    if whole:
+        sv, an = repository.services(session, whole), repository.answers(session, whole)
+        for y in whole:
+            bases[y] = cycle_base(y, frame, responses, sv, an, catalogue, method, keep_rows=y in read)
+            _keep_base(keys[y], bases[y])
+        parts.append((sv, an))
+    for y in read:
+        b = bases.get(y)
+        if y not in whole and b is not None and b.services is not None and b.answers is not None:
+            parts.append((b.services, b.answers))
+    if not parts:  # nothing to read and nothing kept: empty frames with their columns
+        parts.append((repository.services(session, []), repository.answers(session, [])))
+    services = pd.concat([p[0] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
+    answers = pd.concat([p[1] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][1]
+    return CycleRows(frame, responses, services, answers, bases)
+
+
+#: Above this share of a cycle's counted responses changed, the cycle is scored again whole.
+PATCH_SHARE = 0.2
+
+
+def _keep_base(key: tuple[str, int, str, str, str], base: CycleBase) -> None:
+    """Keep `base`, dropping older bases of the same cycle that carry rows (only the latest is ever patched)."""
+    if base.counted is not None:
+        with _lock:
+            for old in [k for k, b in _bases.items() if k[:2] == key[:2] and k[3:] == key[3:] and k != key
+                        and b.counted is not None]:
+                del _bases[old]
+    _remember(_bases, key, base, _BASES_KEPT)
+
+
+def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool = True) -> CycleResults:
+    """Return `cycle_results` for `year`, computed once per (database, cycle, data version, draws, detail).
+
+    Every change to responses bumps the data version, so a new submission makes the next call
+    recompute; results of an older version are dropped as newer ones arrive (a few are kept).
+    """
+    key = (_db_key(session), year, repository.data_version(session), draws, detail)
+    with _lock:
+        hit = _results.get(key)
+    if hit is not None:
+        return hit
+    catalogue = default_catalogue()
+    years = [y for y in repository.cycles(session)["year_be"].tolist() if y <= year]
+    # One thread for the small k-means and isolation-forest fits: on a busy two-core server, OpenMP
+    # threads fighting each other made the clustering alone take seconds instead of milliseconds.
+    with threadpool_limits(limits=1):
+        rows = cycle_rows(session, years, catalogue, read=(year,))
+        res = cycle_results(year, rows.frame, rows.responses, rows.services, rows.answers, catalogue,
+                            effective_targets(session, catalogue), draws=draws, detail=detail, bases=rows.bases)
+    _remember(_results, key, res)
+    return res
+
+
+def all_scores(session: Session) -> pd.DataFrame:
+    """Return the wide score table of every agency and cycle under today's method (cached per data version)."""
+    key = (_db_key(session), repository.data_version(session))
+    with _lock:
+        hit = _history.get(key)
+    if hit is not None:
+        return hit
+    catalogue = default_catalogue()
+    years = [int(y) for y in repository.cycles(session)["year_be"]]
+    bases = cycle_rows(session, years, catalogue).bases
+    parts = [bases[y].scores for y in years if not bases[y].scores.empty]
+    scores = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    wide = scores_wide(scores).reset_index() if not scores.empty else pd.DataFrame()
+    _remember(_history, key, wide)
+    return wide
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+# Overview ---------------------------------------------------------------------------------------
+
+
+
+
+
+
+
+
+
+# Ministries -------------------------------------------------------------------------------------
+
+
+
+
+
+
+
+# Agency profile ---------------------------------------------------------------------------------
+
+
+
+
+
+
+
+# Gaps and priorities ----------------------------------------------------------------------------
+
+
+
+
+
+# Adoption ---------------------------------------------------------------------------------------
+
+
+
+
+
+# Data quality and response tracking -------------------------------------------------------------
+
+
+
+
+
+# Methodology ------------------------------------------------------------------------------------
+
+
+
