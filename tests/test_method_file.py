@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics.__main__ import main
+from analytics.index import MethodError
 from analytics.method_file import load_method, parse_method, score_table
 from tests.conftest import DATA
 
@@ -125,3 +126,86 @@ def test_method_doc_example_scores(tmp_path: Path) -> None:
     assert s.loc["DATA", "score"] == pytest.approx(250 / 3)
     assert s.loc["INDEX", "score"] == pytest.approx(0.6 * 200 / 3 + 0.4 * 250 / 3)
     assert s.loc["INDEX", "band_label"] == "Advanced"
+
+
+def test_weights_accept_fractions() -> None:
+    """Weights written 2/3 and 1/3 (YAML leaves them strings) are those fractions.
+
+    INDEX <- P (2/3) <- A, Q (1/3) <- B; goalposts [0, 10]. Unit u: A = 9 -> 90, B = 3 -> 30:
+    INDEX = 2/3 x 90 + 1/3 x 30 = 60 + 10 = 70.
+    """
+    import yaml
+
+    method = parse_method(yaml.safe_load("""
+        version: F
+        groups: [{id: INDEX}, {id: P, parent: INDEX, weight: 2/3}, {id: Q, parent: INDEX, weight: 1 / 3}]
+        indicators: [{id: A, parent: P, goalposts: [0, 10]}, {id: B, parent: Q, goalposts: [0, 10]}]
+    """))
+    assert method.weight_of("P") == 2 / 3
+    assert method.weight_of("Q") == 1 / 3
+    data = pd.DataFrame({"unit": "u", "indicator": ["A", "B"], "value": [9, 3]})
+    assert score_table(data, method).set_index("node").loc["INDEX", "score"] == pytest.approx(70)
+
+
+BROKEN = """\
+groups:
+  - {id: INDEX}
+  - {id: SERVICES, parent: INDEX, weight: 2/3}
+  - {id: DATA, parent: INDEX, weight: 2/x}
+  - {id: A, parent: B}
+  - {id: B, parent: A}
+indicators:
+  - {id: SVC.01, parent: SERVICES, goalposts: [0, 100]}
+  - {id: SVC.02, parent: SERVICE, goalposts: [0, 100]}
+  - {id: DAT.01, parent: DATA, goalposts: [4, 0]}
+  - {id: DAT.02, parent: DATA, goalposts: [0, 4], wieght: 2}
+  - {id: A.01, parent: A, goalposts: [0, 1]}
+  - {id: B.01, parent: B, goalposts: [0, 1]}
+bands:
+  - {level: [1], min: 0}
+"""
+
+
+def test_every_problem_of_a_method_file_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A method file with seven problems reports all seven, each with its node and field, in file order.
+
+    Before, the weight 2/x stopped the load with "could not convert string to float: '2/x'", naming no node.
+    The groups A and B that name each other are one loop (A -> B -> A), not a line for each of A, B,
+    A.01 and B.01; SVC.02's parent SERVICE is one letter from the group SERVICES; the typed field
+    "wieght" is two edits from "weight".
+    """
+    import yaml
+
+    with pytest.raises(MethodError) as err:
+        parse_method(yaml.safe_load(BROKEN))
+    assert [(p.node, p.field) for p in err.value.problems] == [
+        ("method", "version"), ("DATA", "weight"), ("A", "parent"), ("SVC.02", "parent"), ("DAT.01", "goalposts"),
+        ("DAT.02", "wieght"), ("bands item 1", "level")]
+    text = str(err.value)
+    for line in ("- method: version is missing",
+                 "- DATA: weight '2/x' is not a number; write it like 0.5, 2/3 or 1",
+                 "- A: the parents form a loop: A -> B -> A",
+                 "- SVC.02: unknown parent 'SERVICE' (closest group: SERVICES)",
+                 "- DAT.01: goalposts low 4.0 must be below high 0.0",
+                 "- DAT.02: unknown field 'wieght'; did you mean weight?",
+                 "- bands item 1: level must be a whole number or a name such as A, got [1]"):
+        assert line in text
+    method_file, data = tmp_path / "m.yaml", tmp_path / "d.csv"
+    method_file.write_text(BROKEN, encoding="utf-8")
+    data.write_text("unit,indicator,value\nu,SVC.01,5\n", encoding="utf-8")
+    assert main(["score", "--method", str(method_file), "--data", str(data), "--out", str(tmp_path / "o.csv")]) == 2
+    assert capsys.readouterr().err.strip() == text
+
+
+def test_unknown_indicator_names_the_closest_known_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OSII (one letter too many) is named with OSI; XYZ (three edits from every id) with none."""
+    method = load_method(DATA / "egdi_method.yaml")
+    data = pd.DataFrame({"unit": "a", "indicator": ["OSII", "XYZ", "TII"], "value": [0.5, 0.5, 0.5]})
+    with pytest.raises(ValueError) as err:
+        score_table(data, method)
+    assert str(err.value) == "data names indicators the method does not know: 'OSII' (closest known: OSI), 'XYZ'"
+    data_csv = tmp_path / "d.csv"
+    data.to_csv(data_csv, index=False)
+    assert main(["score", "--method", str(DATA / "egdi_method.yaml"), "--data", str(data_csv),
+                 "--out", str(tmp_path / "o.csv")]) == 2
+    assert "'OSII' (closest known: OSI)" in capsys.readouterr().err
