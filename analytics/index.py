@@ -393,17 +393,19 @@ def _weighted_sum(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 def evaluate_tree(normalised: np.ndarray, method: IndexMethod, weights: Mapping[str, np.ndarray] | None = None,
-                  aggregation: str | None = None, min_coverage: float | None = None
-                  ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+                  aggregation: str | None = None, min_coverage: float | None = None,
+                  covered: Mapping[str, np.ndarray] | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Return {group id: (scores, coverage)} for every group, leaves first, from normalised scores.
 
     `normalised` is units x indicators, or draws x units x indicators; `weights` maps a group to
     its children's weights (k, or draws x k) and defaults to the method's weights. A geometric
     aggregation shifts scores by GEOMETRIC_OFFSET x method.scale (see `aggregate`), for the nominal
-    index and the Monte Carlo alike.
+    index and the Monte Carlo alike. `covered` maps every group to a boolean per unit and replaces
+    the minimum-coverage rule: a group has a score exactly where it is True (the Monte Carlo passes
+    the nominal index's, so each draw keeps the groups the nominal index keeps).
     """
     agg = aggregation or method.aggregation
-    cov = method.min_coverage if min_coverage is None else min_coverage
+    cov = 0.0 if covered is not None else method.min_coverage if min_coverage is None else min_coverage
     offset = GEOMETRIC_OFFSET * method.scale if agg == "geometric" else 0.0
     column = {iid: j for j, iid in enumerate(method.indicator_ids())}
     results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -424,7 +426,9 @@ def evaluate_tree(normalised: np.ndarray, method: IndexMethod, weights: Mapping[
         child_values = np.stack([normalised[..., column[k]] if k in column else results[k][0] for k in kids], axis=-1)
         w = weights[group] if weights is not None and group in weights else \
             np.array([method.weight_of(k) for k in kids], dtype=float)
-        results[group] = aggregate(child_values, w, agg, cov, offset)
+        score, coverage = aggregate(child_values, w, agg, cov, offset)
+        results[group] = (np.where(covered[group], score, np.nan), coverage) if covered is not None else \
+            (score, coverage)
     return results
 
 
