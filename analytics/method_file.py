@@ -173,8 +173,8 @@ def parse_method(raw: Any) -> IndexMethod:
     try:
         method = IndexMethod(
             version=str(raw.get("version") or ""), indicators=tuple(indicators), groups=tuple(groups),
-            normalisation=str(raw.get("normalisation", "goalposts")),
-            aggregation=str(raw.get("aggregation", "arithmetic")),
+            normalisation=str(raw.get("normalisation") or "goalposts"),
+            aggregation=str(raw.get("aggregation") or "arithmetic"),
             min_coverage=rd.number("method", "min_coverage", raw.get("min_coverage"), 1.0),
             scale=rd.number("method", "scale", raw.get("scale"), 100.0), bands=tuple(bands),
         )

@@ -340,6 +340,7 @@ def test_band_levels_may_be_names() -> None:
 
     Scores of the one-indicator method (goalposts [0, 10], scale 100): 9 -> 90 -> A; 4 -> 40 -> C
     (a score on a band's min is in that band); 3.9 -> 39 -> D; missing -> no band.
+    Bands 1 (0), B (50), B (40) have three problems: a number mixed with names, B twice, a falling min.
     """
     bands = (BandSpec("D", 0, "Beginning"), BandSpec("C", 40, "C"), BandSpec("B", 60, "B"), BandSpec("A", 80, "Leading"))
     m = IndexMethod("T", (IndicatorSpec("X", "I", 1, 1, (0, 10)),), (GroupSpec("I", None),), bands=bands,
