@@ -9,11 +9,13 @@ function of the table and the method only.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from survey.catalogue import Catalogue
 
@@ -52,11 +54,35 @@ class GroupSpec:
 
 @dataclass(frozen=True)
 class BandSpec:
-    """A band holds the scores from `min` up to the next band's `min`."""
+    """A band holds the scores from `min` up to the next band's `min`.
 
-    level: int
+    `level` is what the output's `band` column holds: a whole number (the catalogue's maturity
+    levels 1-5) or a name such as "A"; every band of a method uses the same kind.
+    """
+
+    level: int | str
     min: float
     label: str
+
+
+@dataclass(frozen=True)
+class MethodProblem:
+    """One problem of a method: the node it is in (or `method`, or `band <level>`), the field, and what is wrong."""
+
+    node: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.node}: {self.message}"
+
+
+class MethodError(ValueError):
+    """A method with problems; `problems` holds every one of them, and the message lists them."""
+
+    def __init__(self, problems: Sequence[MethodProblem], what: str = "index method") -> None:
+        self.problems = tuple(problems)
+        super().__init__(f"{what} is invalid:\n- " + "\n- ".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -76,7 +102,7 @@ class IndexMethod:
     def __post_init__(self) -> None:
         problems = check_method(self)
         if problems:
-            raise ValueError("index method is invalid:\n- " + "\n- ".join(problems))
+            raise MethodError(problems)
         children: dict[str, list[str]] = {g.id: [] for g in self.groups}
         for node in self.nodes():
             parent = node.parent
@@ -130,59 +156,125 @@ class IndexMethod:
         return replace(self, indicators=inds, groups=groups)
 
 
-def check_method(method: IndexMethod) -> list[str]:
-    """Return every problem of a method description, each naming its node."""
-    problems: list[str] = []
+def check_method(method: IndexMethod) -> list[MethodProblem]:
+    """Return every problem of a method description, each naming its node and field."""
+    problems: list[MethodProblem] = []
+
+    def fail(node: str, field_name: str, message: str) -> None:
+        problems.append(MethodProblem(node, field_name, message))
+
+    if not method.version:
+        fail("method", "version", "version is missing")
+    if not method.indicators:
+        fail("method", "indicators", "lists no indicators")
     roots = [g.id for g in method.groups if g.parent is None]
     if len(roots) != 1:
-        problems.append(f"method: needs exactly one root group (a group without parent), found {roots}")
+        fail("method", "parent", f"needs exactly one root group (a group without parent), found {roots}")
     ids = [n.id for n in method.nodes()]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        problems.append(f"method: duplicate ids {dupes}")
-    group_ids = {g.id for g in method.groups}
+    for dupe in sorted({i for i in ids if ids.count(i) > 1}):
+        fail(dupe, "id", f"id is used by {ids.count(dupe)} nodes; ids must be unique")
+    group_ids = [g.id for g in method.groups]
+    indicator_ids = set(method.indicator_ids())
     for node in method.nodes():
         if node.parent is not None and node.parent not in group_ids:
-            problems.append(f"{node.id}: unknown parent {node.parent!r}")
-        if not node.weight > 0:
-            problems.append(f"{node.id}: weight must be positive (zero-weight group or indicator)")
+            if node.parent in indicator_ids:
+                fail(node.id, "parent", f"parent {node.parent!r} is an indicator; a parent must be a group")
+            else:
+                near = closest(node.parent, group_ids)
+                hint = f" (closest group: {' or '.join(near)})" if near else ""
+                fail(node.id, "parent", f"unknown parent {node.parent!r}{hint}")
+        if not (node.weight > 0 and np.isfinite(node.weight)):
+            fail(node.id, "weight", f"weight must be positive (zero-weight group or indicator), got {node.weight}")
     for ind in method.indicators:
         norm = ind.normalisation or method.normalisation
-        if norm not in NORMALISATIONS:
-            problems.append(f"{ind.id}: unknown normalisation {norm!r}; use one of {', '.join(NORMALISATIONS)}")
+        if ind.normalisation is not None and ind.normalisation not in NORMALISATIONS:
+            fail(ind.id, "normalisation",
+                 f"unknown normalisation {ind.normalisation!r}; use one of {', '.join(NORMALISATIONS)}")
         if norm == "goalposts" and ind.goalposts is None:
-            problems.append(f"{ind.id}: goalpost normalisation needs goalposts [low, high]")
+            fail(ind.id, "goalposts", "goalpost normalisation needs goalposts [low, high]")
         if ind.goalposts is not None and not ind.goalposts[0] < ind.goalposts[1]:
-            problems.append(f"{ind.id}: goalposts low {ind.goalposts[0]} must be below high {ind.goalposts[1]}")
+            fail(ind.id, "goalposts", f"goalposts low {ind.goalposts[0]} must be below high {ind.goalposts[1]}")
         if ind.polarity not in (1, -1):
-            problems.append(f"{ind.id}: polarity must be 1 or -1")
+            fail(ind.id, "polarity", f"polarity must be 1 or -1, got {ind.polarity}")
     if method.normalisation not in NORMALISATIONS:
-        problems.append(f"method: unknown normalisation {method.normalisation!r}; use one of {', '.join(NORMALISATIONS)}")
+        fail("method", "normalisation",
+             f"unknown normalisation {method.normalisation!r}; use one of {', '.join(NORMALISATIONS)}")
     if method.aggregation not in AGGREGATIONS:
-        problems.append(f"method: unknown aggregation {method.aggregation!r}; use one of {', '.join(AGGREGATIONS)}")
+        fail("method", "aggregation",
+             f"unknown aggregation {method.aggregation!r}; use one of {', '.join(AGGREGATIONS)}")
     if not 0 <= method.min_coverage <= 1:
-        problems.append("method: min_coverage must be between 0 and 1")
-    if not method.scale > 0:
-        problems.append("method: scale must be positive")
-    mins = [b.min for b in method.bands]
-    if mins and any(a >= b for a, b in itertools.pairwise(mins)):
-        problems.append("method: band minimums must rise")
-    # Cycles would make the recursion loop forever; a group without children can never score.
-    parents = {n.id: n.parent for n in method.nodes()}
-    for start in parents:
-        seen: set[str] = set()
-        cur: str | None = start
-        while cur is not None and cur in parents:
-            if cur in seen:
-                problems.append(f"{start}: the hierarchy has a cycle")
-                break
-            seen.add(cur)
-            cur = parents[cur]
+        fail("method", "min_coverage", f"min_coverage must be between 0 and 1, got {method.min_coverage}")
+    if not (method.scale > 0 and np.isfinite(method.scale)):
+        fail("method", "scale", f"scale must be positive, got {method.scale}")
+    problems += _band_problems(method.bands)
+    # A loop would make the walk up or down the tree run forever; report each loop once, as the loop.
+    for loop in parent_loops({n.id: n.parent for n in method.nodes()}, ids):
+        fail(loop[0], "parent", f"the parents form a loop: {' -> '.join(loop)} (each node's parent follows it)")
     used = {n.parent for n in method.nodes()}
     for g in method.groups:
         if g.id not in used:
-            problems.append(f"{g.id}: group has no indicators or subgroups")
+            fail(g.id, "children", "group has no indicators or subgroups (no node names it as parent)")
     return problems
+
+
+def _band_problems(bands: Sequence[BandSpec]) -> list[MethodProblem]:
+    """Return the problems of a method's bands: levels of one kind and unique, minimums rising."""
+    problems: list[MethodProblem] = []
+    kinds = {isinstance(b.level, int) for b in bands}
+    if len(kinds) > 1:
+        problems.append(MethodProblem("bands", "level", "band levels must be all whole numbers or all names, "
+                                      f"got {[b.level for b in bands]}"))
+    levels = [b.level for b in bands]
+    for level in dict.fromkeys(lv for lv in levels if levels.count(lv) > 1):
+        problems.append(MethodProblem(f"band {level}", "level", "level is used by more than one band"))
+    for before, band in itertools.pairwise(bands):
+        if not band.min > before.min:
+            problems.append(MethodProblem(f"band {band.level}", "min", f"band minimums must rise: min {band.min} "
+                                          f"is not above the min {before.min} of band {before.level}"))
+    return problems
+
+
+def parent_loops(parents: Mapping[str, str | None], order: Sequence[str]) -> list[list[str]]:
+    """Return each loop of the parent links once, as the path that closes it: ["A", "B", "A"].
+
+    A loop starts at its node that comes first in `order`; nodes that only lead into a loop are not
+    part of it. Walks each chain of parents once (every node is finished after its first walk).
+    """
+    position = {node: n for n, node in enumerate(order)}
+    finished: set[str] = set()
+    loops: list[list[str]] = []
+    for start in order:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        cur: str | None = start
+        while cur is not None and cur in parents and cur not in finished:
+            if cur in on_path:
+                loop = path[on_path[cur]:]
+                first = min(range(len(loop)), key=lambda k: position.get(loop[k], len(order)))
+                loop = loop[first:] + loop[:first]
+                loops.append([*loop, loop[0]])
+                break
+            on_path[cur] = len(path)
+            path.append(cur)
+            cur = parents[cur]
+        finished.update(path)
+    return loops
+
+
+def closest(name: str, known: Iterable[str]) -> list[str]:
+    """Return the known ids nearest to `name` in edits (Levenshtein distance, ignoring case), ties in `known` order.
+
+    Only ids within max(1, len(name) // 3) edits count, so a name unlike every known id gets none:
+    "SVC.011" finds "SVC.01" (one letter too many), "XYZ" finds nothing among "OSI", "TII", "HCI".
+    """
+    choices = list(dict.fromkeys(known))
+    limit = max(1, len(name) // 3)
+    found = process.extract(name, choices, scorer=Levenshtein.distance, processor=str.casefold,
+                            score_cutoff=limit, limit=None)
+    if not found:
+        return []
+    best = min(score for _, score, _ in found)
+    return [choice for choice, score, _ in sorted(found, key=lambda f: f[2]) if score == best]
 
 
 def method_from_catalogue(catalogue: Catalogue, normalisation: str | None = None,
@@ -208,8 +300,8 @@ def normalise_matrix(x: np.ndarray, method: IndexMethod, normalisation: str | No
     - minmax:    (x - min) / (max - min) across units; a zero range gives every unit 0.5
     - zscore:    0.5 + 0.1 (x - mean) / sd, clipped to [0, 1] (50 + 10 z on 0-100); sd 0 gives 0.5
     - rank:      (rank - 1) / (n - 1), ties averaged; one unit or all tied gives 0.5
-    - none:      x as it is (already on the scale)
-    then times `method.scale`. `normalisation` overrides every indicator's own choice. Missing stays NaN.
+    then times `method.scale`; `none` leaves x as it is at every scale (the data are already on it).
+    `normalisation` overrides every indicator's own choice. Missing stays NaN.
     """
     x = np.asarray(x, dtype=float)
     if x.ndim != 2 or x.shape[1] != len(method.indicators):
@@ -217,8 +309,9 @@ def normalise_matrix(x: np.ndarray, method: IndexMethod, normalisation: str | No
     out = np.full_like(x, np.nan)
     for j, ind in enumerate(method.indicators):
         kind = normalisation or ind.normalisation or method.normalisation
-        out[:, j] = _normalise_column(x[:, j], kind, ind)
-    return out * method.scale
+        share = _normalise_column(x[:, j], kind, ind)
+        out[:, j] = share if kind == "none" else share * method.scale
+    return out
 
 
 def _normalise_column(col: np.ndarray, kind: str, ind: IndicatorSpec) -> np.ndarray:
@@ -300,17 +393,19 @@ def _weighted_sum(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 def evaluate_tree(normalised: np.ndarray, method: IndexMethod, weights: Mapping[str, np.ndarray] | None = None,
-                  aggregation: str | None = None, min_coverage: float | None = None
-                  ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+                  aggregation: str | None = None, min_coverage: float | None = None,
+                  covered: Mapping[str, np.ndarray] | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Return {group id: (scores, coverage)} for every group, leaves first, from normalised scores.
 
     `normalised` is units x indicators, or draws x units x indicators; `weights` maps a group to
     its children's weights (k, or draws x k) and defaults to the method's weights. A geometric
     aggregation shifts scores by GEOMETRIC_OFFSET x method.scale (see `aggregate`), for the nominal
-    index and the Monte Carlo alike.
+    index and the Monte Carlo alike. `covered` maps every group to a boolean per unit and replaces
+    the minimum-coverage rule: a group has a score exactly where it is True (the Monte Carlo passes
+    the nominal index's, so each draw keeps the groups the nominal index keeps).
     """
     agg = aggregation or method.aggregation
-    cov = method.min_coverage if min_coverage is None else min_coverage
+    cov = 0.0 if covered is not None else method.min_coverage if min_coverage is None else min_coverage
     offset = GEOMETRIC_OFFSET * method.scale if agg == "geometric" else 0.0
     column = {iid: j for j, iid in enumerate(method.indicator_ids())}
     results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -331,7 +426,9 @@ def evaluate_tree(normalised: np.ndarray, method: IndexMethod, weights: Mapping[
         child_values = np.stack([normalised[..., column[k]] if k in column else results[k][0] for k in kids], axis=-1)
         w = weights[group] if weights is not None and group in weights else \
             np.array([method.weight_of(k) for k in kids], dtype=float)
-        results[group] = aggregate(child_values, w, agg, cov, offset)
+        score, coverage = aggregate(child_values, w, agg, cov, offset)
+        results[group] = (np.where(covered[group], score, np.nan), coverage) if covered is not None else \
+            (score, coverage)
     return results
 
 
@@ -403,18 +500,24 @@ def _score_block(wide: pd.DataFrame, method: IndexMethod, keys: list[str]) -> pd
     return out
 
 
-def _bands(score: np.ndarray, method: IndexMethod) -> tuple[pd.api.extensions.ExtensionArray, list[str | None]]:
-    """Return the band level and label of each score (missing for a missing score or without bands)."""
+def _bands(score: np.ndarray, method: IndexMethod
+           ) -> tuple[pd.api.extensions.ExtensionArray | list[int | str | None], list[str | None]]:
+    """Return the band level and label of each score (missing for a missing score or without bands).
+
+    Whole-number levels come as a nullable integer array, named levels ("A") as a list.
+    """
     if not method.bands:
         return pd.array([None] * len(score), dtype="Int64"), [None] * len(score)
     mins = np.array([b.min for b in method.bands])
     pos = np.clip(np.searchsorted(mins, np.nan_to_num(score, nan=-np.inf), side="right") - 1, 0, None)
     ok = np.isfinite(score)
-    level_of = np.array([b.level for b in method.bands], dtype="int64")
-    levels = pd.arrays.IntegerArray(level_of[pos], ~ok)
+    pick = np.where(ok, pos, len(method.bands))
     label_of = np.array([b.label for b in method.bands] + [None], dtype=object)
-    labels = label_of[np.where(ok, pos, len(method.bands))].tolist()
-    return levels, labels
+    labels = label_of[pick].tolist()
+    if all(isinstance(b.level, int) for b in method.bands):
+        level_of = np.array([b.level for b in method.bands], dtype="int64")
+        return pd.arrays.IntegerArray(level_of[pos], ~ok), labels
+    return np.array([b.level for b in method.bands] + [None], dtype=object)[pick].tolist(), labels
 
 
 def scores_wide(scores: pd.DataFrame, unit: str = "agency_id", kinds: Sequence[str] = (ROOT_KIND, GROUP_KIND)

@@ -7,6 +7,7 @@ many times, recompute every unit's score and rank, and report their intervals.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,10 +53,16 @@ def monte_carlo(values: pd.DataFrame, method: IndexMethod, draws: int = DRAWS, s
     Each draw takes the weights of every group's children from `dirichlet_weights` around the
     nominal ones, one normalisation from `normalisations` (default: the method's, min-max, z-score,
     rank) and one aggregation from `aggregations`, all uniformly, from a generator seeded with `seed`.
-    Units without a nominal score are left out. Ranks: 1 = highest score (ties share the best rank).
+    The minimum-coverage rule applies in every draw as in the nominal index: a group has a score in
+    a draw exactly where it has one in the nominal index (its answered share of the method's
+    weights), so the draws vary how the data are weighted, normalised and aggregated, never which
+    data count. Cross-unit normalisations run over all units, as in the nominal index.
+    Units without a nominal score are left out. Ranks: 1 = highest score (ties share the best rank),
+    among the units with a score in that draw; a unit's intervals are over the draws where it has
+    one (NaN when it has none).
     scores columns: unit, nominal, median, p05, p95, rank_nominal, rank_median, rank_p05, rank_p95.
     stable_pair_share = share of unit pairs (i, j) whose score difference keeps its sign (or stays 0)
-    in every draw.
+    in every draw where both have a score.
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
@@ -71,9 +78,13 @@ def monte_carlo(values: pd.DataFrame, method: IndexMethod, draws: int = DRAWS, s
             raise ValueError(f"unknown aggregation {name!r}; use one of {', '.join(AGGREGATIONS)}")
     wide = wide_values(values, method, unit)
     x = wide.to_numpy(dtype=float)
-    nominal = evaluate_tree(normalise_matrix(x, method), method)[method.root][0]
-    keep = np.isfinite(nominal)
-    x, nominal = x[keep], nominal[keep]
+    tree = evaluate_tree(normalise_matrix(x, method), method)
+    # Whether a group has enough data depends on the data, not on the draw: without this, a group
+    # below min_coverage that the nominal index leaves out entered every draw, so the intervals of
+    # such units were not centred on their nominal score.
+    covered = {group: np.isfinite(score) for group, (score, _) in tree.items()}
+    keep = covered[method.root]
+    nominal = tree[method.root][0][keep]
     units = wide.index[keep]
 
     rng = np.random.default_rng(seed)
@@ -91,34 +102,51 @@ def monte_carlo(values: pd.DataFrame, method: IndexMethod, draws: int = DRAWS, s
             # In batches of draws, so memory stays at batch x units x indicators at 8,000 agencies.
             for start in range(0, chosen.size, BATCH):
                 part = chosen[start:start + BATCH]
-                tree = evaluate_tree(normalised, method, {g: w[part] for g, w in weights.items()}, agg, 0.0)
-                scores[part] = tree[method.root][0]
-    ranks = _ranks(scores)
-    # numpy's nan-aware percentiles loop column by column; use them only when a draw left a gap.
-    pct = np.nanpercentile if np.isnan(scores).any() else np.percentile
+                drawn = evaluate_tree(normalised, method, {g: w[part] for g, w in weights.items()}, agg,
+                                      covered=covered)
+                scores[part] = drawn[method.root][0][:, keep]
+    ranks = ranks_per_draw(scores)
     out = pd.DataFrame({
         unit: units, "nominal": nominal,
-        "median": pct(scores, 50, axis=0) if len(units) else [],
-        "p05": pct(scores, 5, axis=0) if len(units) else [],
-        "p95": pct(scores, 95, axis=0) if len(units) else [],
-        "rank_nominal": _ranks(nominal[None, :])[0],
-        "rank_median": np.median(ranks, axis=0) if len(units) else [],
-        "rank_p05": np.percentile(ranks, 5, axis=0) if len(units) else [],
-        "rank_p95": np.percentile(ranks, 95, axis=0) if len(units) else [],
+        "median": _percentile(scores, 50),
+        "p05": _percentile(scores, 5),
+        "p95": _percentile(scores, 95),
+        "rank_nominal": ranks_per_draw(nominal[None, :])[0],
+        "rank_median": _percentile(ranks, 50),
+        "rank_p05": _percentile(ranks, 5),
+        "rank_p95": _percentile(ranks, 95),
     })
     return Uncertainty(out, stable_pair_share(scores), draws)
 
 
-def _ranks(scores: np.ndarray) -> np.ndarray:
-    """Return ranks per row, 1 = highest; tied scores share the best rank ('min' ranking)."""
+def _percentile(draws: np.ndarray, q: float) -> np.ndarray:
+    """Return the q-th percentile of each column over its draws with a score (NaN for a column without any)."""
+    if draws.shape[1] == 0:
+        return np.empty(0)
+    # numpy's nan-aware percentiles loop column by column; use them only when a draw left a gap.
+    if not np.isnan(draws).any():
+        return np.asarray(np.percentile(draws, q, axis=0))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        return np.asarray(np.nanpercentile(draws, q, axis=0))
+
+
+def ranks_per_draw(scores: np.ndarray) -> np.ndarray:
+    """Return ranks per row (draw), 1 = highest, among the units with a score in that row; NaN without one.
+
+    Tied scores share the best rank ('min' ranking): a unit's rank is 1 + the number of units
+    scoring strictly more in that draw.
+    """
     if scores.shape[1] == 0:
         return scores.copy()
     out = np.empty(scores.shape, dtype=float)
     # A block of draws at a time: ranking all 1,000 x 8,000 at once took half a gigabyte of scratch memory.
     for start in range(0, scores.shape[0], RANK_BLOCK):
         block = scores[start:start + RANK_BLOCK]
-        filled = np.where(np.isfinite(block), block, -np.inf)
-        out[start:start + RANK_BLOCK] = rankdata(-filled, axis=1, method="min")
+        scored = np.isfinite(block)
+        # Units without a score go below every scored one, so they change no scored unit's rank.
+        ranked = rankdata(-np.where(scored, block, -np.inf), axis=1, method="min")
+        out[start:start + RANK_BLOCK] = np.where(scored, ranked, np.nan)
     return out
 
 
@@ -126,10 +154,12 @@ def stable_pair_share(scores: np.ndarray, max_pairs: int = 2_000_000, sample_pai
                       seed: int = 0, chunk_pairs: int = 2_000) -> float:
     """Return the share of unit pairs whose order never flips across draws (rows of `scores`).
 
-    A pair (i, j) is stable when s_i - s_j >= 0 in every draw or <= 0 in every draw. Up to
-    `max_pairs` pairs every pair is checked; above that (about 2,000 units) a seeded uniform
-    sample of `sample_pairs` pairs estimates the share (standard error <= 0.5 / sqrt(sample_pairs),
-    about 0.001). Pairs are checked in chunks, so memory stays at draws x chunk_pairs.
+    A pair (i, j) is stable when s_i - s_j >= 0 in every draw or <= 0 in every draw, counting the
+    draws where both have a score (NaN marks a draw without one); a pair never scored together is
+    left out of the share. Up to `max_pairs` pairs every pair is checked; above that (about 2,000
+    units) a seeded uniform sample of `sample_pairs` pairs estimates the share (standard error
+    <= 0.5 / sqrt(sample_pairs), about 0.001). Pairs are checked in chunks, so memory stays at
+    draws x chunk_pairs. NaN when no pair is ever scored together.
     """
     n = scores.shape[1]
     if n < 2:
@@ -142,13 +172,22 @@ def stable_pair_share(scores: np.ndarray, max_pairs: int = 2_000_000, sample_pai
         first = rng.integers(0, n, size=sample_pairs)
         second = (first + rng.integers(1, n, size=sample_pairs)) % n
     by_unit = np.ascontiguousarray(scores.T)  # units x draws: a pair's draws sit side by side in memory
-    lo_of, hi_of = (np.nanmin, np.nanmax) if np.isnan(by_unit).any() else (np.min, np.max)
-    stable = 0
+    gaps = bool(np.isnan(by_unit).any())
+    stable = compared = 0
     for start in range(0, len(first), chunk_pairs):
         i, j = first[start:start + chunk_pairs], second[start:start + chunk_pairs]
         diff = by_unit[i] - by_unit[j]
-        stable += int(((lo_of(diff, axis=1) >= 0) | (hi_of(diff, axis=1) <= 0)).sum())
-    return stable / len(first)
+        if gaps:
+            both = np.isfinite(diff)
+            lo = np.where(both, diff, np.inf).min(axis=1)
+            hi = np.where(both, diff, -np.inf).max(axis=1)
+            together = both.any(axis=1)
+        else:
+            lo, hi = diff.min(axis=1), diff.max(axis=1)
+            together = np.ones(len(diff), dtype=bool)
+        stable += int((together & ((lo >= 0) | (hi <= 0))).sum())
+        compared += int(together.sum())
+    return stable / compared if compared else np.nan
 
 
 def group_uncertainty(values: pd.DataFrame, groups: pd.DataFrame, method: IndexMethod, by: str,

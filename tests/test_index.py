@@ -15,10 +15,13 @@ from analytics.index import (
     GroupSpec,
     IndexMethod,
     IndicatorSpec,
+    MethodError,
     aggregate,
+    closest,
     composite_index,
     method_from_catalogue,
     normalise_matrix,
+    parent_loops,
     scores_wide,
 )
 from survey.catalogue import Catalogue
@@ -285,3 +288,97 @@ def test_with_weights_changes_the_index_by_hand() -> None:
     assert composite_index(vals, m).set_index("node").loc["I", "score"] == pytest.approx(76.25)
     assert m.weight_of("D2") == 2.0
     assert m.band_of(float("nan")) is None
+
+
+def test_none_leaves_values_unchanged_at_every_scale() -> None:
+    """`none` takes the data as already on the scale: x = (37.5, 80) stays (37.5, 80) on 0-100 and on 0-1.
+
+    Before, the values were multiplied by the scale (3,750 and 8,000 on 0-100). An indicator with
+    goalposts in the same method still is: B = 5 on [0, 10] -> 0.5 x 100 = 50.
+    Index of unit u (A = 37.5 with none, B = 5 with goalposts, equal weights): (37.5 + 50) / 2 = 43.75.
+    """
+    x = np.array([[37.5], [80.0]])
+    for scale in (100.0, 1.0):
+        m = IndexMethod("T", (IndicatorSpec("A", "I", 1, 1, None, "none"),), (GroupSpec("I", None),), scale=scale)
+        assert normalise_matrix(x, m)[:, 0].tolist() == [37.5, 80.0]
+    mixed = IndexMethod("T", (IndicatorSpec("A", "I", 1, 1, None, "none"), IndicatorSpec("B", "I", 1, 1, (0, 10))),
+                        (GroupSpec("I", None),), scale=100.0)
+    vals = pd.DataFrame({"agency_id": ["u", "u"], "indicator_id": ["A", "B"], "value": [37.5, 5.0]})
+    s = composite_index(vals, mixed).set_index("node")["score"]
+    assert (s["A"], s["B"], s["I"]) == (37.5, 50.0, 43.75)
+
+
+def test_a_loop_is_reported_once_as_the_loop() -> None:
+    """Groups A and B name each other as parent, with two leaves under each, beside a sound root.
+
+    Before: six lines "<node>: the hierarchy has a cycle" (A, B and the four leaves) and no loop shown.
+    Now: one problem, at the loop's first node in the method, showing A -> B -> A; nothing for the leaves.
+    """
+    groups = (GroupSpec("INDEX", None), GroupSpec("A", "B"), GroupSpec("B", "A"), GroupSpec("C", "INDEX"))
+    leaves = tuple(IndicatorSpec(i, p, 1, 1, (0, 1)) for i, p in
+                   (("A1", "A"), ("A2", "A"), ("B1", "B"), ("B2", "B"), ("C1", "C")))
+    with pytest.raises(MethodError) as err:
+        IndexMethod("T", leaves, groups)
+    loops = [p for p in err.value.problems if "loop" in p.message]
+    assert [(p.node, p.field) for p in loops] == [("A", "parent")]
+    assert "A: the parents form a loop: A -> B -> A" in str(err.value)
+    assert not {"A1", "A2", "B1", "B2", "C1"} & {p.node for p in err.value.problems}
+
+
+def test_parent_loops_by_hand() -> None:
+    """Parent links x -> C -> D -> E -> C (a loop of three entered from x), S -> S, and a sound chain y -> R.
+
+    Each loop once, starting at its node listed first: C -> D -> E -> C and S -> S; x and y are in none.
+    """
+    parents = {"x": "C", "C": "D", "D": "E", "E": "C", "S": "S", "y": "R", "R": None}
+    assert parent_loops(parents, ["x", "E", "D", "C", "S", "y", "R"]) == [["E", "C", "D", "E"], ["S", "S"]]
+    assert parent_loops(parents, ["C", "D", "E", "x", "S", "y", "R"]) == [["C", "D", "E", "C"], ["S", "S"]]
+
+
+def test_band_levels_may_be_names() -> None:
+    """Bands named D (from 0), C (40), B (60), A (80): the output's band column holds the name.
+
+    Scores of the one-indicator method (goalposts [0, 10], scale 100): 9 -> 90 -> A; 4 -> 40 -> C
+    (a score on a band's min is in that band); 3.9 -> 39 -> D; missing -> no band.
+    Bands 1 (0), B (50), B (40) have three problems: a number mixed with names, B twice, a falling min.
+    """
+    bands = (BandSpec("D", 0, "Beginning"), BandSpec("C", 40, "C"), BandSpec("B", 60, "B"), BandSpec("A", 80, "Leading"))
+    m = IndexMethod("T", (IndicatorSpec("X", "I", 1, 1, (0, 10)),), (GroupSpec("I", None),), bands=bands,
+                    min_coverage=1.0)
+    vals = pd.DataFrame({"agency_id": ["p", "q", "r", "s"], "indicator_id": "X", "value": [9.0, 4.0, 3.9, np.nan]})
+    s = composite_index(vals, m)
+    root = s[s["node"] == "I"].set_index("agency_id")
+    assert root["band"].tolist()[:3] == ["A", "C", "D"]
+    assert pd.isna(root.loc["s", "band"]) and pd.isna(root.loc["s", "band_label"])
+    assert root["band_label"].tolist()[:3] == ["Leading", "C", "Beginning"]
+    assert m.band_of(90.0) == bands[3]
+    with pytest.raises(MethodError) as err:
+        IndexMethod("T", m.indicators, m.groups, bands=(BandSpec(1, 0, "x"), BandSpec("B", 50, "y"), BandSpec("B", 40, "z")))
+    assert {(p.node, p.field) for p in err.value.problems} == {("bands", "level"), ("band B", "level"), ("band B", "min")}
+
+
+def test_closest_known_ids() -> None:
+    """Levenshtein distance, ignoring case, within max(1, len // 3) edits.
+
+    "SVC.011" is one insertion from SVC.01 (and two from SVC.03); "SVC.012" is one edit from both
+    SVC.01 and SVC.02, so both are named, in the given order; "svc.03" is SVC.03 in other case;
+    "XYZ" is 3 edits from each of OSI, TII, HCI, over its limit of 1.
+    """
+    known = ["SVC.01", "SVC.02", "SVC.03", "DAT.01"]
+    assert closest("SVC.011", ["SVC.01", "SVC.03", "DAT.01"]) == ["SVC.01"]
+    assert closest("SVC.012", known) == ["SVC.01", "SVC.02"]
+    assert closest("svc.03", known) == ["SVC.03"]
+    assert closest("XYZ", ["OSI", "TII", "HCI"]) == []
+    assert closest("OSII", ["OSI", "TII", "HCI"]) == ["OSI"]
+
+
+def test_unknown_parent_names_the_closest_group() -> None:
+    """A parent "SERVICE" that is one letter short of the group SERVICES is named with it; a parent that is an
+    indicator is called one."""
+    with pytest.raises(MethodError) as err:
+        IndexMethod("T", (IndicatorSpec("A", "SERVICE", 1, 1, (0, 1)), IndicatorSpec("B", "SERVICES", 1, 1, (0, 1)),
+                          IndicatorSpec("C", "B", 1, 1, (0, 1))),
+                    (GroupSpec("INDEX", None), GroupSpec("SERVICES", "INDEX")))
+    text = str(err.value)
+    assert "A: unknown parent 'SERVICE' (closest group: SERVICES)" in text
+    assert "C: parent 'B' is an indicator; a parent must be a group" in text
