@@ -33,10 +33,12 @@ from analytics.index import method_from_catalogue
 from analytics.pipeline import CycleResults
 from analytics.targets import target_path
 from analytics.uncertainty import Uncertainty
+from survey import clock, workflow
 from survey.catalogue import Catalogue
-from survey.i18n import t
+from survey.i18n import fmt_date, t
 from survey.targets import Target, target_for
-from survey.years import display_year, to_be
+from survey.workflow import Status
+from survey.years import display_year
 
 #: Actions listed per agency on the Gaps and actions sheet (the largest gains first).
 ACTIONS_PER_AGENCY = 3
@@ -176,14 +178,11 @@ def _year(year_be: int | float | None, lang: str) -> float | None:
 
 
 def _date(value: Any, lang: str) -> str | None:
-    """Return a date as YYYY-MM-DD with the year in the reader's era."""
+    """Return a date as the reader writes it (`survey.i18n.fmt_date`: 5 มี.ค. 2568, 5 Mar 2025); None when missing."""
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
     d = pd.Timestamp(value)
-    if pd.isna(d):
-        return None
-    year = to_be(d.year) if lang == "th" else d.year
-    return f"{year}-{d.month:02d}-{d.day:02d}"
+    return None if pd.isna(d) else fmt_date(d.date(), lang)
 
 
 def _status(values: Any, lang: str) -> list[str | None]:
@@ -331,17 +330,17 @@ def late_or_missing(frame: pd.DataFrame, responses: pd.DataFrame, year: int, dat
                     closes_on: dt.date | None = None) -> pd.DataFrame:
     """Return the cycle's agencies that have not submitted, or submitted after their deadline.
 
-    The deadline is the agency's own, else the cycle's closing date `closes_on`.
+    The deadline is the later of the agency's own and the cycle's closing date `closes_on` (`survey.workflow.deadline`).
     days_late = submission date (or `data_date` when not submitted) - deadline; agencies without a
     response have status None. Columns: agency_id, ministry_id, status, deadline, submitted, days_late.
     """
     f = frame[frame["cycle_year"] == year][["agency_id", "ministry_id", "deadline"]]
     r = responses[responses["cycle_year"] == year][["agency_id", "status", "submitted_at"]]
     out = f.merge(r, on="agency_id", how="left")
-    submitted = pd.to_datetime(out["submitted_at"], utc=True).dt.tz_localize(None).dt.normalize()
-    deadline = pd.to_datetime(out["deadline"])
-    if closes_on is not None:
-        deadline = deadline.fillna(pd.Timestamp(closes_on))
+    # Submission days are Thai dates, as tracking judges them; a returned response is due again.
+    submitted = pd.to_datetime(out["submitted_at"], utc=True).dt.tz_convert(clock.BANGKOK).dt.tz_localize(None).dt.normalize()
+    submitted = submitted.where(out["status"] != Status.RETURNED)
+    deadline = pd.to_datetime(out["deadline"].map(lambda own: workflow.deadline(closes_on, own)))
     out["deadline"] = deadline
     until = submitted.fillna(pd.Timestamp(data_date))
     out["days_late"] = (until - deadline).dt.days
@@ -426,7 +425,7 @@ def build_workbook(results: CycleResults, catalogue: Catalogue, targets: tuple[T
         raise ValueError(f"unknown language {lang!r}")
     method = method_from_catalogue(catalogue)
     root, dims = method.root, list(method.children(method.root))
-    data_date = data_date or dt.date.today()
+    data_date = data_date or clock.today()
     ministries = ministries if ministries is not None else pd.DataFrame(columns=["ministry_id", "name_th", "name_en"])
     agencies = agencies if agencies is not None else pd.DataFrame(columns=["agency_id", "name_th", "name_en"])
     if ministry is not None and ministry not in set(results.agency_scores["ministry_id"]):

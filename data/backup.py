@@ -24,6 +24,7 @@ from sqlalchemy import Date, DateTime, Engine, LargeBinary, delete, insert, insp
 from data.db import reset_sequences
 from data.migrate import upgrade
 from data.models import AppState, Base
+from survey import clock
 
 FORMAT = "readiness-backup/1"
 BATCH = 5000
@@ -64,7 +65,7 @@ def backup(engine: Engine, path: Path | str) -> dict[str, int]:
             zf.writestr(f"{table.name}.jsonl", data)
             counts[table.name] = n
             digests[table.name] = hashlib.sha256(data).hexdigest()
-        manifest = {"format": FORMAT, "revision": _revision(engine), "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        manifest = {"format": FORMAT, "revision": _revision(engine), "created_at": clock.utcnow().isoformat(),
                     "counts": counts, "sha256": digests}
         zf.writestr("manifest.json", json.dumps(manifest, indent=2))
     return counts

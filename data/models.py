@@ -21,11 +21,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from survey import clock
 from survey.workflow import Status
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    """Return the current moment in UTC (`survey.clock`), as every timestamp column stores it."""
+    return clock.utcnow()
 
 
 class AgencyType(StrEnum):

@@ -18,14 +18,11 @@ import streamlit as st
 from data.config import account_policy, session_secret
 from data.db import session_scope
 from pages._shared import current_lang, engine
+from survey.errors import DomainError
 from survey.i18n import t
 from usecases import access, sessions, sign_in
 from usecases.access import AccessDenied, Principal
-from usecases.cycles import CycleError
-from usecases.organisations import OrganisationError
-from usecases.sessions import AccountError
 from usecases.sign_in import SignInResult
-from usecases.target_edits import TargetEditError
 
 COOKIE = "readiness_session"
 _TOKEN = "_auth_token"
@@ -150,11 +147,8 @@ def run_admin(fn: Callable[..., Any], principal: Principal, *args: Any, rerun: b
     try:
         with session_scope(engine()) as session:
             result = fn(session, principal, *args, **kwargs)
-    except (AccountError, AccessDenied) as exc:
+    except DomainError as exc:
         st.error(exc.message(lang))
-        return None
-    except (CycleError, OrganisationError, TargetEditError) as exc:
-        st.error(exc.text.get(lang))
         return None
     if rerun:
         st.session_state[_FLASH] = t("saved", lang)

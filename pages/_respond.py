@@ -16,12 +16,13 @@ from data.db import engine_for, session_scope
 from pages._shared import engine
 from survey import answers
 from survey.catalogue import Dimension, Indicator, default_catalogue
+from survey.errors import DomainError
 from survey.i18n import fmt_year, t
 from survey.validation import AnswerInput, Problem, ServiceInput
 from usecases import respond
 from usecases import review as reviewing
 from usecases.access import AccessDenied, Principal
-from usecases.intake import IntakeError, SaveResult
+from usecases.intake import SaveResult
 
 LOADED, VERSION, SOURCE, EDITOR_N = "respond_loaded", "respond_version", "respond_source", "respond_editor_n"
 FLASH, CONFLICT, SUBMITTING, RELOAD = "respond_flash", "respond_conflict", "respond_submitting", "respond_reload"
@@ -35,10 +36,8 @@ def call(fn: Callable[..., Any], principal: Principal, *args: Any, lang: str = "
     try:
         with session_scope(engine()) as session:
             return fn(session, principal, *args, **kwargs)
-    except AccessDenied as exc:
+    except DomainError as exc:
         st.error(exc.message(lang))
-    except IntakeError as exc:
-        st.error(exc.text.get(lang))
     st.stop()
 
 
@@ -233,8 +232,8 @@ def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, servi
         with session_scope(engine()) as session:
             result = respond.save(session, principal, agency_id, cycle_year, state[VERSION], answers,
                                   None if unchanged else services)
-    except (AccessDenied, IntakeError) as exc:
-        flash("error", exc.message(lang) if isinstance(exc, AccessDenied) else exc.text.get(lang))
+    except DomainError as exc:
+        flash("error", exc.message(lang))
         return False
     ok = _after(result, lang, t("draft_saved" if result.changed else "nothing_changed", lang))
     if ok and not services_only:

@@ -8,6 +8,7 @@ from data.audit import ACCESS_ACTIONS
 from data.db import session_scope
 from pages._auth import page_principal
 from pages._shared import current_lang, engine, labelled
+from survey import clock
 from survey.i18n import t
 from usecases.access import access_log
 
@@ -18,10 +19,10 @@ st.title(t("access_log", lang))
 cols = st.columns(3)
 actions = cols[0].multiselect(t("action", lang), sorted(ACCESS_ACTIONS), format_func=lambda a: t(f"action_{a}", lang),
                               placeholder=t("all_actions", lang), key="log_actions")
-since = cols[1].date_input(t("since", lang), value=dt.date.today() - dt.timedelta(days=30), key="log_since")
-until = cols[2].date_input(t("until", lang), value=dt.date.today(), key="log_until")
-start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
-end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+since = cols[1].date_input(t("since", lang), value=clock.today() - dt.timedelta(days=30), key="log_since")
+until = cols[2].date_input(t("until", lang), value=clock.today(), key="log_until")
+start = dt.datetime.combine(since, dt.time(), tzinfo=clock.BANGKOK)
+end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=clock.BANGKOK)
 with session_scope(engine()) as session:
     log = access_log(session, principal, actions=actions or None, since=start, until=end)
 log["action"] = [t(f"action_{a}", lang) for a in log["action"]]

@@ -7,6 +7,7 @@ import streamlit as st
 from data.db import session_scope
 from pages._auth import page_principal, run_admin
 from pages._shared import current_lang, engine, labelled
+from survey import clock
 from survey.catalogue import default_catalogue
 from survey.i18n import fmt_year, t
 from survey.versions import editions
@@ -34,8 +35,8 @@ with open_tab, st.form("open_cycle_form"):
     year = st.number_input(t("fiscal_year_any_era", lang), min_value=1900, max_value=2700,
                            value=int(fmt_year(next_year, lang)), key="open_year")
     cols = st.columns(2)
-    opens = cols[0].date_input(t("opens_on", lang), dt.date.today(), key="open_opens")
-    closes = cols[1].date_input(t("closes_on", lang), dt.date.today() + dt.timedelta(days=90), key="open_closes")
+    opens = cols[0].date_input(t("opens_on", lang), clock.today(), key="open_opens")
+    closes = cols[1].date_input(t("closes_on", lang), clock.today() + dt.timedelta(days=90), key="open_closes")
     versions = [e.version for e in reversed(editions())]
     version = st.selectbox(t("instrument_version", lang), versions, key="open_version",
                            index=versions.index(default_catalogue().version))
@@ -62,7 +63,7 @@ with frame_tab:
 
 with deadline_tab:
     if chosen is not None:
-        new_date = st.date_input(t("new_deadline", lang), dt.date.today(), key="dl_date")
+        new_date = st.date_input(t("new_deadline", lang), clock.today(), key="dl_date")
         agency = st.selectbox(t("one_agency_optional", lang), agencies["agency_id"].tolist(), index=None,
                               format_func=agency_label, placeholder=t("whole_cycle", lang), key="dl_agency")
         if st.button(t("extend_deadline", lang), key="dl_submit"):

@@ -7,7 +7,7 @@ from pages import _respond as R
 from pages._auth import page_principal
 from pages._shared import current_lang
 from survey.catalogue import default_catalogue
-from survey.i18n import fmt_year, t
+from survey.i18n import fmt_date, t
 from usecases import respond
 
 lang = current_lang()
@@ -21,8 +21,7 @@ args = (principal, agency_id, cycle, lang)
 
 cols = st.columns(3)
 cols[0].metric(t("status", lang), R.status_label(form.status, lang))
-cols[1].metric(t("deadline", lang), "–" if form.deadline is None else
-               f"{form.deadline.day}/{form.deadline.month}/{fmt_year(form.deadline.year, lang)}")
+cols[1].metric(t("deadline", lang), fmt_date(form.deadline, lang))
 R.show_flash()
 if form.status in respond.EDITABLE and not form.accepts_changes:
     st.warning(t("cycle_closed", lang), icon=":material/lock:")

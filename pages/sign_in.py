@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages._auth import oidc_configured, oidc_problem, password_sign_in, sign_out
 from pages._shared import current_lang
-from survey.i18n import t
+from survey.i18n import fmt_datetime, t
 
 lang = current_lang()
 st.title(t("sign_in", lang))
@@ -28,6 +28,6 @@ if submitted:
     if result.ok:
         st.rerun()
     elif result.problem == "account_locked" and result.locked_until is not None:
-        st.error(t("account_locked", lang).format(until=f"{result.locked_until:%Y-%m-%d %H:%M}"))
+        st.error(t("account_locked", lang).format(until=fmt_datetime(result.locked_until, lang)))
     else:
         st.error(t(result.problem or "sign_in_failed", lang))

@@ -43,20 +43,39 @@ def fmt_year(year_be: int, lang: str) -> str:
     return display_year(year_be, lang)
 
 
+#: Month abbreviations as Thai government documents write them (ม.ค. ... ธ.ค.), and English ones.
+MONTHS = {
+    "th": ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
 def fmt_date(day: dt.date | dt.datetime | None, lang: str) -> str:
-    """Return a date as day/month/year, the year in B.E. for Thai readers; a missing date as a dash."""
+    """Return a date as Thai readers write it (5 มี.ค. 2568, B.E.) or English ones do (5 Mar 2025); a dash when missing.
+
+    A moment (datetime) is first turned into its Thai date (`survey.clock.local`).
+    """
     if day is None or day != day:  # None, NaT
         return "–"
-    return f"{day.day:02d}/{day.month:02d}/{display_year(day.year, lang)}"
+    if isinstance(day, dt.datetime):
+        from survey.clock import local
+
+        day = local(day)
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}")
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {display_year(day.year, lang)}"
 
 
 def fmt_datetime(when: dt.datetime | None, lang: str) -> str:
-    """Return a moment as day/month/year hour:minute UTC (`fmt_date`'s year: B.E. for Thai readers).
+    """Return a moment in Thai time: "5 มี.ค. 2568 เวลา 17.15 น." for Thai readers, "5 Mar 2025, 17:15 (Thai time)" in English.
 
-    An aware moment is shown in UTC; a naive one is taken as UTC already. A missing one shows as a dash.
+    A naive moment is taken as UTC (as stored). A missing one shows as a dash.
     """
     if when is None or when != when:  # None, NaT
         return "–"
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.UTC)
-    return f"{fmt_date(when, lang)} {when:%H:%M} UTC"
+    from survey.clock import local
+
+    moment = local(when)
+    if lang == "th":
+        return f"{fmt_date(moment.date(), lang)} เวลา {moment:%H.%M} น."
+    return f"{fmt_date(moment.date(), lang)}, {moment:%H:%M} (Thai time)"

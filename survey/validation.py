@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from survey.catalogue import NONE_OPTION, Catalogue, Indicator, Text
+from survey.errors import Localised, Message, message
 
 Severity = Literal["error", "warning"]
 Mode = Literal["draft", "submit"]
@@ -73,7 +74,7 @@ class Problem:
     row: int | None
     severity: Severity
     code: str
-    message: Text
+    message: Localised
     sheet: str | None = None
     cell: str | None = None
 
@@ -187,9 +188,9 @@ def _q(ind: Indicator) -> Text:
     return Text(f"ข้อ {ind.id} «{ind.question.th}»", f"{ind.id} “{ind.question.en}”")
 
 
-def _msg(ind: Indicator, th: str, en: str) -> Text:
-    q = _q(ind)
-    return Text(f"{q.th}: {th}", f"{q.en}: {en}")
+def _msg(ind: Indicator, key: str, **params: Any) -> Message:
+    """Return the message `problem_<key>` about question `ind` (its id and wording come first)."""
+    return message(f"problem_{key}", q=_q(ind), **params)
 
 
 def _fmt(x: float) -> str:
@@ -219,60 +220,58 @@ def clean_answer(ind: Indicator, value: Any, catalogue: Catalogue) -> tuple[Clea
         return None, []
     problems: list[Problem] = []
 
-    def err(code: str, th: str, en: str) -> None:
-        problems.append(Problem(ind.id, None, "error", code, _msg(ind, th, en)))
+    def err(code: str, key: str | None = None, **params: Any) -> None:
+        problems.append(Problem(ind.id, None, "error", code, _msg(ind, key or code, **params)))
 
     if ind.type == "multi_choice":
         chosen = parse_choices(value)
         if chosen is None:
-            err("not_a_choice", "ต้องเลือกจากตัวเลือกที่กำหนด", "choose from the listed options")
+            err("not_a_choice")
             return None, problems
         if NONE_OPTION in chosen:
             if len(chosen) > 1:
-                err("none_with_others", "เลือก «ไม่มีข้อใดเลย» พร้อมกับตัวเลือกอื่นไม่ได้ ให้เลือกอย่างใดอย่างหนึ่ง",
-                    "“None of these” cannot be chosen together with other options; choose one or the other")
+                err("none_with_others")
                 return None, problems
             return Clean(0.0, ()), problems
         allowed = ind.option_ids()
         unknown = [c for c in chosen if c not in allowed]
         if unknown:
             shown = ", ".join(u[:40] for u in unknown[:5])
-            err("unknown_option", f"ไม่มีตัวเลือก {shown} ในข้อนี้", f"there is no option {shown} in this question")
+            err("unknown_option", options=shown)
             return None, problems
         return Clean(float(len(chosen)), tuple(chosen)), problems
     if ind.type == "yes_no":
         yn = parse_yes_no(value)
         if yn is None:
-            err("not_yes_no", "ต้องตอบว่า ใช่ หรือ ไม่ใช่", "answer yes or no")
+            err("not_yes_no")
             return None, problems
         return Clean(yn), problems
     if ind.type == "stage":
         top = len(catalogue.stages) - 1
         level = parse_level(value)
         if level is None:
-            err("not_a_stage", f"ต้องเป็นระดับ 0 ถึง {top}", f"must be a stage from 0 to {top}")
+            err("not_a_stage", top=top)
             return None, problems
         if not 0 <= level <= top:
-            err("out_of_range", f"ระดับ {_fmt(level)} อยู่นอกช่วง 0 ถึง {top}", f"stage {_fmt(level)} is outside 0 to {top}")
+            err("out_of_range", "stage_out_of_range", level=_fmt(level), top=top)
             return None, problems
         return Clean(level), problems
     if ind.type in ("count", "percentage"):
         number = parse_number(value)
         if number is None:
-            err("not_a_number", "ต้องเป็นตัวเลข", "must be a number")
+            err("not_a_number")
             return None, problems
         if ind.type == "count" and not number.is_integer():
-            err("not_an_integer", "ต้องเป็นจำนวนเต็ม", "must be a whole number")
+            err("not_an_integer")
             return None, problems
         low, high = ind.minimum, ind.maximum
         if (low is not None and number < low) or (high is not None and number > high):
             lo = "-" if low is None else _fmt(low)
             hi = "-" if high is None else _fmt(high)
-            err("out_of_range", f"ค่า {_fmt(number)} อยู่นอกช่วง {lo} ถึง {hi}",
-                f"{_fmt(number)} is outside the allowed range {lo} to {hi}")
+            err("out_of_range", value=_fmt(number), low=lo, high=hi)
             return None, problems
         return Clean(number), problems
-    err("not_entered", "ข้อนี้คำนวณโดยระบบ ไม่ต้องกรอก", "this value is computed; do not enter it")
+    err("not_entered")
     return None, problems
 
 
@@ -281,41 +280,37 @@ def _service_problems(services: Sequence[ServiceInput], catalogue: Catalogue) ->
     top = len(catalogue.digital_levels) - 1
     seen_codes: dict[str, int] = {}
 
-    def add(field: str, row: int, code: str, th: str, en: str) -> None:
-        problems.append(Problem(field, row, "error", code, Text(f"บริการแถวที่ {row + 1}: {th}", f"Service row {row + 1}: {en}")))
+    def add(field: str, row: int, code: str, key: str, **params: Any) -> None:
+        problems.append(Problem(field, row, "error", code, message(f"service_{key}", row=row + 1, **params)))
 
     for row, svc in enumerate(services):
         name = svc.name
         if is_missing(name) or not isinstance(name, str | int | float):
-            add("name", row, "required", "ต้องระบุชื่อบริการ", "the service name is required")
+            add("name", row, "required", "name_required")
         elif isinstance(name, str) and len(name) > 300:
-            add("name", row, "too_long", "ชื่อบริการยาวเกิน 300 ตัวอักษร", "the service name is longer than 300 characters")
+            add("name", row, "too_long", "name_too_long")
         code = svc.code
         if not is_missing(code):
             key = str(code).strip()
             if len(key) > 64:
-                add("code", row, "too_long", "รหัสบริการยาวเกิน 64 ตัวอักษร", "the service code is longer than 64 characters")
+                add("code", row, "too_long", "code_too_long")
             elif key in seen_codes:
-                add("code", row, "duplicate", f"รหัสบริการ {key} ซ้ำกับแถวที่ {seen_codes[key] + 1}",
-                    f"service code {key} repeats row {seen_codes[key] + 1}")
+                add("code", row, "duplicate", "code_duplicate", service_code=key, first=seen_codes[key] + 1)
             else:
                 seen_codes[key] = row
         level = None if is_missing(svc.digital_level) else parse_level(svc.digital_level)
         if is_missing(svc.digital_level):
-            add("digital_level", row, "required", f"ต้องระบุระดับการให้บริการดิจิทัล 0 ถึง {top}",
-                f"the digital level (0 to {top}) is required")
+            add("digital_level", row, "required", "level_required", top=top)
         elif level is None or not 0 <= level <= top:
-            add("digital_level", row, "out_of_range", f"ระดับการให้บริการดิจิทัลต้องเป็น 0 ถึง {top}",
-                f"the digital level must be a whole number from 0 to {top}")
+            add("digital_level", row, "out_of_range", "level_out_of_range", top=top)
         if not is_missing(svc.annual_volume):
             vol = parse_number(svc.annual_volume)
             if vol is None or not vol.is_integer() or vol < 0 or vol > MAX_VOLUME:
-                add("annual_volume", row, "not_a_volume", "ปริมาณธุรกรรมต่อปีต้องเป็นจำนวนเต็มไม่ติดลบ",
-                    "the yearly volume must be a whole number of 0 or more")
+                add("annual_volume", row, "not_a_volume", "not_a_volume")
         for flag in SERVICE_BOOLEANS:
             raw = getattr(svc, flag)
             if not is_missing(raw) and parse_yes_no(raw) is None:
-                add(flag, row, "not_yes_no", f"ช่อง {flag} ต้องตอบว่า ใช่ หรือ ไม่ใช่", f"{flag} must be yes or no")
+                add(flag, row, "not_yes_no", "not_yes_no", flag=flag)
     return problems
 
 
@@ -350,7 +345,7 @@ def validate(
         ind = known.get(key_text)
         if ind is None:
             problems.append(Problem(key_text, None, "error", "unknown_indicator",
-                                    Text(f"ไม่มีข้อ {key_text} ในแบบสำรวจฉบับนี้", f"there is no question {key_text} in this survey")))
+                                    message("problem_unknown_indicator", id=key_text)))
             continue
         if not isinstance(given, AnswerInput):
             given = AnswerInput(given)
@@ -361,9 +356,7 @@ def validate(
         for part in ("evidence", "comment"):
             text = getattr(given, part)
             if text is not None and (not isinstance(text, str) or len(text) > MAX_TEXT):
-                problems.append(Problem(ind.id, None, "error", f"bad_{part}", _msg(
-                    ind, f"{'หลักฐาน' if part == 'evidence' else 'หมายเหตุ'}ต้องเป็นข้อความไม่เกิน {MAX_TEXT} ตัวอักษร",
-                    f"the {part} must be text of at most {MAX_TEXT} characters")))
+                problems.append(Problem(ind.id, None, "error", f"bad_{part}", _msg(ind, f"bad_{part}", limit=MAX_TEXT)))
 
     severity: Severity = "error" if mode == "submit" else "warning"
     for ind in catalogue.indicators():
@@ -371,10 +364,9 @@ def validate(
             continue
         if ind.type == "service_inventory":
             if not services:
-                problems.append(Problem(ind.id, None, severity, "required", _msg(
-                    ind, "ต้องระบุบริการสำคัญอย่างน้อยหนึ่งบริการ", "list at least one key service")))
+                problems.append(Problem(ind.id, None, severity, "required", _msg(ind, "services_required")))
         elif ind.entered and ind.id not in clean and not _answered(ind, answers.get(ind.id)):
-            problems.append(Problem(ind.id, None, severity, "required", _msg(ind, "ยังไม่ได้ตอบ", "not answered yet")))
+            problems.append(Problem(ind.id, None, severity, "required", _msg(ind, "required")))
 
     problems.extend(_service_problems(services, catalogue))
     problems.extend(_rule_problems(clean, catalogue))
@@ -401,9 +393,8 @@ def _rule_problems(clean: Mapping[str, Clean], catalogue: Catalogue) -> list[Pro
         else:
             broken = left.number is not None and right.number is not None and not _compare(rule.op, left.number, right.number)
         if broken:
-            problems.append(Problem(rule.left, None, "error", "rule", Text(
-                f"{rule.message.th} (กฎ {rule.id}: ข้อ {rule.left} และข้อ {rule.right})",
-                f"{rule.message.en} (rule {rule.id}: {rule.left} and {rule.right})")))
+            problems.append(Problem(rule.left, None, "error", "rule", message(
+                "problem_rule", text=rule.message, rule=rule.id, left=rule.left, right=rule.right)))
     return problems
 
 
@@ -420,8 +411,7 @@ def _inventory_problems(clean: Mapping[str, Clean], services: Sequence[ServiceIn
             label = next(o.label for o in ind.options if o.id == option)
             rows = ", ".join(str(r + 1) for r in users[:10])
             problems.append(Problem(ind.id, None, "warning", "inventory_mismatch", _msg(
-                ind, f"บัญชีบริการแถว {rows} ใช้ {label.th} แต่ไม่ได้เลือกไว้ในข้อนี้",
-                f"service rows {rows} use {label.en} but it is not ticked here")))
+                ind, "inventory_mismatch", rows=rows, option=label)))
     return problems
 
 
@@ -443,8 +433,7 @@ def _evidence_problems(clean: Mapping[str, Clean], answers: Mapping[str, AnswerI
         given = answers.get(ind_id)
         evidence = given.evidence if isinstance(given, AnswerInput) else None
         if ind.evidence and claimed and not (isinstance(evidence, str) and evidence.strip()):
-            problems.append(Problem(ind_id, None, "warning", "evidence_missing", _msg(
-                ind, "ควรแนบหลักฐาน (ลิงก์หรือชื่อเอกสาร)", "add evidence (a link or a document name)")))
+            problems.append(Problem(ind_id, None, "warning", "evidence_missing", _msg(ind, "evidence_missing")))
     return problems
 
 
@@ -463,6 +452,5 @@ def _jump_problems(clean: Mapping[str, Clean], answers: Mapping[str, AnswerInput
         if change > threshold and not _has_note(answers.get(ind_id)):
             pct = round(change * 100)
             problems.append(Problem(ind_id, None, "warning", "jump", _msg(
-                ind, f"เปลี่ยนจากปีก่อน ({_fmt(before)}) เป็น {_fmt(value.number)} หรือร้อยละ {pct} กรุณาอธิบายในหมายเหตุหรือแนบหลักฐาน",
-                f"changed from last year's {_fmt(before)} to {_fmt(value.number)} ({pct} %); explain it in a comment or add evidence")))
+                ind, "jump", before=_fmt(before), after=_fmt(value.number), pct=pct)))
     return problems

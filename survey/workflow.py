@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
 
@@ -48,3 +49,23 @@ REOPENABLE = frozenset({Status.SUBMITTED, Status.APPROVED, Status.LOCKED})
 
 
 NOT_STARTED = "not_started"
+
+
+def deadline(closes_on: dt.date | None, own: dt.date | None) -> dt.date | None:
+    """Return the day an agency's submission is due: the later of the cycle's closing date and the agency's
+    own extension (an extension never shortens the time an agency has); None when neither is set.
+
+    The one rule that the write check, tracking, follow-up and the executive workbook use.
+    """
+    if own is None or own != own:  # None or NaT
+        return closes_on
+    if closes_on is None or closes_on != closes_on:
+        return own
+    return max(own, closes_on)
+
+
+def is_late(due: dt.date | None, submitted_on: dt.date | None, today: dt.date) -> bool:
+    """True when a submission came after its due day, or none came and the due day has passed."""
+    if due is None:
+        return False
+    return submitted_on > due if submitted_on is not None else today > due

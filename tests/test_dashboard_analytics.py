@@ -63,16 +63,16 @@ def test_online_gains_by_hand() -> None:
 def test_rank_ranges_and_dates_as_readers_see_them() -> None:
     assert rank_range(3.0, 7.0) == "3-7"
     assert rank_range(2.0, 2.2) == "2"
-    assert fmt_date(dt.date(2025, 8, 31), "th") == "31/08/2568"
-    assert fmt_date(dt.date(2025, 8, 31), "en") == "31/08/2025"
+    assert fmt_date(dt.date(2025, 8, 31), "th") == "31 ส.ค. 2568"
+    assert fmt_date(dt.date(2025, 8, 31), "en") == "31 Aug 2025"
     assert fmt_date(None, "en") == "–"
 
 
 def test_moments_as_readers_see_them() -> None:
-    """2 Jan 2026 00:30 at UTC+7 (Bangkok) is 1 Jan 2026 17:30 UTC: B.E. 2026 + 543 = 2569 for Thai readers."""
-    bangkok = dt.timezone(dt.timedelta(hours=7))
-    when = dt.datetime(2026, 1, 2, 0, 30, tzinfo=bangkok)
-    assert fmt_datetime(when, "th") == "01/01/2569 17:30 UTC"
-    assert fmt_datetime(pd.Timestamp(when), "en") == "01/01/2026 17:30 UTC"
-    assert fmt_datetime(dt.datetime(2025, 8, 31, 9, 5), "th") == "31/08/2568 09:05 UTC"  # naive: already UTC
+    """Moments are shown in Thai time (UTC+7): 1 Jan 2026 17:30 UTC is 2 Jan 2026 00:30 in Bangkok, B.E. 2026 + 543
+    = 2569 for Thai readers; a naive moment is UTC as stored, so 31 Aug 2025 09:05 is 16:05 in Bangkok."""
+    when = dt.datetime(2026, 1, 1, 17, 30, tzinfo=dt.UTC)
+    assert fmt_datetime(when, "th") == "2 ม.ค. 2569 เวลา 00.30 น."
+    assert fmt_datetime(pd.Timestamp(when), "en") == "2 Jan 2026, 00:30 (Thai time)"
+    assert fmt_datetime(dt.datetime(2025, 8, 31, 9, 5), "th") == "31 ส.ค. 2568 เวลา 16.05 น."  # naive: UTC
     assert fmt_datetime(None, "th") == fmt_datetime(pd.NaT, "en") == "–"

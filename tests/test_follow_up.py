@@ -60,7 +60,7 @@ def test_exports_are_audited_and_never_formulas(seeded: Engine) -> None:
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         assert rows[0][:3] == ["Agency id", "Ministry", "Thai name"]
         assert [r[0] for r in rows[1:]] == ["A002", "A003"]
-        assert rows[1][7] == "'" + EVIL and rows[1][5] == "31/8/2025" and rows[1][6] == "Yes"
+        assert rows[1][7] == "'" + EVIL and rows[1][5] == "31 Aug 2025" and rows[1][6] == "Yes"
         book = load_workbook(io.BytesIO(export_follow_up(s, ADMIN, CYCLE, "xlsx", "th", TODAY)))
         sheet = book.active
         assert sheet is not None
@@ -68,7 +68,7 @@ def test_exports_are_audited_and_never_formulas(seeded: Engine) -> None:
         assert [sheet.cell(r, 1).value for r in range(4, 7)] == ["A002", "A003", "F001"]
         name = sheet.cell(4, 8)
         assert name.value == EVIL and name.data_type == "s"  # text, not a formula
-        assert sheet.cell(4, 5).value == "ฉบับร่าง" and sheet.cell(4, 6).value == "31/8/2568"
+        assert sheet.cell(4, 5).value == "ฉบับร่าง" and sheet.cell(4, 6).value == "31 ส.ค. 2568"
         with pytest.raises(AccessDenied):
             export_follow_up(s, RESPONDENT, CYCLE, "csv", "en", TODAY)
     with session_scope(seeded) as s:

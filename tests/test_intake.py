@@ -102,7 +102,7 @@ def test_submit_refused_after_close_date_and_accepted_with_extension(engine: Eng
     with session_scope(engine) as s:
         refused = submission.submit(s, rid, v, "somchai", "web", today=late)
     assert not refused.ok and refused.message is not None
-    assert "2025-08-31" in refused.message.en and "31/8/2568" in refused.message.th
+    assert "31 Aug 2025" in refused.message.en and "31 ส.ค. 2568" in refused.message.th
     with session_scope(engine) as s:
         s.get(FrameEntry, (CYCLE, "A001")).deadline = dt.date(2025, 9, 15)  # type: ignore[union-attr]
     with session_scope(engine) as s:

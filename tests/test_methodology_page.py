@@ -42,9 +42,10 @@ def _line(db: Path, lang: str) -> str:
     return str(lines[0])
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("th", "03/10/2568 14:30 UTC"), ("en", "03/10/2025 14:30 UTC")])
+@pytest.mark.parametrize(("lang", "expected"), [("th", "3 ต.ค. 2568 เวลา 21.30 น."), ("en", "3 Oct 2025, 21:30 (Thai time)")])
 def test_methodology_says_when_responses_last_changed(app_on_demo: Path, lang: str, expected: str) -> None:
-    """The latest response changed on 3 Oct 2025 at 14:30 UTC (B.E. 2025 + 543 = 2568); no target was edited."""
+    """The latest response changed on 3 Oct 2025 at 14:30 UTC, 21:30 in Thai time (UTC+7; B.E. 2025 + 543 = 2568);
+    no target was edited."""
     _set_moments(app_on_demo, dt.datetime(2025, 10, 3, 14, 30, tzinfo=UTC))
     method = default_catalogue().method.version
     assert method == "M2568.1"
@@ -54,10 +55,11 @@ def test_methodology_says_when_responses_last_changed(app_on_demo: Path, lang: s
 
 
 def test_methodology_counts_a_later_target_edit(app_on_demo: Path) -> None:
-    """A planner's target edit on 5 Jan 2026 08:05 UTC is later than the last response (3 Oct 2025): B.E. 2569."""
+    """A planner's target edit on 5 Jan 2026 08:05 UTC (15:05 Thai time) is later than the last response (3 Oct 2025):
+    B.E. 2569."""
     _set_moments(app_on_demo, dt.datetime(2025, 10, 3, 14, 30, tzinfo=UTC), dt.datetime(2026, 1, 5, 8, 5, tzinfo=UTC))
-    assert "05/01/2569 08:05 UTC" in _line(app_on_demo, "th")
-    assert "05/01/2026 08:05 UTC" in _line(app_on_demo, "en")
+    assert "5 ม.ค. 2569 เวลา 15.05 น." in _line(app_on_demo, "th")
+    assert "5 Jan 2026, 15:05 (Thai time)" in _line(app_on_demo, "en")
 
 
 def test_methodology_on_an_empty_database(app_on_empty: Path) -> None:

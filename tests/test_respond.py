@@ -117,7 +117,7 @@ def test_only_the_ministrys_coordinator_reviews(db: Engine) -> None:
 def test_submission_after_the_deadline_is_refused_with_the_message(db: Engine) -> None:
     saved = run(db, respond.save, RESP_A, "A001", OPEN, 0, full_answers(), services())
     late = run(db, respond.submit, RESP_A, saved.response_id, saved.version, dt.date(2027, 4, 1))
-    assert not late.ok and "deadline has passed" in late.message.en and "31/3/2570" in late.message.th
+    assert not late.ok and "deadline has passed" in late.message.en and "31 มี.ค. 2570" in late.message.th
 
 
 def test_tracking_per_role_and_its_export_is_audited(db: Engine) -> None:

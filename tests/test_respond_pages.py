@@ -207,7 +207,7 @@ def test_my_response_and_review_in_both_languages(db: Path, lang: str) -> None:
     assert not mine.exception and not mine.error
     assert mine.title[0].value == {"th": "แบบสำรวจของหน่วยงาน", "en": "My response"}[lang]
     assert mine.selectbox(key="respond_cycle").format_func(OPEN) == {"th": "2569", "en": "2026"}[lang]
-    assert mine.metric[1].value == {"th": "31/3/2570", "en": "31/3/2027"}[lang]
+    assert mine.metric[1].value == {"th": "31 มี.ค. 2570", "en": "31 Mar 2027"}[lang]
     review = page(db, [("coordinator", "MDES")], "pages/review.py", lang)
     assert not review.exception and not review.error
     assert review.metric[0].value == {"th": "ส่งแล้ว", "en": "Submitted"}[lang]

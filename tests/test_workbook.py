@@ -96,7 +96,7 @@ def test_sheets_and_headers_in_both_languages(books: dict[str, bytes]) -> None:
     assert en["Summary"].cell(r, c + 1).value == "2025"
     r, _ = _find(th["สรุป"], "ปี")
     assert th["สรุป"].cell(r + 1, 1).value == 2564
-    assert _find(th["สรุป"], "ข้อมูล ณ วันที่") and _find(th["สรุป"], "2568-10-01")
+    assert _find(th["สรุป"], "ข้อมูล ณ วันที่") and _find(th["สรุป"], "1 ต.ค. 2568")
 
 
 def test_headline_figures_match_the_analytics(books: dict[str, bytes], results: CycleResults) -> None:
@@ -262,12 +262,26 @@ def test_late_or_missing_by_hand() -> None:
     frame = pd.DataFrame({"cycle_year": YEAR, "agency_id": ["A", "B", "C", "D"], "ministry_id": "M",
                           "deadline": [dt.date(2025, 8, 31), None, dt.date(2025, 8, 31), dt.date(2025, 8, 31)]})
     responses = pd.DataFrame({"cycle_year": YEAR, "agency_id": ["A", "B", "C"], "status": ["approved", "submitted", "draft"],
-                              "submitted_at": pd.to_datetime(["2025-08-30T10:00", "2025-09-03T23:00", None], utc=True)})
+                              "submitted_at": pd.to_datetime(["2025-08-30T10:00", "2025-09-03T10:00", None], utc=True)})
     out = late_or_missing(frame, responses, YEAR, dt.date(2025, 10, 1), closes_on=dt.date(2025, 8, 31)).set_index("agency_id")
     assert sorted(out.index) == ["B", "C", "D"]
     assert out.loc["B", "days_late"] == 3
     assert out.loc["C", "days_late"] == 31 and out.loc["D", "days_late"] == 31
     assert pd.isna(out.loc["D", "status"])
+
+
+def test_late_or_missing_counts_thai_dates() -> None:
+    """A submission at 23:00 UTC on 3 Sep is 06:00 on 4 Sep in Bangkok (UTC+7): 4 days after a 31 Aug deadline.
+
+    The agency's own deadline of 25 Aug is earlier than the cycle's close (31 Aug): the later one holds
+    (survey.workflow.deadline), so it is counted from 31 Aug too.
+    """
+    frame = pd.DataFrame({"cycle_year": YEAR, "agency_id": ["A"], "ministry_id": "M", "deadline": [dt.date(2025, 8, 25)]})
+    responses = pd.DataFrame({"cycle_year": YEAR, "agency_id": ["A"], "status": ["submitted"],
+                              "submitted_at": pd.to_datetime(["2025-09-03T23:00"], utc=True)})
+    out = late_or_missing(frame, responses, YEAR, dt.date(2025, 10, 1), closes_on=dt.date(2025, 8, 31))
+    assert out["days_late"].tolist() == [4]
+    assert out["deadline"].tolist() == [pd.Timestamp(2025, 8, 31)]
 
 
 def test_write_floor_writes_the_same_cells(books: dict[str, bytes]) -> None:

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from data import repository
 from data.audit import ACCESS_ACTIONS, AccessAction, record
 from data.models import Agency, Answer, AuditEntry, Response, utcnow
-from survey.i18n import TEXTS
+from survey import clock
+from survey.errors import DomainError
 from survey.workflow import Channel, Status
 from usecases import cycles
 
@@ -77,16 +78,11 @@ SUMMARY_EXPORT_ROLES: frozenset[Role] = frozenset({Role.PLANNER, Role.EXECUTIVE}
 EDITABLE_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.RETURNED})
 
 
-class AccessDenied(PermissionError):
-    """The caller has no right to this; the message exists in Thai and English."""
+class AccessDenied(DomainError, PermissionError):
+    """The caller has no right to this (`key` names why: access_denied, cycle_closed, export_denied...)."""
 
     def __init__(self, key: str = "access_denied") -> None:
-        self.key = key
-        self.message_th, self.message_en = TEXTS[key]
-        super().__init__(f"{self.message_th} / {self.message_en}")
-
-    def message(self, lang: str) -> str:
-        return self.message_th if lang == "th" else self.message_en
+        super().__init__(key)
 
 
 @dataclass(frozen=True)
@@ -204,7 +200,7 @@ def require_open_cycle(session: Session, agency_id: str, cycle_year: int, today:
     A closed cycle accepts them only from an agency an administrator has given a deadline of its
     own that has not passed (`usecases.cycles.accepts_changes`); the message says who can reopen it.
     """
-    if not cycles.accepts_changes(session, cycle_year, agency_id, today or dt.datetime.now(dt.UTC).date()):
+    if not cycles.accepts_changes(session, cycle_year, agency_id, today or clock.today()):
         raise AccessDenied("cycle_closed")
 
 

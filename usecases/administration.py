@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Ministry, Response
-from survey.catalogue import Text
 from survey.versions import editions
 from survey.workflow import Channel
 from usecases import cycles, organisations
@@ -72,8 +71,7 @@ def open_cycle(session: Session, principal: Principal, year: int, opens_on: dt.d
     require_administrator(principal)
     known = [e.version for e in editions()]
     if catalogue_version not in known:
-        raise cycles.CycleError(Text(f"ไม่รู้จักแบบสำรวจฉบับ {catalogue_version} (มี {', '.join(known)})",
-                                     f"Unknown instrument version {catalogue_version} (known: {', '.join(known)})"))
+        raise cycles.CycleError("unknown_instrument_version", version=catalogue_version, known=", ".join(known))
     return cycles.open_cycle(session, year, opens_on, closes_on, catalogue_version, principal.username,
                              copy_frame_from, add, remove, channel)
 
@@ -147,12 +145,12 @@ def agency_file_text(filename: str, content: bytes) -> str:
         try:
             sheet = pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl").fillna("")
         except (ValueError, KeyError, OSError) as exc:
-            raise OrganisationError(Text(f"อ่านไฟล์ Excel ไม่ได้: {exc}", f"Cannot read the workbook: {exc}")) from exc
+            raise OrganisationError("workbook_unreadable", detail=str(exc)) from exc
         return str(sheet.to_csv(index=False))
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise OrganisationError(Text("ไฟล์ CSV ต้องเข้ารหัส UTF-8", "The CSV file must be UTF-8 encoded.")) from exc
+        raise OrganisationError("csv_not_utf8") from exc
 
 
 def import_agencies(session: Session, principal: Principal, filename: str, content: bytes,
@@ -163,8 +161,8 @@ def import_agencies(session: Session, principal: Principal, filename: str, conte
                                                             principal.username, Channel.WEB, progress)
     return pd.DataFrame({"line": [r.line for r in report], "agency_id": [r.agency_id for r in report],
                          "outcome": [r.outcome for r in report],
-                         "message_th": [r.message.th if r.message else "" for r in report],
-                         "message_en": [r.message.en if r.message else "" for r in report]})
+                         "message_th": [r.message.get("th") if r.message else "" for r in report],
+                         "message_en": [r.message.get("en") if r.message else "" for r in report]})
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from data.models import Agency, Cycle, Response
 from survey.answers import diff_answers
-from survey.catalogue import Catalogue, Text, default_catalogue
+from survey.catalogue import Catalogue, default_catalogue
+from survey.errors import Localised, Year, message
 from survey.excel import ParsedWorkbook
 from survey.validation import (
     AnswerInput,
@@ -21,7 +22,6 @@ from survey.validation import (
     validate,
 )
 from survey.workflow import EDITABLE, Channel
-from survey.years import display_year
 from usecases.intake import SaveResult, current_answers, get_or_create_draft, not_editable, previous_values, save_draft
 
 
@@ -35,7 +35,7 @@ class ImportResult:
     problems: list[Problem]
     diff: pd.DataFrame
     saved: SaveResult | None = None
-    message: Text | None = None
+    message: Localised | None = None
 
 
 
@@ -53,8 +53,7 @@ def import_answers(session: Session, agency_id: str, cycle_year: int, answers: M
     catalogue = catalogue or default_catalogue()
     resp = session.scalar(select(Response).where(Response.agency_id == agency_id, Response.cycle_year == cycle_year))
     if resp is None and (session.get(Cycle, cycle_year) is None or session.get(Agency, agency_id) is None):
-        msg = Text(f"ไม่พบหน่วยงาน {agency_id} หรือรอบสำรวจ {display_year(cycle_year, 'th')}",
-                   f"unknown agency {agency_id} or survey cycle {display_year(cycle_year, 'en')}")
+        msg = message("import_unknown_agency_or_cycle", agency=agency_id, year=Year(cycle_year))
         return ImportResult(agency_id, cycle_year, False, [], diff_answers({}, {}), None, msg)
     stored, stored_services = current_answers(session, resp.id, catalogue) if resp else ({}, [])
     merged = {**stored, **answers}
@@ -67,12 +66,10 @@ def import_answers(session: Session, agency_id: str, cycle_year: int, answers: M
                 if p.field in answers or (p.code == "rule" and answers) or (services is not None and p.row is not None)]
     if blocking:
         n = len(blocking)
-        return ImportResult(agency_id, cycle_year, False, problems, changes, None, Text(
-            f"ไม่นำเข้า: พบข้อผิดพลาด {n} รายการ ไม่มีการเปลี่ยนแปลงข้อมูล",
-            f"not imported: {n} errors found; nothing was changed"))
+        return ImportResult(agency_id, cycle_year, False, problems, changes, None, message("import_refused", n=n))
     if dry_run:
-        return ImportResult(agency_id, cycle_year, True, problems, changes, None, Text(
-            f"ทดลองนำเข้า: จะเปลี่ยน {len(changes)} รายการ", f"dry run: {len(changes)} changes would be made"))
+        return ImportResult(agency_id, cycle_year, True, problems, changes, None,
+                            message("import_dry_run", n=len(changes)))
     if resp is None:
         resp = get_or_create_draft(session, agency_id, cycle_year, actor, channel)
         expected = resp.version
@@ -84,8 +81,8 @@ def import_answers(session: Session, agency_id: str, cycle_year: int, answers: M
     saved = save_draft(session, resp.id, expected, answers, services, actor, channel, catalogue)
     if not saved.ok:
         return ImportResult(agency_id, cycle_year, False, problems, changes, saved, saved.message)
-    return ImportResult(agency_id, cycle_year, True, saved.problems, changes, saved, Text(
-        f"นำเข้าแล้ว: เปลี่ยน {len(saved.changed)} รายการ", f"imported: {len(saved.changed)} changes saved"))
+    return ImportResult(agency_id, cycle_year, True, saved.problems, changes, saved,
+                        message("import_saved", n=len(saved.changed)))
 
 
 def apply_workbook(session: Session, parsed: ParsedWorkbook, actor: str, catalogue: Catalogue,
@@ -98,7 +95,7 @@ def apply_workbook(session: Session, parsed: ParsedWorkbook, actor: str, catalog
     problems = parsed.locate(reader_errors + result.problems)
     if reader_errors:
         n = len(errors(problems))
-        return ImportResult(result.agency_id, result.cycle_year, False, problems, result.diff, None, Text(
-            f"ไม่นำเข้า: พบข้อผิดพลาด {n} รายการ ไม่มีการเปลี่ยนแปลงข้อมูล", f"not imported: {n} errors found; nothing was changed"))
+        return ImportResult(result.agency_id, result.cycle_year, False, problems, result.diff, None,
+                            message("import_refused", n=n))
     return ImportResult(result.agency_id, result.cycle_year, result.accepted, problems, result.diff, result.saved,
                         result.message)

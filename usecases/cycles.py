@@ -11,17 +11,14 @@ from sqlalchemy.orm import Session
 
 from data.models import Agency, AuditEntry, Cycle, FrameEntry
 from data.repository import bump_data_version
-from survey.catalogue import Text
+from survey import clock, workflow
+from survey.errors import DomainError
 from survey.workflow import Channel
 from survey.years import to_be, to_ce
 
 
-class CycleError(ValueError):
-    """A cycle operation that cannot be done; carries the reason in Thai and English."""
-
-    def __init__(self, message: Text):
-        self.text = message
-        super().__init__(message.en)
+class CycleError(DomainError, ValueError):
+    """A cycle operation that cannot be done."""
 
 
 def _audit(session: Session, actor: str, channel: str, action: str, year: int, detail: str,
@@ -33,7 +30,7 @@ def _audit(session: Session, actor: str, channel: str, action: str, year: int, d
 def get_cycle(session: Session, year: int) -> Cycle:
     cycle = session.get(Cycle, to_be(year))
     if cycle is None:
-        raise CycleError(Text(f"ไม่พบรอบสำรวจปี {to_be(year)}", f"No survey cycle {to_be(year)} B.E."))
+        raise CycleError("cycle_not_found", year=to_be(year))
     return cycle
 
 
@@ -46,9 +43,9 @@ def open_cycle(session: Session, year: int, opens_on: dt.date, closes_on: dt.dat
     """
     year = to_be(year)
     if session.get(Cycle, year) is not None:
-        raise CycleError(Text(f"มีรอบสำรวจปี {year} อยู่แล้ว", f"Survey cycle {year} B.E. already exists."))
+        raise CycleError("cycle_exists", year=year)
     if closes_on < opens_on:
-        raise CycleError(Text("วันปิดรับต้องไม่ก่อนวันเปิดรับ", "The closing date cannot come before the opening date."))
+        raise CycleError("closes_before_opens")
     source = copy_frame_from if copy_frame_from is not None else year - 1
     frame = set(session.scalars(select(FrameEntry.agency_id).where(FrameEntry.cycle_year == to_be(source))))
     if not frame:
@@ -71,7 +68,7 @@ def _check_agencies(session: Session, ids: set[str]) -> None:
     unknown = sorted(ids - known)
     if unknown:
         names = ", ".join(unknown)
-        raise CycleError(Text(f"ไม่พบหน่วยงานรหัส {names}", f"Unknown agency ids: {names}"))
+        raise CycleError("unknown_agencies", ids=names)
 
 
 def set_frame(session: Session, year: int, add: Iterable[str], remove: Iterable[str], actor: str,
@@ -98,19 +95,18 @@ def extend_deadline(session: Session, year: int, new_date: dt.date, actor: str, 
     """Move the closing date of the whole cycle, or only one agency's deadline."""
     cycle = get_cycle(session, year)
     if new_date < cycle.opens_on:
-        raise CycleError(Text("วันปิดรับต้องไม่ก่อนวันเปิดรับ", "The closing date cannot come before the opening date."))
+        raise CycleError("closes_before_opens")
     if agency_id is None:
         old = cycle.closes_on
         cycle.closes_on = new_date
-        if cycle.status == "closed" and new_date >= dt.date.today():
+        if cycle.status == "closed" and new_date >= clock.today():
             cycle.status = "open"
         _audit(session, actor, channel, "deadline_extend", cycle.year_be, "whole cycle",
                old=old.isoformat(), new=new_date.isoformat())
     else:
         entry = session.get(FrameEntry, (cycle.year_be, agency_id))
         if entry is None:
-            raise CycleError(Text(f"หน่วยงาน {agency_id} ไม่อยู่ในกลุ่มเป้าหมายของรอบ {cycle.year_be}",
-                                  f"Agency {agency_id} is not in the frame of cycle {cycle.year_be} B.E."))
+            raise CycleError("agency_not_in_frame", agency=agency_id, year=cycle.year_be)
         old_deadline = entry.deadline
         entry.deadline = new_date
         _audit(session, actor, channel, "deadline_extend", cycle.year_be, "one agency", agency_id,
@@ -122,9 +118,7 @@ def deadline_for(session: Session, year: int, agency_id: str) -> dt.date:
     """Return the date an agency's submission is due: its own extension, else the cycle's close."""
     cycle = get_cycle(session, year)
     entry = session.get(FrameEntry, (cycle.year_be, agency_id))
-    if entry is not None and entry.deadline is not None:
-        return max(entry.deadline, cycle.closes_on)
-    return cycle.closes_on
+    return workflow.deadline(cycle.closes_on, entry.deadline if entry is not None else None) or cycle.closes_on
 
 
 def accepts_submission(session: Session, year: int, agency_id: str, today: dt.date) -> bool:
@@ -146,7 +140,10 @@ def accepts_changes(session: Session, year: int, agency_id: str, today: dt.date)
     if cycle.status == "open":
         return True
     entry = session.get(FrameEntry, (cycle.year_be, agency_id))
-    return entry is not None and entry.deadline is not None and today <= entry.deadline
+    if entry is None or entry.deadline is None:
+        return False
+    due = workflow.deadline(cycle.closes_on, entry.deadline)
+    return due is not None and today <= due
 
 
 def close_cycle(session: Session, year: int, actor: str, channel: str = Channel.WEB) -> None:

@@ -30,6 +30,7 @@ from threadpoolctl import threadpool_limits
 from data import repository
 from data.db import session_scope
 from data.models import ExportFile, FrameEntry, utcnow
+from survey import clock
 from survey.catalogue import default_catalogue
 from survey.years import display_year, to_be
 from usecases import access
@@ -204,8 +205,7 @@ def executive_workbook(session: Session, year: int, lang: str, ministry: str | N
         results = cycle_results(year, frame, responses, rows.services, rows.answers, catalogue, targets, draws=draws,
                                 bases=rows.bases)
     mine = responses[responses["cycle_year"] == year]
-    data_date = (pd.Timestamp(mine["updated_at"].max()).date() if not mine.empty
-                 else dt.datetime.now(dt.UTC).date())
+    data_date = clock.local_date(pd.Timestamp(mine["updated_at"].max()).to_pydatetime()) if not mine.empty else clock.today()
     closes_on = this["closes_on"].iloc[0]
     timeliness = late_or_missing(frame, responses, year, data_date, closes_on if pd.notna(closes_on) else None)
     step(2)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from data.models import Agency, Cycle
 from survey import workflow
-from survey.i18n import t
+from survey.i18n import fmt_date, t
 from survey.workflow import Channel, Status
 from survey.years import display_year, to_be
 from usecases import tracking
@@ -74,7 +74,7 @@ def _cells(frame: pd.DataFrame, lang: str) -> list[list[str]]:
         for c in COLUMNS:
             value = rec[c]
             if c == "deadline" and value is not None and not pd.isna(value):
-                value = f"{value.day}/{value.month}/{display_year(value.year, lang)}"
+                value = fmt_date(value, lang)
             elif c == "late":
                 value = t("yes" if value else "no", lang)
             elif c == "status":

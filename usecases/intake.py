@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from data.models import Agency, Answer, AuditEntry, Cycle, Response, Service, utcnow
 from data.repository import bump_data_version
 from survey.answers import service_key, service_record, show, storage, stored_value, text_or_none
-from survey.catalogue import Catalogue, Text, default_catalogue
+from survey.catalogue import Catalogue, default_catalogue
+from survey.errors import DomainError, Localised, Message, Word, Year, message
 from survey.validation import (
     AnswerInput,
     Problem,
@@ -34,15 +35,10 @@ from survey.validation import (
     validate,
 )
 from survey.workflow import EDITABLE, Channel, Status
-from survey.years import display_year
 
 
-class IntakeError(ValueError):
-    """A request that cannot be carried out (unknown response, agency or cycle), in both languages."""
-
-    def __init__(self, message: Text):
-        self.text = message
-        super().__init__(message.en)
+class IntakeError(DomainError, ValueError):
+    """A request that cannot be carried out (unknown response, agency or cycle)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ class Conflict:
     current_version: int
     items: tuple[ConflictItem, ...]
     unsaved: tuple[str, ...]
-    message: Text
+    message: Localised
 
 
 @dataclass(frozen=True)
@@ -79,7 +75,7 @@ class SaveResult:
     problems: list[Problem] = field(default_factory=list)
     changed: tuple[str, ...] = ()
     conflict: Conflict | None = None
-    message: Text | None = None
+    message: Localised | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,7 +140,7 @@ def previous_answers(session: Session, agency_id: str, cycle_year: int,
 def load_response(session: Session, response_id: int) -> Response:
     resp = session.get(Response, response_id, populate_existing=True)
     if resp is None:
-        raise IntakeError(Text(f"ไม่พบแบบสำรวจหมายเลข {response_id}", f"no response with id {response_id}"))
+        raise IntakeError("no_response", id=response_id)
     return resp
 
 
@@ -174,10 +170,9 @@ def get_or_create_draft(session: Session, agency_id: str, cycle_year: int, actor
         return resp
     cycle = session.get(Cycle, cycle_year)
     if cycle is None:
-        raise IntakeError(Text(f"ไม่มีรอบสำรวจปี {display_year(cycle_year, 'th')}",
-                               f"there is no survey cycle {display_year(cycle_year, 'en')}"))
+        raise IntakeError("no_cycle_year", year=Year(cycle_year))
     if session.get(Agency, agency_id) is None:
-        raise IntakeError(Text(f"ไม่พบหน่วยงานรหัส {agency_id}", f"no agency with id {agency_id}"))
+        raise IntakeError("no_agency_id", id=agency_id)
     # Two first saves at once must end in one draft: insert unless it exists, then read it back.
     now = utcnow()
     values = {"cycle_year": cycle_year, "agency_id": agency_id, "status": Status.DRAFT.value, "version": 1,
@@ -231,11 +226,8 @@ def conflict_of(session: Session, resp: Response, expected: int, yours: Mapping[
             theirs = show(row.value_num, row.value_text)
         items.append(ConflictItem(fname, theirs, yours.get(fname), who, fname in yours))
     names = ", ".join(i.field for i in items) or "-"
-    return Conflict(resp.id, expected, current, tuple(items), tuple(yours), Text(
-        f"มีผู้อื่นบันทึกแบบสำรวจนี้หลังจากที่ท่านเปิด (ฉบับ {expected} เป็น {current}) ยังไม่ได้บันทึกข้อมูลของท่าน "
-        f"ข้อที่เปลี่ยน: {names} กรุณาตรวจสอบแล้วบันทึกอีกครั้ง",
-        f"Someone else saved this response after you opened it (version {expected} -> {current}); nothing of yours "
-        f"was saved. Changed since: {names}. Review them and save again."))
+    return Conflict(resp.id, expected, current, tuple(items), tuple(yours),
+                    message("save_conflict", expected=expected, current=current, fields=names))
 
 
 def next_version(session: Session, resp: Response, expected: int, actor: str, **values: Any) -> bool:
@@ -249,14 +241,13 @@ def next_version(session: Session, resp: Response, expected: int, actor: str, **
     return True
 
 
-def refused(resp: Response, message: Text, problems: list[Problem] | None = None,
+def refused(resp: Response, message: Localised, problems: list[Problem] | None = None,
              conflict: Conflict | None = None) -> SaveResult:
     return SaveResult(False, resp.id, resp.version, resp.status, problems or [], (), conflict, message)
 
 
-def not_editable(resp: Response) -> Text:
-    return Text(f"แบบสำรวจอยู่ในสถานะ {resp.status} แก้ไขไม่ได้ (แก้ได้เฉพาะฉบับร่างหรือฉบับที่ถูกส่งกลับ)",
-                f"the response is {resp.status} and cannot be edited (only drafts and returned responses can)")
+def not_editable(resp: Response) -> Message:
+    return message("response_status_not_editable", status=Word("status", resp.status))
 
 
 def save_draft(
@@ -316,9 +307,7 @@ def save_draft(
     if services is not None:
         service_errors = [p for p in errors(problems) if p.row is not None]
         if service_errors:
-            problems.append(Problem("SVC.01", None, "warning", "services_not_saved", Text(
-                "บัญชีบริการยังไม่ถูกบันทึกจนกว่าจะแก้ไขแถวที่มีข้อผิดพลาด",
-                "The service inventory was not saved: correct the rows with errors first.")))
+            problems.append(Problem("SVC.01", None, "warning", "services_not_saved", message("services_not_saved")))
         else:
             old_records = [service_record(s) for s in stored_services]
             new_records = [service_record(s) for s in services]

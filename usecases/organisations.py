@@ -10,17 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import Agency, AgencyType, AuditEntry, Ministry
-from survey.catalogue import Text
+from survey.errors import DomainError, Localised, message
 from survey.workflow import Channel
 from usecases.jobs import Progress
 
 AGENCY_TYPES = tuple(t.value for t in AgencyType)
 
 
-class OrganisationError(ValueError):
-    def __init__(self, message: Text):
-        self.text = message
-        super().__init__(message.en)
+class OrganisationError(DomainError, ValueError):
+    """An organisation change that cannot be done."""
 
 
 def _audit(session: Session, actor: str, channel: str, action: str, agency_id: str, field: str | None = None,
@@ -32,14 +30,14 @@ def _audit(session: Session, actor: str, channel: str, action: str, agency_id: s
 def _agency(session: Session, agency_id: str) -> Agency:
     agency = session.get(Agency, agency_id)
     if agency is None:
-        raise OrganisationError(Text(f"ไม่พบหน่วยงานรหัส {agency_id}", f"No agency with id {agency_id}"))
+        raise OrganisationError("org_no_agency", id=agency_id)
     return agency
 
 
 def _ministry(session: Session, ministry_id: str) -> Ministry:
     ministry = session.get(Ministry, ministry_id)
     if ministry is None:
-        raise OrganisationError(Text(f"ไม่พบกระทรวงรหัส {ministry_id}", f"No ministry with id {ministry_id}"))
+        raise OrganisationError("org_no_ministry", id=ministry_id)
     return ministry
 
 
@@ -47,12 +45,11 @@ def add_agency(session: Session, agency_id: str, ministry_id: str, name_th: str,
                actor: str, province: str | None = None, channel: str = Channel.WEB) -> Agency:
     agency_id = agency_id.strip()
     if not agency_id or not name_th.strip() or not name_en.strip():
-        raise OrganisationError(Text("ต้องระบุรหัส ชื่อภาษาไทย และชื่อภาษาอังกฤษ",
-                                     "An id, a Thai name and an English name are required."))
+        raise OrganisationError("org_names_required")
     if session.get(Agency, agency_id) is not None:
-        raise OrganisationError(Text(f"มีหน่วยงานรหัส {agency_id} อยู่แล้ว", f"Agency id {agency_id} already exists."))
+        raise OrganisationError("org_agency_exists", id=agency_id)
     if agency_type not in AGENCY_TYPES:
-        raise OrganisationError(Text(f"ประเภทหน่วยงาน {agency_type!r} ไม่ถูกต้อง", f"Unknown agency type {agency_type!r}."))
+        raise OrganisationError("org_unknown_type", type=repr(agency_type))
     _ministry(session, ministry_id)
     agency = Agency(id=agency_id, ministry_id=ministry_id, name_th=name_th.strip(), name_en=name_en.strip(),
                     agency_type=agency_type, province=province, active=True, is_demo=False)
@@ -93,13 +90,12 @@ def retire_agency(session: Session, agency_id: str, actor: str, channel: str = C
 def merge_agencies(session: Session, source_id: str, target_id: str, actor: str, channel: str = Channel.WEB) -> None:
     """Merge `source` into `target`: the source is retired and points at the target; both histories stay."""
     if source_id == target_id:
-        raise OrganisationError(Text("ไม่สามารถรวมหน่วยงานเข้ากับตัวเองได้", "An agency cannot be merged into itself."))
+        raise OrganisationError("org_merge_self")
     source, target = _agency(session, source_id), _agency(session, target_id)
     if not target.active:
-        raise OrganisationError(Text(f"หน่วยงาน {target_id} ถูกยุบแล้ว", f"Agency {target_id} is retired."))
+        raise OrganisationError("org_retired", id=target_id)
     if target.merged_into_id is not None:
-        raise OrganisationError(Text(f"หน่วยงาน {target_id} ถูกรวมเข้ากับหน่วยงานอื่นแล้ว",
-                                     f"Agency {target_id} was itself merged into another agency."))
+        raise OrganisationError("org_merged_already", id=target_id)
     # Agencies merged into the source earlier follow it into the target.
     for earlier in session.scalars(select(Agency).where(Agency.merged_into_id == source_id)):
         earlier.merged_into_id = target_id
@@ -121,7 +117,7 @@ class ImportRow:
     line: int
     agency_id: str
     outcome: str  # "added", "updated", "rejected"
-    message: Text | None = None
+    message: Localised | None = None
 
 
 IMPORT_COLUMNS = ("agency_id", "ministry_id", "name_th", "name_en", "agency_type", "province")
@@ -137,7 +133,7 @@ def import_agencies(session: Session, csv_text: str, actor: str, channel: str = 
     missing = [c for c in IMPORT_COLUMNS[:5] if c not in (reader.fieldnames or [])]
     if missing:
         cols = ", ".join(missing)
-        return [ImportRow(1, "", "rejected", Text(f"ไม่มีคอลัมน์ {cols}", f"Missing columns: {cols}"))]
+        return [ImportRow(1, "", "rejected", message("org_missing_columns", columns=cols))]
     report: list[ImportRow] = []
     rows = list(reader)
     for line, row in enumerate(rows, start=2):

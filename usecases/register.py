@@ -19,7 +19,8 @@ import yaml
 from sqlalchemy.orm import Session
 
 from data import repository
-from survey.catalogue import Catalogue, Text, default_catalogue
+from survey.catalogue import Catalogue, default_catalogue
+from survey.errors import Localised, message
 from survey.validation import ServiceInput, is_missing
 from survey.workflow import Channel
 from usecases.answer_import import ImportResult, import_answers
@@ -106,7 +107,7 @@ def read_table(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
 class Unmatched:
     row: int  # 1-based data row, as a spreadsheet user counts under the header
     value: str
-    reason: Text
+    reason: Localised
 
 
 @dataclass
@@ -146,21 +147,17 @@ def match_register(frame: pd.DataFrame, mapping: RegisterMapping, agencies: pd.D
             ministry_text = str(rec[cols["ministry"]]).strip()
             ministry = ministry_key.get(_key(ministry_text))
             if ministry is None:
-                unmatched.append(Unmatched(i, ministry_text, Text(f"ไม่พบกระทรวง «{ministry_text}»",
-                                                                  f"unknown ministry “{ministry_text}”")))
+                unmatched.append(Unmatched(i, ministry_text, message("register_unknown_ministry", text=ministry_text)))
                 continue
             candidates = {a for a in candidates if ministry_of.get(a) == ministry}
         if len(candidates) != 1:
-            why = (Text(f"ไม่พบหน่วยงาน «{agency_text}» (ตามรหัสหรือชื่อ)", f"no agency “{agency_text}” (by code or name)")
-                   if not candidates else Text(f"ชื่อหน่วยงาน «{agency_text}» ซ้ำกันหลายหน่วยงาน ระบุกระทรวงหรือใช้รหัส",
-                                               f"“{agency_text}” names several agencies; give the ministry or the code"))
+            why = message("register_unknown_agency" if not candidates else "register_ambiguous_agency", text=agency_text)
             unmatched.append(Unmatched(i, agency_text, why))
             continue
         status = str(rec.get(cols["status"], "")).strip()
         level = mapping.status_levels.get(_key(status))
         if level is None:
-            unmatched.append(Unmatched(i, status, Text(f"รหัสสถานะ «{status}» ไม่มีในไฟล์การจับคู่",
-                                                       f"status code “{status}” is not in the mapping")))
+            unmatched.append(Unmatched(i, status, message("register_unknown_status", text=status)))
             continue
 
         def flag(name: str, rec: Mapping[str, Any] = rec) -> bool | None:

@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import Agency, Cycle, FrameEntry, Response
-from survey import answers, excel, workflow
+from survey import answers, clock, excel, workflow
 from survey.catalogue import Catalogue, Text, default_catalogue
+from survey.errors import Localised
 from survey.validation import (
     SERVICE_BOOLEANS,
     AnswerInput,
@@ -68,7 +69,7 @@ def open_cycles(session: Session, principal: Principal, agency_id: str) -> list[
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or dt.datetime.now(dt.UTC).date()
+    return today or clock.today()
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,7 @@ class Upload:
     accepted: bool
     diff: pd.DataFrame
     problems: list[Problem]
-    message: Text | None
+    message: Localised | None
     result: ImportResult | None = None
 
 

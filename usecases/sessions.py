@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from data.audit import AccessAction, record
 from data.config import AccountPolicy
 from data.models import User, UserRole, UserSession, utcnow
-from survey.i18n import t
+from survey.errors import DomainError
 from survey.workflow import Channel
 from usecases.access import ROLE_NAMES, Grant, Principal, Role
 
@@ -34,16 +34,12 @@ TOKEN_VERSION = "v1"
 
 
 
-class AccountError(ValueError):
-    """A request about an account that cannot be done; `key` names its message in Thai and English."""
+class AccountError(DomainError, ValueError):
+    """A request about an account that cannot be done; `key` names its message, `detail` fills it in."""
 
     def __init__(self, key: str, detail: str = "") -> None:
-        self.key = key
         self.detail = detail
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str) -> str:
-        return t(self.key, lang).format(detail=self.detail)
+        super().__init__(key, detail=detail)
 
 
 

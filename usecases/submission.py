@@ -16,14 +16,15 @@ from sqlalchemy.orm import Session
 
 from data.models import Cycle, Response, ReviewComment, utcnow
 from data.repository import bump_data_version
-from survey.catalogue import Catalogue, Text, default_catalogue
+from survey import clock
+from survey.catalogue import Catalogue, default_catalogue
+from survey.errors import Word, message
 from survey.validation import (
     MAX_TEXT,
     errors,
     validate,
 )
 from survey.workflow import REOPENABLE, TRANSITIONS, Status
-from survey.years import display_year
 from usecases import cycles
 from usecases.intake import (
     SaveResult,
@@ -46,9 +47,6 @@ def deadline_for(session: Session, agency_id: str, cycle_year: int) -> dt.date |
 
 
 
-def _date_text(day: dt.date) -> Text:
-    return Text(f"{day.day}/{day.month}/{display_year(day.year, 'th')}", day.isoformat())
-
 
 
 def _transition(session: Session, response_id: int, expected_version: int, actor: str, channel: str, to: str,
@@ -56,8 +54,8 @@ def _transition(session: Session, response_id: int, expected_version: int, actor
     channel = checked_channel(channel)
     resp = load_response(session, response_id)
     if resp.status not in allowed_from:
-        return refused(resp, Text(f"เปลี่ยนสถานะจาก {resp.status} เป็น {to} ไม่ได้",
-                                   f"a response cannot go from {resp.status} to {to}")), resp
+        return refused(resp, message("transition_refused", old=Word("status", resp.status),
+                                      new=Word("status", to))), resp
     before = resp.status
     if resp.version != expected_version or not next_version(session, resp, expected_version, actor, status=to, **values):
         conflict = conflict_of(session, resp, expected_version, {"status": to})
@@ -75,21 +73,17 @@ def submit(session: Session, response_id: int, expected_version: int, actor: str
     catalogue = catalogue or default_catalogue()
     resp = load_response(session, response_id)
     if resp.status not in TRANSITIONS or Status.SUBMITTED not in TRANSITIONS[resp.status]:
-        return refused(resp, Text(f"ส่งแบบสำรวจที่อยู่ในสถานะ {resp.status} ไม่ได้",
-                                   f"a response that is {resp.status} cannot be submitted"))
+        return refused(resp, message("submit_refused_status", status=Word("status", resp.status)))
     deadline = deadline_for(session, resp.agency_id, resp.cycle_year)
     if deadline is not None and today > deadline:
-        d = _date_text(deadline)
-        return refused(resp, Text(f"พ้นกำหนดส่งแล้ว (กำหนดส่ง {d.th}) ติดต่อผู้ดูแลรอบสำรวจเพื่อขอขยายเวลา",
-                                   f"the deadline has passed (it was {d.en}); ask the survey office for an extension"))
+        return refused(resp, message("deadline_passed", deadline=deadline))
     answers, services = current_answers(session, resp.id, catalogue)
     problems = validate(answers, services, catalogue, previous_values(session, resp.agency_id, resp.cycle_year),
                         mode="submit")
     if errors(problems):
-        return refused(resp, Text(f"ยังส่งไม่ได้: มีข้อผิดพลาด {len(errors(problems))} รายการ",
-                                   f"cannot submit yet: {len(errors(problems))} errors to correct"), problems)
+        return refused(resp, message("submit_has_errors", n=len(errors(problems))), problems)
     # Dated `today`, the date the deadline was checked against, so tracking judges lateness the same way.
-    submitted_at = dt.datetime.combine(today, utcnow().time(), tzinfo=dt.UTC)
+    submitted_at = clock.moment_on(today)
     result, _ = _transition(session, response_id, expected_version, actor, channel, Status.SUBMITTED,
                             frozenset({resp.status}), submitted_at=submitted_at)
     return SaveResult(result.ok, result.response_id, result.version, result.status, problems, result.changed,
@@ -105,10 +99,10 @@ def return_response(session: Session, response_id: int, expected_version: int, a
     clean = {k: v.strip() for k, v in comments.items() if isinstance(v, str) and v.strip()}
     resp = load_response(session, response_id)
     if not clean:
-        return refused(resp, Text("ต้องระบุความเห็นอย่างน้อยหนึ่งข้อเมื่อส่งกลับ", "returning needs at least one comment"))
+        return refused(resp, message("return_needs_comment"))
     unknown = sorted(k for k in clean if k not in known)
     if unknown:
-        return refused(resp, Text(f"ไม่มีข้อ {', '.join(unknown)} ในแบบสำรวจ", f"unknown questions: {', '.join(unknown)}"))
+        return refused(resp, message("return_unknown_questions", ids=", ".join(unknown)))
     result, resp = _transition(session, response_id, expected_version, actor, channel, Status.RETURNED,
                                frozenset({Status.SUBMITTED}))
     if result.ok:
@@ -140,7 +134,7 @@ def reopen(session: Session, response_id: int, expected_version: int, actor: str
     """Reopen a submitted, approved or locked response for the agency to edit (as returned); a reason is required."""
     resp = load_response(session, response_id)
     if not isinstance(reason, str) or not reason.strip():
-        return refused(resp, Text("ต้องระบุเหตุผลในการเปิดแก้ไข", "reopening needs a reason"))
+        return refused(resp, message("reopen_needs_reason"))
     result, resp = _transition(session, response_id, expected_version, actor, channel, Status.RETURNED, REOPENABLE,
                                note=reason.strip()[:MAX_TEXT])
     if result.ok:

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from data.audit import record
 from data.models import TargetChange, TargetOverride, utcnow
 from data.repository import bump_data_version
-from survey.catalogue import Catalogue, Text, default_catalogue
+from survey.catalogue import Catalogue, default_catalogue
+from survey.errors import DomainError
 from survey.targets import BASES, TARGETS_PATH, Target, TargetsError, parse_targets
 from survey.workflow import Channel
 from survey.years import to_be
@@ -38,12 +39,8 @@ DEFAULT_NOTE = {"th": "สมมติฐานที่ผู้วางแผ
                 "en": "Assumption set by a planner (editable), not an official target."}
 
 
-class TargetEditError(ValueError):
-    """A target edit that cannot be stored; the reason in Thai and English."""
-
-    def __init__(self, message: Text):
-        self.text = message
-        super().__init__(message.en)
+class TargetEditError(DomainError, ValueError):
+    """A target edit that cannot be saved."""
 
 
 @dataclass(frozen=True)
@@ -120,8 +117,7 @@ def parse_milestones(text: str) -> dict[int, float]:
                 raise ValueError(part)
             out[to_be(int(year.strip()))] = float(value.strip())
         except ValueError:
-            raise TargetEditError(Text(f"อ่านเป้าหมายรายปี {part!r} ไม่ได้ (ตัวอย่าง 2567: 80)",
-                                       f"Cannot read the milestone {part!r} (write e.g. 2567: 80)")) from None
+            raise TargetEditError("target_bad_milestone", part=repr(part)) from None
     return out
 
 
@@ -129,12 +125,11 @@ def _apply(current: Mapping[str, Any], edit: TargetEdit) -> dict[str, Any]:
     new = copy.deepcopy(dict(current))
     basis = edit.basis or str(new.get("basis"))
     if basis not in BASES:
-        raise TargetEditError(Text(f"ประเภทเป้าหมาย {basis!r} ไม่ถูกต้อง", f"Unknown basis {basis!r}."))
+        raise TargetEditError("target_bad_basis", basis=repr(basis))
     if edit.source is not None:
         new["source"] = edit.source.strip() or None
     if basis == "sourced" and not new.get("source"):
-        raise TargetEditError(Text("เป้าหมายที่มีแหล่งอ้างอิงต้องระบุแหล่งที่มา มิฉะนั้นให้คงเป็นสมมติฐาน",
-                                   "A sourced target must name its source; otherwise it stays an assumption."))
+        raise TargetEditError("target_source_required")
     new["basis"] = basis
     if basis == "assumption":
         note = dict(new.get("note") or DEFAULT_NOTE)
@@ -191,7 +186,7 @@ def edit_target(session: Session, principal: Principal, target_id: str, edit: Ta
     definitions = effective_definitions(session, path)
     index = next((i for i, t in enumerate(definitions) if str(t.get("id")) == target_id), None)
     if index is None:
-        raise TargetEditError(Text(f"ไม่พบเป้าหมาย {target_id}", f"No target {target_id}."))
+        raise TargetEditError("target_not_found", id=target_id)
     current = definitions[index]
     new = _apply(current, edit)
     definitions[index] = new
@@ -199,7 +194,7 @@ def edit_target(session: Session, principal: Principal, target_id: str, edit: Ta
         targets = parse_targets({"targets": definitions}, catalogue)
     except TargetsError as exc:
         detail = "; ".join(exc.problems)
-        raise TargetEditError(Text(f"เป้าหมายไม่ผ่านการตรวจสอบ: {detail}", f"The target is not valid: {detail}")) from exc
+        raise TargetEditError("target_invalid", detail=detail) from exc
     before, after = _flat(current), _flat(new)
     changed = [f for f in after if before[f] != after[f]]
     if changed:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Response
+from survey import clock
 from survey.catalogue import Text
-from survey.workflow import NOT_STARTED, Status
+from survey.workflow import NOT_STARTED, Status, deadline, is_late
 from usecases import access
 from usecases.access import AccessDenied, Principal, Role
 
@@ -34,7 +35,7 @@ def tracking_rows(session: Session, cycle_year: int, today: dt.date | None = Non
 
     Late: submitted after the agency's deadline, or not submitted and the deadline has passed.
     """
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or clock.today()
     cycle = session.get(Cycle, cycle_year)
     closes = cycle.closes_on if cycle else None
     stmt = (select(FrameEntry.agency_id, Agency.ministry_id, Agency.name_th, Agency.name_en, FrameEntry.deadline,
@@ -44,15 +45,13 @@ def tracking_rows(session: Session, cycle_year: int, today: dt.date | None = Non
             .where(FrameEntry.cycle_year == cycle_year).order_by(FrameEntry.agency_id))
     records = []
     for agency_id, ministry_id, name_th, name_en, own, status, submitted_at in session.execute(stmt):
-        deadline = own or closes
+        due = deadline(closes, own)
         status = status or NOT_STARTED
-        submitted_on = submitted_at.date() if submitted_at is not None else None
-        if submitted_on is not None and status != Status.RETURNED:
-            late = deadline is not None and submitted_on > deadline
-        else:
-            late = deadline is not None and today > deadline
+        # A returned response is judged as not submitted: it is due again.
+        submitted_on = clock.local_date(submitted_at) if submitted_at is not None and status != Status.RETURNED else None
+        late = is_late(due, submitted_on, today)
         records.append({"agency_id": agency_id, "ministry_id": ministry_id, "name_th": name_th, "name_en": name_en,
-                        "deadline": deadline, "status": status, "submitted_at": submitted_at, "late": bool(late)})
+                        "deadline": due, "status": status, "submitted_at": submitted_at, "late": bool(late)})
     cols = ["agency_id", "ministry_id", "name_th", "name_en", "deadline", "status", "submitted_at", "late"]
     return pd.DataFrame.from_records(records, columns=cols)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-AREAS = ("core", "admin", "workbook", "dashboard", "respond")
+AREAS = ("core", "admin", "workbook", "dashboard", "respond", "messages")
 
 
 def collect() -> dict[str, tuple[str, str]]:
