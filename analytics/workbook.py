@@ -35,6 +35,7 @@ from analytics.targets import target_path
 from analytics.uncertainty import Uncertainty
 from survey import clock, workflow
 from survey.catalogue import Catalogue
+from survey.cells import formula_like
 from survey.i18n import fmt_date, t
 from survey.targets import Target, target_for
 from survey.workflow import Status
@@ -46,8 +47,6 @@ ACTIONS_PER_AGENCY = 3
 STATUS_KPIS = {"online": "KPI.ONLINE_RATIO", "readiness": "KPI.READINESS"}
 HEADLINE_KPIS = ("KPI.ONLINE_RATIO", "KPI.READINESS", "KPI.RESPONSE_RATE")
 ADOPTION_KINDS = ("standard", "platform", "shared_service")
-#: First characters that make a spreadsheet read text as a formula (or DDE): such user text also gets the quote prefix.
-_RISKY = frozenset("=+-@\t\r")
 _WB_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                "strings_to_numbers": False}
 
@@ -127,10 +126,10 @@ class _Writer:
         for c, col in enumerate(cols):
             if col.kind == "num":
                 plan.append((c, ws.write_number, col.values, self.fmt[col.fmt] if col.fmt else None, None))
-            elif col.kind == "user" and any(v is not None and v[:1] in _RISKY for v in col.values):
+            elif col.kind == "user" and any(formula_like(v) for v in col.values):
                 quoted = self.fmt["user"]
                 plan.append((c, ws.write_string, col.values, None,
-                             [quoted if v is not None and v[:1] in _RISKY else None for v in col.values]))
+                             [quoted if formula_like(v) else None for v in col.values]))
             else:
                 plan.append((c, ws.write_string, col.values, None, None))
         # The hot loop of the workbook: one bound-method call per non-empty cell, nothing else.
@@ -473,7 +472,7 @@ def _summary(w: _Writer, results: CycleResults, catalogue: Catalogue, targets: t
                             ("wb_cycle", display_year(results.year, lang), None),
                             ("wb_data_date", _date(data_date, lang) or "", None)):
         ws.write_string(row, 0, t(key, lang), f["label"])
-        ws.write_string(row, 1, value, fmt if value[:1] in _RISKY else None)
+        ws.write_string(row, 1, value, fmt if formula_like(value) else None)
         row += 1
     row += 1
     ws.write_string(row, 0, t("wb_headlines", lang), f["h2"])

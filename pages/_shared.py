@@ -15,6 +15,7 @@ from data import repository
 from data.config import account_policy, bootstrap_admin, database_url
 from data.db import engine_for, session_scope
 from data.migrate import upgrade
+from survey.cells import csv_bytes
 from survey.i18n import DEFAULT_LANG, LANGS, TEXTS, fmt_datetime, fmt_year, t
 from usecases import accounts, exports, sessions
 
@@ -176,7 +177,7 @@ def show_table(frame: pd.DataFrame, lang: str, principal: Any, name: str, agency
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
                  **({"height": height} if height else {}))
     if agency_ids is not None or can_export_summary(principal):
-        st.download_button(t("download_csv", lang), shown.to_csv(index=False).encode("utf-8-sig"),
+        st.download_button(t("download_csv", lang), csv_bytes(shown),
                            file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}", on_click=record_export,
                            args=(principal, f"{name}.csv", agency_ids), icon=":material/download:")
 

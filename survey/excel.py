@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import zipfile
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -30,7 +29,11 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from survey.answers import diff_answers
-from survey.catalogue import Catalogue, Indicator, Level, Text
+from survey.catalogue import Catalogue, Indicator, Level
+from survey.cells import formula_like
+from survey.errors import Year, message
+from survey.files import check_workbook, refusal
+from survey.i18n import t
 from survey.validation import (
     AnswerInput,
     Problem,
@@ -44,8 +47,6 @@ from survey.years import display_year
 
 FORMAT = "readiness-intake/1"
 META_SHEET = "_meta"
-MAX_BYTES = 10 * 1024 * 1024
-MAX_UNZIPPED = 100 * 1024 * 1024
 MAX_ROWS = 5000
 SPARE_SERVICE_ROWS = 100
 FIRST_ROW = 4  # dimension sheets: title, note, header, then questions
@@ -56,57 +57,12 @@ SERVICE_COLUMNS = ("code", "name", "digital_level", "annual_volume", "paper_requ
                    "uses_e_payment", "uses_e_signature", "uses_e_certificate")
 SERVICE_LETTERS = dict(zip(SERVICE_COLUMNS, "ABCDEFGHI", strict=True))
 
-WORDS: dict[str, tuple[str, str]] = {
-    "instructions": ("คำชี้แจง", "Instructions"),
-    "services": ("บัญชีบริการ", "Services"),
-    "id": ("รหัสข้อ", "Question id"),
-    "option": ("ตัวเลือก", "Option"),
-    "question": ("คำถาม", "Question"),
-    "answer": ("คำตอบ", "Answer"),
-    "evidence": ("หลักฐาน (ลิงก์/เอกสาร)", "Evidence (link/document)"),
-    "comment": ("หมายเหตุ", "Comment"),
-    "previous": ("คำตอบปีก่อน", "Last cycle's answer"),
-    "help": ("คำอธิบาย", "Help"),
-    "yes": ("ใช่", "Yes"),
-    "no": ("ไม่ใช่", "No"),
-    "code": ("รหัสบริการ", "Service code"),
-    "name": ("ชื่อบริการ", "Service name"),
-    "digital_level": ("ระดับการให้บริการดิจิทัล", "Digital level"),
-    "annual_volume": ("ปริมาณธุรกรรมต่อปี", "Yearly transactions"),
-    "paper_required": ("ต้องใช้เอกสารกระดาษ", "Paper required"),
-    "uses_digital_id": ("ใช้ Digital ID", "Uses Digital ID"),
-    "uses_e_payment": ("ใช้ e-Payment", "Uses e-Payment"),
-    "uses_e_signature": ("ใช้ e-Signature", "Uses e-Signature"),
-    "uses_e_certificate": ("ใช้ e-Certificate", "Uses e-Certificate"),
-    "fill_note": ("กรอกเฉพาะช่องสีเหลือง ห้ามย้าย แทรก หรือลบแถว",
-                  "Fill the yellow cells only; do not move, insert or delete rows."),
-    "whole": ("จำนวนเต็ม", "whole number"),
-    "decimal": ("ตัวเลข", "number"),
-    "tick_options": ("เลือก ใช่/ไม่ใช่ ทีละตัวเลือกด้านล่าง", "Answer yes/no for each option below"),
-    "bad_entry": ("ค่าที่กรอกไม่ถูกต้อง", "Invalid entry"),
-    "fiscal_year": ("ปีงบประมาณ พ.ศ.", "Fiscal year"),
-    "survey_version": ("ฉบับแบบสำรวจ", "Survey version"),
-}
-
-STEPS: tuple[tuple[str, str], ...] = (
-    ("กรอกคำตอบในช่องสีเหลืองของแต่ละแผ่นงาน (หนึ่งแผ่นต่อหนึ่งมิติ) คำตอบปีก่อนแสดงไว้ด้านข้างเพื่อเทียบ",
-     "Fill the yellow cells on each sheet (one sheet per dimension); last cycle's answers are shown beside them."),
-    ("ช่องที่มีรายการให้เลือก ให้เลือกจากรายการ ช่องตัวเลขรับเฉพาะตัวเลขในช่วงที่กำหนด",
-     "Pick from the drop-down lists; number cells take numbers in the allowed range only."),
-    ("ใส่ลิงก์หรือชื่อเอกสารเป็นหลักฐาน และอธิบายในช่องหมายเหตุเมื่อตัวเลขเปลี่ยนจากปีก่อนมาก",
-     "Give a link or document as evidence, and explain large changes from last year in the comment."),
-    ("แผ่นงานบัญชีบริการ: หนึ่งแถวต่อหนึ่งบริการสำคัญ เพิ่มบริการในแถวว่างของตาราง",
-     "Services sheet: one row per key service; add services in the table's empty rows."),
-    ("ห้ามเปลี่ยนชื่อแผ่นงาน ย้าย แทรก หรือลบแถว ระบบจะไม่รับไฟล์ที่โครงสร้างถูกแก้ไข และไม่รับไฟล์ที่มีมาโคร (.xlsm)",
-     "Do not rename sheets or move, insert or delete rows: files with an edited structure or macros (.xlsm) are refused."),
-    ("อัปโหลดไฟล์ในระบบ ระบบจะตรวจด้วยกฎเดียวกับแบบฟอร์มบนเว็บและแสดงรายการที่จะเปลี่ยนก่อนบันทึก",
-     "Upload the file: it is checked with the same rules as the web form, and the changes are shown before saving."),
-)
+#: The instructions sheet's numbered steps (text keys).
+STEPS = tuple(f"tpl_step_{n}" for n in range(1, 7))
 
 _ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")
 _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 _UNLOCKED = Protection(locked=False)
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AgencyLike(Protocol):
@@ -116,8 +72,8 @@ class AgencyLike(Protocol):
 
 
 def w(key: str, lang: str) -> str:
-    th, en = WORDS[key]
-    return th if lang == "th" else en
+    """Return a word of the template (`tpl_<key>` in survey/texts/template.py) in `lang`."""
+    return t(f"tpl_{key}", lang)
 
 
 def put(cell: Cell, value: Any) -> None:
@@ -133,7 +89,7 @@ def put(cell: Cell, value: Any) -> None:
     text = clean_text(str(value))
     cell.value = text
     cell.data_type = "s"
-    if text.startswith(_DANGEROUS):
+    if formula_like(text):
         cell.quotePrefix = True
 
 
@@ -286,7 +242,7 @@ def build_template(
     put(info["A3"], f"{w('fiscal_year', lang)} {year}")
     put(info["A4"], f"{w('survey_version', lang)} {catalogue.version}")
     for i, step in enumerate(STEPS, start=6):
-        put(info.cell(row=i, column=1), f"{i - 5}. {Text(*step).get(lang)}")
+        put(info.cell(row=i, column=1), f"{i - 5}. {t(step, lang)}")
     info.column_dimensions["A"].width = 120
     _protect(info)
 
@@ -431,31 +387,6 @@ class ParsedWorkbook:
         return out
 
 
-def _refusal(code: str, th: str, en: str) -> list[Problem]:
-    return [Problem("file", None, "error", code, Text(f"ไม่รับไฟล์: {th} ไม่มีการเปลี่ยนแปลงข้อมูล",
-                                                      f"File refused: {en}. Nothing was changed."))]
-
-
-def _check_zip(data: bytes) -> list[Problem]:
-    if len(data) > MAX_BYTES:
-        return _refusal("too_large", f"ไฟล์ใหญ่เกิน {MAX_BYTES // 1024 // 1024} MB",
-                        f"the file is larger than {MAX_BYTES // 1024 // 1024} MB")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = zf.namelist()
-            total = sum(i.file_size for i in zf.infolist())
-            content_types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError):  # a damaged deflate stream: zlib.error
-        return _refusal("corrupt", "ไฟล์เสียหายหรือไม่ใช่ไฟล์ Excel (.xlsx)", "the file is damaged or is not an Excel workbook (.xlsx)")
-    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
-        return _refusal("macro", "ไฟล์มีมาโคร (.xlsm) กรุณาบันทึกเป็น .xlsx", "the file contains macros (.xlsm); save it as .xlsx")
-    if total > MAX_UNZIPPED:
-        return _refusal("too_large", "ข้อมูลในไฟล์มีขนาดใหญ่เกินไป", "the workbook's content is too large")
-    if not content_types:
-        return _refusal("corrupt", "ไฟล์เสียหายหรือไม่ใช่ไฟล์ Excel (.xlsx)", "the file is damaged or is not an Excel workbook (.xlsx)")
-    return []
-
-
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -466,18 +397,17 @@ def _text(value: Any) -> str | None:
 def read_workbook(data: bytes, catalogue: Catalogue, expected_agency_id: str | None = None,
                   expected_cycle: int | None = None) -> ParsedWorkbook | list[Problem]:
     """Return a workbook's answers and services with their problems, or the reasons it is refused."""
-    refused = _check_zip(data)
+    refused = check_workbook(data)
     if refused:
         return refused
     try:
         wb = load_workbook(io.BytesIO(data), data_only=False, keep_vba=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, AttributeError,
             IndexError) as exc:
-        return _refusal("corrupt", f"อ่านไฟล์ไม่ได้ ({type(exc).__name__})", f"the workbook cannot be read ({type(exc).__name__})")
+        return refusal("corrupt", "file_unreadable", kind=type(exc).__name__)
     except Exception as exc:  # a damaged XML part can raise almost anything from the parser
-        return _refusal("corrupt", f"อ่านไฟล์ไม่ได้ ({type(exc).__name__})", f"the workbook cannot be read ({type(exc).__name__})")
-    foreign = _refusal("foreign", "ไม่ใช่แบบฟอร์มที่ดาวน์โหลดจากระบบนี้ กรุณาดาวน์โหลดแบบฟอร์มใหม่",
-                       "this is not a workbook downloaded from this system; download a new one")
+        return refusal("corrupt", "file_unreadable", kind=type(exc).__name__)
+    foreign = refusal("foreign", "file_foreign")
     if META_SHEET not in wb.sheetnames:
         return foreign
     meta = {str(r[0]): r[1] for r in wb[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True)
@@ -491,26 +421,21 @@ def read_workbook(data: bytes, catalogue: Catalogue, expected_agency_id: str | N
     except (TypeError, ValueError):
         return foreign
     if str(meta.get("catalogue_version")) != catalogue.version:
-        return _refusal("version", f"แบบฟอร์มนี้เป็นฉบับ {meta.get('catalogue_version')} ไม่ใช่ฉบับปัจจุบัน {catalogue.version}",
-                        f"the workbook is for survey version {meta.get('catalogue_version')}, not the current "
-                        f"{catalogue.version}")
+        return refusal("version", "file_old_version", found=str(meta.get("catalogue_version")), current=catalogue.version)
     if lang not in ("th", "en") or meta.get("checksum") != checksum(catalogue, agency_id, cycle_year, lang):
-        return _refusal("checksum", "ข้อมูลกำกับแบบฟอร์มถูกแก้ไข", "the workbook's identity data was altered")
+        return refusal("checksum", "file_checksum")
     if expected_agency_id is not None and agency_id != expected_agency_id:
-        return _refusal("wrong_agency", f"ไฟล์นี้เป็นของหน่วยงาน {agency_id} ไม่ใช่ {expected_agency_id}",
-                        f"this workbook is for agency {agency_id}, not {expected_agency_id}")
+        return refusal("wrong_agency", "file_wrong_agency", found=agency_id, expected=expected_agency_id)
     if expected_cycle is not None and cycle_year != expected_cycle:
-        return _refusal("wrong_cycle", f"ไฟล์นี้เป็นของรอบปี {display_year(cycle_year, 'th')} ไม่ใช่ {display_year(expected_cycle, 'th')}",
-                        f"this workbook is for the {display_year(cycle_year, 'en')} cycle, not "
-                        f"{display_year(expected_cycle, 'en')}")
+        return refusal("wrong_cycle", "file_wrong_cycle", found=Year(cycle_year), expected=Year(expected_cycle))
     services_name = w("services", lang)
     slots = layout(catalogue)
     needed = [*sorted({s.sheet for s in slots}), services_name]
     missing = [n for n in needed if n not in wb.sheetnames]
     if missing:
-        return _refusal("structure", f"ไม่พบแผ่นงาน {', '.join(missing)}", f"sheets missing: {', '.join(missing)}")
+        return refusal("structure", "file_sheets_missing", sheets=", ".join(missing))
     if any((wb[n].max_row or 0) > MAX_ROWS for n in needed):
-        return _refusal("too_large", f"มีแถวเกิน {MAX_ROWS} แถว", f"a sheet has more than {MAX_ROWS} rows")
+        return refusal("too_large", "file_too_many_rows", rows=MAX_ROWS)
 
     moved = []
     for slot in slots:
@@ -519,8 +444,7 @@ def read_workbook(data: bytes, catalogue: Catalogue, expected_agency_id: str | N
             moved.append(f"{slot.sheet}!{COL_ID}{slot.row}")
     if moved:
         shown = ", ".join(moved[:5]) + (" ..." if len(moved) > 5 else "")
-        return _refusal("structure", f"โครงสร้างแบบฟอร์มถูกแก้ไข (แถวถูกย้าย แทรก หรือลบ ที่ {shown})",
-                        f"the workbook's structure was edited (rows moved, inserted or deleted at {shown})")
+        return refusal("structure", "file_structure_edited", cells=shown)
 
     answers, services, cells, cell_problems = _read_answers(wb, catalogue, slots, lang)
     parsed = ParsedWorkbook(agency_id, cycle_year, lang, str(meta.get("catalogue_version")), response_version,
@@ -555,9 +479,9 @@ def _read_answers(wb: Workbook, catalogue: Catalogue, slots: Sequence[Slot], lan
         yn = parse_yes_no(value)
         if yn is None:
             option = next(o for o in ind.options if o.id == slot.option_id)
-            problems.append(Problem(ind.id, None, "error", "not_yes_no", Text(
-                f"ข้อ {ind.id} ตัวเลือก «{option.label.th}»: ต้องตอบว่า ใช่ หรือ ไม่ใช่",
-                f"{ind.id} option “{option.label.en}”: answer yes or no"), slot.sheet, f"{COL_ANSWER}{slot.row}"))
+            problems.append(Problem(ind.id, None, "error", "not_yes_no",
+                                    message("problem_option_not_yes_no", id=ind.id, option=option.label),
+                                    slot.sheet, f"{COL_ANSWER}{slot.row}"))
         elif yn == 1.0:
             choices[ind.id].append(slot.option_id)
     for ind_id, chosen in choices.items():

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select
 
 from data.db import session_scope
 from data.models import Agency, Answer, AuditEntry, Response, Service
-from survey import answers, excel
+from survey import answers, excel, files
 from survey.catalogue import default_catalogue
 from survey.validation import AnswerInput, Problem
 from tests.factories import CYCLE, FORM, FORM_SERVICES, TICKED, TYPED, fill, seed_intake
@@ -93,7 +93,7 @@ def test_bad_files_are_refused_with_the_right_message(engine: Engine) -> None:
     good = template_for(engine)
     assert refused(b"this is not a workbook")[0].code == "corrupt"
     assert refused(good[: len(good) // 2])[0].code == "corrupt"
-    assert refused(b"x" * (excel.MAX_BYTES + 1))[0].code == "too_large"
+    assert refused(b"x" * (files.MAX_BYTES + 1))[0].code == "too_large"
 
     macro = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(macro, "w") as dst:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from data.models import Agency, Cycle
 from survey import workflow
+from survey.cells import safe_cell
 from survey.i18n import fmt_date, t
 from survey.workflow import Channel, Status
 from survey.years import display_year, to_be
@@ -31,7 +32,6 @@ ALL_AGENCY_ROLES = frozenset({Role.ADMINISTRATOR, Role.PLANNER})
 CONTACT_COLUMNS = ("coordinator_name", "coordinator_position", "coordinator_phone", "coordinator_email")
 COLUMNS = ("agency_id", "ministry_id", "name_th", "name_en", "status", "deadline", "late", *CONTACT_COLUMNS)
 #: A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cycle_years(session: Session) -> list[int]:
@@ -58,9 +58,8 @@ def late_agencies(session: Session, principal: Principal, cycle_year: int, today
 
 
 def _safe(value: object) -> str:
-    """Return a cell's text so that no spreadsheet reads it as a formula (OWASP CSV injection)."""
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """Return a cell's text so that no spreadsheet reads it as a formula (`survey.cells.safe_cell`)."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(safe_cell(str(value)))
 
 
 def _header(lang: str) -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Response
 from survey import clock
 from survey.catalogue import Text
+from survey.cells import csv_bytes
 from survey.workflow import NOT_STARTED, Status, deadline, is_late
 from usecases import access
 from usecases.access import AccessDenied, Principal, Role
@@ -95,7 +96,7 @@ def tracking_csv(session: Session, principal: Principal, cycle_year: int, today:
     frame = tracking(session, principal, cycle_year, today)
     agencies = None if principal.has(*TRACKING_ROLES) else list(frame["agency_id"])
     access.require_export(session, principal, f"tracking {cycle_year}", agencies, allowed_roles=TRACKING_ROLES)
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(frame)
 
 
 
@@ -122,4 +123,4 @@ def history_csv(session: Session, principal: Principal, agency_id: str) -> bytes
     """Return the agency's audit trail as CSV, after checking and auditing the export."""
     frame = history(session, principal, agency_id)
     access.require_export(session, principal, f"history {agency_id}", [agency_id], allowed_roles=(Role.ADMINISTRATOR,))
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(frame)

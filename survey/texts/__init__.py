@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-AREAS = ("core", "admin", "workbook", "dashboard", "respond", "messages")
+AREAS = ("core", "admin", "workbook", "dashboard", "respond", "messages", "template")
 
 
 def collect() -> dict[str, tuple[str, str]]:
