@@ -62,6 +62,12 @@ def password_sign_in(username: str, password: str) -> SignInResult:
     return result
 
 
+def result_message(result: SignInResult, lang: str) -> str:
+    """Return the sign-in problem in the page language (the same text for unknown, wrong and locked)."""
+    text = result.message(account_policy())
+    return text.get(lang) if text is not None else ""
+
+
 def change_own_password(principal: Principal, old_password: str, new_password: str) -> bool:
     """Change the signed-in user's password and keep this browser signed in with a new token."""
     token = run_admin(sign_in.change_password, principal, old_password, new_password, account_policy(),

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from pages._auth import oidc_configured, oidc_problem, password_sign_in, sign_out
+from pages._auth import oidc_configured, oidc_problem, password_sign_in, result_message, sign_out
 from pages._shared import current_lang
-from survey.i18n import fmt_datetime, t
+from survey.i18n import t
 
 lang = current_lang()
 st.title(t("sign_in", lang))
@@ -27,7 +27,5 @@ if submitted:
     result = password_sign_in(username, password)
     if result.ok:
         st.rerun()
-    elif result.problem == "account_locked" and result.locked_until is not None:
-        st.error(t("account_locked", lang).format(until=fmt_datetime(result.locked_until, lang)))
     else:
-        st.error(t(result.problem or "sign_in_failed", lang))
+        st.error(result_message(result, lang))

@@ -67,10 +67,11 @@ def test_lockout_after_five_failures_and_unlock_after_the_window(session: Sessio
         assert sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0 + dt.timedelta(seconds=i)
                                 ).problem == "sign_in_failed"
     fifth = sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0 + dt.timedelta(seconds=5))
-    assert fifth.problem == "account_locked"
-    assert fifth.locked_until == T0 + dt.timedelta(seconds=5, minutes=15)
+    assert fifth.problem == "sign_in_failed"  # the same words as for an unknown user (issue 14)
+    session.refresh(user)
+    assert sessions.aware_or_none(user.locked_until) == T0 + dt.timedelta(seconds=5, minutes=15)
     during = sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(minutes=15))
-    assert during.problem == "account_locked" and not during.ok  # even the right password
+    assert during.problem == "sign_in_failed" and not during.ok  # even the right password
     after = sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(minutes=16))
     assert after.ok
     assert actions(session).count("locked_out") == 1
@@ -80,7 +81,8 @@ def test_lockout_is_configurable(session: Session, make_user: Callable[..., User
     policy = account_policy({"READINESS_LOCKOUT_ATTEMPTS": "2", "READINESS_LOCKOUT_MINUTES": "1"})
     user = make_user()
     sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0)
-    assert sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0).problem == "account_locked"
+    assert sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0).problem == "sign_in_failed"
+    assert not sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(seconds=59)).ok
     assert sign_in.sign_in(session, user.username, PASSWORD, SECRET, policy, now=T0 + dt.timedelta(seconds=61)).ok
 
 
@@ -271,13 +273,15 @@ def test_oidc_maps_by_subject_then_email_and_adds_mapped_roles(session: Session,
     agency = make_agency()
     user = make_user([], email="Kanya@Example.go.th", password=None)
     session.add(OidcRoleMapping(claim="groups", value="respondents-a", role="respondent", agency_id=agency.id))
-    claims = {"is_logged_in": True, "sub": "sub-123", "email": "kanya@example.go.th", "groups": ["respondents-a"]}
+    claims = {"is_logged_in": True, "sub": "sub-123", "email": "kanya@example.go.th", "email_verified": True,
+              "groups": ["respondents-a"]}
     result = sign_in.sign_in_oidc(session, claims, SECRET, policy, now=T0)
     assert result.ok and result.principal is not None
     assert result.principal.user_id == user.id
     assert result.principal.grants == {Grant(Role.RESPONDENT, agency_id=agency.id)}
     assert session.get(User, user.id).oidc_subject == "sub-123"  # type: ignore[union-attr]
-    again = sign_in.sign_in_oidc(session, {"sub": "sub-123", "email": "changed@example.go.th"}, SECRET, policy, now=T0)
+    again = sign_in.sign_in_oidc(session, {"sub": "sub-123", "email": "changed@example.go.th",
+                                           "groups": ["respondents-a"]}, SECRET, policy, now=T0)
     assert again.ok and again.principal is not None and again.principal.user_id == user.id
 
 
@@ -311,7 +315,7 @@ def test_oidc_does_not_trust_unverified_or_already_linked_emails(session: Sessio
 
 
 def test_oidc_unknown_user_is_refused_or_created_without_roles(session: Session) -> None:
-    claims = {"sub": "new-1", "email": "new@example.go.th", "name": "ใหม่"}
+    claims = {"sub": "new-1", "email": "new@example.go.th", "email_verified": "true", "name": "ใหม่"}
     refused = sign_in.sign_in_oidc(session, claims, SECRET, AccountPolicy(), now=T0)
     assert refused.problem == "oidc_unknown_user"
     assert session.scalars(select(User)).all() == []
@@ -359,7 +363,7 @@ def test_postgres_sign_in_and_row_access(pg_engine: Engine) -> None:
         for _ in range(5):
             sign_in.sign_in(session, "resp", "wrong", SECRET, policy, now=T0 + dt.timedelta(hours=1))
         assert sign_in.sign_in(session, "resp", PASSWORD, SECRET, policy, now=T0 + dt.timedelta(hours=1)
-                                ).problem == "account_locked"
+                                ).problem == "sign_in_failed"  # locked: the right password is refused too
         assert sessions.verify_token(session, result.token, SECRET, policy, now=T0 + dt.timedelta(hours=2)) is not None
         assert set(access.authorised_responses(session, result.principal)["agency_id"]) == {"A"}
         response_b = session.scalar(select(Response.id).where(Response.agency_id == "B"))

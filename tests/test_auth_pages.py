@@ -15,6 +15,8 @@ from data.models import AuditEntry, User
 from tests.conftest import PASSWORD
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+#: The one sign-in refusal, with the default policy (5 attempts, 15 minutes).
+WRONG = "Wrong username or password. After 5 failed attempts an account is locked for 15 minutes."
 AUTH_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 40,
                          "client_id": "readiness", "client_secret": "not-a-real-secret",
                          "server_metadata_url": "https://idp.example.go.th/.well-known/openid-configuration"}}
@@ -63,7 +65,7 @@ def test_wrong_password_shows_the_message(session: Session, make_user: Callable[
     user = make_user([("planner", None)])
     session.commit()
     at = sign_in(app().run(), user.username, "wrong password")
-    assert [e.value for e in at.error] == ["Wrong username or password."]
+    assert [e.value for e in at.error] == [WRONG]
     assert titles(at) == ["Sign in"]
 
 
@@ -76,6 +78,9 @@ def test_lockout_message_after_five_failures(session: Session, make_user: Callab
     assert "locked" in at.error[0].value
     at = sign_in(at, user.username, PASSWORD)
     assert "locked" in at.error[0].value and titles(at) == ["Sign in"]
+    # A locked account reads exactly as a username that does not exist (issue 14: no username discovery).
+    locked = at.error[0].value
+    assert sign_in(at, "nobody-by-this-name", "wrong password").error[0].value == locked == WRONG
 
 
 def test_thai_messages_by_default(session: Session, make_user: Callable[..., User]) -> None:
@@ -83,7 +88,7 @@ def test_thai_messages_by_default(session: Session, make_user: Callable[..., Use
     session.commit()
     at = AppTest.from_file(APP, default_timeout=30).run()
     at = sign_in(at, user.username, "wrong password")
-    assert at.error[0].value == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+    assert at.error[0].value == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง เมื่อใส่รหัสผ่านผิด 5 ครั้ง บัญชีจะถูกระงับชั่วคราว 15 นาที"
 
 
 @pytest.mark.parametrize(("role", "scope", "allowed", "refused"), [
@@ -185,7 +190,8 @@ def test_oidc_user_mapped_by_email_signs_in(session: Session, make_user: Callabl
     session.commit()
     at = app()
     at.secrets = dict(AUTH_SECRETS)
-    at.user = {"is_logged_in": True, "sub": "idp-42", "email": "kanya@example.go.th", "name": "Kanya"}
+    at.user = {"is_logged_in": True, "sub": "idp-42", "email": "kanya@example.go.th", "email_verified": True,
+               "name": "Kanya"}
     at.run()
     assert not at.exception
     assert titles(at) == ["Overview"]

@@ -1,9 +1,5 @@
-"""Local accounts and sign-in: argon2id passwords, lockout, signed and revocable session tokens, user administration.
-
-A session token is `v1.<user id>.<session id>.<signature>`: the signature is HMAC-SHA256 over the
-rest with the server secret (`READINESS_SESSION_SECRET`), and the session id's SHA-256 must be a row
-of the `sessions` table that has been used within the idle timeout. Signing out or deactivating a
-user deletes the rows, so a copied token stops working at once.
+"""User administration: accounts, roles and their scopes, the identity provider's claim-to-role rules, CSV import,
+the first administrator. Passwords and tokens are in `usecases.sessions`, signing in in `usecases.sign_in`.
 """
 
 from __future__ import annotations
@@ -37,60 +33,10 @@ USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,99}$")
 CSV_COLUMNS = ("username", "display_name", "email", "role", "scope")
 #: The CSV column an import problem is about (scope problems are the rest).
 _PROBLEM_COLUMN = {"bad_username": "username", "username_taken": "username", "unknown_role": "role"}
-
-
-
-
-
-
-
-
-# Passwords --------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-# Principals -------------------------------------------------------------------------------------
-
-
-
-
-
-# Sessions ---------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# Sign-in ----------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
+#: `user_roles.granted_by` of the roles given from identity-provider claims; they go when the claim goes.
+OIDC_GRANTOR = "oidc"
+#: Names the audit trail uses for the system itself, never a person's username.
+RESERVED_USERNAMES = frozenset({OIDC_GRANTOR, "cli", "web", "system", "excel"})
 
 
 # Identity provider (OIDC) -----------------------------------------------------------------------
@@ -134,7 +80,7 @@ def oidc_mappings(session: Session, admin: Principal) -> pd.DataFrame:
 
 
 def remove_oidc_mapping(session: Session, admin: Principal, mapping_id: int, channel: str = Channel.WEB) -> None:
-    """Delete a claim-to-role rule (administrators only); roles already given stay."""
+    """Delete a claim-to-role rule (administrators only); roles it gave go at each holder's next sign-in."""
     _require_admin(admin)
     mapping = session.get(OidcRoleMapping, mapping_id)
     if mapping is None:
@@ -185,9 +131,17 @@ def add_grant(session: Session, user: User, grant: Grant, actor: str, channel: s
            detail=f"grant {_describe(grant)} to {user.username}")
 
 
+def remove_grant(session: Session, user: User, row: UserRole, actor: str, channel: str) -> None:
+    grant = Grant(Role(row.role), row.agency_id, row.ministry_id)
+    session.delete(row)
+    session.flush()
+    record(session, actor, channel, AccessAction.ROLE_CHANGE, agency_id=grant.agency_id,
+           detail=f"revoke {_describe(grant)} from {user.username}")
+
+
 def new_user(session: Session, username: str, display_name: str, email: str | None) -> User:
     username = username.strip().lower()
-    if not USERNAME_PATTERN.match(username):
+    if not USERNAME_PATTERN.match(username) or username in RESERVED_USERNAMES:
         raise AccountError("bad_username", username)
     if find_user(session, username) is not None:
         raise AccountError("username_taken", username)

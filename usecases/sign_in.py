@@ -6,23 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from data.audit import AccessAction, record
 from data.config import AccountPolicy
-from data.models import OidcRoleMapping, User, utcnow
+from data.models import OidcRoleMapping, User, UserRole, utcnow
+from survey.errors import Message, message
 from survey.workflow import Channel
 from usecases import sessions
 from usecases.access import AccessDenied, Grant, Principal, Role
-from usecases.accounts import add_grant, new_user
+from usecases.accounts import OIDC_GRANTOR, add_grant, new_user, remove_grant
 from usecases.sessions import (
     AccountError,
     aware_or_none,
     check_password,
-    find_user,
     grants_of,
     hash_password,
     issue_token,
@@ -40,11 +40,19 @@ class SignInResult:
     token: str | None = None
     principal: Principal | None = None
     problem: str | None = None
-    locked_until: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
         return self.token is not None
+
+    def message(self, policy: AccountPolicy) -> Message | None:
+        """Return what to tell the person: None when signed in."""
+        if self.problem is None:
+            return None
+        if self.problem == "sign_in_failed":
+            return message("sign_in_failed", attempts=policy.max_failures,
+                           minutes=f"{policy.lockout.total_seconds() / 60:g}")
+        return message(self.problem)
 
 
 
@@ -55,35 +63,65 @@ def sign_in(session: Session, username: str, password: str, secret: bytes, polic
             channel: str = Channel.WEB, now: dt.datetime | None = None) -> SignInResult:
     """Check a username and password; lock the account for `policy.lockout` after `policy.max_failures` failures.
 
-    Unknown users, wrong passwords and deactivated accounts get the same message; a locked account
-    is refused even with the right password until the lock ends. Every attempt is audited.
+    Unknown users, wrong passwords, deactivated and locked accounts all get the one message
+    "sign_in_failed" (which says that repeated failures lock an account), and take the time of a
+    password check, so neither the answer nor its timing tells whether a username exists. A locked
+    account is refused even with the right password until the lock ends. Failures are counted by
+    one atomic UPDATE in the database, so attempts sent in parallel each count. Every attempt is audited.
     """
     now = now or utcnow()
-    user = find_user(session, username)
+    # populate_existing: the failure count and lock are changed by UPDATE statements, never through the object.
+    user = session.scalar(select(User).where(User.username == username.strip().lower())
+                          .execution_options(populate_existing=True))
     actor = username.strip().lower()[:100] or "?"
     if user is None or not user.active:
         verify_password(None, password)
         record(session, actor, channel, AccessAction.SIGN_IN_FAILED, detail="unknown or inactive user", at=now)
         return SignInResult(problem="sign_in_failed")
+    right = verify_password(user.password_hash, password)
     locked_until = aware_or_none(user.locked_until)
     if locked_until is not None and locked_until > now:
         record(session, actor, channel, AccessAction.SIGN_IN_FAILED, detail="account locked", at=now)
-        return SignInResult(problem="account_locked", locked_until=locked_until)
+        return SignInResult(problem="sign_in_failed")
     if locked_until is not None:
-        user.locked_until, user.failed_attempts = None, 0
-    if not verify_password(user.password_hash, password):
-        user.failed_attempts += 1
-        record(session, actor, channel, AccessAction.SIGN_IN_FAILED,
-               detail=f"wrong password ({user.failed_attempts}/{policy.max_failures})", at=now)
-        if user.failed_attempts >= policy.max_failures:
-            user.locked_until, user.failed_attempts = now + policy.lockout, 0
-            record(session, actor, channel, AccessAction.LOCKED_OUT, detail=f"until {user.locked_until:%Y-%m-%d %H:%M} UTC",
-                   at=now)
-            return SignInResult(problem="account_locked", locked_until=user.locked_until)
+        _end_lock(session, user.id, now)
+    if not right:
+        _count_failure(session, user.id, actor, channel, policy, now)
         return SignInResult(problem="sign_in_failed")
     if user.password_hash and sessions.HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return _open_session(session, user, secret, policy, "password", channel, now)
+
+
+_USERS = cast(Table, User.__table__)
+
+
+def _end_lock(session: Session, user_id: int, now: dt.datetime) -> None:
+    """Clear a lock that has ended, with its failure count (only if no one locked the account again meanwhile)."""
+    session.execute(update(_USERS).where(_USERS.c.id == user_id, _USERS.c.locked_until <= now)
+                    .values(locked_until=None, failed_attempts=0))
+
+
+def _count_failure(session: Session, user_id: int, actor: str, channel: str, policy: AccountPolicy,
+                   now: dt.datetime) -> None:
+    """Add one failure in the database and lock the account when the count reaches the limit.
+
+    The count is `failed_attempts + 1` computed by the database (UPDATE ... RETURNING), never read,
+    incremented and written back in Python, so parallel attempts cannot overwrite each other's count;
+    the lock is set once, by the attempt whose count reached the limit first.
+    """
+    count = session.execute(update(_USERS).where(_USERS.c.id == user_id)
+                            .values(failed_attempts=_USERS.c.failed_attempts + 1)
+                            .returning(_USERS.c.failed_attempts)).scalar_one()
+    record(session, actor, channel, AccessAction.SIGN_IN_FAILED,
+           detail=f"wrong password ({count}/{policy.max_failures})", at=now)
+    if count < policy.max_failures:
+        return
+    until = now + policy.lockout
+    locked = session.execute(update(_USERS).where(_USERS.c.id == user_id, _USERS.c.locked_until.is_(None))
+                             .values(locked_until=until))
+    if getattr(locked, "rowcount", 0) == 1:
+        record(session, actor, channel, AccessAction.LOCKED_OUT, detail=f"until {until:%Y-%m-%d %H:%M} UTC", at=now)
 
 
 
@@ -127,22 +165,30 @@ def _claim_values(claims: Mapping[str, Any], claim: str) -> set[str]:
 
 
 
+def email_verified(claims: Mapping[str, Any]) -> bool:
+    """True only when the provider says the e-mail is verified (`email_verified` true); missing means no."""
+    flag = claims.get("email_verified")
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
+
+
+
 def sign_in_oidc(session: Session, claims: Mapping[str, Any], secret: bytes, policy: AccountPolicy,
                  channel: str = Channel.WEB, now: dt.datetime | None = None) -> SignInResult:
-    """Map an identity-provider user (`st.user` claims) to an account, add mapped roles, and open a session.
+    """Map an identity-provider user (`st.user` claims) to an account, bring its mapped roles up to date, open a session.
 
-    The account is found by `sub` (remembered after the first sign-in), then by e-mail. An unknown
-    person is refused, or, with `policy.oidc_auto_create`, gets an account without roles. Roles
-    from `oidc_role_mappings` whose claim matches are added (never removed) at each sign-in.
+    The account is found by `sub` (remembered after the first sign-in), then by e-mail, but only
+    when the provider says `email_verified: true` and exactly one account has that e-mail and is
+    not linked to any `sub` yet: an account linked to one identity is never re-linked to another.
+    An unknown person is refused, or, with `policy.oidc_auto_create` and a verified e-mail, gets
+    an account without roles. Roles from `oidc_role_mappings` whose claim matches are added; roles
+    that came from claims (granted by "oidc") and whose claim no longer matches are removed.
     """
     now = now or utcnow()
     subject = str(claims.get("sub") or "").strip()
     email = str(claims.get("email") or "").strip().lower()
     actor = (email or subject or "?")[:100]
     user = session.scalar(select(User).where(User.oidc_subject == subject)) if subject else None
-    # An e-mail the provider has not verified could be anyone's; an account already linked to
-    # another `sub` belongs to that identity.
-    email_trusted = bool(email) and str(claims.get("email_verified", True)).lower() != "false"
+    email_trusted = bool(email) and email_verified(claims)
     if user is None and email_trusted:
         matches = session.scalars(select(User).where(func.lower(User.email) == email,
                                                      User.oidc_subject.is_(None))).all()
@@ -153,19 +199,33 @@ def sign_in_oidc(session: Session, claims: Mapping[str, Any], secret: bytes, pol
         except AccountError:
             user = None
         else:
-            record(session, "oidc", channel, AccessAction.USER_CREATE, detail=email, at=now)
+            record(session, OIDC_GRANTOR, channel, AccessAction.USER_CREATE, detail=email, at=now)
     if user is None or not user.active:
         record(session, actor, channel, AccessAction.SIGN_IN_FAILED, detail="oidc: unknown or inactive user", at=now)
         return SignInResult(problem="oidc_unknown_user")
     if subject and user.oidc_subject is None:
         user.oidc_subject = subject
-    held = grants_of(session, user.id)
-    for mapping in session.scalars(select(OidcRoleMapping)):
-        grant = Grant(Role(mapping.role), mapping.agency_id, mapping.ministry_id)
-        if mapping.value in _claim_values(claims, mapping.claim) and grant not in held:
-            add_grant(session, user, grant, "oidc", channel)
-            held = held | {grant}
-    if not held:
+    _sync_claim_roles(session, user, claims, channel)
+    if not grants_of(session, user.id):
         record(session, actor, channel, AccessAction.SIGN_IN_FAILED, detail="oidc: no roles", at=now)
         return SignInResult(problem="no_roles")
     return _open_session(session, user, secret, policy, "oidc", channel, now)
+
+
+
+def _sync_claim_roles(session: Session, user: User, claims: Mapping[str, Any], channel: str) -> None:
+    """Give the user every role its claims map to, and take back roles from claims that no longer map.
+
+    Roles an administrator granted (`granted_by` is their name) are never touched here.
+    """
+    wanted = {Grant(Role(m.role), m.agency_id, m.ministry_id) for m in session.scalars(select(OidcRoleMapping))
+              if m.value in _claim_values(claims, m.claim)}
+    held = grants_of(session, user.id)
+    for grant in sorted(wanted - held, key=str):
+        add_grant(session, user, grant, OIDC_GRANTOR, channel)
+    from_claims = session.scalars(select(UserRole).where(UserRole.user_id == user.id,
+                                                        UserRole.granted_by == OIDC_GRANTOR)).all()
+    for row in from_claims:
+        grant = Grant(Role(row.role), row.agency_id, row.ministry_id)
+        if grant not in wanted:
+            remove_grant(session, user, row, OIDC_GRANTOR, channel)

@@ -53,9 +53,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sign_out": ("ออกจากระบบ", "Sign out"),
     "username": ("ชื่อผู้ใช้", "Username"),
     "password": ("รหัสผ่าน", "Password"),
-    "sign_in_failed": ("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "Wrong username or password."),
-    "account_locked": ("บัญชีถูกระงับชั่วคราวเพราะใส่รหัสผ่านผิดหลายครั้ง ลองใหม่ได้หลัง {until}",
-                       "The account is locked after too many failed attempts. Try again after {until}."),
+    # One message for an unknown user, a wrong password, a deactivated and a locked account: it tells
+    # a real user why they may be refused without telling anyone whether a username exists.
+    "sign_in_failed": ("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง เมื่อใส่รหัสผ่านผิด {attempts} ครั้ง บัญชีจะถูกระงับชั่วคราว "
+                       "{minutes} นาที",
+                       "Wrong username or password. After {attempts} failed attempts an account is locked for "
+                       "{minutes} minutes."),
     "oidc_unknown_user": ("บัญชีผู้ใช้ภาครัฐนี้ยังไม่ได้ลงทะเบียนในระบบ โปรดติดต่อผู้ดูแลระบบ",
                           "This government account is not registered here. Please ask an administrator."),
     "no_roles": ("บัญชีของคุณยังไม่ได้รับสิทธิ์ใด โปรดติดต่อผู้ดูแลระบบ", "Your account has no role yet. Please ask an administrator."),
