@@ -15,6 +15,7 @@ import io
 import json
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,14 @@ from sqlalchemy import Date, DateTime, Engine, LargeBinary, delete, insert, insp
 from data.db import reset_sequences
 from data.migrate import upgrade
 from data.models import AppState, Base
-from survey import clock
+from survey import clock, files
 
 FORMAT = "readiness-backup/1"
 BATCH = 5000
+#: What a backup may hold unzipped, and one line of it (one row; export files are the longest, a few MB):
+#: a backup is checked by the upload gate (survey.files.check_zip: sizes, compression ratio, parts) before it is read.
+MAX_UNZIPPED = 4 * 1024**3
+MAX_LINE = 64 * 1024 * 1024
 
 
 class BackupError(ValueError):
@@ -81,7 +86,10 @@ def _rows(zf: zipfile.ZipFile, name: str, table: Any) -> Iterator[dict[str, Any]
         elif isinstance(col.type, LargeBinary):
             converters[col.name] = base64.b64decode
     with zf.open(name) as fh:
-        for line in io.TextIOWrapper(fh, encoding="utf-8"):
+        text = io.TextIOWrapper(fh, encoding="utf-8")
+        while line := text.readline(MAX_LINE):
+            if len(line) >= MAX_LINE and not line.endswith("\n"):
+                raise BackupError(f"table {table.name} in the backup has a row longer than {MAX_LINE} characters")
             row = json.loads(line)
             for key, conv in converters.items():
                 if row.get(key) is not None:
@@ -89,21 +97,39 @@ def _rows(zf: zipfile.ZipFile, name: str, table: Any) -> Iterator[dict[str, Any]
             yield row
 
 
+def _digest(zf: zipfile.ZipFile, name: str) -> str:
+    """Return the SHA-256 of a part, read in chunks (a table file can be larger than memory should hold)."""
+    digest = hashlib.sha256()
+    with zf.open(name) as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def read_manifest(path: Path | str) -> dict[str, Any]:
     """Open a backup and check it whole (format, every table file and its checksum) before any change."""
+    refused, _ = files.check_zip(Path(path), MAX_UNZIPPED, max_parts=len(Base.metadata.sorted_tables) + 10,
+                                 xml_suffixes=())
+    if refused:
+        raise BackupError(f"not a readable backup file: {refused[0].message.get('en')}")
     try:
         with zipfile.ZipFile(path) as zf:
+            if zf.getinfo("manifest.json").file_size > 1024 * 1024:
+                raise BackupError("not a backup of this application (its manifest is too large)")
             manifest = json.loads(zf.read("manifest.json"))
-            if manifest.get("format") != FORMAT:
+            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
                 raise BackupError(f"not a backup of this application (format {manifest.get('format')!r})")
             for table in Base.metadata.sorted_tables:
                 name = f"{table.name}.jsonl"
                 if name not in zf.namelist():
                     raise BackupError(f"the backup has no data for table {table.name}")
-                if hashlib.sha256(zf.read(name)).hexdigest() != manifest["sha256"].get(table.name):
+                if _digest(zf, name) != manifest["sha256"].get(table.name):
                     raise BackupError(f"table {table.name} in the backup is damaged (checksum mismatch)")
             return dict(manifest)
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, OSError) as exc:
+    except BackupError:
+        raise
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, OSError, ValueError, TypeError, AttributeError,
+            zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise BackupError(f"not a readable backup file: {exc}") from exc
 
 

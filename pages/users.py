@@ -56,7 +56,7 @@ with upload:
     st.caption(t("import_help", lang))
     file = st.file_uploader(t("import_csv", lang), type=["csv"], key="users_csv")
     if file is not None and st.button(t("import_csv", lang), key="import"):
-        report = run_admin(accounts.import_users_csv, principal, file.getvalue().decode("utf-8-sig"))
+        report = run_admin(accounts.import_users_file, principal, file.name, file.getvalue())
         if report is not None:
             st.info(t("import_done", lang).format(created=len(report.created), granted=len(report.granted),
                                                   problems=len(report.problems)))

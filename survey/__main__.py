@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from data.db import make_engine, session_scope
 from data.models import Agency, Response
-from survey import excel
+from survey import excel, files
 from survey.answers import answers_from_table
 from survey.catalogue import Catalogue, default_catalogue
 from survey.validation import Problem
@@ -69,7 +69,8 @@ def cmd_template(args: argparse.Namespace, catalogue: Catalogue) -> int:
 
 
 def _import_xlsx(session: Session, path: Path, args: argparse.Namespace, catalogue: Catalogue) -> tuple[bool, list[str]]:
-    parsed = excel.read_workbook(path.read_bytes(), catalogue)
+    data = files.file_bytes(path)
+    parsed = data if isinstance(data, list) else excel.read_workbook(data, catalogue)
     if isinstance(parsed, list):
         return False, [f"{path.name}: REJECTED", *_problem_lines(parsed, args.lang)]
     result = answer_import.apply_workbook(session, parsed, args.actor, catalogue, dry_run=args.dry_run)
@@ -77,10 +78,11 @@ def _import_xlsx(session: Session, path: Path, args: argparse.Namespace, catalog
 
 
 def _import_csv(session: Session, path: Path, args: argparse.Namespace, catalogue: Catalogue) -> tuple[bool, list[str]]:
-    try:
-        groups = answers_from_table(register.read_table(path))
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        return False, [f"{path.name}: REJECTED - {exc}"]
+    data = files.file_bytes(path)
+    table = data if isinstance(data, list) else files.read_table(data, path.name)
+    groups = table if isinstance(table, list) else answers_from_table(table)
+    if isinstance(groups, list):
+        return False, [f"{path.name}: REJECTED", *_problem_lines(groups, args.lang)]
     ok, lines = True, []
     for (agency_id, cycle), answers in sorted(groups.items()):
         result = answer_import.import_answers(session, agency_id, cycle, answers, None, args.actor, Channel.CLI,

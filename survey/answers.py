@@ -13,11 +13,13 @@ from typing import Any
 import pandas as pd
 
 from survey.catalogue import NONE_OPTION, Catalogue, Indicator, default_catalogue
+from survey.errors import Year, message
+from survey.files import Table, check_header
 from survey.i18n import t
 from survey.validation import (
-    MAX_TEXT,
     SERVICE_BOOLEANS,
     AnswerInput,
+    Problem,
     ServiceInput,
     clean_answer,
     clean_text,
@@ -39,9 +41,10 @@ def _fmt(x: float) -> str:
 
 
 def _raw_text(value: Any) -> Any:
+    # Never cut: text over MAX_TEXT is refused before it gets here (validation.text_problems).
     if isinstance(value, list | tuple | set | frozenset):
-        return [clean_text(str(v))[:200] for v in value]
-    return clean_text(str(value))[:MAX_TEXT]
+        return [clean_text(str(v)) for v in value]
+    return clean_text(str(value))
 
 
 
@@ -88,7 +91,7 @@ def text_or_none(x: Any) -> str | None:
     text = None if x is None else clean_text(str(x))
     if text is None or not text.strip():
         return None
-    return text[:MAX_TEXT]
+    return text
 
 
 
@@ -96,8 +99,8 @@ def service_record(svc: ServiceInput) -> dict[str, Any]:
     level = parse_level(svc.digital_level)
     volume = None if is_missing(svc.annual_volume) else parse_number(svc.annual_volume)
     record: dict[str, Any] = {
-        "code": None if is_missing(svc.code) else clean_text(str(svc.code)).strip()[:64],
-        "name": clean_text(str(svc.name)).strip()[:300],
+        "code": None if is_missing(svc.code) else clean_text(str(svc.code)).strip(),
+        "name": clean_text(str(svc.name)).strip(),
         "digital_level": int(level) if level is not None else 0,
         "annual_volume": int(volume) if volume is not None else None,
     }
@@ -146,28 +149,43 @@ def diff_answers(new: Mapping[str, AnswerInput], stored: Mapping[str, AnswerInpu
 
 
 ANSWER_TABLE_COLUMNS = ("agency_id", "cycle", "indicator_id", "value")
+ANSWER_TABLE_OPTIONAL = ("evidence", "comment")
 
 
+def _table_problem(code: str, key: str, **params: Any) -> Problem:
+    return Problem("table", None, "error", code, message(key, **params))
 
-def answers_from_table(frame: pd.DataFrame) -> dict[tuple[str, int], dict[str, AnswerInput]]:
+
+def answers_from_table(table: Table) -> dict[tuple[str, int], dict[str, AnswerInput]] | list[Problem]:
     """Group a long table of answers (agency_id, cycle, indicator_id, value[, evidence, comment]) by agency and cycle.
 
-    Cycles of 2400 and above are B.E., others C.E. Raise ValueError naming missing columns or bad cycles.
+    Cycles of 2400 and above are B.E., others C.E. Returns every problem instead when the header
+    is not exactly those columns (each renamed, repeated, merged or missing one named by its cell),
+    a cycle is not a year, or one answer (agency, cycle, question) is given on two rows (both named:
+    which one should win is the user's call, never ours). Texts are passed on whole; the validator
+    refuses those over their limit.
     """
-    missing = [c for c in ANSWER_TABLE_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValueError(f"the table has no column {', '.join(missing)}; it needs {', '.join(ANSWER_TABLE_COLUMNS)}")
+    problems = check_header(table, ANSWER_TABLE_COLUMNS, ANSWER_TABLE_OPTIONAL)
+    if problems:
+        return problems
     out: dict[tuple[str, int], dict[str, AnswerInput]] = {}
-    for i, rec in enumerate(frame.to_dict("records"), start=2):
+    first_row: dict[tuple[str, int, str], int] = {}
+    for row, rec in table.records():
         cycle = parse_number(rec["cycle"])
-        # A survey year, C.E. or B.E.: anything else (a huge number, a date serial) is refused by line.
+        # A survey year, C.E. or B.E.: anything else (a huge number, a date serial) is refused by row.
         if cycle is None or not cycle.is_integer() or not (1900 <= cycle <= 3100):
-            raise ValueError(f"line {i}: cycle {rec['cycle']!r} is not a year")
-        key = (str(rec["agency_id"]).strip(), to_be(int(cycle)))
-        evidence, comment = rec.get("evidence"), rec.get("comment")
-        out.setdefault(key, {})[str(rec["indicator_id"]).strip()] = AnswerInput(
-            rec["value"], text_or_none(evidence), text_or_none(comment))
-    return out
+            problems.append(_table_problem("bad_cycle", "table_bad_cycle", row=row, value=rec["cycle"][:40]))
+            continue
+        agency, indicator = rec["agency_id"].strip(), rec["indicator_id"].strip()
+        key = (agency, to_be(int(cycle)))
+        seen = first_row.setdefault((*key, indicator), row)
+        if seen != row:
+            problems.append(_table_problem("duplicate_row", "table_duplicate_answer", first=seen, row=row,
+                                           agency=agency, year=Year(key[1]), indicator=indicator[:64]))
+            continue
+        out.setdefault(key, {})[indicator] = AnswerInput(
+            rec["value"], text_or_none(rec.get("evidence")), text_or_none(rec.get("comment")))
+    return problems or out
 
 
 def choice_options(ind: Indicator) -> list[str]:

@@ -48,6 +48,9 @@ from survey.years import display_year
 FORMAT = "readiness-intake/1"
 META_SHEET = "_meta"
 MAX_ROWS = 5000
+#: A filled workbook is read whole (not streamed); this bounds its unzipped content, and so its memory.
+#: A template with 1,000 services and every comment filled is about 3 MB unzipped.
+MAX_UNZIPPED = 16 * 1024 * 1024
 SPARE_SERVICE_ROWS = 100
 FIRST_ROW = 4  # dimension sheets: title, note, header, then questions
 
@@ -387,6 +390,16 @@ class ParsedWorkbook:
         return out
 
 
+def last_filled_row(ws: Worksheet) -> int:
+    """Return the last row holding a value (0 for none).
+
+    `max_row` counts cells that are only styled: one formatted empty cell at row 1,048,576 would
+    make a good workbook look a million rows long. The sheet's own cell map has only the cells
+    the file defines, so this reads each once.
+    """
+    return max((row for (row, _), cell in ws._cells.items() if not is_missing(cell.value)), default=0)
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -397,7 +410,7 @@ def _text(value: Any) -> str | None:
 def read_workbook(data: bytes, catalogue: Catalogue, expected_agency_id: str | None = None,
                   expected_cycle: int | None = None) -> ParsedWorkbook | list[Problem]:
     """Return a workbook's answers and services with their problems, or the reasons it is refused."""
-    refused = check_workbook(data)
+    refused = check_workbook(data, max_unzipped=MAX_UNZIPPED)
     if refused:
         return refused
     try:
@@ -434,7 +447,7 @@ def read_workbook(data: bytes, catalogue: Catalogue, expected_agency_id: str | N
     missing = [n for n in needed if n not in wb.sheetnames]
     if missing:
         return refusal("structure", "file_sheets_missing", sheets=", ".join(missing))
-    if any((wb[n].max_row or 0) > MAX_ROWS for n in needed):
+    if any(last_filled_row(wb[n]) > MAX_ROWS for n in needed):
         return refusal("too_large", "file_too_many_rows", rows=MAX_ROWS)
 
     moved = []
@@ -490,7 +503,9 @@ def _read_answers(wb: Workbook, catalogue: Catalogue, slots: Sequence[Slot], lan
 
     ws = wb[w("services", lang)]
     services: list[ServiceInput] = []
-    for r, row in enumerate(ws.iter_rows(min_row=2, max_col=len(SERVICE_COLUMNS), values_only=True), start=2):
+    last = last_filled_row(ws)
+    rows = ws.iter_rows(min_row=2, max_row=max(last, 2), max_col=len(SERVICE_COLUMNS), values_only=True)
+    for r, row in enumerate(rows, start=2):
         if all(is_missing(v) for v in row):
             continue
         values = dict(zip(SERVICE_COLUMNS, row, strict=True))

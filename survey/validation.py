@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from survey.catalogue import NONE_OPTION, Catalogue, Indicator, Text
-from survey.errors import Localised, Message, message
+from survey.errors import DomainError, Localised, Message, message
 
 Severity = Literal["error", "warning"]
 Mode = Literal["draft", "submit"]
@@ -32,6 +32,8 @@ SHARED_SERVICE_FLAGS: Mapping[str, str] = {
 SHARED_SERVICES_INDICATOR = "SHR.01"
 SERVICE_BOOLEANS = ("paper_required", *SHARED_SERVICE_FLAGS)
 MAX_TEXT = 2000
+#: Codes of text over its limit: a save or an import carrying one is refused whole, the text never cut.
+TOO_LONG = frozenset({"bad_evidence", "bad_comment", "value_too_long"})
 MAX_VOLUME = 10**12
 
 _YES = {"yes", "y", "true", "1", "ใช่", "มี", "ใช้", "t"}
@@ -90,6 +92,18 @@ class Problem:
 
     def located(self, sheet: str | None, cell: str | None) -> Problem:
         return replace(self, sheet=sheet, cell=cell)
+
+
+class Refused(DomainError, ValueError):
+    """Input refused whole: `problems` says why; the error's message is the first problem's."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        first = self.problems[0].message
+        if isinstance(first, Message):
+            super().__init__(first.key, **first.params)
+        else:
+            super().__init__("file_refused", why=first)
 
 
 def errors(problems: Sequence[Problem]) -> list[Problem]:
@@ -349,6 +363,10 @@ def validate(
             continue
         if not isinstance(given, AnswerInput):
             given = AnswerInput(given)
+        length = _text_length(given.value)
+        if length > MAX_TEXT:
+            problems.append(Problem(ind.id, None, "error", "value_too_long",
+                                    _msg(ind, "value_too_long", n=length, limit=MAX_TEXT)))
         cleaned, found = clean_answer(ind, given.value, catalogue)
         problems.extend(found)
         if cleaned is not None:
@@ -375,6 +393,15 @@ def validate(
     if previous:
         problems.extend(_jump_problems(clean, answers, previous, catalogue))
     return problems
+
+
+def _text_length(value: Any) -> int:
+    """Return how many characters an answer holds as text (a multi-choice list: all its items)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return sum(len(str(v)) for v in value)
+    return 0
 
 
 def _answered(ind: Indicator, given: Any) -> bool:

@@ -102,7 +102,7 @@ def test_respondent_of_a_cannot_touch_b_through_any_function(session: Session, w
         lambda: access.require_write_response(session, me, world.response_b),
         lambda: access.require_review_response(session, me, world.response_b),
         lambda: access.response_answers(session, me, world.response_b),
-        lambda: access.write_answer(session, me, world.response_b, "I1", value_num=1.0),
+        lambda: access.write_answer(session, me, world.response_b, "DAT.02", value_num=1.0),
         lambda: access.require_export(session, me, "answers", [world.b]),
         lambda: access.require_export(session, me, "answers", [world.a, world.b]),
         lambda: access.audit_trail(session, me, world.b),
@@ -118,18 +118,18 @@ def test_respondent_of_a_cannot_touch_b_through_any_function(session: Session, w
 
 def test_respondent_reads_and_writes_own_agency(session: Session, world: World) -> None:
     me = world.principals["respondent"]
-    access.write_answer(session, me, world.response_a, "I1", value_num=3.0, evidence="https://example.go.th")
+    access.write_answer(session, me, world.response_a, "DAT.02", value_num=3.0, evidence="https://example.go.th")
     answers = access.response_answers(session, me, world.response_a)
-    assert answers[["indicator_id", "value_num"]].values.tolist() == [["I1", 3.0]]
+    assert answers[["indicator_id", "value_num"]].values.tolist() == [["DAT.02", 3.0]]
     trail = access.audit_trail(session, me, world.a)
-    assert set(trail["field"]) == {"I1.value_num", "I1.evidence"}
+    assert set(trail["field"]) == {"DAT.02", "DAT.02#evidence"}  # audited as the form audits a save
     assert set(trail["actor"]) == {me.username}
 
 
 def test_submitted_response_cannot_be_changed(session: Session, world: World) -> None:
     session.get(Response, world.response_a).status = Status.SUBMITTED  # type: ignore[union-attr]
     with pytest.raises(AccessDenied) as caught:
-        access.write_answer(session, world.principals["respondent"], world.response_a, "I1", value_num=1.0)
+        access.write_answer(session, world.principals["respondent"], world.response_a, "DAT.02", value_num=1.0)
     assert caught.value.key == "response_not_editable"
 
 
@@ -149,7 +149,7 @@ def test_planner_reads_everything_but_changes_nothing(session: Session, world: W
     me = world.principals["planner"]
     assert access.require_read_response(session, me, world.response_b).agency_id == world.b
     with pytest.raises(AccessDenied):
-        access.write_answer(session, me, world.response_b, "I1", value_num=1.0)
+        access.write_answer(session, me, world.response_b, "DAT.02", value_num=1.0)
     access.require_export(session, me, "answers", [world.a, world.b])
     access.require_export(session, me, "national_figures")
 
@@ -180,7 +180,7 @@ def test_exports_are_recorded(session: Session, world: World) -> None:
 
 
 def test_administrator_sees_every_audit_trail_and_the_access_log(session: Session, world: World) -> None:
-    access.write_answer(session, world.principals["respondent_b"], world.response_b, "I2", value_text="yes")
+    access.write_answer(session, world.principals["respondent_b"], world.response_b, "INT.01", value_text="yes")
     admin = world.principals["administrator"]
     assert len(access.audit_trail(session, admin, world.b)) == 1
     assert access.access_log(session, admin).empty

@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from data import repository
 from data.audit import ACCESS_ACTIONS, AccessAction, record
-from data.models import Agency, Answer, AuditEntry, Response, utcnow
+from data.models import Agency, Answer, AuditEntry, Response
 from survey import clock
-from survey.errors import DomainError
+from survey.catalogue import default_catalogue
+from survey.errors import DomainError, message
+from survey.validation import AnswerInput, Problem, Refused, errors, validate
 from survey.workflow import Channel, Status
-from usecases import cycles
+from usecases import cycles, intake
 
 
 class Role(StrEnum):
@@ -267,29 +269,28 @@ def response_answers(session: Session, principal: Principal, response_id: int) -
 
 def write_answer(session: Session, principal: Principal, response_id: int, indicator_id: str, *,
                  value_num: float | None = None, value_text: str | None = None, evidence: str | None = None,
-                 comment: str | None = None, channel: str = Channel.WEB) -> Answer:
-    """Set one answer of a response the principal may change, and record the change in the audit log."""
+                 comment: str | None = None, channel: str = Channel.WEB) -> Answer | None:
+    """Set one answer of a response the principal may change, exactly as the form does; return its row (None when
+    the answer is empty and none was stored).
+
+    The answer (`value_text` when given, else `value_num`) goes through the form's validator: an
+    unknown or computed question, a value of the wrong type or out of range, or text over its
+    limit raises `Refused` with the validator's messages, and nothing is written. An accepted one
+    is saved by the form's own save (`intake.save_draft`): the same stored form, audit and version.
+    """
     response = require_write_response(session, principal, response_id)
-    answer = session.scalar(select(Answer).where(Answer.response_id == response_id,
-                                                 Answer.indicator_id == indicator_id))
-    now = utcnow()
-    if answer is None:
-        answer = Answer(response_id=response_id, indicator_id=indicator_id)
-        session.add(answer)
-    old = (answer.value_num, answer.value_text, answer.evidence, answer.comment)
-    answer.value_num, answer.value_text, answer.evidence, answer.comment = value_num, value_text, evidence, comment
-    answer.updated_at, answer.updated_by = now, principal.username
-    for name, before, after in zip(("value_num", "value_text", "evidence", "comment"), old,
-                                   (value_num, value_text, evidence, comment), strict=True):
-        if before != after:
-            record(session, principal.username, channel, "answer_change", agency_id=response.agency_id,
-                   cycle_year=response.cycle_year, response_id=response_id, field=f"{indicator_id}.{name}",
-                   old_value=None if before is None else str(before),
-                   new_value=None if after is None else str(after), at=now)
-    response.updated_at, response.updated_by = now, principal.username
-    session.flush()
-    repository.bump_data_version(session)
-    return answer
+    catalogue = default_catalogue()
+    given = AnswerInput(value_text if value_text is not None else value_num, evidence, comment)
+    key = str(indicator_id)
+    blocking = [p for p in errors(validate({key: given}, [], catalogue)) if p.field == key[:64]]
+    if blocking:
+        raise Refused(blocking)
+    saved = intake.save_draft(session, response.id, response.version, {key: given}, None, principal.username,
+                              channel, catalogue)
+    if not saved.ok:
+        reason = saved.message or message("response_status_not_editable", status=response.status)
+        raise Refused([Problem(key, None, "error", "not_saved", reason)])
+    return session.scalar(select(Answer).where(Answer.response_id == response_id, Answer.indicator_id == key))
 
 
 # Exports and audit ------------------------------------------------------------------------------

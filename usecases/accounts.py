@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from data.audit import AccessAction, record
 from data.config import AccountPolicy
 from data.models import Agency, Ministry, OidcRoleMapping, User, UserRole, utcnow
+from survey import files
 from survey.workflow import Channel
 from usecases.access import ROLE_NAMES, ROLE_SCOPE, AccessDenied, Grant, Principal, Role
 from usecases.sessions import (
@@ -307,6 +308,21 @@ def import_users_csv(session: Session, admin: Principal, text: str, channel: str
     record(session, admin.username, channel, AccessAction.USER_IMPORT,
            detail=f"{len(report.created)} created, {len(report.granted)} roles, {len(report.problems)} problems")
     return report
+
+
+def import_users_file(session: Session, admin: Principal, filename: str, content: bytes,
+                      channel: str = Channel.WEB) -> ImportReport:
+    """Import users from an uploaded CSV (or .xlsx) file, read through the upload gate; see `import_users_csv`.
+
+    Raises `FileRefused` (nothing changed) for a file the gate refuses, or whose header renames,
+    repeats, merges or lacks one of `CSV_COLUMNS`.
+    """
+    _require_admin(admin)
+    table = files.table_or_raise(content, filename)
+    problems = files.check_header(table, CSV_COLUMNS)
+    if problems:
+        raise files.FileRefused(problems)
+    return import_users_csv(session, admin, str(files.frame_of(table).to_csv(index=False)), channel)
 
 
 # First administrator ----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ administrator role; the work itself (and its audit) is done by `usecases.cycles`
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,12 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Ministry, Response
+from survey import files
 from survey.versions import editions
 from survey.workflow import Channel
 from usecases import cycles, organisations
 from usecases.access import AccessDenied, Grant, Principal, Role
 from usecases.jobs import Progress
-from usecases.organisations import ImportRow, OrganisationError
+from usecases.organisations import ImportRow
 
 
 def require_administrator(principal: Principal) -> None:
@@ -140,17 +140,16 @@ def merge_agencies(session: Session, principal: Principal, source_id: str, targe
 
 
 def agency_file_text(filename: str, content: bytes) -> str:
-    """Return an agency list (CSV, or the first sheet of an .xlsx workbook) as CSV text."""
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        try:
-            sheet = pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl").fillna("")
-        except (ValueError, KeyError, OSError) as exc:
-            raise OrganisationError("workbook_unreadable", detail=str(exc)) from exc
-        return str(sheet.to_csv(index=False))
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise OrganisationError("csv_not_utf8") from exc
+    """Return an agency list (CSV, or the first sheet of an .xlsx workbook) as CSV text, read through the upload gate.
+
+    Raises `FileRefused` (message in Thai and English, nothing changed) for a file the gate refuses,
+    or whose header renames, repeats, merges or lacks one of `organisations.IMPORT_COLUMNS`.
+    """
+    table = files.table_or_raise(content, filename)
+    problems = files.check_header(table, organisations.IMPORT_COLUMNS[:5], organisations.IMPORT_COLUMNS[5:])
+    if problems:
+        raise files.FileRefused(problems)
+    return str(files.frame_of(table).to_csv(index=False))
 
 
 def import_agencies(session: Session, principal: Principal, filename: str, content: bytes,

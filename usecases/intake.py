@@ -28,6 +28,8 @@ from survey.answers import service_key, service_record, show, storage, stored_va
 from survey.catalogue import Catalogue, default_catalogue
 from survey.errors import DomainError, Localised, Message, Word, Year, message
 from survey.validation import (
+    MAX_TEXT,
+    TOO_LONG,
     AnswerInput,
     Problem,
     ServiceInput,
@@ -280,6 +282,10 @@ def save_draft(
     merged.update({k: v if isinstance(v, AnswerInput) else AnswerInput(v) for k, v in answers.items()})
     new_services = list(services) if services is not None else stored_services
     problems = validate(merged, new_services, catalogue, previous_values(session, resp.agency_id, resp.cycle_year))
+    # Text over its limit is refused with the rest of the save, never cut to fit.
+    too_long = sorted({p.field for p in errors(problems) if p.code in TOO_LONG and p.field in answers})
+    if too_long:
+        return refused(resp, message("save_text_too_long", fields=", ".join(too_long), limit=MAX_TEXT), problems)
 
     # What would change: (field, old, new) and the new stored columns per indicator.
     changes: list[tuple[str, str | None, str | None]] = []

@@ -9,7 +9,7 @@ agency, or name an unknown status, are reported with their row number, never dro
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from data import repository
+from survey import files
 from survey.catalogue import Catalogue, default_catalogue
 from survey.errors import Localised, message
 from survey.validation import ServiceInput, is_missing
@@ -91,16 +92,20 @@ def load_mapping(path: Path | str, catalogue: Catalogue | None = None) -> Regist
     return parse_mapping(raw, catalogue)
 
 
-def read_table(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
-    """Read a CSV (UTF-8, with or without BOM) or the first (or named) sheet of an xlsx, every cell as text."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        if path.suffix.lower() != ".xlsx":
-            raise ValueError(f"{path.name}: only .xlsx workbooks are read (no macros, no legacy .xls)")
-        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, engine="openpyxl")
-    else:
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    return frame.fillna("")
+def read_table(path: Path | str, sheet: str | None = None, columns: Sequence[str] = ()) -> pd.DataFrame:
+    """Read a CSV or the first (or named) sheet of an xlsx through the upload gate (`survey.files`), every cell as text.
+
+    Raises `FileRefused` (a `DomainError`, message in Thai and English) for a file the gate refuses,
+    or whose header repeats, merges or leaves empty a column, or lacks one of `columns`.
+    """
+    data = files.file_bytes(path)
+    if isinstance(data, list):
+        raise files.FileRefused(data)
+    table = files.table_or_raise(data, Path(path).name, sheet)
+    problems = files.check_header(table, columns, allow_other=True)
+    if problems:
+        raise files.FileRefused(problems)
+    return files.frame_of(table)
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,7 @@ def match_register(frame: pd.DataFrame, mapping: RegisterMapping, agencies: pd.D
 def import_register(session: Session, path: Path | str, mapping: RegisterMapping, cycle_year: int, actor: str,
                     dry_run: bool = False, catalogue: Catalogue | None = None) -> RegisterReport:
     """Replace the matched agencies' inventories for the cycle with the register's services (channel cli)."""
-    frame = read_table(path, mapping.sheet)
+    frame = read_table(path, mapping.sheet, list(mapping.columns.values()))
     per_agency, unmatched = match_register(frame, mapping, repository.agencies(session), repository.ministries(session))
     report = RegisterReport(unmatched=unmatched, rows=len(frame))
     for agency_id in sorted(per_agency):

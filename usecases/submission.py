@@ -103,13 +103,16 @@ def return_response(session: Session, response_id: int, expected_version: int, a
     unknown = sorted(k for k in clean if k not in known)
     if unknown:
         return refused(resp, message("return_unknown_questions", ids=", ".join(unknown)))
+    longest = max(len(v) for v in clean.values())
+    if longest > MAX_TEXT:
+        return refused(resp, message("review_text_too_long", n=longest, limit=MAX_TEXT))
     result, resp = _transition(session, response_id, expected_version, actor, channel, Status.RETURNED,
                                frozenset({Status.SUBMITTED}))
     if result.ok:
         for ind_id, text in clean.items():
             session.add(ReviewComment(response_id=resp.id, indicator_id=ind_id or None, action="return",
-                                      comment=text[:MAX_TEXT], actor=actor, at=utcnow()))
-            audit_change(session, resp, actor, channel, "review_comment", ind_id or None, None, text[:MAX_TEXT], resp.version)
+                                      comment=text, actor=actor, at=utcnow()))
+            audit_change(session, resp, actor, channel, "review_comment", ind_id or None, None, text, resp.version)
         session.flush()
     return result
 
@@ -135,11 +138,13 @@ def reopen(session: Session, response_id: int, expected_version: int, actor: str
     resp = load_response(session, response_id)
     if not isinstance(reason, str) or not reason.strip():
         return refused(resp, message("reopen_needs_reason"))
+    if len(reason.strip()) > MAX_TEXT:
+        return refused(resp, message("review_text_too_long", n=len(reason.strip()), limit=MAX_TEXT))
     result, resp = _transition(session, response_id, expected_version, actor, channel, Status.RETURNED, REOPENABLE,
-                               note=reason.strip()[:MAX_TEXT])
+                               note=reason.strip())
     if result.ok:
         session.add(ReviewComment(response_id=resp.id, indicator_id=None, action="reopen",
-                                  comment=reason.strip()[:MAX_TEXT], actor=actor, at=utcnow()))
+                                  comment=reason.strip(), actor=actor, at=utcnow()))
         session.flush()
     return result
 
