@@ -255,8 +255,9 @@ def _read_csv(data: bytes) -> Table | list[Problem]:
         return text
     cells: dict[int, dict[int, str]] = {}
     limits = _Limits()
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        for row, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        for row, record in enumerate(reader, start=1):
             for column, value in enumerate(record):
                 if value.strip():
                     refused = limits.check(row, column, value)
@@ -264,8 +265,8 @@ def _read_csv(data: bytes) -> Table | list[Problem]:
                         return refused
                     cells.setdefault(row, {})[column] = value
     except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            return refusal("too_large", "file_cell_too_long", cell="?", chars=csv.field_size_limit())
+        if "field larger than field limit" in str(exc):  # the csv module's own bound (131,072), above ours
+            return refusal("too_large", "file_line_too_long", line=reader.line_num, chars=MAX_CELL_CHARS)
         return refusal("corrupt", "file_corrupt")
     return _table(None, cells, ())
 
