@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analytics.method_file import load_method, score_table
+from survey.cells import csv_bytes
 from survey.years import cycle_argument, to_be
 
 if TYPE_CHECKING:
@@ -86,7 +88,7 @@ def _score(method_path: str, data_path: str, out_path: str) -> int:
     except (OSError, ValueError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    scores.to_csv(out_path, index=False)
+    Path(out_path).write_bytes(csv_bytes(scores))  # unit names come from the user's file: formula-safe
     units = scores["unit"].nunique()
     print(f"scored {units} units at {scores['node'].nunique()} nodes with method {method.version} -> {out_path}")
     return 0

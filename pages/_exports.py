@@ -6,12 +6,12 @@ from functools import partial
 
 import streamlit as st
 
-from pages._auth import record_export
+from pages._auth import in_session
 from pages._jobs import exports_section
 from pages._shared import cached, engine, workbook_bytes
 from survey.i18n import t
 from usecases.access import AccessDenied, Principal, can_export_summary
-from usecases.exports import XLSX, runs_as_job, start_workbook_export, workbook_file_name
+from usecases.exports import XLSX, record_workbook_export, runs_as_job, start_workbook_export, workbook_file_name
 from usecases.views.overview import ministry_names
 
 
@@ -30,7 +30,8 @@ def workbook_download(principal: Principal, year: int, lang: str) -> None:
     file_name = workbook_file_name(year, lang, scope)
     if not cached(runs_as_job, year, scope):
         st.download_button(t("wb_download", lang), partial(workbook_bytes, year, lang, scope), file_name=file_name,
-                           mime=XLSX, on_click=record_export, args=(principal, file_name), icon=":material/download:")
+                           mime=XLSX, on_click=in_session, args=(record_workbook_export, principal, year, lang, scope),
+                           icon=":material/download:")
         return
     st.caption(t("wb_job_help", lang))
     if st.button(t("wb_prepare", lang), key="workbook_prepare", icon=":material/hourglass_top:"):

@@ -13,7 +13,7 @@ import streamlit as st
 
 from data.config import database_url
 from data.db import engine_for, session_scope
-from pages._shared import engine
+from pages._shared import engine, labelled
 from survey import answers
 from survey.catalogue import Dimension, Indicator, default_catalogue
 from survey.errors import DomainError
@@ -300,7 +300,7 @@ def table(frame: Any, lang: str) -> Any:
     """Return a frame for display: statuses in words, column names in the reader's language."""
     if "status" in frame.columns:
         frame = frame.assign(status=frame["status"].map(lambda s: status_label(str(s), lang)))
-    return frame.rename(columns=lambda name: t(f"col_{name}", lang))
+    return labelled(frame, lang)  # every text cell safe for the table's own CSV download
 
 
 # Review ----------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from data import repository
 from data.config import account_policy, bootstrap_admin, database_url
 from data.db import engine_for, session_scope
 from data.migrate import upgrade
-from survey.cells import csv_bytes
+from survey.cells import csv_bytes, safe_frame
 from survey.i18n import DEFAULT_LANG, LANGS, TEXTS, fmt_datetime, fmt_year, t
 from usecases import accounts, exports, sessions
 
@@ -97,8 +97,13 @@ def demo_banner(lang: str) -> None:
 
 
 def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Return `frame` with its column names in the reader's language (keys `col_<name>`)."""
-    return frame.rename(columns=lambda name: t(f"col_{name}", lang))
+    """Return `frame` with its column names in the reader's language (keys `col_<name>`), every text cell safe.
+
+    Safe (`survey.cells.safe_frame`) because a table's own toolbar offers a CSV download that
+    Streamlit writes without escaping formulas: text such as `=HYPERLINK(...)` is shown, and
+    downloaded, behind an apostrophe.
+    """
+    return safe_frame(frame.rename(columns=lambda name: t(f"col_{name}", lang)))
 
 
 # Dashboard helpers: filters kept in the address, tables with an audited CSV download, chart style.

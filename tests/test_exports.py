@@ -64,13 +64,15 @@ def test_the_whole_country_workbook_runs_as_a_job_and_matches_the_immediate_one(
     with session_scope(engine) as s:
         status = job_status(s, job_id)
         assert status is not None and status.fraction == 1.0 and status.done == status.total == 4
-        assert status.result == {"file_name": NATIONAL, "bytes": s.get_one(ExportFile, job_id).size}
+        assert status.result == {"file_name": NATIONAL, "bytes": s.get_one(ExportFile, job_id).size,
+                                 "roles": ["executive", "planner"]}  # only they may take the workbook
         [mine] = exports.my_exports(s, planner)
         assert mine.ready and mine.file_name == NATIONAL and mine.job.id == job_id
         made = exports.download(s, planner, job_id)
         immediate = executive_workbook(s, YEAR, "en")
     assert workbook_cells(made) == workbook_cells(immediate)
-    assert exports_logged(engine) == [("planner1", f"{NATIONAL} (summary)")]
+    # The workbook holds agency-level results: the log says how many agencies (issue 14), not "summary".
+    assert exports_logged(engine) == [("planner1", f"{NATIONAL} (320 agencies)")]
 
 
 def test_the_workbook_reports_its_steps(tmp_path: Path) -> None:
@@ -213,3 +215,24 @@ def test_files_older_than_a_week_are_deleted_when_an_export_starts(engine: Engin
         assert sorted(s.scalars(select(ExportFile.file_name))) == ["kept.xlsx", "new.xlsx"]
         gone = next(e for e in exports.my_exports(s, planner) if e.job.id == old)
         assert gone.job.status == "finished" and gone.file_name is None and not gone.ready
+
+
+def test_executives_take_the_workbook_recorded_with_its_agencies(engine: Engine) -> None:
+    """Issue 14: the executive workbook lists agency rows while the access log recorded it as a summary. Now the
+    log names the agencies it holds: 320 nationally; MDES's frame for one ministry. Executives and planners may
+    take it (access.WORKBOOK_ROLES); a coordinator may not, even of their own ministry."""
+    executive = person(engine, [("executive", None)], "exec1")
+    coordinator = person(engine, [("coordinator", "MDES")], "coord1")
+    with session_scope(engine) as s:
+        mdes = exports.workbook_agencies(s, YEAR, "MDES")
+        assert 0 < len(mdes) < 320
+        exports.record_workbook_export(s, executive, YEAR, "en", "MDES")
+        with pytest.raises(AccessDenied):
+            exports.record_workbook_export(s, coordinator, YEAR, "en", "MDES")
+    job_id = exports.start_workbook_export(engine, executive, YEAR, "en", background=False)
+    with session_scope(engine) as s:
+        assert exports.download(s, executive, job_id).startswith(b"PK")
+    assert exports_logged(engine) == [("exec1", f"readiness_2025_MDES_en.xlsx ({len(mdes)} agencies)"),
+                                      ("exec1", f"{NATIONAL} (320 agencies)")]
+    with pytest.raises(AccessDenied):
+        exports.start_workbook_export(engine, coordinator, YEAR, "en", background=False)

@@ -76,6 +76,11 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
 READ_ALL_ROLES: frozenset[Role] = frozenset({Role.PLANNER})
 #: Roles that export national and ministry summaries.
 SUMMARY_EXPORT_ROLES: frozenset[Role] = frozenset({Role.PLANNER, Role.EXECUTIVE})
+#: Who may take the executive workbook (usecases.exports). It holds agency-level results (index scores with rank
+#: intervals, gaps and actions, adoption, data-quality flags per agency) but no answers, evidence or comments;
+#: executives see agency rows there alone, never on the dashboard (docs/ACCESS.md). The access log records it
+#: with the number of agencies it holds.
+WORKBOOK_ROLES: frozenset[Role] = frozenset({Role.PLANNER, Role.EXECUTIVE})
 #: Response states in which a respondent may still change answers.
 EDITABLE_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.RETURNED})
 

@@ -29,12 +29,12 @@ from threadpoolctl import threadpool_limits
 
 from data import repository
 from data.db import session_scope
-from data.models import ExportFile, FrameEntry, utcnow
+from data.models import Agency, ExportFile, FrameEntry, Job, utcnow
 from survey import clock
 from survey.catalogue import default_catalogue
 from survey.years import display_year, to_be
 from usecases import access
-from usecases.access import AccessDenied, Principal
+from usecases.access import AccessDenied, Principal, Role
 from usecases.jobs import JobStatus, Progress, create_job, recent_jobs, start_job
 from usecases.target_edits import effective_targets
 from usecases.views.results import cycle_rows
@@ -70,18 +70,42 @@ def _forget_old(session: Session, now: dt.datetime) -> None:
     session.execute(delete(ExportFile).where(ExportFile.created_at < now - dt.timedelta(days=KEEP_DAYS)))
 
 
+def workbook_agencies(session: Session, year: int, ministry: str | None) -> list[str]:
+    """Return the agencies whose rows the executive workbook of `year` holds: the cycle's frame (in `ministry`)."""
+    stmt = select(FrameEntry.agency_id).where(FrameEntry.cycle_year == to_be(year))
+    if ministry is not None:
+        stmt = stmt.join(Agency, Agency.id == FrameEntry.agency_id).where(Agency.ministry_id == ministry)
+    return sorted(session.scalars(stmt))
+
+
+def record_workbook_export(session: Session, principal: Principal, year: int, lang: str,
+                           ministry: str | None = None) -> None:
+    """Check that the principal may take the executive workbook (`access.WORKBOOK_ROLES` only: it holds national
+    summaries as well as agency rows) and record it with the agencies it holds."""
+    _require_roles(principal, access.WORKBOOK_ROLES)
+    access.require_export(session, principal, workbook_file_name(year, lang, ministry),
+                          workbook_agencies(session, year, ministry), allowed_roles=access.WORKBOOK_ROLES)
+
+
+def _require_roles(principal: Principal, roles: Collection[Role]) -> None:
+    if roles and not principal.has(*roles):
+        raise AccessDenied("export_denied")
+
+
 def start_export(engine: Engine, principal: Principal, build: Build, file_name: str, *,
                  agency_ids: Collection[str] | None = None, what: str | None = None, media_type: str = XLSX,
-                 background: bool = True) -> int:
+                 background: bool = True, roles: Collection[Role] = ()) -> int:
     """Start `build(session, progress)` as an export job once the principal may export it; return the job's id.
 
     Raises `AccessDenied` (and starts nothing) when the principal may not export these data:
     `agency_ids` None is a summary, otherwise the agencies the file holds (`access.check_export`).
     The bytes built are kept for the principal alone; `what` (default: the file name) is what the
-    access log records at download.
+    access log records at download. With `roles`, only those roles may export the file, whatever its agencies;
+    they are kept with the job, so the download checks the same rule.
     """
+    _require_roles(principal, roles)
     with session_scope(engine) as session:
-        access.check_export(session, principal, agency_ids)
+        access.check_export(session, principal, agency_ids, roles)
         _forget_old(session, utcnow())
     job_id = create_job(engine, JOB_KIND, principal.username)
     ids = None if agency_ids is None else json.dumps(sorted(set(agency_ids)))
@@ -100,7 +124,7 @@ def start_export(engine: Engine, principal: Principal, build: Build, file_name: 
             session.add(ExportFile(job_id=job_id, owner_id=principal.user_id, file_name=file_name,
                                    media_type=media_type, what=what or file_name, agency_ids=ids, size=len(data),
                                    content=data))
-        return {"file_name": file_name, "bytes": len(data)}
+        return {"file_name": file_name, "bytes": len(data), "roles": sorted(str(r) for r in roles)}
 
     start_job(engine, job_id, work, background)
     return job_id
@@ -114,7 +138,10 @@ def start_workbook_export(engine: Engine, principal: Principal, year: int, lang:
     def build(session: Session, progress: Progress) -> bytes:
         return executive_workbook(session, year, lang, ministry, progress=progress)
 
-    return start_export(engine, principal, build, workbook_file_name(year, lang, ministry), background=background)
+    with session_scope(engine) as session:
+        held = workbook_agencies(session, year, ministry)
+    return start_export(engine, principal, build, workbook_file_name(year, lang, ministry), agency_ids=held,
+                        background=background, roles=access.WORKBOOK_ROLES)
 
 
 @dataclass(frozen=True)
@@ -152,9 +179,18 @@ def _scope(file: ExportFile) -> list[str] | None:
     return None if file.agency_ids is None else list(json.loads(file.agency_ids))
 
 
+def _roles(session: Session, file: ExportFile) -> list[Role]:
+    """Return the roles the file is restricted to (empty: none), as its job recorded them."""
+    job = session.get(Job, file.job_id)
+    result = json.loads(job.result) if job is not None and job.result else {}
+    return [Role(r) for r in result.get("roles", []) if r in access.ROLE_NAMES]
+
+
 def _may_export(session: Session, principal: Principal, file: ExportFile) -> bool:
     try:
-        access.check_export(session, principal, _scope(file))
+        roles = _roles(session, file)
+        _require_roles(principal, roles)
+        access.check_export(session, principal, _scope(file), roles)
     except AccessDenied:
         return False
     return True
@@ -166,7 +202,9 @@ def download(session: Session, principal: Principal, job_id: int) -> bytes:
     file = session.get(ExportFile, job_id)
     if file is None or file.owner_id != principal.user_id:
         raise AccessDenied()  # the same answer for someone else's file and for none: ids reveal nothing
-    access.require_export(session, principal, file.what, _scope(file))
+    roles = _roles(session, file)
+    _require_roles(principal, roles)
+    access.require_export(session, principal, file.what, _scope(file), allowed_roles=roles)
     return bytes(file.content)
 
 

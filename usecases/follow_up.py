@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from data.models import Agency, Cycle
 from survey import workflow
-from survey.cells import safe_cell
+from survey.cells import csv_bytes, safe_cell
 from survey.i18n import fmt_date, t
 from survey.workflow import Channel, Status
 from survey.years import display_year, to_be
@@ -86,7 +86,7 @@ def _cells(frame: pd.DataFrame, lang: str) -> list[list[str]]:
 def follow_up_csv(frame: pd.DataFrame, lang: str) -> bytes:
     """Return the list as CSV (UTF-8 with BOM, so Excel reads Thai), every cell safe from formula injection."""
     table = pd.DataFrame([[_safe(v) for v in row] for row in _cells(frame, lang)], columns=_header(lang))
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(table)
 
 
 def follow_up_workbook(frame: pd.DataFrame, lang: str, cycle_year: int) -> bytes:
