@@ -19,7 +19,7 @@ from survey.catalogue import default_catalogue
 from usecases import accounts, sessions
 from usecases.access import ROLE_NAMES
 from usecases.demo import DemoSpec, seed_demo
-from usecases.demo_accounts import create_demo_accounts, demo_password, write_credentials
+from usecases.demo_accounts import create_demo_accounts, write_credentials
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,14 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         counts["seconds"] = round(time.perf_counter() - started, 2)  # type: ignore[assignment]
         print(json.dumps({"demo": True, **counts}))
         if not args.no_accounts:
-            password = demo_password()
             with session_scope(engine) as session:
-                rows = create_demo_accounts(session, password, account_policy())
-            path = write_credentials(rows, password)
-            print("Demo accounts (demo data only):")
-            for user, role, scope in rows:
-                print(f"  {user:<18} {role:<14} {scope or ''}")
-            print(f"  password: {password}   (also in {path})")
+                rows = create_demo_accounts(session, account_policy())
+            path = write_credentials(rows)
+            print(f"Demo accounts (demo data only; each has its own password, also in {path}):")
+            for row in rows:
+                print(f"  {row.username:<18} {row.role:<14} {row.scope or '-':<10} {row.password or '(unchanged)'}")
     elif args.command == "create-admin":
         return _create_admin(engine, args.username, args.display_name)
     elif args.command == "map-oidc":

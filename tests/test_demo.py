@@ -85,20 +85,28 @@ def test_seed_is_deterministic_and_scales(any_engine: Engine) -> None:
 
 
 def test_demo_accounts_sign_in_with_a_random_password(any_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """One account per role; the password is random per seeding and written only to a private file."""
+    """One account per role, each with its own random password (issue 14: all five shared one printed password,
+    the administrator's included), written only to a private file, one line per account."""
     from data.config import AccountPolicy
     from usecases.demo_accounts import create_demo_accounts, demo_password, write_credentials
 
     seed_demo(any_engine, default_catalogue(), DemoSpec(agencies=5, years=(2568,)))
-    password = demo_password()
-    assert password != demo_password() and len(password) >= 12
+    assert demo_password() != demo_password() and len(demo_password()) >= 12
     with Session(any_engine) as s:
-        rows = create_demo_accounts(s, password)
+        rows = create_demo_accounts(s)
         s.commit()
-        for user, role, _scope in rows:
-            result = sign_in.sign_in(s, user, password, b"k" * 40, AccountPolicy())
-            assert result.principal is not None, user
-            assert role in {str(g.role) for g in result.principal.grants}
-    path = write_credentials(rows, password, tmp_path / "demo-accounts.txt")
+        passwords = [r.password for r in rows]
+        assert len(rows) == 5 and all(passwords) and len(set(passwords)) == 5
+        for row in rows:
+            result = sign_in.sign_in(s, row.username, str(row.password), b"k" * 40, AccountPolicy())
+            assert result.principal is not None, row.username
+            assert row.role in {str(g.role) for g in result.principal.grants}
+        admin_password = rows[0].password
+        assert rows[0].username == "demo-admin"
+        assert not sign_in.sign_in(s, "demo-respondent", str(admin_password), b"k" * 40, AccountPolicy()).ok
+        s.commit()
+    path = write_credentials(rows, tmp_path / "demo-accounts.txt")
     assert path.stat().st_mode & 0o777 == 0o600
-    assert f"password\t{password}" in path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    for row in rows:
+        assert f"{row.username}\t{row.role}\t{row.scope or '-'}\t{row.password}" in text
