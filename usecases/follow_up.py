@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from data.models import Agency, Cycle
 from survey import workflow
-from survey.cells import csv_bytes, safe_cell
+from survey.cells import csv_bytes, formula_like, safe_cell
 from survey.i18n import fmt_date, t
 from survey.workflow import Channel, Status
 from survey.years import display_year, to_be
@@ -100,10 +100,11 @@ def follow_up_workbook(frame: pd.DataFrame, lang: str, cycle_year: int) -> bytes
     for col, name in enumerate(_header(lang)):
         sheet.write_string(2, col, name, bold)
         sheet.set_column(col, col, 22)
+    quoted = book.add_format({"quote_prefix": True})  # Excel's own "text, as typed", as survey.cells asks
     for r, row in enumerate(_cells(frame, lang), start=3):
         for col, value in enumerate(row):
-            sheet.write_string(r, col, "" if value is None or (isinstance(value, float) and pd.isna(value))
-                               else str(value))
+            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+            sheet.write_string(r, col, text, quoted if formula_like(text) else None)
     book.close()
     return buf.getvalue()
 
