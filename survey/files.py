@@ -40,6 +40,8 @@ MAX_PARTS = 1000
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
 MAX_CELLS = 3_000_000
+#: The most cells the table may span from its first to its last filled row and column (filled or not).
+MAX_GRID = 6_000_000
 #: Excel's own limit for the text of one cell.
 MAX_CELL_CHARS = 32_767
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and any encrypted (password-protected) workbook
@@ -316,6 +318,8 @@ def _table(sheet: str | None, cells: dict[int, dict[int, str]], merged: Sequence
         return refusal("structure", "file_empty")
     first, last = min(cells), max(cells)
     width = 1 + max(max(row) for row in cells.values())
+    if (last - first + 1) * width > MAX_GRID:  # sparse cells far apart would make a huge table of blanks
+        return refusal("too_large", "file_content_too_large")
     header_cells = cells[first]
     header = tuple(header_cells.get(c, "").strip() for c in range(width))
     body = [[cells.get(r, {}).get(c, "") for c in range(width)] for r in range(first + 1, last + 1)]

@@ -191,7 +191,8 @@ def _entities() -> Iterator[Item]:
     utf16 = ('<?xml version="1.0" encoding="UTF-16"?>' + LAUGHS[len('<?xml version="1.0"?>'):]
              + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>')
     yield "billion laughs in UTF-16", "utf16.xlsx", xlsx({"xl/sharedStrings.xml": utf16.encode("utf-16")})
-    padded = LAUGHS.replace("<!DOCTYPE", "<!--" + "x" * 2_000_000 + "--><!DOCTYPE")
+    noise = "".join(f"{random.Random(5).getrandbits(4_000_000):x}")  # about 1 MB that does not compress away
+    padded = LAUGHS.replace("<!DOCTYPE", "<!--" + noise + "--><!DOCTYPE")
     yield "doctype after a long comment", "padded.xlsx", xlsx({"xl/workbook.xml": padded + "<x/>"})
 
 
@@ -280,6 +281,7 @@ def _csvs() -> Iterator[Item]:
     yield "1,000 columns", "cols.csv", (",".join(f"c{i}" for i in range(1000)) + "\n").encode()
     yield "100,000 columns of commas", "commas.csv", b"a" + b",x" * 100_000 + b"\n"
     yield "one 9 MB line", "line.csv", b"a" * (9 * 1024 * 1024)
+    yield "two cells 199,999 rows and 499 columns apart", "sparse.csv", b"a" + b"," * 498 + b"b" + b"\n" * 199_998 + b"c\n"
     yield "renamed header", "renamed.csv", b"agency,cycle,indicator,answer\nA001,2568,DAT.02,1\n"
     yield "duplicated header", "dup.csv", b"agency_id,cycle,indicator_id,value,value\nA001,2568,DAT.02,1,2\n"
     yield "header with empty cell", "hole.csv", b"agency_id,,indicator_id,value\nA001,2568,DAT.02,1\n"

@@ -15,7 +15,7 @@ from data.models import Agency, AuditEntry, ExportFile, User, UserRole
 from survey.catalogue import default_catalogue
 from tests.conftest import add_user, job_ended, signed_in_app, sqlite_engine_at
 from usecases import exports, sessions
-from usecases.access import AccessDenied, Principal
+from usecases.access import AccessDenied, Grant, Principal, Role
 from usecases.demo import DemoSpec, seed_demo
 from usecases.exports import WORKBOOK_STEPS, executive_workbook
 from usecases.jobs import Progress, job_status, recent_jobs
@@ -236,3 +236,15 @@ def test_executives_take_the_workbook_recorded_with_its_agencies(engine: Engine)
                                       ("exec1", f"{NATIONAL} (320 agencies)")]
     with pytest.raises(AccessDenied):
         exports.start_workbook_export(engine, coordinator, YEAR, "en", background=False)
+
+
+def test_the_workbook_is_recorded_with_its_agencies_on_both_databases(any_engine: Engine) -> None:
+    """The same rule on SQLite and PostgreSQL, on a small demo (8 agencies, all in the cycle's frame)."""
+    seed_demo(any_engine, default_catalogue(), DemoSpec(agencies=8, years=(YEAR,)))
+    executive = Principal(0, "exec2", grants=frozenset({Grant(Role.EXECUTIVE)}))
+    with session_scope(any_engine) as s:
+        assert len(exports.workbook_agencies(s, YEAR, None)) == 8
+        exports.record_workbook_export(s, executive, YEAR, "th")
+    with session_scope(any_engine) as s:
+        logged = s.scalars(select(AuditEntry.detail).where(AuditEntry.action == "export")).all()
+    assert logged == ["readiness_2568_national_th.xlsx (8 agencies)"]  # the year as a Thai reader counts it

@@ -5,18 +5,53 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Iterator
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from data.config import AccountPolicy
-from data.models import AuditEntry, OidcRoleMapping, User
+from data.models import Agency, AuditEntry, Ministry, OidcRoleMapping, User
 from tests.conftest import PASSWORD, SECRET, T0
 from usecases import accounts, sessions, sign_in
 from usecases.access import Grant, Principal, Role
 
 ATTEMPTS = 20
+
+
+@pytest.fixture
+def session(any_engine: Engine) -> Iterator[Session]:
+    """A session on SQLite and on PostgreSQL (this module's tests run on both)."""
+    with Session(any_engine, expire_on_commit=False) as s:
+        yield s
+        s.commit()
+
+
+@pytest.fixture
+def policy() -> AccountPolicy:
+    return AccountPolicy()
+
+
+def make_user(s: Session, roles: list[tuple[str, str | None]] | None = None, **fields: Any) -> User:
+    n = s.scalar(select(User.id).order_by(User.id.desc()).limit(1)) or 0
+    password = fields.pop("password", PASSWORD)
+    values: dict[str, Any] = {"username": f"person{n + 1}", "display_name": f"Person {n + 1}", "active": True,
+                              "failed_attempts": 0, "email": f"person{n + 1}@example.go.th",
+                              "password_hash": sessions.hash_password(password) if password else None}
+    user = User(**(values | fields))
+    s.add(user)
+    s.flush()
+    for role, scope in roles or []:
+        accounts.add_grant(s, user, accounts._grant(s, role, scope), "test", "cli")
+    return user
+
+
+def principal_of(s: Session, user: User) -> Principal:
+    principal = sessions.load_principal(s, user.id)
+    assert principal is not None
+    return principal
 
 
 def test_twenty_parallel_wrong_passwords_lock_the_account(any_engine: Engine) -> None:
@@ -78,14 +113,13 @@ def test_twenty_parallel_wrong_passwords_lock_the_account(any_engine: Engine) ->
         s.commit()
 
 
-def test_locked_and_unknown_users_get_the_same_answer(session: Session, make_user: Callable[..., User],
-                                                      policy: AccountPolicy) -> None:
+def test_locked_and_unknown_users_get_the_same_answer(session: Session, policy: AccountPolicy) -> None:
     """Issue 14: a real user got "account locked" after five tries, an unknown user always "sign-in failed".
 
     After 5 wrong passwords for a real user and 5 for a name that does not exist, the 6th answer
     is the same object for both: same problem, same message in both languages.
     """
-    user = make_user()
+    user = make_user(session)
     for i in range(5):
         sign_in.sign_in(session, user.username, "wrong", SECRET, policy, now=T0 + dt.timedelta(seconds=i))
         sign_in.sign_in(session, "no-such-user", "wrong", SECRET, policy, now=T0 + dt.timedelta(seconds=i))
@@ -100,13 +134,12 @@ def test_locked_and_unknown_users_get_the_same_answer(session: Session, make_use
     assert user.locked_until is not None  # the lock is real, only not announced
 
 
-def test_oidc_email_without_email_verified_takes_over_nothing(session: Session, make_user: Callable[..., User],
-                                                              policy: AccountPolicy) -> None:
+def test_oidc_email_without_email_verified_takes_over_nothing(session: Session, policy: AccountPolicy) -> None:
     """Issue 14: claims carrying a known user's e-mail but no `email_verified` signed in as that user, and the
     first subject to do so stayed linked, locking the real owner out. Now such claims are refused, the
     account stays unlinked, and the owner (verified e-mail) links it; a later verified claim from
     another subject with the same e-mail does not re-link it."""
-    owner = make_user([("planner", None)], email="somsak@example.go.th", password=None)
+    owner = make_user(session, [("planner", None)], email="somsak@example.go.th", password=None)
     for claims in ({"sub": "attacker", "email": "somsak@example.go.th"},
                    {"sub": "attacker", "email": "somsak@example.go.th", "email_verified": "yes"},
                    {"sub": "attacker", "email": "somsak@example.go.th", "email_verified": None}):
@@ -129,18 +162,20 @@ def test_oidc_auto_create_needs_a_verified_email(session: Session) -> None:
     assert session.scalars(select(User)).all() == []
 
 
-def test_roles_from_claims_go_when_the_claim_goes(session: Session, make_user: Callable[..., User],
-                                                  make_agency: Callable, principal_of: Callable[[User], Principal],
-                                                  policy: AccountPolicy) -> None:
+def test_roles_from_claims_go_when_the_claim_goes(session: Session, policy: AccountPolicy) -> None:
     """Issue 14: roles mapped from claims were added but never removed.
 
     groups=planners maps to planner. The user also holds respondent for an agency, granted by an
     administrator. Signed in with the claim: planner + respondent. Signed in without it: the
     planner role is gone (audited as a revoke by "oidc"), the administrator's grant stays.
     """
-    agency = make_agency()
-    admin = principal_of(make_user([("administrator", None)]))
-    user = make_user([], email="malee@example.go.th", password=None, oidc_subject="idp-malee")
+    session.add(Ministry(id="M1", name_th="ก", name_en="M1"))
+    session.flush()
+    agency = Agency(id="A1", ministry_id="M1", name_th="ก", name_en="A1")
+    session.add(agency)
+    session.flush()
+    admin = principal_of(session, make_user(session, [("administrator", None)]))
+    user = make_user(session, [], email="malee@example.go.th", password=None, oidc_subject="idp-malee")
     accounts.grant_role(session, admin, user.id, "respondent", agency.id)
     session.add(OidcRoleMapping(claim="groups", value="planners", role="planner"))
     session.flush()
@@ -159,10 +194,9 @@ def test_roles_from_claims_go_when_the_claim_goes(session: Session, make_user: C
     assert sign_in.sign_in_oidc(session, {"sub": "idp-malee"}, SECRET, policy, now=T0).problem == "no_roles"
 
 
-def test_system_names_cannot_be_usernames(session: Session, make_user: Callable[..., User],
-                                          principal_of: Callable[[User], Principal]) -> None:
+def test_system_names_cannot_be_usernames(session: Session) -> None:
     """"oidc" marks roles from claims; a person called "oidc" would make their grants look like claims."""
-    admin = principal_of(make_user([("administrator", None)]))
+    admin = principal_of(session, make_user(session, [("administrator", None)]))
     for name in ("oidc", "system"):
         try:
             accounts.create_user(session, admin, name, "Someone")

@@ -120,7 +120,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # Uploaded files (survey/files.py, survey/excel.py)
     "file_refused": ("ไม่รับไฟล์: {why} ไม่มีการเปลี่ยนแปลงข้อมูล", "File refused: {why}. Nothing was changed."),
     "file_too_large": ("ไฟล์ใหญ่เกิน {mb} MB", "the file is larger than {mb} MB"),
-    "file_content_too_large": ("ข้อมูลในไฟล์มีขนาดใหญ่เกินไป", "the workbook's content is too large"),
+    "file_content_too_large": ("ข้อมูลในไฟล์มีขนาดใหญ่เกินไป", "the file's content is too large"),
     "file_bomb": ("ไฟล์ถูกบีบอัดผิดปกติ (ขยายแล้วใหญ่เกินจริง) อาจเป็นไฟล์อันตราย",
                   "the file is compressed abnormally (it would expand far beyond its size) and may be harmful"),
     "file_legacy_or_encrypted": ("ไฟล์เป็น Excel รุ่นเก่า (.xls) หรือตั้งรหัสผ่านไว้ กรุณาบันทึกเป็น .xlsx โดยไม่ตั้งรหัสผ่าน",
