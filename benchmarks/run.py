@@ -171,8 +171,10 @@ def bench_workbook(engine: Engine, draws: int) -> tuple[float, float, int]:
     constant-memory mode and nothing else (`analytics.workbook.write_floor`).
     """
     from analytics.pipeline import cycle_results
-    from analytics.workbook import build_workbook, late_or_missing, workbook_cells, write_floor
+    from analytics.workbook import late_or_missing
+    from benchmarks.workbook_floor import workbook_cells, write_floor
     from survey.targets import load_targets
+    from usecases.workbook.build import build_workbook
 
     cat = default_catalogue()
     targets = load_targets(cat)
