@@ -117,7 +117,7 @@ def test_follow_up_csv_and_workbook(risky_db: Engine) -> None:
 def test_dashboard_tables_and_their_csv(risky_db: Engine) -> None:
     """The dashboard's CSV button (pages/_shared.show_table) sends `csv_bytes(labelled(frame))`; the table shown is
     `labelled(frame)` too, which is what Streamlit's own toolbar exports, unescaped: both must be safe."""
-    from pages._shared import labelled
+    from pages._session import labelled
     from survey.cells import csv_bytes
 
     with session_scope(risky_db) as s:

@@ -141,6 +141,7 @@ def run_corpus(url: str, schema: str | None, tmp: Path) -> dict[str, Any]:
     crashes: list[str] = []
     changed: list[str] = []
     slow: list[tuple[str, str, float]] = []
+    timings: list[tuple[float, str, str]] = []
     outcomes: dict[str, dict[str, int]] = {p: {} for p in PATHS}
     files_seen = 0
     started = time.perf_counter()
@@ -160,6 +161,7 @@ def run_corpus(url: str, schema: str | None, tmp: Path) -> dict[str, Any]:
                     crashes.append(f"{path} / {label}: {traceback.format_exc(limit=6)}")
                     outcome = "crash"
                 took = time.perf_counter() - t0
+                timings.append((round(took, 2), path, label))
                 if took > MAX_CALL_S:
                     slow.append((path, label, round(took, 1)))
                 outcomes[path][outcome] = outcomes[path].get(outcome, 0) + 1
@@ -167,6 +169,7 @@ def run_corpus(url: str, schema: str | None, tmp: Path) -> dict[str, Any]:
                 changed.append(label)
     engine.dispose()
     return {"files": files_seen, "crashes": crashes, "changed": changed, "slow": slow, "outcomes": outcomes,
+            "slowest": sorted(timings, reverse=True)[:5],
             "seconds": round(time.perf_counter() - started, 1),
             "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
 
