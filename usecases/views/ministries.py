@@ -62,8 +62,9 @@ def ministries_view(session: Session, principal: Principal, year: int | None, ag
     table = g.agg(agencies=("agency_id", "nunique"), scored=("missing", lambda m: int((~m).sum())))
     table = table.join(g[[method.root, *dims]].mean()).reset_index()
     online = res.online_agency[res.online_agency["agency_id"].isin(agency["agency_id"])]
-    og = online.groupby("ministry_id")[["services", "online"]].sum()
-    table["online_service_ratio"] = table["ministry_id"].map(100.0 * og["online"] / og["services"].where(og["services"] > 0))
+    og = online.groupby("ministry_id")[["services", "not_applicable", "online"]].sum()
+    applicable = og["services"] - og["not_applicable"]
+    table["online_service_ratio"] = table["ministry_id"].map(100.0 * og["online"] / applicable.where(applicable > 0))
     # All agency types: the pipeline's ministry intervals, the ones the executive workbook shows.
     unc = None if agency_type else res.ministry_uncertainty
     if unc is None:
