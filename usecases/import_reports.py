@@ -15,8 +15,11 @@ from usecases.organisation_import import Note, OrganisationReport
 from usecases.register import RegisterReport
 
 
-def organisation_lines(report: OrganisationReport, lang: str) -> list[str]:
-    """Return the summary per kind, then each organisation that changed or was refused, then the file's problems."""
+def organisation_lines(report: OrganisationReport, lang: str, alone: bool = True) -> list[str]:
+    """Return the summary per kind, each organisation that changed or was refused, then the file's problems.
+
+    `alone` (an organisations import, not a register's): end with "nothing changed" when nothing did.
+    """
     lines = [f"  {line}" for line in report.summary(lang)]
     for o in report.outcomes:
         if o.outcome in ("updated", "refused"):
@@ -25,6 +28,8 @@ def organisation_lines(report: OrganisationReport, lang: str) -> list[str]:
     lines += [f"    ERROR {n.get(lang)}" for n in report.problems]
     lines += [f"    warning {n.get(lang)}" for n in report.warnings]
     lines += [f"    skipped {n.get(lang)}" for n in report.skipped]
+    if alone and not report.changed and report.ok:
+        lines.append("  " + message("org_nothing_changed").get(lang))
     return lines
 
 
@@ -48,7 +53,7 @@ def register_lines(report: RegisterReport, lang: str) -> list[str]:
     lines = [f"{report.file}: {report.rows} rows, {len(report.agencies)} agencies, {report.placed} services placed, "
              f"{changes} inventory changes, {len(report.refused)} rows not matched"]
     if report.organisations is not None:
-        lines += organisation_lines(report.organisations, lang)
+        lines += organisation_lines(report.organisations, lang, alone=False)
     for a in report.agencies:
         note = f" - {a.message.get(lang)}" if a.message else ""
         lines.append(f"  agency {a.agency_id}: {t(f'agency_outcome_{a.outcome}', lang)}, {a.services} services "

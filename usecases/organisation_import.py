@@ -98,11 +98,8 @@ class OrganisationReport:
         return {o.id for o in self.outcomes if o.kind == kind and o.outcome == "refused"}
 
     def summary(self, lang: str) -> list[str]:
-        """Return one line per kind, then "nothing changed" when a run changed nothing and refused nothing."""
-        lines = [message("org_summary", kind=message(f"org_kind_{k}"), **n).get(lang) for k, n in self.counts().items()]
-        if not self.changed and self.ok:
-            lines.append(message("org_nothing_changed").get(lang))
-        return lines
+        """Return one line per kind: created, updated, unchanged, refused."""
+        return [message("org_summary", kind=message(f"org_kind_{k}"), **n).get(lang) for k, n in self.counts().items()]
 
 
 def column_positions(table: Table, mapping: RegisterMapping, fields: Iterable[str]) -> dict[str, int] | Localised:

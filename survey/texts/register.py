@@ -38,7 +38,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "org_ministry_refused": ("สร้างกระทรวง {id} ไม่ได้ หน่วยงานในกระทรวงนี้จึงสร้างไม่ได้",
                              "ministry {id} could not be created, so its agencies cannot be"),
     "org_type_empty": ("ไม่ได้ระบุประเภทหน่วยงาน จึงบันทึกเป็น «อื่น ๆ»", "no agency type given: recorded as “other”"),
-    "org_row_no_id": ("ไม่มีรหัสหน่วยงานหรือกระทรวง (แถวผลรวม?) ข้ามไป", "no agency or ministry code (a total row?): skipped"),
+    "org_row_no_id": ("ไม่มีรหัสหน่วยงานหรือกระทรวง (แถวผลรวม?)", "no agency or ministry code (a total row?)"),
     "org_nothing_changed": ("ไม่มีการเปลี่ยนแปลง: ข้อมูลทุกหน่วยงานตรงกับไฟล์แล้ว",
                             "Nothing changed: every organisation already matches the file."),
     "org_kind_ministry": ("กระทรวง", "ministries"),
@@ -50,7 +50,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "org_summary": ("{kind}: สร้างใหม่ {created} ปรับปรุง {updated} ไม่เปลี่ยน {unchanged} ไม่รับ {refused}",
                     "{kind}: {created} created, {updated} updated, {unchanged} unchanged, {refused} refused"),
     # The register's service rows
-    "register_row_no_id": ("ไม่มีรหัสบริการ (แถวผลรวม?) ข้ามไป", "no service code (a total row?): skipped"),
+    "register_row_no_id": ("ไม่มีรหัสบริการ (แถวผลรวม?)", "no service code (a total row?)"),
     "register_no_name": ("ไม่มีชื่อบริการ", "no service name"),
     "register_name_too_long": ("ชื่อบริการยาว {n} ตัวอักษร เกิน {limit}", "the service name is {n} characters long, more than {limit}"),
     "register_long_name": ("ชื่อบริการ {code} ยาว {n} ตัวอักษร (เกิน {limit}) เก็บไว้ครบ",
