@@ -32,6 +32,7 @@ from data.db import session_scope
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Ministry, Response, Service
 from survey.__main__ import main
 from survey.catalogue import default_catalogue
+from survey.validation import ServiceInput
 from tests import registers as R
 from tests.conftest import sqlite_engine_at
 
@@ -211,3 +212,75 @@ def test_organisations_from_the_ministries_and_agencies_sheets(empty: Engine, tm
     out = capsys.readouterr().out
     assert "ministries: 1 created, 0 updated, 2 unchanged, 0 refused" in out
     assert "agencies: 1 created, 0 updated, 4 unchanged, 0 refused" in out
+
+
+# The precedence rule (docs/INTAKE.md, survey.workflow.inventory_counts) ----------------------------------------
+
+def _register(engine: Engine, rows: str) -> list[tuple[str, str]]:
+    """Import a register (the example mapping's columns) and return each agency's outcome."""
+    from usecases.register import import_register, parse_mapping
+
+    mapping = parse_mapping({"columns": {"agency": "agency", "ministry": "ministry", "code": "code", "name": "name",
+                                         "status": "status"}, "status_levels": {"OFFLINE": 0, "E-SERVICE": 4}})
+    with session_scope(engine) as s:
+        report = import_register(s, ("agency,ministry,code,name,status\n" + rows).encode("utf-8"), "register.csv",
+                                 mapping, CYCLE, "dga")
+    return [(a.agency_id, a.outcome) for a in report.agencies]
+
+
+def _national(engine: Engine) -> tuple[int, int]:
+    from analytics.kpis import national_kpis
+    from data import repository
+
+    with session_scope(engine) as s:
+        k = national_kpis(CYCLE, repository.frame(s, [CYCLE]), repository.responses(s, [CYCLE]),
+                          repository.services(s, [CYCLE]))
+    return k["services"], k["services_online"]
+
+
+def test_the_respondents_inventory_wins_and_counts_once_submitted(tmp_path: Path) -> None:
+    """Register: A001 S-1 fully online (level 4), S-2 offline (0); A002 S-3 fully online.
+
+    1. Both register inventories count at once: 3 services, 2 online.
+    2. A001's respondent changes their inventory (S-2 to level 2) in the web form: it is theirs, a draft,
+       so only A002 counts: 1 service, 1 online. The register's status stays on S-1 and S-2 (same codes).
+    3. The register again: A001 is kept (the respondent's wins), A002 unchanged.
+    4. A001 submits: 2 + 1 = 3 services, 1 + 1 = 2 online.
+    5. A002 submitted too; a register that now says S-3 is offline keeps A002's submitted inventory.
+    """
+    from tests.factories import full_answers, seed_intake
+    from usecases import intake, submission
+
+    engine = sqlite_engine_at(tmp_path / "rule.sqlite3")
+    seed_intake(engine)
+    rows = "A001,MDES,S-1,ขออนุญาตตั้งเสา,E-SERVICE\nA001,MDES,S-2,ขอข้อมูลสถิติ,OFFLINE\nA002,MDES,S-3,ขอรับเงิน,E-SERVICE\n"
+    assert _register(engine, rows) == [("A001", "created"), ("A002", "created")]
+    assert _national(engine) == (3, 2)
+
+    with session_scope(engine) as s:
+        resp = s.scalar(select(Response).where(Response.agency_id == "A001"))
+        _, services = intake.current_answers(s, resp.id)
+        mine = [services[0], ServiceInput(code="S-2", name="ขอข้อมูลสถิติ", digital_level=2)]
+        assert intake.save_draft(s, resp.id, resp.version, full_answers(), mine, "somchai", "web").ok
+        assert resp.inventory_source == "respondent"
+        _, kept = intake.current_answers(s, resp.id)
+        assert [(x.code, x.digital_level, x.register_status) for x in kept] == [("S-1", 4, "E-SERVICE"),
+                                                                               ("S-2", 2, "OFFLINE")]
+    assert _national(engine) == (1, 1)
+
+    assert _register(engine, rows) == [("A001", "kept"), ("A002", "unchanged")]
+    with session_scope(engine) as s:
+        resp = s.scalar(select(Response).where(Response.agency_id == "A001"))
+        _, kept = intake.current_answers(s, resp.id)
+        assert [x.digital_level for x in kept] == [4, 2]
+        assert submission.submit(s, resp.id, resp.version, "somchai", "web", dt.date(2025, 7, 1)).ok
+    assert _national(engine) == (3, 2)
+
+    with session_scope(engine) as s:
+        resp = s.scalar(select(Response).where(Response.agency_id == "A002"))
+        assert intake.save_draft(s, resp.id, resp.version, full_answers(), None, "somsri", "web").ok
+        assert submission.submit(s, resp.id, resp.version, "somsri", "web", dt.date(2025, 7, 1)).ok
+        assert resp.inventory_source == "register"  # submitted as the register wrote it
+    assert _register(engine, rows.replace("S-3,ขอรับเงิน,E-SERVICE", "S-3,ขอรับเงิน,OFFLINE")) == [
+        ("A001", "kept"), ("A002", "kept")]
+    assert _national(engine) == (3, 2)
