@@ -14,6 +14,9 @@ from survey.i18n import t
 from usecases.organisation_import import Note, OrganisationReport
 from usecases.register import RegisterReport
 
+__all__ = ["OrganisationReport", "RegisterReport", "organisation_lines", "organisation_table", "register_lines",
+           "register_tables"]
+
 
 def organisation_lines(report: OrganisationReport, lang: str, alone: bool = True) -> list[str]:
     """Return the summary per kind, each organisation that changed or was refused, then the file's problems.
@@ -35,15 +38,15 @@ def organisation_lines(report: OrganisationReport, lang: str, alone: bool = True
 
 def organisation_table(report: OrganisationReport, lang: str) -> pd.DataFrame:
     """Return one row per organisation (kind, id, outcome, rows, changes or why refused), then the file's notes."""
-    rows = [{"kind": t(f"org_kind_{o.kind}", lang), "id": o.id, "outcome": t(f"org_outcome_{o.outcome}", lang),
+    rows = [{"kind": t(f"org_kind_{o.kind}", lang), "code": o.id, "outcome": t(f"org_outcome_{o.outcome}", lang),
              "rows": o.place.get(lang), "changes": o.message.get(lang) if o.message else ", ".join(o.changes)}
             for o in report.outcomes]
     rows += _note_rows(report.problems + report.warnings + report.skipped, lang)
-    return pd.DataFrame.from_records(rows, columns=["kind", "id", "outcome", "rows", "changes"])
+    return pd.DataFrame.from_records(rows, columns=["kind", "code", "outcome", "rows", "changes"])
 
 
 def _note_rows(notes: list[Note], lang: str) -> list[dict[str, str]]:
-    return [{"kind": "", "id": "", "outcome": "", "rows": n.place.get(lang), "changes": n.message.get(lang)}
+    return [{"kind": "", "code": "", "outcome": "", "rows": n.place.get(lang), "changes": n.message.get(lang)}
             for n in notes]
 
 

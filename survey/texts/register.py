@@ -26,6 +26,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "status code “{text}” is not in the mapping ({n} rows); the nearest mapped code is “{nearest}”:"
         " if it means the same, add this line under status_levels:  {line}"),
     "register_type_not_mapped": ("ประเภทหน่วยงาน «{text}» ไม่มีในไฟล์การจับคู่", "agency type “{text}” is not in the mapping"),
+    "register_mapping_invalid": ("ไฟล์การจับคู่ไม่ถูกต้อง: {detail}", "The mapping file is not valid: {detail}"),
     # Organisations
     "org_id_too_long": ("รหัส {id} ยาวเกิน {limit} ตัวอักษร", "the code {id} is longer than {limit} characters"),
     "org_ministry_exists": ("มีกระทรวงรหัส {id} อยู่แล้ว", "Ministry id {id} already exists."),
