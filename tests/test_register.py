@@ -284,3 +284,20 @@ def test_the_respondents_inventory_wins_and_counts_once_submitted(tmp_path: Path
     assert _register(engine, rows.replace("S-3,ขอรับเงิน,E-SERVICE", "S-3,ขอรับเงิน,OFFLINE")) == [
         ("A001", "kept"), ("A002", "kept")]
     assert _national(engine) == (3, 2)
+
+
+def test_the_example_mappings_read_this_register(empty: Engine, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/examples/register-mapping.yaml says what tests/registers.py's MAPPING says (and a little more)."""
+    from tests.conftest import ROOT
+    from usecases.register_mapping import load_mapping, parse_mapping
+
+    example = load_mapping(ROOT / "docs" / "examples" / "register-mapping.yaml")
+    ours = parse_mapping(R.MAPPING)
+    assert (example.columns, example.statuses, example.not_applicable, example.sheet) == (
+        ours.columns, ours.statuses, ours.not_applicable, ours.sheet)
+    assert set(ours.agency_types.items()) <= set(example.agency_types.items())
+    register, _ = write(tmp_path)
+    orgs = str(ROOT / "docs" / "examples" / "organisations-mapping.yaml")
+    assert main(["import-organisations", register, "--mapping", orgs]) == 1  # M03 is not in the database yet
+    assert "agencies: 0 created, 0 updated, 0 unchanged, 5 refused" in capsys.readouterr().out
