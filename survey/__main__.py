@@ -150,7 +150,7 @@ def cmd_import_services(args: argparse.Namespace, catalogue: Catalogue) -> int:
     print("\n".join(import_reports.register_lines(report, args.lang)))
     if args.dry_run:
         print("dry run: nothing was changed")
-    if report.problems and not report.rows:
+    if report.unusable:
         return 2
     return 0 if report.ok else 1
 

@@ -301,3 +301,16 @@ def test_the_example_mappings_read_this_register(empty: Engine, tmp_path: Path,
     orgs = str(ROOT / "docs" / "examples" / "organisations-mapping.yaml")
     assert main(["import-organisations", register, "--mapping", orgs]) == 1  # M03 is not in the database yet
     assert "agencies: 0 created, 0 updated, 0 unchanged, 5 refused" in capsys.readouterr().out
+
+
+def test_a_register_that_cannot_be_used_changes_nothing_and_exits_2(empty: Engine, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A column the mapping names but the sheet lacks, or a cycle that does not exist: exit 2, nothing stored."""
+    columns = {**R.MAPPING["columns"], "volume": "ปริมาณต่อปี"}  # type: ignore[dict-item]
+    register, mapping = write(tmp_path, {**R.MAPPING, "columns": columns})
+    assert main(["import-services", register, "--mapping", mapping, "--cycle", str(CYCLE)]) == 2
+    assert f"ERROR sheet “{R.SHEET}” row 1: no column “ปริมาณต่อปี” in the header row" in capsys.readouterr().out
+    register, mapping = write(tmp_path)
+    assert main(["import-services", register, "--mapping", mapping, "--cycle", "2570", "--create-organisations"]) == 2
+    assert "there is no survey cycle 2027" in capsys.readouterr().out
+    assert counts(empty) == (0, 0, 0, 0, 0, 0)

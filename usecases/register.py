@@ -89,6 +89,8 @@ class RegisterReport:
     warnings: list[Note] = field(default_factory=list)
     problems: list[Note] = field(default_factory=list)
     framed: list[str] = field(default_factory=list)
+    #: The file, its columns or the cycle could not be used: nothing was read.
+    unusable: bool = False
 
     @property
     def placed(self) -> int:
@@ -132,14 +134,17 @@ def import_register(session: Session, data: bytes, filename: str, mapping: Regis
     table = read_upload(data, filename, mapping.sheet)
     if isinstance(table, list):
         report.problems.extend(Note(Place(mapping.sheet, ()), p.message) for p in table)
+        report.unusable = True
         return report
     report.sheet, report.rows = table.sheet, len(table.rows)
     if session.get(Cycle, cycle_year) is None:
         report.problems.append(Note(Place(table.sheet, ()), message("register_no_cycle", year=Year(cycle_year))))
+        report.unusable = True
         return report
     positions = column_positions(table, mapping, SERVICE_COLUMNS + OPTIONAL_COLUMNS)
     if not isinstance(positions, dict):
         report.problems.append(Note(Place(table.sheet, (table.header_row,)), positions))
+        report.unusable = True
         return report
     cells = column_cells(table, positions)
     rows = _rows_with_id(table, cells, report)
