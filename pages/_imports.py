@@ -6,10 +6,10 @@ from typing import Any
 
 import streamlit as st
 
-from data.db import session_scope
-from pages._shared import engine, labelled
+from pages._session import labelled
 from survey.errors import DomainError
 from survey.i18n import t
+from usecases.runtime import transaction
 
 
 def _digest(parts: tuple[Any, ...]) -> str:
@@ -32,7 +32,7 @@ def check_then_apply(key: str, lang: str, run: Callable[..., Any], show: Callabl
     def call(dry_run: bool) -> Any:
         bar = st.progress(0.0)
         try:
-            with session_scope(engine()) as session:
+            with transaction() as session:
                 return run(session, dry_run, lambda done, total, message="": bar.progress(
                     min(done / max(total, 1), 1.0), text=message))
         except DomainError as exc:

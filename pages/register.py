@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from data.db import session_scope
 from pages._auth import page_principal
 from pages._imports import check_then_apply, table
-from pages._respond import cycle_picker
-from pages._shared import current_lang, engine
+from pages._pickers import cycle_picker
+from pages._session import current_lang
 from survey.i18n import t
 from usecases import administration, import_reports
+from usecases.runtime import transaction
 
 lang = current_lang()
 principal = page_principal("register")
 st.title(t("register_import", lang))
 st.caption(t("register_import_help", lang))
-with session_scope(engine()) as session:
+with transaction() as session:
     years = [int(y) for y in administration.cycles_table(session, principal)["cycle_year"]]
 cycle = cycle_picker(years, lang, "register_cycle")
 file = st.file_uploader(t("register_import", lang), type=["xlsx", "csv"], key="register_file")
@@ -33,7 +33,7 @@ def show(report: import_reports.RegisterReport) -> None:
 
 
 if file is not None and mapping is not None:
-    data, mapping_yaml = file.getvalue(), mapping.getvalue()
+    name, data, mapping_yaml = file.name, file.getvalue(), mapping.getvalue()
     check_then_apply("register", lang, lambda session, dry_run, progress: administration.import_services_register(
-        session, principal, file.name, data, mapping_yaml, cycle, create, dry_run, progress),
+        session, principal, name, data, mapping_yaml, cycle, create, dry_run, progress),
         show, data, mapping_yaml, cycle, create)
