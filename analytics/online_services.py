@@ -275,3 +275,16 @@ def service_table(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.Dat
                                    ).astype(float))
     out.insert(5, "online_share_applicable", (100.0 * out["n_online"] / applicable.where(applicable > 0)).astype(float))
     return out
+
+
+def pooled_ratio(online_agency: pd.DataFrame, by: str) -> pd.Series:
+    """Return per group the share of key services online (%), pooled over the group's applicable services.
+
+    ratio = 100 x sum(online) / sum(services - not_applicable) over the group's agencies (not the mean
+    of their ratios: an agency with 40 services weighs four times one with 10); NaN for a group with no
+    applicable services.
+    """
+    cols = ["services", "online"] + (["not_applicable"] if "not_applicable" in online_agency.columns else [])
+    sums = online_agency.groupby(by)[cols].sum()
+    applicable = sums["services"] - (sums["not_applicable"] if "not_applicable" in sums.columns else 0)
+    return 100.0 * sums["online"] / applicable.where(applicable > 0)
