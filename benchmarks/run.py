@@ -329,8 +329,9 @@ def main(argv: list[str] | None = None) -> int:
 def bench_register(out: Path) -> int:
     """Measure the register import phase (`benchmarks.register`) and write its section of PERFORMANCE.md."""
     r = register.run()
-    print(f"register: {r['services']:,} services, first import {r['import_s']:.1f}s, again {r['again_s']:.1f}s, "
-          f"peak {r['peak_mb']:.0f} MB", flush=True)
+    print(f"register: {r['services']:,} services, first import {r['import_s']:.1f}s ({r['import_cpu_s']:.1f}s CPU), "
+          f"again {r['again_s']:.1f}s ({r['again_cpu_s']:.1f}s CPU), load {r['load']:.1f}, peak {r['peak_mb']:.0f} MB",
+          flush=True)
     register.write_section(out, register.section(r))
     return 0
 
