@@ -41,6 +41,8 @@ class Place:
     rows: tuple[int, ...]
 
     def get(self, lang: str) -> str:
+        if not self.rows:
+            return message("place_sheet" if self.sheet else "place_file", sheet=self.sheet).get(lang)
         shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
         if len(self.rows) > MAX_ROWS_SHOWN:
             shown = message("place_more", rows=shown, n=len(self.rows) - MAX_ROWS_SHOWN).get(lang)

@@ -17,7 +17,6 @@ Changes are made in the caller's session: it commits, or rolls back for a dry ru
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,9 +107,6 @@ class RegisterReport:
         orgs_ok = self.organisations is None or self.organisations.ok
         return (not self.problems and not self.refused and orgs_ok and self.placed > 0
                 and not any(a.outcome == "refused" for a in self.agencies))
-
-    def status_counts(self) -> dict[str, int]:
-        return dict(Counter(a.outcome for a in self.agencies))
 
 
 def read_table(path: Path | str, sheet: str | None = None) -> pd.DataFrame:

@@ -7,6 +7,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "place_sheet_rows": ("ชีต «{sheet}» แถว {rows}", "sheet “{sheet}” row {rows}"),
     "place_sheet_rows_many": ("ชีต «{sheet}» แถว {rows}", "sheet “{sheet}” rows {rows}"),
     "place_rows": ("แถว {rows}", "row {rows}"),
+    "place_sheet": ("ชีต «{sheet}»", "sheet “{sheet}”"),
+    "place_file": ("ไฟล์", "the file"),
     "place_rows_many": ("แถว {rows}", "rows {rows}"),
     "place_more": ("{rows} และอีก {n} แถว", "{rows} and {n} more"),
     # Columns and mapping gaps
