@@ -34,8 +34,9 @@ from tests.factories import CYCLE, seed_intake
 MAX_MB = 500
 MAX_CALL_S = 10.0
 MAX_RUN_S = 90.0
-PATHS = ("read_table", "read_workbook", "respond_upload", "cli_import", "organisations", "register", "users",
-         "restore")
+PATHS = ("read_table", "read_workbook", "respond_upload", "cli_import", "organisations", "organisation_list",
+         "register", "register_page", "users", "restore")
+EXAMPLES = ROOT / "docs" / "examples"
 
 
 def fingerprint(engine: Engine) -> str:
@@ -71,8 +72,11 @@ def _paths(engine: Engine, tmp: Path) -> dict[str, Callable[[str, bytes], str]]:
     catalogue = default_catalogue()
     admin = administration.operator("corpus")
     respondent = Principal(0, "corpus-respondent", grants=frozenset({Grant(Role.RESPONDENT, agency_id="A001")}))
-    mapping = register.parse_mapping({"columns": {"agency": "agency_id", "name": "name_th", "status": "status"},
+    mapping = register.parse_mapping({"columns": {"agency": "agency_id", "code": "code", "name": "name_th",
+                                                  "status": "status"},
                                       "status_levels": {"E-SERVICE": 4, "OFFLINE": 0}})
+    services_yaml = (EXAMPLES / "services-mapping.yaml").read_bytes()
+    organisations_yaml = (EXAMPLES / "organisations-mapping.yaml").read_bytes()
     cli_args = argparse.Namespace(actor="corpus", lang="en", dry_run=False)
 
     def on_disk(name: str, data: bytes) -> Path:
@@ -110,9 +114,22 @@ def _paths(engine: Engine, tmp: Path) -> dict[str, Callable[[str, bytes], str]]:
 
     def register_import(name: str, data: bytes) -> str:
         with session_scope(engine) as s:
-            report = register.import_register(s, on_disk(name, data), mapping, CYCLE, "corpus")
-        assert not report.results, report
-        return "nothing matched"
+            report = register.import_register(s, data, name, mapping, CYCLE, "corpus")
+        assert report.placed == 0 and not report.changed, report
+        return "nothing placed"
+
+    def register_page(name: str, data: bytes) -> str:
+        with session_scope(engine) as s:
+            report = administration.import_services_register(s, admin, name, data, services_yaml, CYCLE,
+                                                             create_organisations=True, dry_run=False)
+        assert report.placed == 0 and not report.changed, report
+        return "nothing placed"
+
+    def organisation_list(name: str, data: bytes) -> str:
+        with session_scope(engine) as s:
+            report = administration.import_organisation_list(s, admin, name, data, organisations_yaml, dry_run=False)
+        assert not report.changed, report
+        return "nothing changed"
 
     def users(name: str, data: bytes) -> str:
         with session_scope(engine) as s:
@@ -125,8 +142,8 @@ def _paths(engine: Engine, tmp: Path) -> dict[str, Callable[[str, bytes], str]]:
         raise AssertionError(f"{name} was restored")
 
     return {"read_table": read_table, "read_workbook": read_workbook, "respond_upload": respond_upload,
-            "cli_import": cli_import, "organisations": organisations, "register": register_import, "users": users,
-            "restore": restore}
+            "cli_import": cli_import, "organisations": organisations, "organisation_list": organisation_list,
+            "register": register_import, "register_page": register_page, "users": users, "restore": restore}
 
 
 def run_corpus(url: str, schema: str | None, tmp: Path) -> dict[str, Any]:
@@ -181,7 +198,7 @@ def _child() -> None:
 
 
 def test_every_upload_path_refuses_the_corpus_cleanly(any_engine: Engine, tmp_path: Path) -> None:
-    """At least 150 malicious or malformed files, each through the 8 paths of PATHS.
+    """At least 150 malicious or malformed files, each through the 10 paths of PATHS.
 
     Before issue 14 the register and organisations paths read workbooks with pandas.read_excel
     (no size or bomb check: the 300 MB deflate bomb ran for minutes, the billion laughs raised),
