@@ -4,7 +4,7 @@ Issue 14: the register reader and the organisations upload had no size or zip-bo
 file ran 180 s to 3.5 GB; a shared-strings bomb ended in MemoryError; corrupt, encrypted, legacy
 or XML-entity files ended in tracebacks). Now one gate (survey/files.py) reads every upload.
 
-The corpus runs in a child process, so that its peak memory (ru_maxrss) is its own: every file
+The corpus runs in a child process, so that its peak memory (VmHWM, see `peak_mb`) is its own: every file
 through every path, each call timed, the database fingerprinted before and after each file.
 Passing means: no exception other than a refusal with a message in Thai and English, no call over
 10 s, the whole run under 90 s, the process never over 500 MB, and the database unchanged.
@@ -37,6 +37,22 @@ MAX_RUN_S = 90.0
 PATHS = ("read_table", "read_workbook", "respond_upload", "cli_import", "organisations", "organisation_list",
          "register", "register_page", "users", "restore")
 EXAMPLES = ROOT / "docs" / "examples"
+
+
+def peak_mb() -> int:
+    """Return this process's peak resident memory in MB.
+
+    On Linux, VmHWM of /proc/self/status: the high-water mark of this process's own memory. Not
+    ru_maxrss, which Linux carries over an exec from the process that forked the child (a pytest
+    worker of 600 MB makes every child it starts report 600 MB at least).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def fingerprint(engine: Engine) -> str:
@@ -161,6 +177,8 @@ def run_corpus(url: str, schema: str | None, tmp: Path) -> dict[str, Any]:
     timings: list[tuple[float, str, str]] = []
     outcomes: dict[str, dict[str, int]] = {p: {} for p in PATHS}
     files_seen = 0
+    growth: list[tuple[int, str]] = []  # (peak MB after the file, file) where the peak rose by 20 MB or more
+    peak = peak_mb()
     started = time.perf_counter()
     for make in GENERATORS:
         for label, name, data in make():
@@ -184,11 +202,15 @@ def run_corpus(url: str, schema: str | None, tmp: Path) -> dict[str, Any]:
                 outcomes[path][outcome] = outcomes[path].get(outcome, 0) + 1
             if fingerprint(engine) != before:
                 changed.append(label)
+            now = peak_mb()
+            if now >= peak + 20:
+                growth.append((now, label))
+            peak = max(peak, now)
     engine.dispose()
     return {"files": files_seen, "crashes": crashes, "changed": changed, "slow": slow, "outcomes": outcomes,
-            "slowest": sorted(timings, reverse=True)[:5],
+            "slowest": sorted(timings, reverse=True)[:5], "growth": growth,
             "seconds": round(time.perf_counter() - started, 1),
-            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+            "max_rss_mb": peak_mb()}
 
 
 def _child() -> None:

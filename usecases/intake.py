@@ -84,18 +84,6 @@ class SaveResult:
 # Stored answers <-> inputs
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def current_answers(session: Session, response_id: int,
                     catalogue: Catalogue | None = None) -> tuple[dict[str, AnswerInput], list[ServiceInput]]:
     """Return a response's stored answers and service inventory as inputs (what a form shows)."""
@@ -131,10 +119,6 @@ def previous_answers(session: Session, agency_id: str, cycle_year: int,
     prev = session.scalar(select(Response.id).where(Response.agency_id == agency_id, Response.cycle_year < cycle_year)
                           .order_by(Response.cycle_year.desc()).limit(1))
     return current_answers(session, prev, catalogue) if prev is not None else ({}, [])
-
-
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -374,51 +358,3 @@ def save_draft(
     session.flush()
     return SaveResult(True, resp.id, version, resp.status, problems,
                       tuple(f for f, _, _ in changes + service_changes), None, None)
-
-
-# ---------------------------------------------------------------------------------------------
-# Submission and review
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# ---------------------------------------------------------------------------------------------
-# History and tracking
-
-
-
-
-
-
-
-
-
-
-# ---------------------------------------------------------------------------------------------
-# Imports (Excel, CSV): the same validation, refused whole when it has errors
-
-
-
-
-
-
-
-
-
-
