@@ -17,7 +17,7 @@ from data.db import engine_for, session_scope
 from data.migrate import upgrade
 from survey.cells import csv_bytes
 from survey.i18n import DEFAULT_LANG, LANGS, TEXTS, fmt_datetime, fmt_year, t
-from usecases import accounts, exports, sessions
+from usecases import accounts, exports, jobs, sessions
 
 
 def current_lang() -> str:
@@ -46,6 +46,7 @@ def engine() -> Engine:
 def _engine(url: str) -> Engine:
     eng = engine_for(url)
     upgrade(eng)
+    jobs.recover(eng)  # jobs whose server stopped while they ran: failed, not "running" for ever
     try:
         with session_scope(eng) as session:
             accounts.bootstrap_admin(session, bootstrap_admin(), account_policy())

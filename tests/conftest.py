@@ -136,6 +136,31 @@ def sibling_engine(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
             other.dispose()
 
 
+def engine_url(engine: Engine) -> str:
+    """Return a URL another process can open to reach the same database (a PostgreSQL test schema included)."""
+    url = engine.url
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            schema = conn.execute(text("SELECT current_schema()")).scalar()
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def dead_pid() -> int:
+    """Return the id of a process that ran and has ended (and was reaped), checked to be free."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                         check=True)
+    pid = int(out.stdout)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return pid
+    raise RuntimeError(f"process id {pid} was taken again at once")
+
+
 def table_dumps(engine: Engine, skip_state: bool = False) -> dict[str, list[tuple[Any, ...]]]:
     """Return every table's rows in primary-key order (`skip_state`: without the data version and epoch,
     which a restore moves on purpose)."""
