@@ -1,7 +1,8 @@
 """Database commands: `python -m data migrate | downgrade | seed --demo | backup FILE | restore FILE |
 create-admin --username U | map-oidc`.
 
-`backup` and `restore` print a refusal in English (`--lang th` for Thai) and exit with status 2.
+`backup` and `restore` print a refusal in English (`--lang th` for Thai) and exit with status 2 (3: a restore
+whose commit failed, so that the database holds the old or the new contents and which is not known).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from sqlalchemy.exc import SQLAlchemyError
 
 from data import repository
-from data.backup import BackupError, backup, restore
+from data.backup import BackupError, RestoreUncertain, backup, restore
 from data.config import account_policy
 from data.db import make_engine, session_scope
 from data.migrate import downgrade, upgrade
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         except BackupError as err:
             print(err.message(args.lang), file=sys.stderr)
             return 2
+        except RestoreUncertain as err:
+            print(err.message(args.lang), file=sys.stderr)
+            return 3
         print(json.dumps({"restored": args.file, **counts}))
     elif args.command == "seed":
         if args.agencies < 1 or args.provincial < 0:

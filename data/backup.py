@@ -60,6 +60,11 @@ class BackupError(DomainError, ValueError):
         super().__init__("restore_refused", why=self.reason)
 
 
+class RestoreUncertain(DomainError):
+    """The database failed while committing a restore: it holds the old contents or the restored ones, whole,
+    and which is not known."""
+
+
 def _table_file(table: Any) -> str:
     return f"{table.name}.jsonl"
 
@@ -236,7 +241,7 @@ def restore(engine: Engine, path: Path | str, max_unzipped: int = MAX_UNZIPPED) 
     """Replace the database's contents with a checked backup, in one transaction; return row counts.
 
     Raises `BackupError`, with the database as it was, when any check fails or the database
-    refuses a row (the transaction is then rolled back).
+    refuses a row (the transaction is then rolled back); `RestoreUncertain` when the commit itself fails.
     """
     with open_backup(path, max_unzipped) as zf:
         manifest = _check(zf)
@@ -262,7 +267,10 @@ def _replace(engine: Engine, zf: zipfile.ZipFile, expected: dict[str, int]) -> N
             if isinstance(exc, SQLAlchemyError | zipfile.BadZipFile | zlib.error | ValueError):
                 raise BackupError("restore_rolled_back", error=_short(exc)) from exc
             raise
-        transaction.commit()
+        try:
+            transaction.commit()
+        except SQLAlchemyError as exc:
+            raise RestoreUncertain("restore_commit_failed", error=_short(exc)) from exc
 
 
 def _load(conn: Connection, zf: zipfile.ZipFile, expected: dict[str, int]) -> None:

@@ -364,3 +364,34 @@ def test_a_restore_the_database_refuses_halfway_is_rolled_back_whole(source: Eng
     assert refused.value.message("en") == ("Restore refused, nothing changed: the database refused the restored rows "
                                            "(disk I/O error) and the whole restore was rolled back")
     assert table_dumps(any_engine) == before
+
+
+def test_a_restore_whose_commit_fails_says_the_outcome_is_unknown(source: Engine, sqlite_engine: Engine,
+                                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Once the commit has been sent, "nothing changed" cannot be said: the command says the database holds
+    one whole state or the other, and exits with status 3."""
+    good = tmp_path / "good.zip"
+    backup(source, good)
+
+    replaced: list[str] = []
+
+    def note(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.startswith("DELETE FROM"):
+            replaced.append(statement)
+
+    def fail(conn: object) -> None:
+        if replaced:  # the restore's own commit, not the migration's before it
+            raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    event.listen(sqlite_engine, "before_cursor_execute", note)
+    event.listen(sqlite_engine, "commit", fail)
+    monkeypatch.setattr("data.__main__.make_engine", lambda: sqlite_engine)
+    try:
+        assert data_cli(["restore", str(good)]) == 3
+    finally:
+        event.remove(sqlite_engine, "commit", fail)
+        event.remove(sqlite_engine, "before_cursor_execute", note)
+    assert capsys.readouterr().err == (
+        "The database failed while committing the restore (server closed the connection unexpectedly): it holds "
+        "either the old contents or the restored ones, whole; check which before going on.\n")

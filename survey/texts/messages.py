@@ -142,6 +142,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "restore_refused": ("ไม่กู้คืนข้อมูล ไม่มีข้อมูลใดถูกเปลี่ยน: {why}", "Restore refused, nothing changed: {why}"),
     "restore_rolled_back": ("ฐานข้อมูลปฏิเสธข้อมูลที่กู้คืน ({error}) จึงยกเลิกทั้งหมดแล้ว",
                             "the database refused the restored rows ({error}) and the whole restore was rolled back"),
+    "restore_commit_failed": ("ฐานข้อมูลขัดข้องระหว่างยืนยันการกู้คืน ({error}) ฐานข้อมูลจึงมีข้อมูลเดิมทั้งหมดหรือข้อมูลที่กู้คืนทั้งหมด "
+                              "อย่างใดอย่างหนึ่ง กรุณาตรวจสอบก่อนใช้งานต่อ",
+                              "The database failed while committing the restore ({error}): it holds either the old "
+                              "contents or the restored ones, whole; check which before going on."),
     "backup_failed": ("สำรองข้อมูลไม่สำเร็จ ({error}) ไม่มีไฟล์ถูกเขียน", "Backup failed ({error}); no file was written."),
     "backup_no_file": ("ไม่พบไฟล์ {name}", "there is no file {name}"),
     "backup_unreadable": ("ไม่ใช่ไฟล์สำรองข้อมูลที่อ่านได้ ({detail})", "not a readable backup file ({detail})"),
