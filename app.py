@@ -1,12 +1,14 @@
-"""Streamlit entry point: language, sign-in, and the navigation the signed-in user's roles allow."""
+"""Streamlit entry point: start-up (migrations, first administrator) once per process, the language, sign-in, and
+the navigation the signed-in user's roles allow."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from pages._auth import current_principal, identity_provider_sign_in, sign_out, write_cookie
-from pages._shared import current_lang, language_switch
+from pages._session import current_lang, language_switch
 from survey.i18n import t
+from usecases import runtime
 from usecases.access import allowed_pages
 
 # Page key (as in usecases.access.PAGE_ROLES) -> file, title key, icon. Keys without a file yet are skipped.
@@ -32,7 +34,16 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "follow_up": ("pages/follow_up.py", "follow_up", ":material/notifications_active:"),
 }
 
+
+
+@st.cache_resource(show_spinner=False)
+def start_up() -> None:
+    """Bring the schema up to date and create the first administrator from the settings, once per process."""
+    runtime.prepare()
+
+
 st.set_page_config(page_title="Digital Government Readiness", page_icon="🇹🇭", layout="wide")
+start_up()
 lang = current_lang()
 language_switch(lang)
 principal = current_principal() or identity_provider_sign_in()

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +171,10 @@ def bench_workbook(engine: Engine, draws: int) -> tuple[float, float, int]:
     constant-memory mode and nothing else (`analytics.workbook.write_floor`).
     """
     from analytics.pipeline import cycle_results
-    from analytics.workbook import build_workbook, late_or_missing, workbook_cells, write_floor
+    from analytics.workbook import late_or_missing
+    from benchmarks.workbook_floor import workbook_cells, write_floor
     from survey.targets import load_targets
+    from usecases.workbook.build import build_workbook
 
     cat = default_catalogue()
     targets = load_targets(cat)
@@ -206,7 +209,7 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20) -> dict[str, Any]:
     if rows != floor_rows:
         raise RuntimeError(f"load and floor read different rows: {rows} vs {floor_rows}")
     fr, rs, sv, _ = frames
-    kpi_s, _ = timed(lambda fr=fr, rs=rs, sv=sv: national_kpis(YEAR, fr, rs, sv, cat.online_level))
+    kpi_s, _ = timed(partial(national_kpis, YEAR, fr, rs, sv, cat.online_level))
     del frames, fr, rs, sv  # each phase lets go of what it read: peak memory is the largest phase, not their sum
     # Full analytics of the cycle (every figure of issue 5 except the Monte Carlo), reading every cycle
     # it needs for trends and jumps, against the floor of reading that cycle's rows.
@@ -219,7 +222,7 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20) -> dict[str, Any]:
             return cycle_results(YEAR, *everything, cat, targets, draws=0)
 
     cold_analytics_s, results = timed(analytics_cold, repeat=1)
-    mc_s, _ = timed(lambda v=results.values: monte_carlo(v, method_from_catalogue(cat), draws=1000), repeat=1)
+    mc_s, _ = timed(partial(monte_carlo, results.values, method_from_catalogue(cat), draws=1000), repeat=1)
     del results
     gc.collect()
     # Full analytics of the cycle as the app runs it after a change to that cycle: earlier cycles'

@@ -15,12 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from data.config import account_policy, session_secret
-from data.db import session_scope
-from pages._shared import current_lang, engine
-from survey.errors import DomainError
-from survey.i18n import t
-from usecases import access, sessions, sign_in
+from pages._session import act, current_lang, read, show_flash
+from usecases import access, runtime, sessions, sign_in
 from usecases.access import AccessDenied, Principal
 from usecases.sign_in import SignInResult
 
@@ -40,8 +36,7 @@ def current_principal() -> Principal | None:
     token = st.session_state.get(_TOKEN) or read_cookie()
     if not token:
         return None
-    with session_scope(engine()) as session:
-        principal = sessions.verify_token(session, token, session_secret(), account_policy())
+    principal = read(sessions.verify_token, token, runtime.secret(), runtime.policy())
     if principal is None:
         st.session_state.pop(_TOKEN, None)
         return None
@@ -55,8 +50,7 @@ def _remember(token: str) -> None:
 
 
 def password_sign_in(username: str, password: str) -> SignInResult:
-    with session_scope(engine()) as session:
-        result = sign_in.sign_in(session, username, password, session_secret(), account_policy())
+    result: SignInResult = read(sign_in.sign_in, username, password, runtime.secret(), runtime.policy())
     if result.token:
         _remember(result.token)
     return result
@@ -64,8 +58,7 @@ def password_sign_in(username: str, password: str) -> SignInResult:
 
 def change_own_password(principal: Principal, old_password: str, new_password: str) -> bool:
     """Change the signed-in user's password and keep this browser signed in with a new token."""
-    token = run_admin(sign_in.change_password, principal, old_password, new_password, account_policy(),
-                      session_secret())
+    token = act(sign_in.change_password, principal, old_password, new_password, runtime.policy(), runtime.secret())
     if token:
         _remember(token)
     return token is not None
@@ -83,8 +76,7 @@ def identity_provider_sign_in() -> Principal | None:
     """Map a user signed in with `st.login` to an account and open a session (once per browser session)."""
     if not oidc_configured() or not st.user.get("is_logged_in") or _OIDC_PROBLEM in st.session_state:
         return None
-    with session_scope(engine()) as session:
-        result = sign_in.sign_in_oidc(session, st.user.to_dict(), session_secret(), account_policy())
+    result: SignInResult = read(sign_in.sign_in_oidc, st.user.to_dict(), runtime.secret(), runtime.policy())
     if result.token:
         _remember(result.token)
         return result.principal
@@ -98,8 +90,7 @@ def oidc_problem() -> str | None:
 
 def sign_out() -> None:
     """End the session in the database, forget the token, delete the cookie, and leave the identity provider."""
-    with session_scope(engine()) as session:
-        sessions.revoke_token(session, st.session_state.pop(_TOKEN, None) or read_cookie(), session_secret())
+    read(sessions.revoke_token, st.session_state.pop(_TOKEN, None) or read_cookie(), runtime.secret())
     st.session_state[_COOKIE_PENDING] = ""
     st.session_state.pop(_OIDC_PROBLEM, None)
     if oidc_configured() and st.user.get("is_logged_in"):
@@ -111,7 +102,7 @@ def write_cookie() -> None:
     if _COOKIE_PENDING not in st.session_state:
         return
     token = st.session_state.pop(_COOKIE_PENDING)
-    max_age = int(account_policy().max_session_age.total_seconds()) if token else 0
+    max_age = int(runtime.policy().max_session_age.total_seconds()) if token else 0
     value = json.dumps(f"{COOKIE}={token}; path=/; max-age={max_age}; SameSite=Strict")
     st.html(f"<script>document.cookie = {value} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
             unsafe_allow_javascript=True, width="content")
@@ -127,43 +118,11 @@ def page_principal(page: str) -> Principal:
     return principal
 
 
-_FLASH = "_admin_flash"
-
-
-def show_flash() -> None:
-    """Show the success message a change left before it reran the page."""
-    message = st.session_state.pop(_FLASH, None)
-    if message:
-        st.success(message)
-
-
-def run_admin(fn: Callable[..., Any], principal: Principal, *args: Any, rerun: bool = False, **kwargs: Any) -> Any:
-    """Run `fn(session, principal, ...)`, showing success or the error's message in the page language.
-
-    With `rerun`, a success reruns the page so that what it shows includes the change, and the
-    message is shown after the rerun (by `page_principal`).
-    """
-    lang = current_lang()
-    try:
-        with session_scope(engine()) as session:
-            result = fn(session, principal, *args, **kwargs)
-    except DomainError as exc:
-        st.error(exc.message(lang))
-        return None
-    if rerun:
-        st.session_state[_FLASH] = t("saved", lang)
-        st.rerun()
-    st.success(t("saved", lang))
-    return result
-
-
 def in_session(fn: Callable[..., Any], principal: Principal, *args: Any) -> Any:
     """Run `fn(session, principal, ...)` in its own transaction (for callbacks such as audited downloads)."""
-    with session_scope(engine()) as session:
-        return fn(session, principal, *args)
+    return read(fn, principal, *args)
 
 
 def record_export(principal: Principal, what: str, agency_ids: list[str] | None = None) -> None:
     """Check and audit an export (the download button's callback); `agency_ids` None means a summary."""
-    with session_scope(engine()) as session:
-        access.require_export(session, principal, what, agency_ids)
+    read(access.require_export, principal, what, agency_ids)

@@ -8,11 +8,18 @@ import streamlit as st
 
 from pages._auth import record_export
 from pages._jobs import exports_section
-from pages._shared import cached, engine, workbook_bytes
+from pages._session import cached, read
 from survey.i18n import t
+from usecases import runtime
 from usecases.access import AccessDenied, Principal, can_export_summary
-from usecases.exports import XLSX, runs_as_job, start_workbook_export, workbook_file_name
+from usecases.exports import XLSX, executive_workbook, runs_as_job, start_workbook_export, workbook_file_name
 from usecases.views.overview import ministry_names
+
+
+def workbook_bytes(year: int, lang: str, ministry: str | None) -> bytes:
+    """Return the executive workbook (the download button's deferred data; runs outside the page script)."""
+    data: bytes = read(executive_workbook, year, lang, ministry)
+    return data
 
 
 def workbook_download(principal: Principal, year: int, lang: str) -> None:
@@ -35,7 +42,7 @@ def workbook_download(principal: Principal, year: int, lang: str) -> None:
     st.caption(t("wb_job_help", lang))
     if st.button(t("wb_prepare", lang), key="workbook_prepare", icon=":material/hourglass_top:"):
         try:
-            job = start_workbook_export(engine(), principal, year, lang, scope)
+            job = start_workbook_export(runtime.engine(), principal, year, lang, scope)
         except AccessDenied as exc:
             st.error(exc.message(lang))
         else:

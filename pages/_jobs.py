@@ -2,11 +2,9 @@
 
 import streamlit as st
 
-from data.db import session_scope
-from pages._respond import deferred
-from pages._shared import engine
+from pages._session import deferred, read
 from survey.i18n import TEXTS, t
-from usecases import exports
+from usecases import exports, runtime
 from usecases.access import AccessDenied, Principal
 from usecases.jobs import ABANDONED, JobStatus, recent_jobs
 
@@ -30,8 +28,7 @@ def _line(job: JobStatus, lang: str) -> str:
 
 def jobs_section(principal: Principal, lang: str) -> None:
     st.subheader(t("jobs", lang))
-    with session_scope(engine()) as session:
-        jobs = recent_jobs(session, principal.username, limit=10)
+    jobs = read(recent_jobs, principal.username, limit=10)
     if not jobs:
         st.caption(t("no_jobs", lang))
     for job in jobs:
@@ -46,14 +43,12 @@ def jobs_section(principal: Principal, lang: str) -> None:
 
 def exports_section(principal: Principal, lang: str) -> None:
     """Draw the user's latest exports; while one runs, the section refreshes itself until it ends."""
-    with session_scope(engine()) as session:
-        running = exports.any_running(exports.my_exports(session, principal))
+    running = exports.any_running(read(exports.my_exports, principal))
     st.fragment(_exports, run_every=REFRESH_SECONDS if running else None)(principal, lang, running)
 
 
 def _exports(principal: Principal, lang: str, was_running: bool) -> None:
-    with session_scope(engine()) as session:
-        mine = exports.my_exports(session, principal)
+    mine = read(exports.my_exports, principal)
     if not mine:
         return
     if was_running and not exports.any_running(mine):
@@ -81,7 +76,7 @@ def _exports(principal: Principal, lang: str, was_running: bool) -> None:
 
 def _retry(principal: Principal, job_id: int, lang: str) -> None:
     try:
-        exports.retry_export(engine(), principal, job_id)
+        exports.retry_export(runtime.engine(), principal, job_id)
     except AccessDenied as exc:
         st.error(exc.message(lang))
     else:

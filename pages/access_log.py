@@ -4,13 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
-from data.audit import ACCESS_ACTIONS
-from data.db import session_scope
 from pages._auth import page_principal
-from pages._shared import current_lang, engine, labelled
+from pages._session import current_lang, labelled
 from survey import clock
 from survey.i18n import t
-from usecases.access import access_log
+from usecases.access import ACCESS_ACTIONS, access_log
+from usecases.runtime import transaction
 
 lang = current_lang()
 principal = page_principal("audit")
@@ -23,7 +22,7 @@ since = cols[1].date_input(t("since", lang), value=clock.today() - dt.timedelta(
 until = cols[2].date_input(t("until", lang), value=clock.today(), key="log_until")
 start = dt.datetime.combine(since, dt.time(), tzinfo=clock.BANGKOK)
 end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=clock.BANGKOK)
-with session_scope(engine()) as session:
+with transaction() as session:
     log = access_log(session, principal, actions=actions or None, since=start, until=end)
 log["action"] = [t(f"action_{a}", lang) for a in log["action"]]
 st.dataframe(labelled(log[["at", "actor", "channel", "action", "agency_id", "detail"]], lang), hide_index=True,

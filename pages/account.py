@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages._auth import change_own_password, page_principal, sign_out
-from pages._shared import current_lang
+from pages._session import current_lang
 from survey.i18n import t
 
 lang = current_lang()

@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages._auth import page_principal
-from pages._shared import cached, current_lang, demo_banner, empty_state, filter_bar, freshness, show_table, styled
+from pages._dashboard import demo_banner, empty_state, filter_bar, freshness, show_table, styled
+from pages._session import cached, current_lang
 from survey.i18n import fmt_date, fmt_percent, fmt_year, t
 from usecases.views.agency import agency_view
 from usecases.views.common import filter_options
@@ -22,8 +23,8 @@ if not view.choices:
     st.stop()
 ids = [c[0] for c in view.choices]
 labels = dict(view.choices)
-agency = st.selectbox(t("choose_agency", lang), ids, index=ids.index(view.agency_id), format_func=labels.get)
-st.query_params["agency"] = agency
+agency = st.selectbox(t("choose_agency", lang), ids, index=ids.index(view.agency_id), format_func=lambda a: labels.get(a, a))
+st.query_params["agency"] = str(agency)
 if agency != view.agency_id:
     view = cached(agency_view, principal, year, agency, ministry, agency_type, lang)
 freshness(view.last_updated, lang)

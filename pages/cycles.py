@@ -4,19 +4,19 @@ import datetime as dt
 
 import streamlit as st
 
-from data.db import session_scope
-from pages._auth import page_principal, run_admin
-from pages._shared import current_lang, engine, labelled
+from pages._auth import page_principal
+from pages._session import act, current_lang, labelled
 from survey import clock
 from survey.catalogue import default_catalogue
 from survey.i18n import fmt_year, t
 from survey.versions import editions
 from usecases import administration
+from usecases.runtime import transaction
 
 lang = current_lang()
 principal = page_principal("cycles")
 st.title(t("cycles", lang))
-with session_scope(engine()) as session:
+with transaction() as session:
     table = administration.cycles_table(session, principal)
     agencies = administration.agencies_table(session, principal)
 years = [int(y) for y in table["cycle_year"]]
@@ -46,12 +46,12 @@ with open_tab, st.form("open_cycle_form"):
     remove = st.multiselect(t("frame_remove", lang), agencies["agency_id"].tolist(), format_func=agency_label,
                             key="open_remove")
     if st.form_submit_button(t("open_cycle", lang), key="open_submit"):
-        run_admin(administration.open_cycle, principal, int(year), opens, closes, version, source, add, remove, rerun=True)
+        act(administration.open_cycle, principal, int(year), opens, closes, version, source, add, remove, rerun=True)
 
 chosen = st.sidebar.selectbox(t("cycle", lang), years, format_func=year_label, key="cycle_chosen") if years else None
 with frame_tab:
     if chosen is not None:
-        with session_scope(engine()) as session:
+        with transaction() as session:
             frame = administration.frame_table(session, principal, chosen)
         st.caption(t("frame_size", lang).format(n=len(frame), year=year_label(chosen)))
         st.dataframe(labelled(frame, lang), hide_index=True, width="stretch", height=240)
@@ -59,7 +59,7 @@ with frame_tab:
         remove = st.multiselect(t("frame_remove", lang), frame["agency_id"].tolist(), format_func=agency_label,
                                 key="fr_remove")
         if st.button(t("save_frame", lang), key="frame_submit"):
-            run_admin(administration.set_frame, principal, chosen, add, remove, rerun=True)
+            act(administration.set_frame, principal, chosen, add, remove, rerun=True)
 
 with deadline_tab:
     if chosen is not None:
@@ -67,10 +67,10 @@ with deadline_tab:
         agency = st.selectbox(t("one_agency_optional", lang), agencies["agency_id"].tolist(), index=None,
                               format_func=agency_label, placeholder=t("whole_cycle", lang), key="dl_agency")
         if st.button(t("extend_deadline", lang), key="dl_submit"):
-            run_admin(administration.extend_deadline, principal, chosen, new_date, agency, rerun=True)
+            act(administration.extend_deadline, principal, chosen, new_date, agency, rerun=True)
 
 with close_tab:
     if chosen is not None:
         st.caption(t("close_cycle_help", lang).format(year=year_label(chosen)))
         if st.button(t("close_cycle", lang), key="close_submit", type="primary"):
-            run_admin(administration.close_cycle, principal, chosen, rerun=True)
+            act(administration.close_cycle, principal, chosen, rerun=True)

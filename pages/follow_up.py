@@ -2,22 +2,22 @@
 
 import streamlit as st
 
-from data.db import session_scope
 from pages._auth import in_session, page_principal
-from pages._shared import current_lang, engine, labelled
+from pages._session import current_lang, labelled
 from survey.i18n import fmt_number, fmt_year, t
 from usecases.follow_up import cycle_years, follow_up_csv, follow_up_workbook, late_agencies, record_follow_up_export
+from usecases.runtime import transaction
 
 lang = current_lang()
 principal = page_principal("follow_up")
 st.title(t("follow_up", lang))
-with session_scope(engine()) as session:
+with transaction() as session:
     years = cycle_years(session)
 if not years:
     st.info(t("no_cycles", lang))
     st.stop()
 year = st.selectbox(t("cycle", lang), years, format_func=lambda y: fmt_year(y, lang), key="fu_year")
-with session_scope(engine()) as session:
+with transaction() as session:
     late = late_agencies(session, principal, year)
 cols = st.columns(2)
 cols[0].metric(t("not_submitted", lang), fmt_number(len(late), lang))

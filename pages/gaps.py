@@ -4,7 +4,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages._auth import page_principal
-from pages._shared import cached, current_lang, demo_banner, empty_state, filter_bar, freshness, show_table, styled
+from pages._dashboard import demo_banner, empty_state, filter_bar, freshness, show_table, styled
+from pages._session import cached, current_lang
 from survey.i18n import t
 from usecases.views.common import filter_options
 from usecases.views.gaps import gaps_view

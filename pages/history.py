@@ -2,17 +2,18 @@
 
 import streamlit as st
 
-from pages import _respond as R
+from pages import _pickers as P
+from pages import _session as S
 from pages._auth import page_principal
-from pages._shared import current_lang
+from pages._session import current_lang
 from survey.i18n import t
 from usecases import tracking
 
 lang = current_lang()
 principal = page_principal("history")
 st.title(t("history", lang))
-agency_id = R.agency_picker(dict(R.call(tracking.history_agencies, principal, lang=lang)), lang, "history_agency")
-trail = R.call(tracking.history, principal, agency_id, lang=lang)
-st.dataframe(R.table(trail, lang), hide_index=True, width="stretch")
-st.download_button(t("download_history", lang), R.deferred(tracking.history_csv, principal, agency_id),
+agency_id = P.agency_picker(dict(S.call(tracking.history_agencies, principal, lang=lang)), lang, "history_agency")
+trail = S.call(tracking.history, principal, agency_id, lang=lang)
+st.dataframe(P.table(trail, lang), hide_index=True, width="stretch")
+st.download_button(t("download_history", lang), S.deferred(tracking.history_csv, principal, agency_id),
                    file_name=f"history-{agency_id}.csv", mime="text/csv", key="history_csv", on_click="ignore")

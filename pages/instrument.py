@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from data.db import session_scope
 from pages._auth import page_principal
 from pages._jobs import jobs_section
-from pages._shared import current_lang, engine, labelled
+from pages._session import current_lang, labelled
 from survey.i18n import fmt_year, t
 from survey.versions import CHANGES, compare, diff_rows, edition_summary, editions, lineage_check
+from usecases import runtime
 from usecases.follow_up import cycle_years
 from usecases.recompute import start_recompute, start_uncertainty
+from usecases.runtime import transaction
 
 lang = current_lang()
 principal = page_principal("instrument")
@@ -43,12 +44,12 @@ st.caption(t("versions_recorded", lang))
 st.subheader(t("recompute", lang))
 st.caption(t("recompute_help", lang))
 if st.button(t("recompute_all", lang), key="recompute_all"):
-    job = start_recompute(engine(), principal)
+    job = start_recompute(runtime.engine(), principal)
     st.info(t("job_started", lang).format(id=job))
-with session_scope(engine()) as session:
+with transaction() as session:
     years = cycle_years(session)
 year = st.selectbox(t("cycle", lang), years, format_func=lambda y: fmt_year(y, lang), key="unc_year")
 if st.button(t("run_uncertainty", lang), key="run_uncertainty") and year is not None:
-    job = start_uncertainty(engine(), principal, year)
+    job = start_uncertainty(runtime.engine(), principal, year)
     st.info(t("job_started", lang).format(id=job))
 jobs_section(principal, lang)

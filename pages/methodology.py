@@ -4,7 +4,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages._auth import page_principal
-from pages._shared import cached, current_lang, show_table, styled
+from pages._dashboard import show_table, styled
+from pages._session import cached, current_lang
 from survey.i18n import fmt_datetime, fmt_number, fmt_percent, t
 from usecases.views.methodology import methodology_view
 

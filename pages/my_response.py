@@ -3,9 +3,13 @@ submission, Excel."""
 
 import streamlit as st
 
-from pages import _respond as R
+from pages import _form as F
+from pages import _pickers as P
+from pages import _questions as Q
+from pages import _session as S
+from pages import _upload as U
 from pages._auth import page_principal
-from pages._shared import current_lang
+from pages._session import current_lang
 from survey.catalogue import default_catalogue
 from survey.i18n import fmt_date, t
 from usecases import respond
@@ -13,16 +17,16 @@ from usecases import respond
 lang = current_lang()
 principal = page_principal("my_response")
 st.title(t("my_response", lang))
-agency_id = R.agency_picker(dict(R.call(respond.my_agencies, principal, lang=lang)), lang, "respond_agency")
-cycle = R.my_cycle_picker(R.call(respond.my_cycles, principal, agency_id, lang=lang), lang)
-form = R.load(principal, agency_id, cycle, lang)
+agency_id = P.agency_picker(dict(S.call(respond.my_agencies, principal, lang=lang)), lang, "respond_agency")
+cycle = P.my_cycle_picker(S.call(respond.my_cycles, principal, agency_id, lang=lang), lang)
+form = F.load(principal, agency_id, cycle, lang)
 editable = form.editable
 args = (principal, agency_id, cycle, lang)
 
 cols = st.columns(3)
-cols[0].metric(t("status", lang), R.status_label(form.status, lang))
+cols[0].metric(t("status", lang), P.status_label(form.status, lang))
 cols[1].metric(t("deadline", lang), fmt_date(form.deadline, lang))
-R.show_flash()
+S.show_flash()
 if form.status in respond.EDITABLE and not form.accepts_changes:
     st.warning(t("cycle_closed", lang), icon=":material/lock:")
 elif not editable:
@@ -32,33 +36,33 @@ if not form.comments.empty:
     for c in form.comments.to_dict("records"):
         st.warning(f"**{c['indicator_id'] or t('general_comment', lang)}** ({c['actor']}): {c['comment']}")
 
-conflict = st.session_state.get(R.CONFLICT)
+conflict = st.session_state.get(F.CONFLICT)
 if conflict is not None:
     st.subheader(t("conflict_title", lang))
     st.dataframe([{t("col_field", lang): i.field, t("col_new_value", lang): i.theirs, t("col_actor", lang): i.changed_by,
                    t("answers", lang): i.yours} for i in conflict.items], hide_index=True)
     keep, drop = st.columns(2)
-    keep.button(t("conflict_keep", lang), key="conflict_keep", on_click=R.save_over, args=args)
-    drop.button(t("conflict_discard", lang), key="conflict_discard", on_click=R.discard)
+    keep.button(t("conflict_keep", lang), key="conflict_keep", on_click=F.save_over, args=args)
+    drop.button(t("conflict_discard", lang), key="conflict_discard", on_click=F.discard)
 
 catalogue = default_catalogue()
-answers, services = R.typed_answers(), R.typed_services()
-problems = R.call(respond.check, principal, agency_id, cycle, answers, services,
-                  bool(st.session_state.get(R.SUBMITTING)), lang=lang)
+answers, services = F.typed_answers(), F.typed_services()
+problems = S.call(respond.check, principal, agency_id, cycle, answers, services,
+                  bool(st.session_state.get(F.SUBMITTING)), lang=lang)
 done = respond.progress(answers, services)
 tabs = st.tabs([d.name.get(lang) for d in catalogue.dimensions])
 for dim, tab in zip(catalogue.dimensions, tabs, strict=True):
     with tab:
-        R.section(principal, dim, form, problems, done[dim.id], lang, not editable)
+        Q.section(principal, dim, form, problems, done[dim.id], lang, not editable)
 
 left, right = st.columns(2)
-left.button(t("save_draft", lang), key="save_draft", on_click=R.save, args=args, disabled=not editable)
-right.button(t("submit", lang), key="submit", type="primary", on_click=R.submit, args=args, disabled=not editable)
+left.button(t("save_draft", lang), key="save_draft", on_click=F.save_draft, args=args, disabled=not editable)
+right.button(t("submit", lang), key="submit", type="primary", on_click=F.submit, args=args, disabled=not editable)
 
 with st.expander(t("excel_title", lang)):
     for code in ("th", "en"):
         st.download_button(f"{t('download_workbook', lang)} ({code.upper()})",
-                           R.deferred(respond.workbook, principal, agency_id, cycle, code),
+                           S.deferred(respond.workbook, principal, agency_id, cycle, code),
                            file_name=f"{agency_id}-{cycle}-{code}.xlsx", key=f"workbook_{code}", on_click="ignore")
     if editable:
-        R.upload_section(principal, agency_id, cycle, lang)
+        U.upload_section(principal, agency_id, cycle, lang)

@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from data.db import session_scope
-from pages._auth import page_principal, run_admin
-from pages._shared import current_lang, engine, labelled
+from pages._auth import page_principal
+from pages._session import act, current_lang, labelled
 from survey.i18n import t
 from usecases import administration
 from usecases.organisations import AGENCY_TYPES
+from usecases.runtime import transaction
 
 lang = current_lang()
 principal = page_principal("organisations")
 st.title(t("organisations", lang))
 name_col = "name_th" if lang == "th" else "name_en"
-with session_scope(engine()) as session:
+with transaction() as session:
     agencies = administration.agencies_table(session, principal)
     ministries = administration.ministries_table(session, principal)
 shown = agencies.assign(agency_type=[t(f"type_{k}", lang) for k in agencies["agency_type"]])
@@ -36,7 +36,7 @@ with add, st.form("add_agency_form", clear_on_submit=True):
     kind = cols[0].selectbox(t("col_agency_type", lang), AGENCY_TYPES, format_func=lambda k: t(f"type_{k}", lang))
     province = cols[1].text_input(t("col_province", lang))
     if st.form_submit_button(t("add_agency", lang), key="add_submit") and ministry is not None:
-        run_admin(administration.add_agency, principal, new_id, ministry, name_th, name_en, kind, province, rerun=True)
+        act(administration.add_agency, principal, new_id, ministry, name_th, name_en, kind, province, rerun=True)
 
 with change:
     agency = st.selectbox(t("agency", lang), ids, format_func=agency_label, key="ch_agency")
@@ -44,26 +44,26 @@ with change:
     name_th = cols[0].text_input(t("col_name_th", lang), key="ch_th")
     name_en = cols[1].text_input(t("col_name_en", lang), key="ch_en")
     if st.button(t("rename", lang), key="ch_rename") and agency is not None:
-        run_admin(administration.rename_agency, principal, agency, name_th or None, name_en or None, rerun=True)
+        act(administration.rename_agency, principal, agency, name_th or None, name_en or None, rerun=True)
     ministry = st.selectbox(t("move_to", lang), ministry_ids, format_func=ministry_label, key="ch_min")
     if st.button(t("move", lang), key="ch_move") and agency is not None and ministry is not None:
-        run_admin(administration.move_agency, principal, agency, ministry, rerun=True)
+        act(administration.move_agency, principal, agency, ministry, rerun=True)
     if st.button(t("retire", lang), key="ch_retire") and agency is not None:
-        run_admin(administration.retire_agency, principal, agency, rerun=True)
+        act(administration.retire_agency, principal, agency, rerun=True)
 
 with merge:
     st.caption(t("merge_help", lang))
     source = st.selectbox(t("merge_source", lang), ids, format_func=agency_label, key="mg_source")
     target = st.selectbox(t("merge_target", lang), ids, format_func=agency_label, key="mg_target")
     if st.button(t("merge_agencies", lang), key="mg_submit") and source is not None and target is not None:
-        run_admin(administration.merge_agencies, principal, source, target, rerun=True)
+        act(administration.merge_agencies, principal, source, target, rerun=True)
 
 with upload:
     st.caption(t("import_agencies_help", lang))
     file = st.file_uploader(t("import_agencies", lang), type=["csv", "xlsx"], key="agencies_file")
     if file is not None and st.button(t("import_agencies", lang), key="import_submit"):
         bar = st.progress(0.0)
-        report = run_admin(administration.import_agencies, principal, file.name, file.getvalue(),
+        report = act(administration.import_agencies, principal, file.name, file.getvalue(),
                            progress=lambda done, total, message="": bar.progress(done / max(total, 1), text=message))
         if report is not None:
             shown = report.drop(columns=["message_en" if lang == "th" else "message_th"])
@@ -72,7 +72,7 @@ with upload:
 with history:
     agency = st.selectbox(t("agency", lang), ids, format_func=agency_label, key="hist_agency")
     if agency is not None:
-        with session_scope(engine()) as session:
+        with transaction() as session:
             found = administration.agency_history(session, principal, agency)
         st.caption(t("lineage", lang).format(ids=", ".join(found.lineage)))
         st.dataframe(labelled(found.responses, lang), hide_index=True, width="stretch")

@@ -4,8 +4,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages._auth import page_principal
+from pages._dashboard import demo_banner, empty_state, filter_bar, freshness, show_table, styled
 from pages._exports import workbook_download
-from pages._shared import cached, current_lang, demo_banner, empty_state, filter_bar, freshness, show_table, styled
+from pages._session import cached, current_lang
 from survey.i18n import fmt_number, fmt_percent, fmt_year, t
 from usecases.views.common import filter_options
 from usecases.views.overview import overview_view
@@ -16,9 +17,7 @@ st.title(t("overview", lang))
 demo_banner(lang)
 options = cached(filter_options, lang)
 if not options.cycles:
-    st.info(t("empty_db", lang))
-    st.caption(t("empty_db_hint", lang))
-    st.stop()
+    empty_state(lang, "empty_db")
 year, _, _ = filter_bar(lang, options, ministry=False, agency_type=False)
 view = cached(overview_view, year, lang)
 freshness(view.last_updated, lang)
@@ -79,12 +78,13 @@ fig = go.Figure()
 fig.add_scatter(x=ranks["year"], y=ranks["value"], mode="lines+markers+text", name=t("actual", lang),
                 text=[fmt_number(v, lang) for v in ranks["value"]], textposition="top center",
                 customdata=ranks["source"], hovertemplate="%{y}: %{customdata}<extra></extra>")
-fig.add_hline(y=40, line_dash="dash", annotation_text=t("top40", lang))
+if view.rank_goal is not None:
+    fig.add_hline(y=view.rank_goal, line_dash="dash", annotation_text=t("top_n_goal", lang).format(n=f"{view.rank_goal:g}"))
 fig.update_xaxes(tickvals=ranks["year"].tolist(), ticktext=[fmt_year(int(y), lang) for y in ranks["year"]])
 fig.update_yaxes(autorange="reversed")
 styled(fig, t("egdi_chart", lang), t("fiscal_year", lang), t("egdi_rank_axis", lang), height=340)
-
 st.subheader(t("national_figures", lang))
 show_table(view.national.assign(cycle_be=[fmt_year(int(y), lang) for y in view.national["cycle_be"]]), lang,
            principal, "national_figures")
-workbook_download(principal, year, lang)
+if year is not None:
+    workbook_download(principal, year, lang)

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from pages import _respond as R
+from pages import _pickers as P
+from pages import _review_steps as RV
+from pages import _session as S
 from pages._auth import page_principal
-from pages._shared import current_lang
+from pages._session import current_lang
 from survey.catalogue import default_catalogue
 from survey.i18n import t
 from usecases import review, tracking
@@ -12,39 +14,39 @@ from usecases import review, tracking
 lang = current_lang()
 principal = page_principal("review")
 st.title(t("review", lang))
-cycle = R.cycle_picker(R.call(tracking.cycles, principal, lang=lang), lang, "review_cycle")
-listing = R.call(review.review_list, principal, cycle, lang=lang)
-st.dataframe(R.table(listing.drop(columns=["response_id"]), lang), hide_index=True, width="stretch")
+cycle = P.cycle_picker(S.call(tracking.cycles, principal, lang=lang), lang, "review_cycle")
+listing = S.call(review.review_list, principal, cycle, lang=lang)
+st.dataframe(P.table(listing.drop(columns=["response_id"]), lang), hide_index=True, width="stretch")
 choices = review.started(listing, lang)
 if not choices:
     st.info(t("no_responses", lang))
     st.stop()
 rid = st.selectbox(t("open_response", lang), list(choices), key="review_response",
-                   format_func=lambda r: f"{choices[r][0]} ({R.status_label(choices[r][1], lang)})")
-view = R.call(review.review_view, principal, rid, lang, lang=lang)
-R.show_flash()
-st.metric(t("status", lang), R.status_label(view.status, lang))
+                   format_func=lambda r: f"{choices[r][0]} ({P.status_label(choices[r][1], lang)})")
+view = S.call(review.review_view, principal, rid, lang, lang=lang)
+S.show_flash()
+st.metric(t("status", lang), P.status_label(view.status, lang))
 
 st.subheader(t("answers", lang))
-st.dataframe(R.table(view.answers, lang), hide_index=True, width="stretch")
+st.dataframe(P.table(view.answers, lang), hide_index=True, width="stretch")
 st.subheader(t("my_services_title", lang))
-st.dataframe(R.table(view.services, lang), hide_index=True, width="stretch")
+st.dataframe(P.table(view.services, lang), hide_index=True, width="stretch")
 if view.problems:
     st.subheader(t("problems", lang))
-    st.dataframe(R.problem_rows(view.problems, lang), hide_index=True, width="stretch")
+    st.dataframe(P.problem_rows(view.problems, lang), hide_index=True, width="stretch")
 if not view.comments.empty:
     st.subheader(t("reviewer_comments", lang))
-    st.dataframe(R.table(view.comments, lang), hide_index=True, width="stretch")
+    st.dataframe(P.table(view.comments, lang), hide_index=True, width="stretch")
 
 args = (principal, rid, view.version, lang)
 with st.expander(t("return_with_comments", lang), expanded=view.status == "submitted"), st.form("review_return_form"):
     st.text_area(t("general_comment", lang), key="rc_")
     for ind in default_catalogue().entered_indicators():
         st.text_input(t("comment_on", lang).format(id=f"{ind.id} {ind.question.get(lang)}"), key=f"rc_{ind.id}")
-    st.form_submit_button(t("return_with_comments", lang), key="review_return", on_click=R.review,
+    st.form_submit_button(t("return_with_comments", lang), key="review_return", on_click=RV.review,
                           args=("return", *args))
 cols = st.columns(2)
-cols[0].button(t("approve", lang), key="review_approve", on_click=R.review, args=("approve", *args), type="primary")
-cols[1].button(t("lock", lang), key="review_lock", on_click=R.review, args=("lock", *args))
+cols[0].button(t("approve", lang), key="review_approve", on_click=RV.review, args=("approve", *args), type="primary")
+cols[1].button(t("lock", lang), key="review_lock", on_click=RV.review, args=("lock", *args))
 st.text_input(t("reopen_reason", lang), key="reopen_reason")
-st.button(t("reopen", lang), key="review_reopen", on_click=R.review, args=("reopen", *args))
+st.button(t("reopen", lang), key="review_reopen", on_click=RV.review, args=("reopen", *args))

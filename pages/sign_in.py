@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages._auth import oidc_configured, oidc_problem, password_sign_in, sign_out
-from pages._shared import current_lang
+from pages._session import current_lang
 from survey.i18n import fmt_datetime, t
 
 lang = current_lang()

@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from data.db import session_scope
-from pages._auth import page_principal, run_admin
-from pages._shared import current_lang, engine, labelled
+from pages._auth import page_principal
+from pages._session import act, current_lang, labelled
 from survey.i18n import fmt_year, t
 from survey.targets import BASES
+from usecases.runtime import transaction
 from usecases.target_edits import TargetEdit, edit_target, effective_targets, target_history, targets_table
 
 lang = current_lang()
 principal = page_principal("targets")
 st.title(t("targets", lang))
 st.caption(t("targets_help", lang))
-with session_scope(engine()) as session:
+with transaction() as session:
     table = targets_table(session, principal)
     targets = {tg.id: tg for tg in effective_targets(session)}
 st.dataframe(labelled(table, lang), hide_index=True, width="stretch")
@@ -41,9 +41,9 @@ if target_id is not None:
                               baseline_year=int(baseline_year), baseline_value=baseline_value,
                               goal_year=int(goal_year), goal_value=goal_value, milestones=milestones,
                               at_risk_margin=margin)
-            run_admin(edit_target, principal, target_id, edit, rerun=True)
+            act(edit_target, principal, target_id, edit, rerun=True)
 
 st.subheader(t("target_history", lang))
-with session_scope(engine()) as session:
+with transaction() as session:
     changes = target_history(session, principal)
 st.dataframe(labelled(changes, lang), hide_index=True, width="stretch")

@@ -2,21 +2,22 @@
 
 import streamlit as st
 
-from pages import _respond as R
+from pages import _pickers as P
+from pages import _session as S
 from pages._auth import page_principal
-from pages._shared import current_lang
+from pages._session import current_lang
 from survey.i18n import fmt_number, t
 from usecases import tracking
 
 lang = current_lang()
 principal = page_principal("tracking")
 st.title(t("tracking", lang))
-cycle = R.cycle_picker(R.call(tracking.cycles, principal, lang=lang), lang, "tracking_cycle")
-frame = R.call(tracking.tracking, principal, cycle, lang=lang)
+cycle = P.cycle_picker(S.call(tracking.cycles, principal, lang=lang), lang, "tracking_cycle")
+frame = S.call(tracking.tracking, principal, cycle, lang=lang)
 summary = tracking.tracking_summary(frame)
 keys = ["expected", "not_started", "draft", "submitted", "returned", "approved", "locked", "late"]
 for col, key in zip(st.columns(len(keys)), keys, strict=True):
-    col.metric(t(key, lang) if key in ("expected", "late") else R.status_label(key, lang), fmt_number(summary[key], lang))
-st.dataframe(R.table(frame, lang), hide_index=True, width="stretch")
-st.download_button(t("download_tracking", lang), R.deferred(tracking.tracking_csv, principal, cycle),
+    col.metric(t(key, lang) if key in ("expected", "late") else P.status_label(key, lang), fmt_number(summary[key], lang))
+st.dataframe(P.table(frame, lang), hide_index=True, width="stretch")
+st.download_button(t("download_tracking", lang), S.deferred(tracking.tracking_csv, principal, cycle),
                    file_name=f"tracking-{cycle}.csv", mime="text/csv", key="tracking_csv", on_click="ignore")

@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from data.config import account_policy
-from data.db import session_scope
-from pages._auth import page_principal, run_admin
-from pages._shared import current_lang, engine, labelled
+from pages._auth import page_principal
+from pages._session import act, current_lang, labelled
 from survey.i18n import t
-from usecases import accounts
+from usecases import accounts, runtime
 from usecases.access import ROLE_NAMES
+from usecases.runtime import transaction
 
 lang = current_lang()
 principal = page_principal("users")
@@ -16,7 +15,7 @@ st.title(t("users", lang))
 roles = sorted(ROLE_NAMES)
 role_label = {role: t("role_" + role, lang) for role in roles}.__getitem__
 
-with session_scope(engine()) as session:
+with transaction() as session:
     table = accounts.users(session, principal)
 st.dataframe(labelled(table, lang), hide_index=True, width="stretch")
 names = dict(zip(table["user_id"], table["username"], strict=True))
@@ -31,8 +30,8 @@ with create, st.form("create_user_form", clear_on_submit=True):
     role = st.selectbox(t("role", lang), roles, format_func=role_label, key="new_role")
     scope = st.text_input(t("scope", lang), key="new_scope")
     if st.form_submit_button(t("create_user", lang), key="create_user_submit"):
-        run_admin(accounts.create_user, principal, username, display_name, email=email or None,
-                  password=password or None, roles=[(role, scope or None)], policy=account_policy())
+        act(accounts.create_user, principal, username, display_name, email=email or None,
+                  password=password or None, roles=[(role, scope or None)], policy=runtime.policy())
 
 with change:
     user_id = st.selectbox(t("user", lang), list(names), format_func=lambda i: names[i], key="change_user")
@@ -40,23 +39,23 @@ with change:
     scope = st.text_input(t("scope", lang), key="change_scope")
     cols = st.columns(4)
     if cols[0].button(t("grant_role", lang), key="grant") and user_id is not None:
-        run_admin(accounts.grant_role, principal, user_id, role, scope or None)
+        act(accounts.grant_role, principal, user_id, role, scope or None)
     if cols[1].button(t("revoke_role", lang), key="revoke") and user_id is not None:
-        run_admin(accounts.revoke_role, principal, user_id, role, scope or None)
+        act(accounts.revoke_role, principal, user_id, role, scope or None)
     if cols[2].button(t("deactivate", lang), key="deactivate") and user_id is not None:
-        run_admin(accounts.set_active, principal, user_id, False)
+        act(accounts.set_active, principal, user_id, False)
     if cols[3].button(t("reactivate", lang), key="reactivate") and user_id is not None:
-        run_admin(accounts.set_active, principal, user_id, True)
+        act(accounts.set_active, principal, user_id, True)
     with st.form("set_password_form", clear_on_submit=True):
         new_password = st.text_input(t("set_password", lang), type="password", key="set_password")
         if st.form_submit_button(t("set_password", lang), key="set_password_submit") and user_id is not None:
-            run_admin(accounts.set_password, principal, user_id, new_password, account_policy())
+            act(accounts.set_password, principal, user_id, new_password, runtime.policy())
 
 with upload:
     st.caption(t("import_help", lang))
     file = st.file_uploader(t("import_csv", lang), type=["csv"], key="users_csv")
     if file is not None and st.button(t("import_csv", lang), key="import"):
-        report = run_admin(accounts.import_users_csv, principal, file.getvalue().decode("utf-8-sig"))
+        report = act(accounts.import_users_csv, principal, file.getvalue().decode("utf-8-sig"))
         if report is not None:
             st.info(t("import_done", lang).format(created=len(report.created), granted=len(report.granted),
                                                   problems=len(report.problems)))
@@ -67,7 +66,7 @@ with upload:
 
 with mapping:
     st.caption(t("oidc_mappings_help", lang))
-    with session_scope(engine()) as session:
+    with transaction() as session:
         rules = accounts.oidc_mappings(session, principal)
     st.dataframe(labelled(rules, lang), hide_index=True, width="stretch")
     with st.form("oidc_mapping_form", clear_on_submit=True):
@@ -76,7 +75,7 @@ with mapping:
         role = cols[2].selectbox(t("role", lang), roles, format_func=role_label, key="mapping_role")
         scope = cols[3].text_input(t("scope", lang), key="mapping_scope")
         if st.form_submit_button(t("add_mapping", lang), key="add_mapping_submit"):
-            run_admin(accounts.add_oidc_mapping, principal, claim, value, role, scope or None)
+            act(accounts.add_oidc_mapping, principal, claim, value, role, scope or None)
     rule = st.selectbox(t("remove_mapping", lang), rules["mapping_id"].tolist(), index=None, key="mapping_remove")
     if rule is not None and st.button(t("remove_mapping", lang), key="remove_mapping"):
-        run_admin(accounts.remove_oidc_mapping, principal, rule)
+        act(accounts.remove_oidc_mapping, principal, rule)

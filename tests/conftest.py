@@ -59,8 +59,11 @@ def _clear_streamlit_caches() -> Iterator[None]:
     yield
     import streamlit as st
 
+    from usecases import cache
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    cache.clear_all()
 
 
 def sqlite_engine_at(path: Path) -> Engine:

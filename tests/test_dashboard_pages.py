@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from survey.i18n import t
-from tests.conftest import APP_SECRET, ROOT, add_user, signed_in_app
+from tests.conftest import APP_SECRET, ROOT, add_user, signed_in_app, sqlite_engine_at
 from usecases.access import PAGE_ROLES, Grant, Principal, Role, allowed_pages
 
 DASHBOARD = ("overview", "ministries", "agency", "gaps", "adoption", "quality", "methodology")
@@ -120,15 +120,20 @@ def test_a_slow_view_is_logged_with_its_name(tmp_path: Path, monkeypatch: pytest
     """Views slower than SLOW_VIEW_SECONDS are logged with their name, arguments and data version, for diagnosis."""
     import logging
 
-    from pages import _shared
+    from data import repository
+    from data.db import session_scope
+    from usecases import cache
 
-    monkeypatch.setattr(_shared, "SLOW_VIEW_SECONDS", -1.0)  # every view counts as slow
-    url = f"sqlite:///{tmp_path / 'slow.sqlite3'}"
+    monkeypatch.setattr(cache, "SLOW_VIEW_SECONDS", -1.0)  # every view counts as slow
+    engine = sqlite_engine_at(tmp_path / "slow.sqlite3")
+    with session_scope(engine) as session:
+        for _ in range(7):
+            repository.bump_data_version(session)
 
     def view(session: object, year: int) -> int:
         return year + 1
 
-    with caplog.at_level(logging.WARNING, logger="pages._shared"):
-        assert _shared._cached_call("tests.view", url, 7, view, 2568) == 2569
-    assert any("slow view tests.view(2568,)" in r.getMessage() and "data version 7" in r.getMessage()
-               for r in caplog.records)
+    with caplog.at_level(logging.WARNING, logger="usecases.cache"):
+        assert cache.view(engine, view, 2568) == 2569
+    assert any("slow view tests.test_dashboard_pages.test_a_slow_view_is_logged_with_its_name.<locals>.view(2568,)"
+               in r.getMessage() and "data version 7" in r.getMessage() for r in caplog.records)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, delete, select
 
-from analytics.workbook import workbook_cells
+from benchmarks.workbook_floor import workbook_cells
 from data.db import make_engine, session_scope
 from data.models import Agency, AuditEntry, ExportFile, Job, User, UserRole, utcnow
 from survey.catalogue import default_catalogue

@@ -1,4 +1,4 @@
-"""The executive workbook (analytics/workbook.py), read back with openpyxl and checked against the analytics."""
+"""The executive workbook (analytics/workbook.py tables, usecases/workbook/ layout), read back with openpyxl and checked against the analytics."""
 
 from __future__ import annotations
 
@@ -19,19 +19,14 @@ from analytics.actions import agency_actions
 from analytics.index import method_from_catalogue
 from analytics.pipeline import CycleResults, cycle_results
 from analytics.uncertainty import group_uncertainty
-from analytics.workbook import (
-    build_workbook,
-    count_cells,
-    late_or_missing,
-    top_actions,
-    workbook_cells,
-    write_floor,
-)
+from analytics.workbook import late_or_missing, top_actions
+from benchmarks.workbook_floor import count_cells, workbook_cells, write_floor
 from data import repository
 from data.db import make_engine, session_scope
 from survey.catalogue import Catalogue
 from survey.targets import Target
 from tests.conftest import DemoFrames
+from usecases.workbook.build import build_workbook
 
 YEAR = 2568
 DATE = dt.date(2025, 10, 1)

@@ -78,7 +78,7 @@ def test_overview_offers_the_workbook_to_planners_and_executives(app_on_demo: Pa
 
 def test_the_buttons_deferred_data_is_the_workbook(app_on_demo: Path) -> None:
     """The callable the download button runs on click (outside the page script) builds the ministry's workbook."""
-    from pages._shared import workbook_bytes
+    from pages._exports import workbook_bytes
 
     wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(2568, "en", "MDES")))
     assert wb.sheetnames[0] == "Summary"

@@ -213,7 +213,8 @@ def executive_workbook(session: Session, year: int, lang: str, ministry: str | N
     latest change to a response of the cycle. `progress` hears of each of `WORKBOOK_STEPS` as it begins.
     """
     from analytics.pipeline import cycle_results
-    from analytics.workbook import build_workbook, late_or_missing
+    from analytics.workbook import late_or_missing
+    from usecases.workbook.build import build_workbook
 
     def step(i: int) -> None:
         if progress is not None:

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from data.models import Agency, Cycle, FrameEntry, Response
 from survey import answers, clock, excel, workflow
-from survey.catalogue import Catalogue, Text, default_catalogue
+from survey.answers import chosen
+from survey.catalogue import Catalogue, Indicator, Text, default_catalogue
 from survey.errors import Localised
 from survey.validation import (
     SERVICE_BOOLEANS,
@@ -358,3 +359,36 @@ def upload(session: Session, principal: Principal, agency_id: str, cycle_year: i
 
 
 
+
+
+def submit_form(session: Session, principal: Principal, agency_id: str, cycle_year: int, expected_version: int,
+                today: dt.date | None = None) -> SaveResult:
+    """Submit the agency's response for the cycle, as the form shows it (`submit`)."""
+    require_own_agency(principal, agency_id)
+    resp = _find(session, agency_id, cycle_year)
+    return submit(session, principal, resp.id if resp is not None else -1, expected_version, today)
+
+
+# ---------------------------------------------------------------------------------------------
+# The form's widgets: stored answers as widgets hold them, and back
+
+
+def widget_value(ind: Indicator, value: Any) -> Any:
+    """Return a stored answer as its widget holds it (None when the widget cannot show it)."""
+    if ind.type == "multi_choice":
+        return chosen(ind, value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if ind.type in ("yes_no", "stage", "count"):
+        return int(value) if float(value).is_integer() else None
+    return float(value)
+
+
+def answers_from_widgets(values: Mapping[str, Any], evidence: Mapping[str, Any]) -> dict[str, AnswerInput]:
+    """Return the answers as the form's widgets hold them (an emptied multi-choice is unanswered)."""
+    return {i: AnswerInput(None if v == [] else v, evidence.get(i) or None) for i, v in values.items()}
+
+
+def changed_answers(base: Mapping[str, AnswerInput], typed: Mapping[str, AnswerInput]) -> dict[str, AnswerInput]:
+    """Return the answers typed differently from `base` (the answers as loaded or last saved): a save sends only these."""
+    return {k: v for k, v in typed.items() if base.get(k) != v}

@@ -61,7 +61,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "egdi_rank_axis": ("อันดับ (ยิ่งน้อยยิ่งดี)", "Rank (lower is better)"),
     "latest_observation": ("ค่าล่าสุด", "Latest"),
     "observations": ("ค่าที่เผยแพร่ (UN E-Government Survey)", "Published observations (UN E-Government Survey)"),
-    "top40": ("เป้าหมาย 40 อันดับแรก", "Top-40 target"),
+    "top_n_goal": ("เป้าหมาย {n} อันดับแรก", "Top-{n} target"),
     # Ministries
     "ranked_table": ("การจัดอันดับกระทรวงตามดัชนีความพร้อม", "Ministries ranked by readiness index"),
     "rank_note": ("ช่วงอันดับจากการจำลองมอนติคาร์โล {draws} รอบ (เปอร์เซ็นไทล์ที่ 5-95) ช่วงที่ซ้อนกันถือว่าอันดับเท่ากันภายในความไม่แน่นอน"

@@ -125,3 +125,8 @@ def indicator_label(indicator_id: str, lang: str, catalogue: Catalogue | None = 
 def dimension_names(lang: str, catalogue: Catalogue | None = None) -> dict[str, str]:
     catalogue = catalogue or default_catalogue()
     return {d.id: d.name.get(lang) for d in catalogue.dimensions}
+
+
+def is_demo(session: Session) -> bool:
+    """True when the database holds generated demo data (every page says so)."""
+    return repository.is_demo(session)

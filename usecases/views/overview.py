@@ -88,6 +88,8 @@ class OverviewView:
     observations: pd.DataFrame
     national: pd.DataFrame
     last_updated: pd.Timestamp | None
+    #: The EGDI rank the targets aim at (the chart's goal line), None without such a target.
+    rank_goal: float | None = None
 
 
 
@@ -120,9 +122,11 @@ def overview_view(session: Session, year: int | None, lang: str) -> OverviewView
             obs_rows.append({"kpi": kpi, "year": o.year, "value": o.value, "source": o.source})
     international = pd.DataFrame(intl_rows)
     observations = pd.DataFrame(obs_rows, columns=["kpi", "year", "value", "source"])
+    rank_target = target_for(targets, "KPI.EGDI_RANK")
+    rank_goal = None if rank_target is None else rank_target.goal_value
     if not has_counted(session, year) or year is None:
         return OverviewView(year, False, (), empty, empty, empty, None, None, base.target, international,
-                            observations, national, last_change(session))
+                            observations, national, last_change(session), rank_goal)
     # The cards need headline figures only: no Monte Carlo, flags or peers, so a new submission shows fast.
     res = results(session, year, draws=0, detail=False)
     nat = res.national.set_index("figure")
@@ -153,4 +157,4 @@ def overview_view(session: Session, year: int | None, lang: str) -> OverviewView
             xs = list(range(int(actuals["year"].min()), min(end, tg.goal_year + 10) + 1))
             trend = pd.DataFrame({"year": xs, "value": [slope * x + intercept for x in xs]})
     return OverviewView(year, True, tuple(cards), actuals, path, trend, goal, reaches, tg, international,
-                        observations, national, last_change(session))
+                        observations, national, last_change(session), rank_goal)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -24,36 +21,19 @@ from analytics.pipeline import (
 )
 from data import repository
 from survey.catalogue import Catalogue, default_catalogue
+from usecases.cache import Store, database_key
 from usecases.target_edits import effective_targets
-
-# Dashboard read models ---------------------------------------------------------------------------
-# Each view takes the session and the reader's principal; agency-level rows are filtered with
-# `readable_agency_ids` here, so a page cannot show an agency its reader may not see. Numbers are
-# unrounded (pages round where they display); names come in the reader's language.
 
 #: Monte Carlo draws for rank intervals in the pages (the methodology page says so); the
 #: workbook and `python -m analytics` use the full 1,000.
 PAGE_DRAWS = 300
-_RESULTS_KEPT = 4
-_results: OrderedDict[tuple[str, int, int, int, bool], CycleResults] = OrderedDict()
-_history: OrderedDict[tuple[str, int], pd.DataFrame] = OrderedDict()
+#: Each cycle's results per (database, cycle, data version, draws, detail); a few versions are kept.
+RESULTS: Store[CycleResults] = Store(maxsize=4)
+#: The wide score table of every cycle per (database, data version).
+HISTORY: Store[pd.DataFrame] = Store(maxsize=4)
 #: Each cycle's agency-level base (values, scores, service counts), kept per (database, cycle, digest of
 #: the cycle's frame and counted responses, catalogue, method): enough for every cycle of a few databases.
-_BASES_KEPT = 48
-_bases: OrderedDict[tuple[str, int, str, str, str], CycleBase] = OrderedDict()
-_lock = threading.Lock()
-
-
-def _db_key(session: Session) -> str:
-    return session.get_bind().engine.url.render_as_string(hide_password=True)
-
-
-def _remember(store: OrderedDict[Any, Any], key: Any, value: Any, kept: int = _RESULTS_KEPT) -> None:
-    with _lock:
-        store[key] = value
-        store.move_to_end(key)
-        while len(store) > kept:
-            store.popitem(last=False)
+BASES: Store[CycleBase] = Store(maxsize=48)
 
 
 @dataclass(frozen=True)
@@ -82,12 +62,12 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     frame, responses = repository.frame(session, years), repository.responses(session, years)
     prints = cycle_fingerprints(frame, responses)
     # The epoch changes on every restore and seed: a kept base never outlives the data it came from.
-    db, shape = f"{_db_key(session)}#{repository.get_state(session, 'data_epoch', '')}", repr(method)
+    db, shape = f"{database_key(session)}#{repository.get_state(session, 'data_epoch', '')}", repr(method)
     keys = {y: (db, y, prints.get(y, ""), catalogue.sha256, shape) for y in years}
-    with _lock:
-        bases = {y: _bases[k] for y, k in keys.items() if k in _bases}
-        earlier = {k[1]: b for k, b in _bases.items() if k[0] == db and k[1] in read and k[1] in keys
-                   and k[1] not in bases and k[3:] == (catalogue.sha256, shape) and b.counted is not None}
+    kept = dict(BASES.snapshot())
+    bases = {y: kept[k] for y, k in keys.items() if k in kept}
+    earlier = {k[1]: b for k, b in kept.items() if isinstance(k, tuple) and k[0] == db and k[1] in read
+               and k[1] in keys and k[1] not in bases and k[3:] == (catalogue.sha256, shape) and b.counted is not None}
     for y, old in earlier.items():  # a few responses changed: patch the kept base
         agencies = changed_agencies(old, frame, responses)
         size = len(old.counted) if old.counted is not None else 0
@@ -125,11 +105,9 @@ PATCH_SHARE = 0.2
 def _keep_base(key: tuple[str, int, str, str, str], base: CycleBase) -> None:
     """Keep `base`, dropping older bases of the same cycle that carry rows (only the latest is ever patched)."""
     if base.counted is not None:
-        with _lock:
-            for old in [k for k, b in _bases.items() if k[:2] == key[:2] and k[3:] == key[3:] and k != key
-                        and b.counted is not None]:
-                del _bases[old]
-    _remember(_bases, key, base, _BASES_KEPT)
+        BASES.drop(lambda k, b: not (isinstance(k, tuple) and k[:2] == key[:2] and k[3:] == key[3:] and k != key
+                                     and b.counted is not None))
+    BASES.put(key, base)
 
 
 def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool = True) -> CycleResults:
@@ -138,9 +116,8 @@ def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool =
     Every change to responses bumps the data version, so a new submission makes the next call
     recompute; results of an older version are dropped as newer ones arrive (a few are kept).
     """
-    key = (_db_key(session), year, repository.data_version(session), draws, detail)
-    with _lock:
-        hit = _results.get(key)
+    key = (database_key(session), year, repository.data_version(session), draws, detail)
+    hit = RESULTS.get(key)
     if hit is not None:
         return hit
     catalogue = default_catalogue()
@@ -151,15 +128,14 @@ def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool =
         rows = cycle_rows(session, years, catalogue, read=(year,))
         res = cycle_results(year, rows.frame, rows.responses, rows.services, rows.answers, catalogue,
                             effective_targets(session, catalogue), draws=draws, detail=detail, bases=rows.bases)
-    _remember(_results, key, res)
+    RESULTS.put(key, res)
     return res
 
 
 def all_scores(session: Session) -> pd.DataFrame:
     """Return the wide score table of every agency and cycle under today's method (cached per data version)."""
-    key = (_db_key(session), repository.data_version(session))
-    with _lock:
-        hit = _history.get(key)
+    key = (database_key(session), repository.data_version(session))
+    hit = HISTORY.get(key)
     if hit is not None:
         return hit
     catalogue = default_catalogue()
@@ -168,77 +144,5 @@ def all_scores(session: Session) -> pd.DataFrame:
     parts = [bases[y].scores for y in years if not bases[y].scores.empty]
     scores = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     wide = scores_wide(scores).reset_index() if not scores.empty else pd.DataFrame()
-    _remember(_history, key, wide)
+    HISTORY.put(key, wide)
     return wide
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# Overview ---------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-# Ministries -------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-# Agency profile ---------------------------------------------------------------------------------
-
-
-
-
-
-
-
-# Gaps and priorities ----------------------------------------------------------------------------
-
-
-
-
-
-# Adoption ---------------------------------------------------------------------------------------
-
-
-
-
-
-# Data quality and response tracking -------------------------------------------------------------
-
-
-
-
-
-# Methodology ------------------------------------------------------------------------------------
-
-
-

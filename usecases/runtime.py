@@ -1,0 +1,61 @@
+"""What the app server and the command lines need to run the use cases: the configured database, one
+transaction per call, the sign-in settings, and the start-up work (migrations, the first administrator).
+
+Start-up runs once per process from `app.py` or from `python -m data migrate`, never from a page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from data import config
+from data.db import engine_for, session_scope
+from data.migrate import upgrade
+from usecases import accounts, jobs
+from usecases.sessions import AccountError
+
+_LOG = logging.getLogger(__name__)
+
+
+def engine() -> Engine:
+    """Return this process's engine for the configured database (`DATABASE_URL`, else the SQLite file)."""
+    return engine_for(config.database_url())
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """Yield a session on the configured database that commits on success and rolls back on error."""
+    with session_scope(engine()) as session:
+        yield session
+
+
+def secret() -> bytes:
+    """Return the key that signs session tokens (`READINESS_SESSION_SECRET`)."""
+    return config.session_secret()
+
+
+def policy() -> config.AccountPolicy:
+    """Return the sign-in policy (lockout, session lifetimes, password rules)."""
+    return config.account_policy()
+
+
+def prepare() -> Engine:
+    """Bring the schema up to date, mark failed the jobs whose worker is gone (`usecases.jobs.recover`) and
+    create the first administrator named in the settings, once per process.
+
+    A bad administrator setting is logged and does not stop the app: everyone else can still sign in.
+    """
+    eng = engine()
+    upgrade(eng)
+    jobs.recover(eng)  # jobs whose server stopped while they ran: failed, not "running" for ever
+    try:
+        with session_scope(eng) as session:
+            accounts.bootstrap_admin(session, config.bootstrap_admin(), config.account_policy())
+    except AccountError as exc:
+        _LOG.error("READINESS_ADMIN_USERNAME/PASSWORD not used: %s", exc.message("en"))
+    return eng
