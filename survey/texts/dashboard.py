@@ -115,9 +115,13 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "This page is generated from the indicator catalogue and the targets file; every figure uses this method."),
     "method_summary": ("แคตตาล็อกรุ่น {catalogue} วิธีคำนวณรุ่น {method}: ปรับมาตรฐานแบบ {norm} รวมแบบ {agg}"
                        " ต้องตอบอย่างน้อย {cov} ของน้ำหนัก บริการออนไลน์ครบวงจร = ระดับ {online} ขึ้นไป"
+                       " สัดส่วนบริการออนไลน์คิดจากบริการสำคัญที่มุ่งให้บริการออนไลน์ (ไม่นับบริการที่ทะเบียนบริการระบุว่า"
+                       "จะไม่พัฒนาเป็นบริการอิเล็กทรอนิกส์)"
                        " แจ้งเตือนเมื่อค่าเปลี่ยนเกิน {jump} จากปีก่อน",
                        "Catalogue {catalogue}, method {method}: {norm} normalisation, {agg} aggregation, at least {cov}"
-                       " of the weight answered; fully online = digital level {online} or higher; a change of more than"
+                       " of the weight answered; fully online = digital level {online} or higher; the online share is"
+                       " over the key services meant to go online (services the national register says will not"
+                       " become e-services are counted but left out of its denominator); a change of more than"
                        " {jump} from last year is flagged."),
     "method_data_updated": ("คำตอบแบบสำรวจหรือค่าเป้าหมายเปลี่ยนล่าสุด {when} · วิธีคำนวณรุ่น {method}",
                             "Survey responses or targets last changed {when} · method version {method}"),

@@ -35,8 +35,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{q}: changed from last year's {before} to {after} ({pct} %); explain it in a comment or add evidence"),
     # Service rows
     "service_name_required": ("บริการแถวที่ {row}: ต้องระบุชื่อบริการ", "Service row {row}: the service name is required"),
-    "service_name_too_long": ("บริการแถวที่ {row}: ชื่อบริการยาวเกิน 300 ตัวอักษร",
-                              "Service row {row}: the service name is longer than 300 characters"),
+    "service_name_too_long": ("บริการแถวที่ {row}: ชื่อบริการยาว {n} ตัวอักษร เกิน {limit} ตัวอักษร",
+                              "Service row {row}: the service name is {n} characters long, more than {limit}"),
+    "service_name_long": ("บริการแถวที่ {row}: ชื่อบริการยาว {n} ตัวอักษร (เกิน {limit}) เก็บไว้ครบ แต่ควรตรวจว่าเป็นชื่อบริการจริง",
+                          "Service row {row}: the service name is {n} characters long (over {limit}); kept whole, "
+                          "but check that it is the service's name"),
+    "service_status_too_long": ("บริการแถวที่ {row}: รหัสสถานะจากทะเบียนยาวเกิน 64 ตัวอักษร",
+                                "Service row {row}: the register's status code is longer than 64 characters"),
     "service_code_too_long": ("บริการแถวที่ {row}: รหัสบริการยาวเกิน 64 ตัวอักษร",
                               "Service row {row}: the service code is longer than 64 characters"),
     "service_code_duplicate": ("บริการแถวที่ {row}: รหัสบริการ {service_code} ซ้ำกับแถวที่ {first}",
@@ -88,7 +93,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # Organisations
     "org_no_agency": ("ไม่พบหน่วยงานรหัส {id}", "No agency with id {id}"),
     "org_no_ministry": ("ไม่พบกระทรวงรหัส {id}", "No ministry with id {id}"),
-    "org_names_required": ("ต้องระบุรหัส ชื่อภาษาไทย และชื่อภาษาอังกฤษ", "An id, a Thai name and an English name are required."),
+    "org_names_required": ("ต้องระบุรหัสและชื่อภาษาไทย", "An id and a Thai name are required."),
     "org_agency_exists": ("มีหน่วยงานรหัส {id} อยู่แล้ว", "Agency id {id} already exists."),
     "org_unknown_type": ("ประเภทหน่วยงาน {type} ไม่ถูกต้อง", "Unknown agency type {type}."),
     "org_merge_self": ("ไม่สามารถรวมหน่วยงานเข้ากับตัวเองได้", "An agency cannot be merged into itself."),

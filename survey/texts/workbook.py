@@ -150,8 +150,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wb_def_agency_type": ("ประเภทหน่วยงานในทะเบียน", "The agency's type in the register"),
     "wb_def_agencies": ("หน่วยงานที่ต้องตอบในรอบนี้", "Agencies expected to answer this cycle"),
     "wb_def_scored": ("หน่วยงานที่มีคะแนนดัชนี", "Agencies with a composite score"),
-    "wb_def_online_ratio": ("บริการสำคัญที่ระดับดิจิทัลถึงเกณฑ์ออนไลน์ครบวงจร หารด้วยบริการสำคัญทั้งหมด x 100",
-                            "Key services at or above the fully-online digital level / all key services x 100"),
+    "wb_def_online_ratio": ("บริการสำคัญที่ระดับดิจิทัลถึงเกณฑ์ออนไลน์ครบวงจร หารด้วยบริการสำคัญที่มุ่งให้บริการออนไลน์"
+                            " (ไม่นับบริการที่ทะเบียนบริการระบุว่าจะไม่พัฒนาเป็นบริการอิเล็กทรอนิกส์) x 100",
+                            "Key services at or above the fully-online digital level / key services meant to go online"
+                            " (leaving out those the services register says will not become e-services) x 100"),
     "wb_def_online_change": ("สัดส่วนบริการออนไลน์รอบนี้ลบรอบก่อน (จุดร้อยละ)",
                              "This cycle's share of services online minus the previous cycle's (percentage points)"),
     "wb_def_composite": ("ค่าเฉลี่ยถ่วงน้ำหนักของคะแนนมิติ (ดูแผ่นงานระเบียบวิธี)",
