@@ -226,6 +226,11 @@ class Job(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The process running the job ("host:pid:token") and its last sign of life (`usecases.jobs`).
+    worker: Mapped[str | None] = mapped_column(String(200))
+    last_beat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: What the job was started with (JSON), for starting it again after a failure.
+    params: Mapped[str | None] = mapped_column(Text)
 
 
 class ExportFile(Base):

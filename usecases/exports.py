@@ -21,6 +21,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select
@@ -35,7 +36,7 @@ from survey.catalogue import default_catalogue
 from survey.years import display_year, to_be
 from usecases import access
 from usecases.access import AccessDenied, Principal, Role
-from usecases.jobs import JobStatus, Progress, create_job, recent_jobs, start_job
+from usecases.jobs import JobStatus, Progress, create_job, job_status, recent_jobs, start_job
 from usecases.target_edits import effective_targets
 from usecases.views.results import cycle_rows
 
@@ -94,20 +95,24 @@ def _require_roles(principal: Principal, roles: Collection[Role]) -> None:
 
 def start_export(engine: Engine, principal: Principal, build: Build, file_name: str, *,
                  agency_ids: Collection[str] | None = None, what: str | None = None, media_type: str = XLSX,
-                 background: bool = True, roles: Collection[Role] = ()) -> int:
+                 background: bool = True, params: dict[str, Any] | None = None,
+                 roles: Collection[Role] = ()) -> int:
     """Start `build(session, progress)` as an export job once the principal may export it; return the job's id.
 
     Raises `AccessDenied` (and starts nothing) when the principal may not export these data:
     `agency_ids` None is a summary, otherwise the agencies the file holds (`access.check_export`).
     The bytes built are kept for the principal alone; `what` (default: the file name) is what the
-    access log records at download. With `roles`, only those roles may export the file, whatever its agencies;
-    they are kept with the job, so the download checks the same rule.
+    access log records at download. `params` (JSON) lets `retry_export` start the same export again. With
+    `roles`, only those roles may export the file, whatever its agencies; they are kept with the job's
+    params, so the download checks the same rule.
     """
     _require_roles(principal, roles)
     with session_scope(engine) as session:
         access.check_export(session, principal, agency_ids, roles)
         _forget_old(session, utcnow())
-    job_id = create_job(engine, JOB_KIND, principal.username)
+    if roles:
+        params = {**(params or {})}
+    job_id = create_job(engine, JOB_KIND, principal.username, params=params)
     ids = None if agency_ids is None else json.dumps(sorted(set(agency_ids)))
 
     def work(progress: Progress) -> dict[str, object]:
@@ -124,7 +129,7 @@ def start_export(engine: Engine, principal: Principal, build: Build, file_name: 
             session.add(ExportFile(job_id=job_id, owner_id=principal.user_id, file_name=file_name,
                                    media_type=media_type, what=what or file_name, agency_ids=ids, size=len(data),
                                    content=data))
-        return {"file_name": file_name, "bytes": len(data), "roles": sorted(str(r) for r in roles)}
+        return {"file_name": file_name, "bytes": len(data)}
 
     start_job(engine, job_id, work, background)
     return job_id
@@ -141,7 +146,24 @@ def start_workbook_export(engine: Engine, principal: Principal, year: int, lang:
     with session_scope(engine) as session:
         held = workbook_agencies(session, year, ministry)
     return start_export(engine, principal, build, workbook_file_name(year, lang, ministry), agency_ids=held,
-                        background=background, roles=access.WORKBOOK_ROLES)
+                        background=background, params={"workbook": {"year": year, "lang": lang, "ministry": ministry}},
+                        roles=access.WORKBOOK_ROLES)
+
+
+def retry_export(engine: Engine, principal: Principal, job_id: int, background: bool = True) -> int:
+    """Start again a failed export of the principal's (rights checked again); return the new job's id.
+
+    Someone else's job, one that did not fail, or one that cannot be started again is `AccessDenied`.
+    """
+    with session_scope(engine) as session:
+        job = job_status(session, job_id)
+        owner = session.scalar(select(Job.created_by).where(Job.id == job_id))
+    if job is None or owner != principal.username or job.kind != JOB_KIND or job.status != "failed" or \
+            not isinstance(job.params, dict) or "workbook" not in job.params:
+        raise AccessDenied()
+    spec = job.params["workbook"]
+    return start_workbook_export(engine, principal, int(spec["year"]), str(spec["lang"]), spec.get("ministry"),
+                                 background=background)
 
 
 @dataclass(frozen=True)
@@ -158,6 +180,17 @@ class ExportJob:
     def ready(self) -> bool:
         """True when the file can be downloaded now."""
         return self.job.status == "finished" and self.file_name is not None and self.allowed
+
+    @property
+    def retryable(self) -> bool:
+        """True when the export failed and can be started again (`retry_export`)."""
+        return self.job.status == "failed" and isinstance(self.job.params, dict) and "workbook" in self.job.params
+
+
+def any_running(exports: list[ExportJob]) -> bool:
+    """True while one of these exports still runs (a page then refreshes itself; a job whose worker died
+    is failed by then, so it never keeps a page polling)."""
+    return any(e.job.status == "running" for e in exports)
 
 
 def my_exports(session: Session, principal: Principal, limit: int = 5) -> list[ExportJob]:
@@ -182,8 +215,8 @@ def _scope(file: ExportFile) -> list[str] | None:
 def _roles(session: Session, file: ExportFile) -> list[Role]:
     """Return the roles the file is restricted to (empty: none), as its job recorded them."""
     job = session.get(Job, file.job_id)
-    result = json.loads(job.result) if job is not None and job.result else {}
-    return [Role(r) for r in result.get("roles", []) if r in access.ROLE_NAMES]
+    params = json.loads(job.params) if job is not None and job.params else {}
+    return [Role(r) for r in params.get("roles", []) if r in access.ROLE_NAMES] if isinstance(params, dict) else []
 
 
 def _may_export(session: Session, principal: Principal, file: ExportFile) -> bool:

@@ -24,6 +24,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "หากยังไม่สำเร็จ แจ้งผู้ดูแลระบบพร้อมหมายเลขงานนี้",
                       "Export {id} could not be prepared, so there is no file to download. Please try again; if it "
                       "fails again, tell the administrator this job number."),
+    "export_retry": ("ลองใหม่", "Try again"),
     "export_not_allowed": ("ท่านไม่มีสิทธิ์ส่งออกข้อมูลนี้แล้ว จึงดาวน์โหลดไฟล์นี้ไม่ได้",
                            "You no longer have the right to export these data, so this file cannot be downloaded."),
     "export_gone": ("ไฟล์ส่งออกหมายเลข {id} ถูกลบแล้ว (เก็บไว้ {days} วัน) กรุณาเตรียมใหม่",
