@@ -111,7 +111,7 @@ def start_export(engine: Engine, principal: Principal, build: Build, file_name: 
         access.check_export(session, principal, agency_ids, roles)
         _forget_old(session, utcnow())
     if roles:
-        params = {**(params or {})}
+        params = {**(params or {}), "roles": sorted(str(r) for r in roles)}
     job_id = create_job(engine, JOB_KIND, principal.username, params=params)
     ids = None if agency_ids is None else json.dumps(sorted(set(agency_ids)))
 
