@@ -1,8 +1,8 @@
 """Analytics commands.
 
 `python -m analytics kpis --cycle YEAR [--format json|text]`: national figures from the database.
-`python -m analytics export --cycle YEAR --out FILE.xlsx [--lang th|en] [--ministry ID]`: the executive
-workbook (docs/WORKBOOK.md) from the database.
+`python -m analytics export --cycle YEAR --out FILE.xlsx [--lang th|en] [--ministry ID] [--pdf]`: the executive
+workbook (docs/WORKBOOK.md) from the database; with --pdf also its PDF beside it (LibreOffice).
 `python -m analytics score --method METHOD.yaml --data DATA.csv --out SCORES.csv`: score any long
 table (unit, indicator, value) with a method file (docs/METHOD.md); no database needed.
 """
@@ -54,7 +54,7 @@ def _kpis(cycle: int, fmt: str) -> int:
     return 0
 
 
-def _export(cycle: int, out: str, lang: str, ministry: str | None) -> int:
+def _export(cycle: int, out: str, lang: str, ministry: str | None, pdf: bool = False) -> int:
     from data import repository
     from data.db import make_engine, session_scope
     from usecases.exports import executive_workbook
@@ -75,6 +75,17 @@ def _export(cycle: int, out: str, lang: str, ministry: str | None) -> int:
         fh.write(data)
     scope = f"ministry {ministry}" if ministry else "the whole country"
     print(f"workbook of cycle {year} B.E. for {scope} in {lang} -> {out} ({len(data):,} bytes)")
+    if pdf:
+        from pathlib import Path
+
+        from usecases.workbook.pdf import PdfError, convert_to_pdf, pdf_pages
+
+        try:
+            printed = convert_to_pdf(Path(out))
+        except PdfError as exc:
+            print(f"no PDF: {exc}", file=sys.stderr)
+            return 2
+        print(f"PDF -> {printed} ({pdf_pages(printed.read_bytes())} pages)")
     return 0
 
 
@@ -103,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--out", required=True, help="the .xlsx file to write")
     ex.add_argument("--lang", choices=("th", "en"), default="th")
     ex.add_argument("--ministry", default=None, help="a ministry id: only that ministry's agencies")
+    ex.add_argument("--pdf", action="store_true", help="also write the workbook's PDF beside it (needs LibreOffice)")
     sc = sub.add_parser("score", help="score a long table (unit, indicator, value) with a method file")
     sc.add_argument("--method", required=True, help="method YAML (see docs/METHOD.md)")
     sc.add_argument("--data", required=True, help="CSV with columns unit, indicator, value")
@@ -112,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "kpis":
         return _kpis(args.cycle, args.format)
     if args.command == "export":
-        return _export(args.cycle, args.out, args.lang, args.ministry)
+        return _export(args.cycle, args.out, args.lang, args.ministry, args.pdf)
     return _score(args.method, args.data, args.out)
 
 

@@ -139,7 +139,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "the workbook's structure was edited (rows moved, inserted or deleted at {cells})"),
     "problem_option_not_yes_no": ("ข้อ {id} ตัวเลือก «{option}»: ต้องตอบว่า ใช่ หรือ ไม่ใช่", "{id} option “{option}”: answer yes or no"),
     "question_ref": ("ข้อ {id} «{question}»", "{id} “{question}”"),
-    # Quality flags (analytics/quality.py)
+    # Quality flags (analytics/quality.py): the check behind a flag, then what the flag says
+    "rule_jump": ("เปลี่ยนจากรอบก่อนมากผิดปกติ", "Large change from last cycle"),
+    "rule_robust_z": ("ต่างจากหน่วยงานในกลุ่มเปรียบเทียบมาก", "Far from its peers"),
+    "rule_isolation_forest": ("รูปแบบคำตอบโดยรวมผิดปกติ", "Unusual answers as a whole"),
+    "rule_consistency": ("คำตอบไม่สอดคล้องกัน", "Answers that disagree"),
     "flag_jump": ("ค่า {id} เปลี่ยนจาก {before} ({year}) เป็น {after} เกินร้อยละ {limit} โปรดตรวจสอบ",
                   "{id} changed from {before} ({year}) to {after}, more than {limit} %; please check"),
     "flag_robust_z": ("ค่า {id} = {value} ต่างจากหน่วยงานกลุ่มเดียวกันมาก (ค่า z ปรับแก้ {z})",
