@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from survey.texts import collect
+from survey.texts.glossary import GLOSSARY
 from survey.years import display_year
 
 LANGS = ("th", "en")
@@ -63,7 +64,7 @@ def fmt_percent_text(value: float | None, lang: str, decimals: int = DECIMALS["p
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     number = fmt_number(value, lang, decimals)
-    return f"ร้อยละ {number}" if lang == "th" else f"{number} %"
+    return f"{GLOSSARY['percent'].th} {number}" if lang == "th" else f"{number} %"
 
 
 def fmt_change(value: float | None, lang: str, decimals: int = DECIMALS["change"]) -> str:

@@ -102,7 +102,7 @@ def test_sheets_and_headers_in_both_languages(books: dict[str, bytes]) -> None:
 
 def test_headline_figures_match_the_analytics(books: dict[str, bytes], results: CycleResults) -> None:
     ws = _open(books["en"])["Summary"]
-    r, _ = _find(ws, "Share of key services fully online")
+    r, _ = _find(ws, "Share of key government services that can be provided online")
     nat = results.national.set_index("figure")["value"]
     target = results.targets.set_index("kpi").loc["KPI.ONLINE_RATIO"]
     assert ws.cell(r, 2).value == pytest.approx(nat["online_service_ratio"])
@@ -139,7 +139,7 @@ def test_ministries_and_agencies_match_the_analytics(books: dict[str, bytes], re
         assert mi.loc[m, "Composite readiness (0-100)"] == pytest.approx(expected.loc[m, root])
         assert mi.loc[m, "Dimension: Digital services"] == pytest.approx(expected.loc[m, "SVC"])
     online = results.online_ministry.set_index("ministry_id")["online_service_ratio"]
-    assert mi["Services fully online (%)"].astype(float).to_numpy() == pytest.approx(online.reindex(mi.index).to_numpy())
+    assert mi["Key services online (%)"].astype(float).to_numpy() == pytest.approx(online.reindex(mi.index).to_numpy())
     gaps = results.targets_ministry[results.targets_ministry["kpi"] == "KPI.ONLINE_RATIO"].set_index("ministry_id")
     assert mi["Services online: gap to milestone (points)"].astype(float).to_numpy() == pytest.approx(
         gaps["gap"].reindex(mi.index).to_numpy())
@@ -201,7 +201,7 @@ def test_adoption_quality_and_methodology(books: dict[str, bytes], results: Cycl
     assert quality.max_row - (r + 1) == len(results.quality_flags)
     method = wb["Methodology"]
     for text in (catalogue.version, results.method_version, "Data dictionary", "Readiness bands", "T.ONLINE_RATIO – "
-                 "Share of key services fully online"):
+                 "Share of key government services that can be provided online"):
         assert _find(method, text)
     r, _ = _find(method, "Data dictionary")
     meanings = {(row[0], row[1]): row[2] for row in method.iter_rows(min_row=r + 2, values_only=True)}
@@ -227,7 +227,7 @@ def test_ministry_filter_and_no_demo_label(results: CycleResults, catalogue: Cat
     summary = wb["Summary"]
     r, c = _find(summary, "Scope")
     assert "MHESI" in summary.cell(r, c + 1).value
-    r, _ = _find(summary, "Share of key services fully online")
+    r, _ = _find(summary, "Share of key government services that can be provided online")
     mine = results.targets_ministry[(results.targets_ministry["ministry_id"] == "MHESI")
                                     & (results.targets_ministry["kpi"] == "KPI.ONLINE_RATIO")].iloc[0]
     assert summary.cell(r, 2).value == pytest.approx(mine["actual"])
@@ -493,12 +493,12 @@ def test_no_previous_cycle_and_no_uncertainty(demo: DemoFrames, catalogue: Catal
     first = cycle_results(2564, demo.frame, demo.responses, demo.services, demo.answers, catalogue, targets, draws=0)
     wb = _open(_build(first, catalogue, targets, names, "th"))
     ag = _table(wb["หน่วยงาน"])
-    assert ag["อันดับ ขอบบน (เปอร์เซ็นไทล์ 5)"].isna().all()
+    assert ag["อันดับดีสุดที่เป็นไปได้ (เปอร์เซ็นไทล์ที่ 5)"].isna().all()
     assert ag["อันดับ"].notna().sum() == first.agency_scores["INDEX"].notna().sum()
     assert first.ministry_uncertainty is None
     mi = _table(wb["กระทรวง"])
-    assert mi["อันดับ ขอบบน (เปอร์เซ็นไทล์ 5)"].isna().all() and mi["อันดับ ขอบล่าง (เปอร์เซ็นไทล์ 95)"].isna().all()
+    assert mi["อันดับดีสุดที่เป็นไปได้ (เปอร์เซ็นไทล์ที่ 5)"].isna().all() and mi["อันดับแย่สุดที่เป็นไปได้ (เปอร์เซ็นไทล์ที่ 95)"].isna().all()
     # Without draws the ministries are ranked by their mean composite.
     expected = first.ministry_scores.set_index("ministry_id")["INDEX"].rank(ascending=False, method="min")
     assert mi.set_index("รหัสกระทรวง")["อันดับ"].astype(float).to_dict() == expected.to_dict()
-    assert np.isnan(pd.to_numeric(ag["ดัชนี: เปลี่ยนจากรอบก่อน (จุด)"]).to_numpy(dtype=float)).all()
+    assert np.isnan(pd.to_numeric(ag["ดัชนี: เปลี่ยนแปลงจากรอบก่อน (คะแนน)"]).to_numpy(dtype=float)).all()

@@ -12,7 +12,7 @@ from analytics.actions import effective_weights
 from analytics.index import method_from_catalogue
 from analytics.pipeline import CycleResults
 from analytics.quality import rule_label
-from survey.catalogue import Catalogue
+from survey.catalogue import Catalogue, KpiId
 from survey.i18n import fmt_number, fmt_percent_text, t
 from survey.targets import Target
 from survey.years import display_year
@@ -92,6 +92,7 @@ def method_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, targets
                 ("wb_set_aggregation", t(f"aggregation_{method.aggregation}", lang)),
                 ("wb_set_min_coverage", fmt_percent_text(100 * method.min_coverage, lang, 0)),
                 ("wb_set_online_level", online_levels_text(catalogue, lang)),
+                ("wb_set_online_definition", online_definition_text(catalogue, lang)),
                 ("wb_set_draws", fmt_number(draws, lang)), ("wb_set_data_date", date_cell(data_date, lang) or "")]
     row = w.table(ws, sheet, 1, [Col("setting", [t(k, lang) for k, _ in settings], "text", wrap=True),
                                  Col("setting_value", [v for _, v in settings], "text", wrap=True)],
@@ -158,10 +159,16 @@ def method_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, targets
 
 def source_text(target: Target, lang: str) -> str | None:
     """Return where a target comes from, in the reader's language."""
-    src = target.source
-    if src is None:
-        return None
-    return src if isinstance(src, str) else src.get(lang)
+    return target.source.get(lang) if target.source else None
+
+
+def online_definition_text(catalogue: Catalogue, lang: str) -> str:
+    """Return what the headline share of services online counts, and the source its name comes from."""
+    kpi = catalogue.kpi(KpiId.ONLINE_RATIO)
+    parts = [kpi.definition.get(lang) if kpi.definition else kpi.name.get(lang)]
+    if kpi.source:
+        parts.append(f"{t('source', lang)}: {kpi.source.get(lang)}")
+    return " ".join(parts) if lang == "th" else ". ".join(parts)
 
 
 def online_levels_text(catalogue: Catalogue, lang: str) -> str:
