@@ -32,7 +32,7 @@ from survey.targets import Target
 from tests.conftest import IN_CI, DemoFrames
 from usecases.workbook.build import build_workbook
 from usecases.workbook.pdf import convert_to_pdf, pdf_pages
-from usecases.workbook.writer import LINE_POINTS, Col, Writer, text_lines
+from usecases.workbook.writer import LINE_POINTS, STATUS_WIDTH, Col, Writer, text_lines
 
 YEAR = 2568
 DATE = dt.date(2025, 10, 1)
@@ -373,7 +373,7 @@ def test_every_sheet_is_set_to_print(books: dict[str, bytes]) -> None:
         merged = {str(m) for m in ws.merged_cells.ranges}
         for row in paragraphs:
             assert f"A{row}:G{row}" in merged and ws.cell(row, 1).alignment.wrap_text
-            lines = text_lines(ws.cell(row, 1).value, 44 + 6 * 13)
+            lines = text_lines(ws.cell(row, 1).value, 44 + 5 * 13 + STATUS_WIDTH)
             if lines > 1:
                 assert ws.row_dimensions[row].height >= lines * LINE_POINTS[lang]
                 tall += 1

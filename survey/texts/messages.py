@@ -144,7 +144,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rule_robust_z": ("ต่างจากหน่วยงานในกลุ่มเปรียบเทียบมาก", "Far from its peers"),
     "rule_isolation_forest": ("รูปแบบคำตอบโดยรวมผิดปกติ", "Unusual answers as a whole"),
     "rule_consistency": ("คำตอบไม่สอดคล้องกัน", "Answers that disagree"),
-    "flag_jump": ("ค่า {id} เปลี่ยนจาก {before} ({year}) เป็น {after} เปลี่ยนแปลงเกินร้อยละ {limit} กรุณาตรวจสอบ",
+    "flag_jump": ("ค่า {id} เปลี่ยนจาก {before} ({year}) เป็น {after} เกินร้อยละ {limit} กรุณาตรวจสอบ",
                   "{id} changed from {before} ({year}) to {after}, more than {limit} %; please check"),
     "flag_robust_z": ("ค่า {id} = {value} ต่างจากกลุ่มเปรียบเทียบมาก (ค่า z ปรับแก้ {z})",
                       "{id} = {value} is far from its peers (modified z {z})"),

@@ -26,7 +26,7 @@ from usecases.workbook.writer import (
 )
 
 #: Column widths (characters) of the Data quality sheet: its two tables share the columns.
-QUALITY_WIDTHS = (9.0, 30.0, 22.0, 28.0, 12.0, 10.0, 60.0)
+QUALITY_WIDTHS = (9.0, 30.0, 22.0, 28.0, 12.0, 10.0, 64.0)
 #: Column widths of the Methodology sheet (settings, weights, bands, targets and the data dictionary).
 METHOD_WIDTHS = (46.0, 24.0, 50.0, 10.0, 10.0, 10.0, 10.0, 22.0, 40.0)
 

@@ -22,6 +22,7 @@ from survey.i18n import t
 from survey.targets import Target, target_for
 from survey.years import display_year
 from usecases.workbook.writer import (
+    STATUS_WIDTH,
     Col,
     Writer,
     date_cell,
@@ -43,6 +44,7 @@ def summary_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, target
     lang, f = w.lang, w.fmt
     ws, sheet = w.sheet("wb_sheet_summary")
     widths = [SUMMARY_FIRST_WIDTH] + [SUMMARY_WIDTH] * (SUMMARY_COLUMNS - 1)
+    widths[4] = STATUS_WIDTH  # the status column (see headlines)
     text_width = sum(widths)
     ws.write_string(0, 0, t("wb_title", lang), f["title"])
     row = 1

@@ -35,6 +35,8 @@ WB_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to
 #: Column widths (characters of the default font) of a number and of a short text column.
 NUM_WIDTH = 10.0
 TEXT_WIDTH = 16.0
+#: A target status in words fits on one line ("เป็นไปตามเป้าหมาย", "off track").
+STATUS_WIDTH = 17.0
 #: Points per line of wrapped text: Thai script stands taller than Latin (vowels and tone marks above
 #: and below the line), so a Thai row needs more room.
 LINE_POINTS = {"th": 16.0, "en": 15.0}
@@ -278,9 +280,9 @@ def score_cols(tbl: pd.DataFrame, catalogue: Catalogue, dims: list[str], root: s
 
 def status_cols(tbl: pd.DataFrame, lang: str) -> list[Col]:
     return [Col("online_gap", nums(tbl["online_gap"]), "num", "change"),
-            Col("online_status", status_words(tbl["online_status"], lang), "text", width=12, wrap=True),
+            Col("online_status", status_words(tbl["online_status"], lang), "text", width=STATUS_WIDTH, wrap=True),
             Col("readiness_gap", nums(tbl["readiness_gap"]), "num", "change"),
-            Col("readiness_status", status_words(tbl["readiness_status"], lang), "text", width=12, wrap=True)]
+            Col("readiness_status", status_words(tbl["readiness_status"], lang), "text", width=STATUS_WIDTH, wrap=True)]
 
 
 
