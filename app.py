@@ -29,6 +29,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "audit": ("pages/access_log.py", "access_log", ":material/policy:"),
     "cycles": ("pages/cycles.py", "cycles", ":material/event:"),
     "organisations": ("pages/organisations.py", "organisations", ":material/account_tree:"),
+    "register": ("pages/register.py", "register_import", ":material/upload_file:"),
     "instrument": ("pages/instrument.py", "instrument", ":material/history_edu:"),
     "targets": ("pages/targets.py", "targets", ":material/flag:"),
     "follow_up": ("pages/follow_up.py", "follow_up", ":material/notifications_active:"),

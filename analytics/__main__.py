@@ -3,6 +3,8 @@
 `python -m analytics kpis --cycle YEAR [--format json|text]`: national figures from the database.
 `python -m analytics export --cycle YEAR --out FILE.xlsx [--lang th|en] [--ministry ID] [--pdf]`: the executive
 workbook (docs/WORKBOOK.md) from the database; with --pdf also its PDF beside it (LibreOffice).
+`python -m analytics services --cycle YEAR --by national|ministry|agency [--format csv|json]`: key services
+per unit with the online shares (over all services, and over those meant to go online) and the register's statuses.
 `python -m analytics score --method METHOD.yaml --data DATA.csv --out SCORES.csv`: score any long
 table (unit, indicator, value) with a method file (docs/METHOD.md); no database needed.
 """
@@ -89,6 +91,38 @@ def _export(cycle: int, out: str, lang: str, ministry: str | None, pdf: bool = F
     return 0
 
 
+def _services(cycle: int, by: str, fmt: str, lang: str) -> int:
+    """Print the key-service figures per unit (docs/ANALYTICS.md, "Key services by unit")."""
+    from analytics.online_services import service_table
+    from data import repository
+    from data.db import make_engine, session_scope
+    from survey.catalogue import default_catalogue
+    from survey.cells import csv_bytes
+    from survey.i18n import t
+
+    year = to_be(cycle)
+    with session_scope(make_engine()) as session:
+        if not _cycle_exists(session, year):
+            return 2
+        table = service_table(repository.frame(session, [year]), repository.responses(session, [year]),
+                              repository.services(session, [year]), by, default_catalogue().online_level)
+        col = "name_th" if lang == "th" else "name_en"
+        names = {"national": t("national", lang)}
+        if by == "ministry":
+            ministries = repository.ministries(session)
+            names = dict(zip(ministries["ministry_id"], ministries[col], strict=True))
+        elif by == "agency":
+            agencies = repository.agencies(session)
+            names = dict(zip(agencies["agency_id"], agencies[col], strict=True))
+    table.insert(1, "unit_name", table["unit"].map(names))
+    if fmt == "json":
+        records = json.loads(table.to_json(orient="records", force_ascii=False))
+        print(json.dumps(records, ensure_ascii=False))
+    else:
+        sys.stdout.write(csv_bytes(table).decode("utf-8-sig"))
+    return 0
+
+
 def _score(method_path: str, data_path: str, out_path: str) -> int:
     try:
         method = load_method(method_path)
@@ -115,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--lang", choices=("th", "en"), default="th")
     ex.add_argument("--ministry", default=None, help="a ministry id: only that ministry's agencies")
     ex.add_argument("--pdf", action="store_true", help="also write the workbook's PDF beside it (needs LibreOffice)")
+    sv = sub.add_parser("services", help="key services per unit: counts, online shares, register statuses")
+    sv.add_argument("--cycle", type=cycle_argument, required=True, help="fiscal year; >= 2400 is B.E., else C.E.")
+    sv.add_argument("--by", choices=("national", "ministry", "agency"), default="national")
+    sv.add_argument("--format", choices=("csv", "json"), default="csv")
+    sv.add_argument("--lang", choices=("th", "en"), default="th", help="language of unit_name")
     sc = sub.add_parser("score", help="score a long table (unit, indicator, value) with a method file")
     sc.add_argument("--method", required=True, help="method YAML (see docs/METHOD.md)")
     sc.add_argument("--data", required=True, help="CSV with columns unit, indicator, value")
@@ -125,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         return _kpis(args.cycle, args.format)
     if args.command == "export":
         return _export(args.cycle, args.out, args.lang, args.ministry, args.pdf)
+    if args.command == "services":
+        return _services(args.cycle, args.by, args.format, args.lang)
     return _score(args.method, args.data, args.out)
 
 

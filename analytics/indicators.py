@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 
+from analytics.online_services import not_applicable
 from survey.catalogue import Catalogue
 
 VALUE_COLUMNS = ["cycle_year", "agency_id", "indicator_id", "value"]
@@ -39,8 +40,9 @@ def inventory_measures(services: pd.DataFrame, online_level: int) -> pd.DataFram
     """Return each agency's inventory measures in percent, per cycle.
 
     For an agency's n key services (UN OSI counts services in the same way, by stage of delivery):
-    online_ratio         = 100 x #(digital_level >= online_level) / n
-    volume_online_ratio  = 100 x sum(volume of those) / sum(volume)   (NaN when total volume is 0)
+    online_ratio         = 100 x #(applicable, digital_level >= online_level) / #(applicable)
+    volume_online_ratio  = 100 x sum(volume of those) / sum(volume of the applicable)   (NaN when it is 0)
+    (applicable: not marked not_applicable by the national register; NaN when none is)
     paperless_ratio      = 100 x #(not paper_required) / n
     shared_service_ratio = 100 x #(uses any of Digital ID, e-Payment, e-Signature, e-Certificate) / n
     Agencies without services have no row: missing, never 0.
@@ -51,18 +53,19 @@ def inventory_measures(services: pd.DataFrame, online_level: int) -> pd.DataFram
             "shared_service_ratio"]
     if services.empty:
         return pd.DataFrame(columns=cols)
-    online = services["digital_level"] >= online_level
-    volume = services["annual_volume"].fillna(0).astype(float)
+    na = not_applicable(services)
+    online = (services["digital_level"] >= online_level) & ~na
+    volume = services["annual_volume"].fillna(0).astype(float).where(~na, 0.0)
     frame = pd.DataFrame({
         "cycle_year": services["cycle_year"], "agency_id": services["agency_id"],
-        "_n": 1.0, "_online": online.astype(float),
+        "_n": 1.0, "_applicable": (~na).astype(float), "_online": online.astype(float),
         "_vol": volume, "_vol_online": volume.where(online, 0.0),
         "_paperless": (~services["paper_required"].astype(bool)).astype(float),
         "_shared": services[list(_SHARED_FLAGS)].astype(bool).any(axis=1).astype(float),
     })
     g = frame.groupby(["cycle_year", "agency_id"], observed=True).sum().reset_index()
     out = pd.DataFrame({"cycle_year": g["cycle_year"], "agency_id": g["agency_id"], "services": g["_n"].astype(int)})
-    out["online_ratio"] = 100.0 * g["_online"] / g["_n"]
+    out["online_ratio"] = 100.0 * g["_online"] / g["_applicable"].where(g["_applicable"] > 0)
     out["volume_online_ratio"] = (100.0 * g["_vol_online"] / g["_vol"].where(g["_vol"] > 0))
     out["paperless_ratio"] = 100.0 * g["_paperless"] / g["_n"]
     out["shared_service_ratio"] = 100.0 * g["_shared"] / g["_n"]

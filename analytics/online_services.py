@@ -1,8 +1,12 @@
 """Online-service ratios from the agencies' key-service inventories.
 
 The plan's headline figure (Digital Government Development Plan B.E. 2566-2570, p.13: 72.71 % of
-key services fully online in B.E. 2565) is a pooled share: fully online services over all key
-services of the agencies that responded. Agencies that did not respond are missing, never zero.
+key services fully online in B.E. 2565) is a pooled share: the key services that can be provided
+online (digital level >= the catalogue's `online_level`) over the key services meant to go online,
+of the agencies whose inventory counts. A service the national register marks as not to be developed
+as an e-service (`not_applicable`) is counted as a service but left out of the denominator. An
+inventory counts when its response is submitted, or when the register wrote it
+(`survey.workflow.inventory_counts`). Agencies without one are missing, never zero.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Collection, Sequence
 
 import pandas as pd
 
-from survey.workflow import COUNTED_STATUSES
+from survey.workflow import COUNTED_STATUSES, InventorySource
 
 #: The units the ratios are reported for, with the frame columns that name them.
 LEVELS: dict[str, list[str]] = {
@@ -22,29 +26,49 @@ LEVELS: dict[str, list[str]] = {
 }
 
 
+def inventory_counted(responses: pd.DataFrame, statuses: Collection[str] = COUNTED_STATUSES) -> pd.Series:
+    """Return, per response, whether its service inventory counts: its status does, or the register wrote it."""
+    counted = responses["status"].isin(list(statuses))
+    if "inventory_source" in responses.columns:
+        counted |= responses["inventory_source"].eq(InventorySource.REGISTER.value).fillna(False).astype(bool)
+    return counted
+
+
 def counted_services(services: pd.DataFrame, responses: pd.DataFrame,
                      statuses: Collection[str] = COUNTED_STATUSES) -> pd.DataFrame:
-    """Return the services of responses whose status counts in the figures (submitted or approved)."""
-    keep = responses.loc[responses["status"].isin(list(statuses)), ["response_id"]]
+    """Return the services whose inventory counts (`inventory_counted`: submitted or approved, or the register's)."""
+    keep = responses.loc[inventory_counted(responses, statuses), ["response_id"]]
     return services.merge(keep, on="response_id", how="inner")
 
 
-def online_ratio(services: pd.DataFrame, online_level: int = 4, by: list[str] | None = None) -> pd.DataFrame:
-    """Return the share of key services fully online, in percent, overall or per group.
+def not_applicable(services: pd.DataFrame) -> pd.Series:
+    """Return, per service, whether it is not meant to go online (False when the column is absent)."""
+    if "not_applicable" not in services.columns:
+        return pd.Series(False, index=services.index)
+    return services["not_applicable"].fillna(False).astype(bool)
 
-    ratio = 100 x (services with digital_level >= online_level) / (all services); a group with
-    no services gets no ratio (NaN), never zero.
-    Columns: the `by` columns, `services`, `online`, `online_service_ratio`.
+
+def online_ratio(services: pd.DataFrame, online_level: int = 4, by: list[str] | None = None) -> pd.DataFrame:
+    """Return the share of key services online, in percent, overall or per group.
+
+    ratio = 100 x #(applicable services with digital_level >= online_level) / #(applicable services),
+    applicable = not marked not_applicable; a group without applicable services gets no ratio (NaN).
+    Columns: the `by` columns, `services` (all), `not_applicable`, `online`, `online_service_ratio`.
     """
     if online_level < 0:
         raise ValueError("online_level must be >= 0")
-    frame = services.assign(_online=(services["digital_level"] >= online_level).astype(int))
+    na = not_applicable(services)
+    frame = services.assign(_online=((services["digital_level"] >= online_level) & ~na).astype(int),
+                            _na=na.astype(int))
     if by:
-        grouped = frame.groupby(by, observed=True).agg(services=("_online", "size"), online=("_online", "sum"))
+        grouped = frame.groupby(by, observed=True).agg(services=("_online", "size"), not_applicable=("_na", "sum"),
+                                                       online=("_online", "sum"))
         out = grouped.reset_index()
     else:
-        out = pd.DataFrame({"services": [len(frame)], "online": [int(frame["_online"].sum())]})
-    out["online_service_ratio"] = (100.0 * out["online"] / out["services"]).where(out["services"] > 0)
+        out = pd.DataFrame({"services": [len(frame)], "not_applicable": [int(frame["_na"].sum())],
+                            "online": [int(frame["_online"].sum())]})
+    applicable = out["services"] - out["not_applicable"]
+    out["online_service_ratio"] = (100.0 * out["online"] / applicable.where(applicable > 0)).astype(float)
     return out
 
 
@@ -94,39 +118,43 @@ def _framed_services(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.
 
 
 #: Columns of `agency_service_counts`.
-COUNT_COLUMNS = ["cycle_year", "agency_id", "services", "online", "volume", "volume_online"]
+COUNT_COLUMNS = ["cycle_year", "agency_id", "services", "not_applicable", "online", "volume", "volume_online"]
 
 
 def agency_service_counts(responses: pd.DataFrame, services: pd.DataFrame, online_level: int = 4) -> pd.DataFrame:
-    """Return, per cycle and agency with a counted response, the sums every online ratio is pooled from.
+    """Return, per cycle and agency with a counted inventory, the sums every online ratio is pooled from.
 
-    services = #(key services), online = #(digital_level >= online_level), volume = sum(annual_volume)
+    services = #(key services), not_applicable = #(those not meant to go online), online =
+    #(applicable with digital_level >= online_level), volume = sum(annual_volume of the applicable ones)
     (missing volume counts 0), volume_online = sum(annual_volume of the online ones). Agencies whose
-    counted response lists no service have no row. Ratios of any unit are sums of these over its agencies.
+    counted inventory lists no service have no row. Ratios of any unit are sums of these over its agencies.
     """
     if online_level < 0:
         raise ValueError("online_level must be >= 0")
     sv = counted_services(services, responses)
-    online = sv["digital_level"] >= online_level
-    vol = sv["annual_volume"].fillna(0).astype(float)
+    na = not_applicable(sv)
+    online = (sv["digital_level"] >= online_level) & ~na
+    vol = sv["annual_volume"].fillna(0).astype(float).where(~na, 0.0)
     parts = pd.DataFrame({"cycle_year": sv["cycle_year"], "agency_id": sv["agency_id"], "services": 1,
-                          "online": online.astype(int), "volume": vol, "volume_online": vol.where(online, 0.0)})
+                          "not_applicable": na.astype(int), "online": online.astype(int), "volume": vol,
+                          "volume_online": vol.where(online, 0.0)})
     out = parts.groupby(["cycle_year", "agency_id"], observed=True, sort=True).sum().reset_index()
     return out[COUNT_COLUMNS]
 
 
 def online_ratios(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame, online_level: int = 4,
                   level: str = "agency", counts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return the share of key services fully online, by count and by volume, per cycle and unit.
+    """Return the share of key services online, by count and by volume, per cycle and unit.
 
-    online_service_ratio = 100 x #(digital_level >= online_level) / #(services)
-    volume_online_ratio  = 100 x sum(annual_volume of those) / sum(annual_volume)
-    pooled over the counted services of the unit's responding agencies (the plan's 72.71 % for
-    B.E. 2565 is this figure for the nation). An agency in the frame without a counted response,
-    or a unit with none, gets NaN and `missing` = True, never 0. `counts` (from
+    online_service_ratio = 100 x #(applicable, digital_level >= online_level) / #(applicable services)
+    volume_online_ratio  = 100 x sum(annual_volume of those) / sum(annual_volume of the applicable)
+    applicable = not marked not_applicable by the register, pooled over the counted inventories of the
+    unit's agencies (the plan's 72.71 % for B.E. 2565 is this figure for the nation). An agency in the
+    frame without a counted inventory, or a unit with none, gets NaN and `missing` = True, never 0; a
+    unit whose services are all not applicable gets NaN with `missing` = False. `counts` (from
     `agency_service_counts`, computed once for every level) replaces reading `services`.
-    Columns: cycle_year, the unit columns, agencies_expected, agencies_responded, services, online,
-    volume, volume_online, online_service_ratio, volume_online_ratio, missing.
+    Columns: cycle_year, the unit columns, agencies_expected, agencies_responded (submitted responses),
+    services, not_applicable, online, volume, volume_online, online_service_ratio, volume_online_ratio, missing.
     """
     if online_level < 0:
         raise ValueError("online_level must be >= 0")
@@ -148,14 +176,19 @@ def online_ratio_levels(frame: pd.DataFrame, responses: pd.DataFrame, counts: pd
 
 def _ratios_at(expected: pd.DataFrame, framed: pd.DataFrame, level: str) -> pd.DataFrame:
     keys = ["cycle_year", *_unit_columns(level)]
-    agg = framed.groupby(keys, observed=True)[["services", "online", "volume", "volume_online"]].sum().reset_index()
+    sums = ["services", "not_applicable", "online", "volume", "volume_online"]
+    if "not_applicable" not in framed.columns:
+        framed = framed.assign(not_applicable=0)
+    agg = framed.groupby(keys, observed=True)[sums].sum().reset_index()
     units = expected.groupby(keys, observed=True).agg(agencies_expected=("agency_id", "nunique"),
                                                       agencies_responded=("responded", "sum")).reset_index()
     out = units.merge(agg, on=keys, how="left")
-    out = out.fillna({"services": 0, "online": 0, "volume": 0.0, "volume_online": 0.0})
-    out = out.astype({"services": int, "online": int, "agencies_responded": int})
-    has = (out["agencies_responded"] > 0) & (out["services"] > 0)
-    out["online_service_ratio"] = (100.0 * out["online"] / out["services"].where(has)).astype(float)
+    out = out.fillna({"services": 0, "not_applicable": 0, "online": 0, "volume": 0.0, "volume_online": 0.0})
+    out = out.astype({"services": int, "not_applicable": int, "online": int, "agencies_responded": int})
+    # A counted inventory with services: a submitted response's, or the register's (counted without submission).
+    has = out["services"] > 0
+    applicable = out["services"] - out["not_applicable"]
+    out["online_service_ratio"] = (100.0 * out["online"] / applicable.where(has & (applicable > 0))).astype(float)
     out["volume_online_ratio"] = (100.0 * out["volume_online"] / out["volume"].where(has & (out["volume"] > 0))
                                   ).astype(float)
     out["missing"] = ~has
@@ -185,23 +218,73 @@ def year_on_year(table: pd.DataFrame, columns: Sequence[str], keys: Sequence[str
 def online_gains(online_agency: pd.DataFrame) -> pd.DataFrame:
     """Return how many points each agency would add to the national online share by bringing all its key services online.
 
-    gain_a = (services_a - online_a) / sum over agencies of services x 100 (the national share is
-    pooled over services, so an agency's weight is its number of key services). Largest first.
+    gain_a = (applicable_a - online_a) / sum over agencies of applicable x 100, applicable = services not
+    marked not applicable (the national share is pooled over them, so an agency's weight is its number of
+    applicable key services). Largest first.
     Columns: agency_id, ministry_id, agency_type, services, online, offline, gain.
     """
     counted = online_agency[~online_agency["missing"].astype(bool)]
-    total = float(counted["services"].sum())
+    na = counted["not_applicable"] if "not_applicable" in counted.columns else 0
+    total = float((counted["services"] - na).sum())
     out = counted[["agency_id", "ministry_id", "agency_type", "services", "online"]].copy()
-    out["offline"] = out["services"] - out["online"]
+    out["offline"] = out["services"] - na - out["online"]
     out["gain"] = 100.0 * out["offline"] / total if total else float("nan")
     return out.sort_values(["gain", "agency_id"], ascending=[False, True], ignore_index=True)
 
 
-def pooled_ratio(online_agency: pd.DataFrame, by: str) -> pd.Series:
-    """Return per group the share of key services online (%), pooled over the group's services.
+#: The units `service_table` reports for, and the frame column naming each.
+SERVICE_UNITS = {"national": None, "ministry": "ministry_id", "agency": "agency_id"}
 
-    ratio = 100 x sum(online) / sum(services) over the group's agencies (not the mean of their ratios:
-    an agency with 40 services weighs four times one with 10); NaN for a group with no services.
+
+def status_order(codes: Sequence[str]) -> list[str]:
+    """Return register status codes in their natural order: by number when every code is one, else as text."""
+    codes = sorted({str(c) for c in codes})
+    return sorted(codes, key=int) if all(c.isdigit() for c in codes) else codes
+
+
+def service_table(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame, by: str = "national",
+                  online_level: int = 4) -> pd.DataFrame:
+    """Return the key-service figures of one cycle per unit, with the count of each register status.
+
+    Over the counted inventories (`counted_services`) of the frame's agencies, per unit:
+    n_services, n_not_applicable (the register says it will not become an e-service), n_online
+    (applicable, digital_level >= online_level), online_share = 100 x n_online / n_services and
+    online_share_applicable = 100 x n_online / (n_services - n_not_applicable): the national figure
+    the plan reports (72.71 % in B.E. 2565); NaN where the denominator is 0 (every service of the unit
+    not applicable). Then n_status_<CODE> per register status present (services without one are in
+    no status column). Units without a counted inventory have no row (missing, never 0).
+    Columns: unit, n_services, n_not_applicable, n_online, online_share, online_share_applicable, n_status_*.
     """
-    sums = online_agency.groupby(by)[["services", "online"]].sum()
-    return 100.0 * sums["online"] / sums["services"].where(sums["services"] > 0)
+    if by not in SERVICE_UNITS:
+        raise ValueError(f"unknown unit {by!r}; use one of {', '.join(SERVICE_UNITS)}")
+    if online_level < 0:
+        raise ValueError("online_level must be >= 0")
+    sv = _framed_services(frame, responses, services)
+    column = SERVICE_UNITS[by]
+    unit = sv[column].astype(str) if column else pd.Series("national", index=sv.index, dtype=object)
+    na = not_applicable(sv)
+    parts = pd.DataFrame({"unit": unit, "n_services": 1, "n_not_applicable": na.astype(int),
+                          "n_online": ((sv["digital_level"] >= online_level) & ~na).astype(int)})
+    status = sv["register_status"] if "register_status" in sv.columns else pd.Series(None, index=sv.index)
+    codes = status_order(status.dropna().astype(str).tolist())
+    for code in codes:
+        parts[f"n_status_{code}"] = status.astype(str).eq(code).astype(int).where(status.notna(), 0)
+    out = parts.groupby("unit", sort=True).sum().reset_index()
+    applicable = out["n_services"] - out["n_not_applicable"]
+    out.insert(4, "online_share", (100.0 * out["n_online"] / out["n_services"].where(out["n_services"] > 0)
+                                   ).astype(float))
+    out.insert(5, "online_share_applicable", (100.0 * out["n_online"] / applicable.where(applicable > 0)).astype(float))
+    return out
+
+
+def pooled_ratio(online_agency: pd.DataFrame, by: str) -> pd.Series:
+    """Return per group the share of key services online (%), pooled over the group's applicable services.
+
+    ratio = 100 x sum(online) / sum(services - not_applicable) over the group's agencies (not the mean
+    of their ratios: an agency with 40 services weighs four times one with 10); NaN for a group with no
+    applicable services.
+    """
+    cols = ["services", "online"] + (["not_applicable"] if "not_applicable" in online_agency.columns else [])
+    sums = online_agency.groupby(by)[cols].sum()
+    applicable = sums["services"] - (sums["not_applicable"] if "not_applicable" in sums.columns else 0)
+    return 100.0 * sums["online"] / applicable.where(applicable > 0)

@@ -18,6 +18,7 @@ from analytics.online_services import (
     COUNT_COLUMNS,
     agency_service_counts,
     digital_level_shares,
+    inventory_counted,
     online_ratio_levels,
     year_on_year,
 )
@@ -27,9 +28,10 @@ from analytics.targets import observed_actuals, target_path, target_progress
 from analytics.uncertainty import Uncertainty, group_uncertainty, monte_carlo
 from survey.catalogue import Catalogue, KpiId
 from survey.targets import Target
-from survey.workflow import COUNTED_STATUSES
+from survey.workflow import COUNTED_STATUSES, Status
 
-STATUS_CODES = {status: code for code, status in enumerate(sorted(COUNTED_STATUSES))}
+#: Every response state as a number, for the cycle digests (register inventories count in any state).
+STATUS_CODES = {status.value: code for code, status in enumerate(sorted(Status))}
 
 #: Targets on these KPIs are followed per ministry and per agency as well as nationally.
 #: The indicator that carries a national KPI at agency level (for gap-to-target in the actions).
@@ -102,13 +104,18 @@ def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services
     method = method or method_from_catalogue(catalogue)
     frame = frame[frame["cycle_year"] == year]
     responses = responses[responses["cycle_year"] == year]
-    counted, sv, ans = counted_frames(frame, responses, services[services["cycle_year"] == year],
-                                      answers[answers["cycle_year"] == year])
+    services = services[services["cycle_year"] == year]
+    _, sv, ans = counted_frames(frame, responses, services, answers[answers["cycle_year"] == year])
     values = indicator_values(ans, sv, catalogue)
     scores = composite_index(values, method)
-    kept = counted[COUNTED_KEY].reset_index(drop=True) if keep_rows else None
-    return CycleBase(year, method.version, values, scores, agency_service_counts(counted, sv, catalogue.online_level),
-                     _score_rows(scores, method), kept, ans if keep_rows else None, sv if keep_rows else None)
+    # The service figures also count the inventories the national register wrote (not yet submitted).
+    inventories = inventory_responses(frame, responses)
+    inv_services = services[services["response_id"].isin(inventories["response_id"])]
+    kept = inventories[COUNTED_KEY].reset_index(drop=True) if keep_rows else None
+    return CycleBase(year, method.version, values, scores,
+                     agency_service_counts(inventories, inv_services, catalogue.online_level),
+                     _score_rows(scores, method), kept, ans if keep_rows else None,
+                     inv_services if keep_rows else None)
 
 
 #: What identifies a counted response's content (the data layer versions every write to it).
@@ -129,7 +136,7 @@ def changed_agencies(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFra
     if base.counted is None:
         return None
     frame = frame[frame["cycle_year"] == base.year]
-    now = counted_responses(frame, responses[responses["cycle_year"] == base.year])[COUNTED_KEY]
+    now = inventory_responses(frame, responses[responses["cycle_year"] == base.year])[COUNTED_KEY]
     both = base.counted.merge(now, how="outer", indicator=True)
     return set(both.loc[both["_merge"] != "both", "agency_id"].astype(str))
 
@@ -177,12 +184,12 @@ def patch_base(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFrame, se
 def cycle_fingerprints(frame: pd.DataFrame, responses: pd.DataFrame) -> dict[int, str]:
     """Return, per cycle, a digest that changes whenever the cycle's `cycle_base` may change.
 
-    It covers the cycle's frame (which agencies are expected) and its counted responses (id, status,
-    version, last update). It relies on the data layer's rule that a response's answers and
+    It covers the cycle's frame (which agencies are expected) and its counted responses and register
+    inventories (id, status, version, last update). It relies on the data layer's rule that a response's answers and
     services change only together with its version (every write to them is a versioned update of the
     response), so the digest stands for the answers and services without reading them.
     """
-    counted = responses[responses["status"].isin(list(COUNTED_STATUSES))]
+    counted = responses[inventory_counted(responses)]
     out: dict[int, str] = {}
     for year in sorted({int(y) for y in frame["cycle_year"].unique()} | {int(y) for y in counted["cycle_year"]}):
         digest = hashlib.sha256()
@@ -203,6 +210,12 @@ def cycle_fingerprints(frame: pd.DataFrame, responses: pd.DataFrame) -> dict[int
 def counted_responses(frame: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """Return the responses that count in the figures (submitted, approved or locked) of agencies in the frame."""
     counted = responses[responses["status"].isin(list(COUNTED_STATUSES))]
+    return counted.merge(frame[["cycle_year", "agency_id"]], on=["cycle_year", "agency_id"], how="inner")
+
+
+def inventory_responses(frame: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """Return the responses of agencies in the frame whose service inventory counts (`inventory_counted`)."""
+    counted = responses[inventory_counted(responses)]
     return counted.merge(frame[["cycle_year", "agency_id"]], on=["cycle_year", "agency_id"], how="inner")
 
 
@@ -241,7 +254,8 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     score_rows = _concat([base[y].score_rows for y in years])
     counts_all = _concat([base[y].service_counts for y in years], COUNT_COLUMNS)
     cycle_services = services[services["cycle_year"] == year]
-    cycle_services = cycle_services[cycle_services["response_id"].isin(counted["response_id"])]
+    cycle_services = cycle_services[cycle_services["response_id"].isin(inventory_responses(frame, responses)
+                                                                       ["response_id"])]
     ans = answers[(answers["cycle_year"] == year) & answers["response_id"].isin(counted["response_id"])]
     values = values_all[values_all["cycle_year"] == year].reset_index(drop=True)
     scores = base[year].scores.reset_index(drop=True)

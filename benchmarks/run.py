@@ -34,6 +34,7 @@ from analytics.index import method_from_catalogue
 from analytics.kpis import national_kpis
 from analytics.pipeline import cycle_results
 from analytics.uncertainty import monte_carlo
+from benchmarks import register
 from data import repository
 from data.db import make_engine
 from data.migrate import downgrade, upgrade
@@ -273,12 +274,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "PERFORMANCE.md"))
     parser.add_argument("--workbook-draws", type=int, default=20,
                         help="Monte Carlo draws of the results the workbook is built from (not timed)")
+    parser.add_argument("--register", action="store_true",
+                        help="only the national services register import (5,000 services); updates its section")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child: measure one scale, print JSON
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one is not None:
         print(json.dumps(bench_scale(args.one, args.url, args.workbook_draws)))
         return 0
+    if args.register:
+        return bench_register(Path(args.out))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.scales:
@@ -318,6 +323,16 @@ def main(argv: list[str] | None = None) -> int:
         "bases, and computes all of issue 5 but the Monte Carlo (`usecases.views.results.results`, detail on); "
         "`analytics / floor` divides it by the cycle's read floor.\n\n"
         f"{body}\n", encoding="utf-8")
+    return bench_register(Path(args.out))
+
+
+def bench_register(out: Path) -> int:
+    """Measure the register import phase (`benchmarks.register`) and write its section of PERFORMANCE.md."""
+    r = register.run()
+    print(f"register: {r['services']:,} services, first import {r['import_s']:.1f}s ({r['import_cpu_s']:.1f}s CPU), "
+          f"again {r['again_s']:.1f}s ({r['again_cpu_s']:.1f}s CPU), load {r['load']:.1f}, peak {r['peak_mb']:.0f} MB",
+          flush=True)
+    register.write_section(out, register.section(r))
     return 0
 
 

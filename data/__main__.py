@@ -1,5 +1,9 @@
 """Database commands: `python -m data migrate | downgrade | seed --demo | backup FILE | restore FILE |
-create-admin --username U | map-oidc`."""
+create-admin --username U | map-oidc`.
+
+`backup` and `restore` print a refusal in English (`--lang th` for Thai) and exit with status 2 (3: a restore
+whose commit failed, so that the database holds the old or the new contents and which is not known).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,16 @@ import os
 import sys
 import time
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from data import repository
-from data.backup import BackupError, backup, restore
+from data.backup import BackupError, RestoreUncertain, backup, restore
 from data.config import account_policy
 from data.db import make_engine, session_scope
 from data.migrate import downgrade, upgrade
 from survey.catalogue import default_catalogue
+from survey.errors import message
+from survey.i18n import LANGS
 from usecases import accounts, sessions
 from usecases.access import ROLE_NAMES
 from usecases.demo import DemoSpec, seed_demo
@@ -37,8 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     seed.add_argument("--no-accounts", action="store_true", help="do not create the demo accounts")
     bk = sub.add_parser("backup", help="write the whole database to a portable file")
     bk.add_argument("file")
-    rs = sub.add_parser("restore", help="replace the database's contents with a backup file")
+    rs = sub.add_parser("restore", help="replace the database's contents with a backup file (checked whole first)")
     rs.add_argument("file")
+    for command in (bk, rs):
+        command.add_argument("--lang", choices=LANGS, default="en", help="language of messages (default en)")
     admin = sub.add_parser("create-admin", help="create an administrator (password from READINESS_ADMIN_PASSWORD "
                                                  "or a prompt)")
     admin.add_argument("--username", required=True)
@@ -58,14 +68,21 @@ def main(argv: list[str] | None = None) -> int:
         downgrade(engine, args.revision)
         print(f"schema at {args.revision}")
     elif args.command == "backup":
-        counts = backup(engine, args.file)
+        try:
+            counts = backup(engine, args.file)
+        except (OSError, SQLAlchemyError) as exc:
+            print(message("backup_failed", error=f"{type(exc).__name__}: {exc}"[:300]).get(args.lang), file=sys.stderr)
+            return 2
         print(json.dumps({"backup": args.file, **counts}))
     elif args.command == "restore":
         try:
             counts = restore(engine, args.file)
         except BackupError as err:
-            print(f"restore refused, nothing changed: {err}", file=sys.stderr)
+            print(err.message(args.lang), file=sys.stderr)
             return 2
+        except RestoreUncertain as err:
+            print(err.message(args.lang), file=sys.stderr)
+            return 3
         print(json.dumps({"restored": args.file, **counts}))
     elif args.command == "seed":
         if args.agencies < 1 or args.provincial < 0:

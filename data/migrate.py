@@ -42,3 +42,11 @@ def has_schema(engine: Engine) -> bool:
 
 def upgrade_url(url: str) -> None:
     upgrade(make_engine(url))
+
+
+def revisions() -> list[str]:
+    """Return the schema revisions this application knows, oldest first (the last one is its head)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [s.revision for s in reversed(list(script.walk_revisions()))]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -110,6 +111,9 @@ class Response(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(100))
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Who wrote the service inventory last: "register" (an official import, counted without submission)
+    #: or "respondent"; None before any inventory was written (`survey.workflow.inventory_counts`).
+    inventory_source: Mapped[str | None] = mapped_column(String(16))
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
@@ -143,7 +147,8 @@ class Service(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
     code: Mapped[str | None] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(300))
+    #: Whole, however long: real registers hold names of up to about 450 characters.
+    name: Mapped[str] = mapped_column(Text)
     digital_level: Mapped[int] = mapped_column(Integer)
     annual_volume: Mapped[int | None] = mapped_column(BigInteger)
     paper_required: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -151,6 +156,13 @@ class Service(Base):
     uses_e_payment: Mapped[bool] = mapped_column(Boolean, default=False)
     uses_e_signature: Mapped[bool] = mapped_column(Boolean, default=False)
     uses_e_certificate: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The national services register's own status code, reason and project for the service (lineage).
+    register_status: Mapped[str | None] = mapped_column(String(64))
+    register_reason: Mapped[str | None] = mapped_column(Text)
+    project: Mapped[str | None] = mapped_column(Text)
+    #: Not meant to become an e-service (the register's status says so): counted, but left out of the
+    #: online-share denominator.
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     response: Mapped[Response] = relationship(back_populates="services")
 
@@ -214,6 +226,11 @@ class Job(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The process running the job ("host:pid:token") and its last sign of life (`usecases.jobs`).
+    worker: Mapped[str | None] = mapped_column(String(200))
+    last_beat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: What the job was started with (JSON), for starting it again after a failure.
+    params: Mapped[str | None] = mapped_column(Text)
 
 
 class ExportFile(Base):

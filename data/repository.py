@@ -95,7 +95,8 @@ def frame(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
 
 
 def responses(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
-    cols = ("id", "cycle_year", "agency_id", "status", "catalogue_version", "version", "submitted_at", "updated_at")
+    cols = ("id", "cycle_year", "agency_id", "status", "catalogue_version", "version", "submitted_at", "updated_at",
+            "inventory_source")
     stmt = select(*(getattr(Response, c) for c in cols))
     if years is not None:
         stmt = stmt.where(Response.cycle_year.in_(list(years)))
@@ -107,15 +108,16 @@ def services(session: Session, years: Sequence[int] | None = None,
              response_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """Return service inventories with the cycle and agency of their response (of `response_ids` only, if given)."""
     cols = ("digital_level", "annual_volume", "paper_required", "uses_digital_id", "uses_e_payment",
-            "uses_e_signature", "uses_e_certificate")
+            "uses_e_signature", "uses_e_certificate", "not_applicable")
+    lineage = ("register_status", "register_reason", "project")
     stmt = select(Service.id, Service.response_id, Response.cycle_year, Response.agency_id, Service.code,
-                  Service.name, *(getattr(Service, c) for c in cols)).join(Response)
+                  Service.name, *(getattr(Service, c) for c in cols + lineage)).join(Response)
     if years is not None:
         stmt = stmt.where(Response.cycle_year.in_(list(years)))
     if response_ids is not None:
         stmt = stmt.where(Service.response_id.in_([int(r) for r in response_ids]))
-    return _frame(session, stmt, ("service_id", "response_id", "cycle_year", "agency_id", "code", "name", *cols),
-                  bools=cols[2:])
+    return _frame(session, stmt, ("service_id", "response_id", "cycle_year", "agency_id", "code", "name", *cols,
+                                  *lineage), bools=cols[2:])
 
 
 def answers(session: Session, years: Sequence[int] | None = None,

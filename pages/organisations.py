@@ -3,9 +3,10 @@
 import streamlit as st
 
 from pages._auth import page_principal
+from pages._imports import check_then_apply, table
 from pages._session import act, current_lang, labelled
 from survey.i18n import t
-from usecases import administration
+from usecases import administration, import_reports
 from usecases.organisations import AGENCY_TYPES
 from usecases.runtime import transaction
 
@@ -25,9 +26,9 @@ ministry_names = dict(zip(ministries["ministry_id"], ministries[name_col], stric
 ministry_label = lambda m: f"{m} {ministry_names.get(m, '')}"  # noqa: E731
 ministry_ids = list(ministry_names)
 
-add, change, merge, upload, history = st.tabs([t("add_agency", lang), t("change_agency", lang),
-                                               t("merge_agencies", lang), t("import_agencies", lang),
-                                               t("agency_history", lang)])
+add, change, merge, upload, listed, history = st.tabs([t("add_agency", lang), t("change_agency", lang),
+                                                       t("merge_agencies", lang), t("import_agencies", lang),
+                                                       t("import_organisations", lang), t("agency_history", lang)])
 with add, st.form("add_agency_form", clear_on_submit=True):
     cols = st.columns(2)
     new_id = cols[0].text_input(t("col_agency_id", lang), key="add_id")
@@ -68,6 +69,16 @@ with upload:
         if report is not None:
             shown = report.drop(columns=["message_en" if lang == "th" else "message_th"])
             st.dataframe(labelled(shown, lang), hide_index=True, width="stretch")
+
+with listed:
+    st.caption(t("import_organisations_help", lang))
+    org_file = st.file_uploader(t("import_organisations", lang), type=["csv", "xlsx"], key="orgs_file")
+    org_mapping = st.file_uploader(t("register_mapping_file", lang), type=["yaml", "yml"], key="orgs_mapping")
+    if org_file is not None and org_mapping is not None:
+        org_name, content, mapping_yaml = org_file.name, org_file.getvalue(), org_mapping.getvalue()
+        check_then_apply("orgs", lang, lambda session, dry_run, progress: administration.import_organisation_list(
+            session, principal, org_name, content, mapping_yaml, dry_run, progress),
+            lambda report: table(import_reports.organisation_table(report, lang), lang), content, mapping_yaml)
 
 with history:
     agency = st.selectbox(t("agency", lang), ids, format_func=agency_label, key="hist_agency")

@@ -1,4 +1,7 @@
-"""Survey commands: `python -m survey template | import | import-services | cycle | recompute` (docs/INTAKE.md, docs/ADMIN.md)."""
+"""Survey commands: `python -m survey template | import | import-services | import-organisations | cycle | recompute`.
+
+See docs/INTAKE.md and docs/ADMIN.md.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +19,11 @@ from data.models import Agency, Response
 from survey import excel
 from survey.answers import answers_from_table
 from survey.catalogue import Catalogue, default_catalogue
+from survey.files import read_table
 from survey.validation import Problem
 from survey.workflow import Channel
 from survey.years import cycle_argument, display_year, to_be
-from usecases import administration, answer_import, cycles, intake, register
+from usecases import administration, answer_import, cycles, import_reports, intake, organisation_import, register
 from usecases.answer_import import ImportResult
 from usecases.cycles import CycleError
 from usecases.jobs import cli_progress
@@ -115,31 +119,63 @@ def cmd_import(args: argparse.Namespace, catalogue: Catalogue) -> int:
     return 0 if all_ok else 1
 
 
-def cmd_import_services(args: argparse.Namespace, catalogue: Catalogue) -> int:
+def _mapping(args: argparse.Namespace, catalogue: Catalogue, services: bool) -> register.RegisterMapping | None:
     try:
-        mapping = register.load_mapping(args.mapping, catalogue)
+        return register.load_mapping(args.mapping, catalogue, services)
     except (ValueError, OSError) as exc:
         print(f"{args.mapping}: {exc}", file=sys.stderr)
+        return None
+
+
+def _file_bytes(name: str) -> bytes | None:
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_import_services(args: argparse.Namespace, catalogue: Catalogue) -> int:
+    """Load a register; exit 1 when a row or an agency was refused or nothing matched, 2 when it could not run."""
+    mapping = _mapping(args, catalogue, services=True)
+    data = _file_bytes(args.file)
+    if mapping is None or data is None:
         return 2
     cycle = to_be(args.cycle)
     with session_scope(make_engine()) as session:
-        try:
-            report = register.import_register(session, args.file, mapping, cycle, args.actor, args.dry_run, catalogue)
-        except (ValueError, OSError) as exc:
-            print(f"{args.file}: {exc}", file=sys.stderr)
-            return 2
-        if args.dry_run:
+        report = register.import_register(session, data, Path(args.file).name, mapping, cycle, args.actor,
+                                          args.create_organisations, cli_progress(sys.stderr), catalogue)
+        if args.dry_run or (report.problems and not report.placed):
             session.rollback()
-    placed = sum(len(r.diff) for r in report.results)
-    print(f"{args.file}: {report.rows} rows, {len(report.results)} agencies, {placed} inventory changes, "
-          f"{len(report.unmatched)} rows not matched")
-    for r in report.results:
-        print("\n".join(_report(Path(args.file).name, r, args.lang, args.dry_run)))
-    for u in report.unmatched:
-        print(f"    row {u.row} not matched: {u.reason.get(args.lang)}")
+    print("\n".join(import_reports.register_lines(report, args.lang)))
     if args.dry_run:
         print("dry run: nothing was changed")
-    return 0 if all(r.accepted for r in report.results) else 1
+    if report.unusable:
+        return 2
+    return 0 if report.ok else 1
+
+
+def cmd_import_organisations(args: argparse.Namespace, catalogue: Catalogue) -> int:
+    """Create and update ministries and agencies from a list; exit 1 when one was refused, 2 when it could not run."""
+    mapping = _mapping(args, catalogue, services=False)
+    data = _file_bytes(args.file)
+    if mapping is None or data is None:
+        return 2
+    table = read_table(data, Path(args.file).name, mapping.sheet)
+    if isinstance(table, list):
+        print(f"{args.file}: " + "; ".join(p.message.get(args.lang) for p in table), file=sys.stderr)
+        return 2
+    with session_scope(make_engine()) as session:
+        report = organisation_import.import_organisations(session, table, mapping, args.actor, Channel.CLI,
+                                                          progress=cli_progress(sys.stderr))
+        if args.dry_run:
+            session.rollback()
+    where = f"sheet {table.sheet}, " if table.sheet else ""
+    print(f"{args.file}: {where}{len(table.rows)} rows")
+    print("\n".join(import_reports.organisation_lines(report, args.lang)))
+    if args.dry_run:
+        print("dry run: nothing was changed")
+    return 0 if report.ok else 1
 
 
 def _date(text: str) -> dt.date:
@@ -238,15 +274,24 @@ def main(argv: list[str] | None = None) -> int:
     svc.add_argument("file", help="the register (.xlsx or .csv)")
     svc.add_argument("--mapping", required=True, help="YAML mapping of columns and status codes (docs/INTAKE.md)")
     svc.add_argument("--cycle", required=True, type=cycle_argument, help="fiscal year; 2400 and above is B.E., else C.E.")
-    svc.add_argument("--dry-run", action="store_true")
+    svc.add_argument("--create-organisations", action="store_true",
+                     help="create the ministries and agencies the register names (and update those matched by code)")
+    svc.add_argument("--dry-run", action="store_true", help="check and show what would change; store nothing")
     svc.add_argument("--actor", default="cli")
     svc.add_argument("--lang", choices=("th", "en"), default="en")
+    org = sub.add_parser("import-organisations", help="create and update ministries and agencies from a list")
+    org.add_argument("file", help="the list (.xlsx or .csv): an agencies or ministries sheet, or a register")
+    org.add_argument("--mapping", required=True, help="YAML mapping of columns and agency types (docs/INTAKE.md)")
+    org.add_argument("--dry-run", action="store_true", help="check and show what would change; store nothing")
+    org.add_argument("--actor", default="cli")
+    org.add_argument("--lang", choices=("th", "en"), default="en")
     _cycle_parser(sub)
     rec = sub.add_parser("recompute", help="recompute every cycle under the current method (progress bar)")
     rec.add_argument("--lang", choices=("th", "en"), default="en")
     args = parser.parse_args(argv)
     catalogue = default_catalogue()
     commands = {"template": cmd_template, "import": cmd_import, "import-services": cmd_import_services,
+                "import-organisations": cmd_import_organisations,
                 "cycle": cmd_cycle, "recompute": cmd_recompute}
     return commands[args.command](args, catalogue)
 

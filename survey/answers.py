@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -97,14 +98,42 @@ def service_record(svc: ServiceInput) -> dict[str, Any]:
     volume = None if is_missing(svc.annual_volume) else parse_number(svc.annual_volume)
     record: dict[str, Any] = {
         "code": None if is_missing(svc.code) else clean_text(str(svc.code)).strip()[:64],
-        "name": clean_text(str(svc.name)).strip()[:300],
+        "name": clean_text(str(svc.name)).strip(),
         "digital_level": int(level) if level is not None else 0,
         "annual_volume": int(volume) if volume is not None else None,
     }
     for flag in SERVICE_BOOLEANS:
         raw = getattr(svc, flag)
         record[flag] = (flag == "paper_required") if is_missing(raw) else parse_yes_no(raw) == 1.0
+    for key in LINEAGE_TEXTS:
+        raw = getattr(svc, key)
+        record[key] = None if is_missing(raw) else clean_text(str(raw)).strip()
+    record["not_applicable"] = bool(svc.not_applicable)
     return record
+
+
+#: The register's lineage of a service (`ServiceInput`): kept with the service as long as its code stays.
+LINEAGE_TEXTS = ("register_status", "register_reason", "project")
+
+
+def has_lineage(svc: ServiceInput) -> bool:
+    return svc.not_applicable or any(not is_missing(getattr(svc, k)) for k in LINEAGE_TEXTS)
+
+
+def keep_lineage(services: Sequence[ServiceInput], stored: Sequence[ServiceInput]) -> list[ServiceInput]:
+    """Return `services` with the register's lineage carried over from the stored service of the same code.
+
+    A form, a workbook or a CSV does not carry the register's status, reason and project: a row that
+    brings none keeps those of the stored service with its code, so editing a register inventory (or
+    uploading it back unchanged) does not drop them.
+    """
+    by_code = {str(s.code).strip(): s for s in stored if not is_missing(s.code) and has_lineage(s)}
+    out = []
+    for svc in services:
+        source = None if is_missing(svc.code) or has_lineage(svc) else by_code.get(str(svc.code).strip())
+        out.append(svc if source is None else replace(
+            svc, not_applicable=source.not_applicable, **{k: getattr(source, k) for k in LINEAGE_TEXTS}))
+    return out
 
 
 

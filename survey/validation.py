@@ -32,6 +32,9 @@ SHARED_SERVICE_FLAGS: Mapping[str, str] = {
 SHARED_SERVICES_INDICATOR = "SHR.01"
 SERVICE_BOOLEANS = ("paper_required", *SHARED_SERVICE_FLAGS)
 MAX_TEXT = 2000
+#: A service name longer than this is kept whole, with a warning (real registers hold names of up to about
+#: 450 characters); one longer than MAX_TEXT is an error.
+LONG_SERVICE_NAME = 300
 MAX_VOLUME = 10**12
 
 _YES = {"yes", "y", "true", "1", "ใช่", "มี", "ใช้", "t"}
@@ -64,6 +67,12 @@ class ServiceInput:
     uses_e_signature: Any = False
     uses_e_certificate: Any = False
     code: Any = None
+    #: Lineage from the national services register: its status code, reason and project for the service,
+    #: and whether it is not meant to become an e-service (left out of the online-share denominator).
+    register_status: Any = None
+    register_reason: Any = None
+    project: Any = None
+    not_applicable: Any = False
 
 
 @dataclass(frozen=True)
@@ -287,8 +296,14 @@ def _service_problems(services: Sequence[ServiceInput], catalogue: Catalogue) ->
         name = svc.name
         if is_missing(name) or not isinstance(name, str | int | float):
             add("name", row, "required", "name_required")
-        elif isinstance(name, str) and len(name) > 300:
-            add("name", row, "too_long", "name_too_long")
+        elif isinstance(name, str) and len(name) > MAX_TEXT:
+            add("name", row, "too_long", "name_too_long", limit=f"{MAX_TEXT:,}", n=f"{len(name):,}")
+        elif isinstance(name, str) and len(name) > LONG_SERVICE_NAME:
+            problems.append(Problem("name", row, "warning", "long_name",
+                                    message("service_name_long", row=row + 1, n=f"{len(name):,}",
+                                            limit=LONG_SERVICE_NAME)))
+        if not is_missing(svc.register_status) and len(str(svc.register_status).strip()) > 64:
+            add("register_status", row, "too_long", "status_too_long")
         code = svc.code
         if not is_missing(code):
             key = str(code).strip()

@@ -27,6 +27,28 @@ class Channel(StrEnum):
     CLI = "cli"
     SEED = "seed"
     SYSTEM = "system"
+    #: A national services register import: an official source (docs/INTAKE.md).
+    REGISTER = "register"
+
+
+class InventorySource(StrEnum):
+    """Who wrote an agency's service inventory for a cycle last (`responses.inventory_source`)."""
+
+    REGISTER = "register"
+    RESPONDENT = "respondent"
+
+
+def inventory_counts(status: str, source: str | None) -> bool:
+    """True when an agency's service inventory counts in the service figures (online shares, levels).
+
+    A respondent's inventory counts once their response is submitted (`COUNTED_STATUSES`), as every
+    answer does; an inventory the national register wrote counts at once, whatever the response's
+    status, because the register is an official source. The precedence rule when the two meet
+    (docs/INTAKE.md): a register import never replaces an inventory a respondent wrote, nor any
+    inventory of a response under review; a respondent who changes the register's inventory makes
+    it theirs, counted when they submit.
+    """
+    return status in COUNTED_STATUSES or source == InventorySource.REGISTER
 
 
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})

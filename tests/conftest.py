@@ -18,14 +18,14 @@ from typing import Any
 import pandas as pd
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from data import repository
 from data.config import AccountPolicy, normalise_url
 from data.db import make_engine, session_scope
 from data.migrate import upgrade
-from data.models import Agency, Cycle, Ministry, Response, User, UserRole
+from data.models import Agency, Base, Cycle, Ministry, Response, User, UserRole
 from survey.catalogue import Catalogue, default_catalogue
 from survey.targets import Target, load_targets
 from usecases import accounts, sessions, sign_in
@@ -118,6 +118,63 @@ def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
         engine.dispose()
     else:
         yield request.getfixturevalue("pg_engine")
+
+
+@contextmanager
+def sibling_engine(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """Yield another empty, migrated database on the same backend as `engine` (a file, or a schema of its own)."""
+    if engine.dialect.name == "sqlite":
+        other = sqlite_engine_at(tmp_path / f"sibling-{uuid.uuid4().hex[:6]}.sqlite3")
+        try:
+            yield other
+        finally:
+            other.dispose()
+        return
+    with pg_schema() as schema:
+        other = create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+        try:
+            upgrade(other)
+            yield other
+        finally:
+            other.dispose()
+
+
+def engine_url(engine: Engine) -> str:
+    """Return a URL another process can open to reach the same database (a PostgreSQL test schema included)."""
+    url = engine.url
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            schema = conn.execute(text("SELECT current_schema()")).scalar()
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def dead_pid() -> int:
+    """Return the id of a process that ran and has ended (and was reaped), checked to be free."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                         check=True)
+    pid = int(out.stdout)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return pid
+    raise RuntimeError(f"process id {pid} was taken again at once")
+
+
+def table_dumps(engine: Engine, skip_state: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+    """Return every table's rows in primary-key order (`skip_state`: without the data version and epoch,
+    which a restore moves on purpose)."""
+    dumps: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            rows = [tuple(r) for r in conn.execute(select(table).order_by(*table.primary_key.columns))]
+            if skip_state and table.name == "app_state":
+                rows = [r for r in rows if r[0] not in ("data_version", "data_epoch")]
+            dumps[table.name] = rows
+    return dumps
 
 
 @pytest.fixture(scope="session")

@@ -60,7 +60,7 @@ def world(session: Session, make_ministry: Callable, make_agency: Callable, make
                  "tracking", "history", "instrument", "targets", "follow_up"]),
     ("executive", ["overview", "ministries", "gaps", "adoption", "methodology", "account"]),
     ("administrator", ["overview", "methodology", "account", "tracking", "history", "users", "audit", "cycles",
-                       "organisations", "instrument", "targets", "follow_up"]),
+                       "organisations", "register", "instrument", "targets", "follow_up"]),
     ("nobody", []),
 ])
 def test_pages_each_role_may_open(world: World, role: str, pages: list[str]) -> None:
@@ -74,8 +74,8 @@ def test_pages_each_role_may_open(world: World, role: str, pages: list[str]) -> 
 def test_several_roles_add_up() -> None:
     both = Principal(1, "x", grants=frozenset({Grant(Role.RESPONDENT, agency_id="A"), Grant(Role.ADMINISTRATOR)}))
     assert set(access.allowed_pages(both)) == {"overview", "agency", "methodology", "account", "my_response", "tracking",
-                                               "history", "users", "audit", "cycles", "organisations", "instrument",
-                                               "targets", "follow_up"}
+                                               "history", "users", "audit", "cycles", "organisations", "register",
+                                               "instrument", "targets", "follow_up"}
 
 
 def test_unknown_page_is_a_programming_error(world: World) -> None:

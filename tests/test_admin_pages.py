@@ -16,8 +16,9 @@ from usecases.cycles import deadline_for, frame_ids
 from usecases.jobs import create_job, db_progress, run_job
 
 PAGES = {"cycles": "pages/cycles.py", "organisations": "pages/organisations.py", "instrument": "pages/instrument.py",
-         "targets": "pages/targets.py", "follow_up": "pages/follow_up.py"}
+         "targets": "pages/targets.py", "follow_up": "pages/follow_up.py", "register": "pages/register.py"}
 TITLES = {"cycles": ("รอบสำรวจ", "Survey cycles"), "organisations": ("หน่วยงาน", "Organisations"),
+          "register": ("นำเข้าทะเบียนบริการภาครัฐ", "Import the national services register"),
           "instrument": ("ฉบับของแบบสำรวจ", "Instrument versions"), "targets": ("เป้าหมายตามแผน", "Plan targets"),
           "follow_up": ("ติดตามหน่วยงานที่ยังไม่ส่ง", "Follow-up of late agencies")}
 SCOPE = {Role.COORDINATOR: "MOF", Role.RESPONDENT: "D0001"}
@@ -103,3 +104,40 @@ def test_instrument_page_lists_the_users_jobs_with_their_progress(app_on_demo: P
     bars = [(p.proto.value, p.proto.text) for p in at.get("progress")]
     assert bars == [(25, f"#{running} Uncertainty analysis: running (1/4) cycle 2568"),
                     (100, f"#{running - 1} Recompute all cycles: finished (0/0)")]
+
+
+def test_register_page_checks_then_applies_the_same_summary(app_on_demo: Path) -> None:
+    """The synthetic register (tests/registers.py) on the demo database: the check stores nothing, Apply stores
+    what the check showed (3 ministries, 5 agencies created; 5 inventories of 4 + 4 + 3 + 2 + 2 services)."""
+    import yaml
+    from sqlalchemy import func, select
+
+    from data.models import Agency, Service
+    from tests import registers as R
+
+    engine = _db(app_on_demo)
+    with session_scope(engine) as s:
+        before = (s.scalar(select(func.count()).select_from(Agency)), s.scalar(select(func.count()).select_from(Service)))
+    at = _open(app_on_demo, "register", Role.ADMINISTRATOR, "en")
+    at.selectbox(key="register_cycle").set_value(2568)
+    at.file_uploader(key="register_file").set_value(("register.xlsx", R.workbook(), "application/octet-stream"))
+    mapping = yaml.safe_dump(R.MAPPING, allow_unicode=True).encode("utf-8")
+    at.file_uploader(key="register_mapping").set_value(("mapping.yaml", mapping, "application/x-yaml")).run()
+    at.checkbox(key="register_create").check().run()
+    at.button(key="register_check").click().run()
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info] == ["Check only: nothing was saved yet."]
+    checked = [d.value for d in at.dataframe]
+    assert checked[1]["Outcome"].tolist() == ["inventory created"] * 5
+    assert checked[1]["Services"].tolist() == [4, 4, 3, 2, 2]
+    with session_scope(engine) as s:
+        assert (s.scalar(select(func.count()).select_from(Agency)),
+                s.scalar(select(func.count()).select_from(Service))) == before
+    at.button(key="register_apply").click().run()
+    assert not at.exception and [s.value for s in at.success] == ["Saved."]
+    applied = [d.value for d in at.dataframe]
+    assert applied[-2]["Outcome"].tolist() == ["inventory created"] * 5
+    with session_scope(engine) as s:
+        assert (s.scalar(select(func.count()).select_from(Agency)),
+                s.scalar(select(func.count()).select_from(Service))) == (before[0] + 5, before[1] + 15)
+    engine.dispose()

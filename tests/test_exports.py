@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +13,9 @@ from sqlalchemy import Engine, delete, select
 
 from benchmarks.workbook_floor import workbook_cells
 from data.db import make_engine, session_scope
-from data.models import Agency, AuditEntry, ExportFile, User, UserRole
+from data.models import Agency, AuditEntry, ExportFile, Job, User, UserRole, utcnow
 from survey.catalogue import default_catalogue
-from tests.conftest import add_user, job_ended, signed_in_app, sqlite_engine_at
+from tests.conftest import add_user, dead_pid, job_ended, signed_in_app, sqlite_engine_at
 from usecases import exports, sessions
 from usecases.access import AccessDenied, Principal
 from usecases.demo import DemoSpec, seed_demo
@@ -213,3 +215,34 @@ def test_files_older_than_a_week_are_deleted_when_an_export_starts(engine: Engin
         assert sorted(s.scalars(select(ExportFile.file_name))) == ["kept.xlsx", "new.xlsx"]
         gone = next(e for e in exports.my_exports(s, planner) if e.job.id == old)
         assert gone.job.status == "finished" and gone.file_name is None and not gone.ready
+
+
+def test_the_overview_offers_to_try_again_an_export_whose_server_died(app_on_demo: Path, engine: Engine) -> None:
+    """An export job left "running" by a server process that is gone is marked failed when the app starts; the
+    exports section says why and offers "Try again", which prepares the workbook anew."""
+    person(engine, [("planner", None)], "planner1")
+    with session_scope(engine) as s:
+        job = Job(kind="export", created_by="planner1", status="running", done=1, total=4,
+                  worker=f"{socket.gethostname()}:{dead_pid()}:a1b2c3d4e5f6", last_beat_at=utcnow(),
+                  params=json.dumps({"workbook": {"year": YEAR, "lang": "en", "ministry": None}}))
+        s.add(job)
+        s.flush()
+        dead = job.id
+    at = signed_in_app(app_on_demo, [("planner", None)], "en", username="planner1b").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []  # planner1's job: nothing shown to planner1b, nothing listed ...
+    with session_scope(engine) as s:
+        assert s.get_one(Job, dead).status == "failed"  # ... so it was marked when the app started
+        s.get_one(Job, dead).created_by = "planner1b"  # now show it to the signed-in user
+    at.run()
+    assert [e.value for e in at.error] == [
+        f"Export {dead} could not be prepared, so there is no file to download. Please try again; if it fails again, "
+        "tell the administrator this job number. This job stopped because the server running it stopped or "
+        "restarted, so it was marked failed."]
+    at.button(key=f"export_retry_{dead}").click().run()
+    assert not at.exception
+    with session_scope(engine) as s:
+        [again] = [j for j in recent_jobs(s, "planner1b") if j.id != dead]
+    assert job_ended(engine, again.id).status == "finished"
+    at.run()
+    assert f"Download {NATIONAL}" in _labels(at, "download_button")

@@ -101,3 +101,24 @@ def test_ratios_bounded_and_order_free(rows: list[tuple], rnd, level: str) -> No
     shuffled = online_ratios(FRAME.sample(frac=1, random_state=seed), responses.sample(frac=1, random_state=seed),
                              sv.sample(frac=1, random_state=seed), 4, level)
     pd.testing.assert_frame_equal(out, shuffled)
+
+
+def test_services_not_meant_to_go_online_leave_the_denominator() -> None:
+    """Ministry M: agency A 4 services (2 online, 1 not applicable), agency B 2 services (both not applicable).
+
+    pooled: 100 x 2 / ((4 - 1) + (2 - 2)) = 66.67; ministry N: 1 service online of 1 = 100;
+    online_ratio over the six services of M: services 6, not_applicable 3, online 2, ratio 2 / 3.
+    """
+    from analytics.online_services import online_ratio, pooled_ratio
+
+    online = pd.DataFrame({"agency_id": ["A", "B", "C"], "ministry_id": ["M", "M", "N"], "services": [4, 2, 1],
+                           "not_applicable": [1, 2, 0], "online": [2, 0, 1]})
+    ratio = pooled_ratio(online, "ministry_id")
+    assert ratio["M"] == pytest.approx(200 / 3) and ratio["N"] == pytest.approx(100.0)
+    services = pd.DataFrame({"digital_level": [4, 4, 1, 0, 0, 4],
+                             "not_applicable": [False, False, False, True, True, True]})
+    row = online_ratio(services).iloc[0]
+    assert (row["services"], row["not_applicable"], row["online"]) == (6, 3, 2)
+    assert row["online_service_ratio"] == pytest.approx(200 / 3)
+    all_na = online_ratio(services[services["not_applicable"]]).iloc[0]
+    assert all_na["services"] == 3 and pd.isna(all_na["online_service_ratio"])

@@ -93,14 +93,17 @@ def test_import_services_register_reports_unmatched_rows(db: Engine, tmp_path: P
         "กรมทดสอบ 1,MDES,S-3,ขอข้อมูลสถิติ,INFO,,,,\n"
         "Department of Nowhere,MDES,S-4,Lost service,E-SERVICE,5,N,N,N\n"
         "A002,MDES,S-5,Odd status,PILOT,5,N,N,N\n", encoding="utf-8-sig")
+    """Rows that cannot be placed are listed with the row Excel shows (the header is row 1, so the fourth
+    service is row 5), the others are stored, and the exit code is 1 because rows were refused (issue 13:
+    this command used to exit 0 and count rows under the header)."""
     before = counts(db)
-    assert main(["import-services", str(register), "--mapping", str(MAPPING), "--cycle", "2568", "--dry-run"]) == 0
+    assert main(["import-services", str(register), "--mapping", str(MAPPING), "--cycle", "2568", "--dry-run"]) == 1
     out = capsys.readouterr().out
     assert "5 rows, 2 agencies" in out and "2 rows not matched" in out and counts(db) == before
-    assert "row 4 not matched: no agency “Department of Nowhere”" in out
-    assert "row 5 not matched: status code “PILOT” is not in the mapping" in out
+    assert "row 5 not matched: no agency “Department of Nowhere”" in out
+    assert "row 6 not matched: status code “PILOT” is not in the mapping" in out
 
-    assert main(["import-services", str(register), "--mapping", str(MAPPING), "--cycle", "2568"]) == 0
+    assert main(["import-services", str(register), "--mapping", str(MAPPING), "--cycle", "2568"]) == 1
     with session_scope(db) as s:
         rows = dict(s.execute(select(Response.agency_id, Response.id)).all())
         _, a1 = intake.current_answers(s, rows["A001"])

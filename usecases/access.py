@@ -65,6 +65,7 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "audit": frozenset({Role.ADMINISTRATOR}),
     "cycles": frozenset({Role.ADMINISTRATOR}),
     "organisations": frozenset({Role.ADMINISTRATOR}),
+    "register": frozenset({Role.ADMINISTRATOR}),
     "instrument": frozenset({Role.ADMINISTRATOR, Role.PLANNER}),
     "targets": frozenset({Role.PLANNER, Role.ADMINISTRATOR}),
     "follow_up": frozenset({Role.ADMINISTRATOR, Role.PLANNER, Role.COORDINATOR}),

@@ -12,16 +12,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Ministry, Response
+from survey.files import read_table
 from survey.versions import editions
 from survey.workflow import Channel
-from usecases import cycles, organisations
+from usecases import cycles, organisation_import, organisations, register
 from usecases.access import AccessDenied, Grant, Principal, Role
 from usecases.jobs import Progress
+from usecases.organisation_import import Note, OrganisationReport, Place
 from usecases.organisations import ImportRow, OrganisationError
+from usecases.register import RegisterReport
+from usecases.register_mapping import RegisterMapping, parse_mapping
 
 
 def require_administrator(principal: Principal) -> None:
@@ -186,3 +191,42 @@ def agency_history(session: Session, principal: Principal, agency_id: str) -> Ag
                                 .order_by(Response.cycle_year, Response.agency_id)).all()
     return AgencyHistory(tuple(ids), pd.DataFrame.from_records(changes, columns=list(cols)),
                          pd.DataFrame.from_records(responses, columns=list(rcols)))
+
+
+# Real lists and the national services register (docs/INTAKE.md) ----------------------------------
+
+def _mapping(mapping_yaml: bytes, services: bool) -> RegisterMapping:
+    try:
+        return parse_mapping(yaml.safe_load(mapping_yaml.decode("utf-8-sig")), services=services)
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+        raise OrganisationError("register_mapping_invalid", detail=str(exc)) from exc
+
+
+def import_organisation_list(session: Session, principal: Principal, filename: str, content: bytes,
+                             mapping_yaml: bytes, dry_run: bool, progress: Progress | None = None
+                             ) -> OrganisationReport:
+    """Create and update ministries and agencies from a list and its mapping (nothing kept in a dry run)."""
+    require_administrator(principal)
+    mapping = _mapping(mapping_yaml, services=False)
+    table = read_table(content, filename, mapping.sheet)
+    if isinstance(table, list):
+        return OrganisationReport(problems=[Note(Place(mapping.sheet, ()), p.message) for p in table])
+    report = organisation_import.import_organisations(session, table, mapping, principal.username, Channel.WEB,
+                                                      progress=progress)
+    if dry_run:
+        session.rollback()
+    return report
+
+
+def import_services_register(session: Session, principal: Principal, filename: str, content: bytes,
+                             mapping_yaml: bytes, cycle_year: int, create_organisations: bool, dry_run: bool,
+                             progress: Progress | None = None) -> RegisterReport:
+    """Load a national services register into the cycle's inventories (channel register; nothing kept in a dry run)."""
+    require_administrator(principal)
+    mapping = _mapping(mapping_yaml, services=True)
+    report = register.import_register(session, content, filename, mapping, cycle_year, principal.username,
+                                      create_organisations, progress)
+    if dry_run:
+        session.rollback()
+    return report
+

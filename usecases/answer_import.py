@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import Agency, Cycle, Response
-from survey.answers import diff_answers
+from survey.answers import diff_answers, keep_lineage
 from survey.catalogue import Catalogue, default_catalogue
 from survey.errors import Localised, Year, message
 from survey.excel import ParsedWorkbook
@@ -56,6 +56,8 @@ def import_answers(session: Session, agency_id: str, cycle_year: int, answers: M
         msg = message("import_unknown_agency_or_cycle", agency=agency_id, year=Year(cycle_year))
         return ImportResult(agency_id, cycle_year, False, [], diff_answers({}, {}), None, msg)
     stored, stored_services = current_answers(session, resp.id, catalogue) if resp else ({}, [])
+    if services is not None:
+        services = keep_lineage(services, stored_services)
     merged = {**stored, **answers}
     problems = validate(merged, list(services) if services is not None else stored_services, catalogue,
                         previous_values(session, agency_id, cycle_year))

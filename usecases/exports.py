@@ -21,6 +21,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select
@@ -29,13 +30,13 @@ from threadpoolctl import threadpool_limits
 
 from data import repository
 from data.db import session_scope
-from data.models import ExportFile, FrameEntry, utcnow
+from data.models import ExportFile, FrameEntry, Job, utcnow
 from survey import clock
 from survey.catalogue import default_catalogue
 from survey.years import display_year, to_be
 from usecases import access
 from usecases.access import AccessDenied, Principal
-from usecases.jobs import JobStatus, Progress, create_job, recent_jobs, start_job
+from usecases.jobs import JobStatus, Progress, create_job, job_status, recent_jobs, start_job
 from usecases.target_edits import effective_targets
 from usecases.views.results import cycle_rows
 
@@ -72,18 +73,18 @@ def _forget_old(session: Session, now: dt.datetime) -> None:
 
 def start_export(engine: Engine, principal: Principal, build: Build, file_name: str, *,
                  agency_ids: Collection[str] | None = None, what: str | None = None, media_type: str = XLSX,
-                 background: bool = True) -> int:
+                 background: bool = True, params: dict[str, Any] | None = None) -> int:
     """Start `build(session, progress)` as an export job once the principal may export it; return the job's id.
 
     Raises `AccessDenied` (and starts nothing) when the principal may not export these data:
     `agency_ids` None is a summary, otherwise the agencies the file holds (`access.check_export`).
     The bytes built are kept for the principal alone; `what` (default: the file name) is what the
-    access log records at download.
+    access log records at download. `params` (JSON) lets `retry_export` start the same export again.
     """
     with session_scope(engine) as session:
         access.check_export(session, principal, agency_ids)
         _forget_old(session, utcnow())
-    job_id = create_job(engine, JOB_KIND, principal.username)
+    job_id = create_job(engine, JOB_KIND, principal.username, params=params)
     ids = None if agency_ids is None else json.dumps(sorted(set(agency_ids)))
 
     def work(progress: Progress) -> dict[str, object]:
@@ -114,7 +115,24 @@ def start_workbook_export(engine: Engine, principal: Principal, year: int, lang:
     def build(session: Session, progress: Progress) -> bytes:
         return executive_workbook(session, year, lang, ministry, progress=progress)
 
-    return start_export(engine, principal, build, workbook_file_name(year, lang, ministry), background=background)
+    return start_export(engine, principal, build, workbook_file_name(year, lang, ministry), background=background,
+                        params={"workbook": {"year": year, "lang": lang, "ministry": ministry}})
+
+
+def retry_export(engine: Engine, principal: Principal, job_id: int, background: bool = True) -> int:
+    """Start again a failed export of the principal's (rights checked again); return the new job's id.
+
+    Someone else's job, one that did not fail, or one that cannot be started again is `AccessDenied`.
+    """
+    with session_scope(engine) as session:
+        job = job_status(session, job_id)
+        owner = session.scalar(select(Job.created_by).where(Job.id == job_id))
+    if job is None or owner != principal.username or job.kind != JOB_KIND or job.status != "failed" or \
+            not isinstance(job.params, dict) or "workbook" not in job.params:
+        raise AccessDenied()
+    spec = job.params["workbook"]
+    return start_workbook_export(engine, principal, int(spec["year"]), str(spec["lang"]), spec.get("ministry"),
+                                 background=background)
 
 
 @dataclass(frozen=True)
@@ -131,6 +149,17 @@ class ExportJob:
     def ready(self) -> bool:
         """True when the file can be downloaded now."""
         return self.job.status == "finished" and self.file_name is not None and self.allowed
+
+    @property
+    def retryable(self) -> bool:
+        """True when the export failed and can be started again (`retry_export`)."""
+        return self.job.status == "failed" and isinstance(self.job.params, dict) and "workbook" in self.job.params
+
+
+def any_running(exports: list[ExportJob]) -> bool:
+    """True while one of these exports still runs (a page then refreshes itself; a job whose worker died
+    is failed by then, so it never keeps a page polling)."""
+    return any(e.job.status == "running" for e in exports)
 
 
 def my_exports(session: Session, principal: Principal, limit: int = 5) -> list[ExportJob]:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from data.models import Agency, Answer, AuditEntry, Cycle, Response, Service, utcnow
 from data.repository import bump_data_version
-from survey.answers import service_key, service_record, show, storage, stored_value, text_or_none
+from survey.answers import keep_lineage, service_key, service_record, show, storage, stored_value, text_or_none
 from survey.catalogue import Catalogue, default_catalogue
 from survey.errors import DomainError, Localised, Message, Word, Year, message
 from survey.validation import (
@@ -34,7 +34,7 @@ from survey.validation import (
     errors,
     validate,
 )
-from survey.workflow import EDITABLE, Channel, Status
+from survey.workflow import EDITABLE, Channel, InventorySource, Status
 
 
 class IntakeError(DomainError, ValueError):
@@ -106,7 +106,9 @@ def current_answers(session: Session, response_id: int,
     services = [ServiceInput(code=s.code, name=s.name, digital_level=s.digital_level, annual_volume=s.annual_volume,
                              paper_required=s.paper_required, uses_digital_id=s.uses_digital_id,
                              uses_e_payment=s.uses_e_payment, uses_e_signature=s.uses_e_signature,
-                             uses_e_certificate=s.uses_e_certificate)
+                             uses_e_certificate=s.uses_e_certificate, register_status=s.register_status,
+                             register_reason=s.register_reason, project=s.project,
+                             not_applicable=bool(s.not_applicable))
                 for s in session.scalars(select(Service).where(Service.response_id == response_id).order_by(Service.id))]
     return answers, services
 
@@ -263,9 +265,12 @@ def save_draft(
     """Save answers (valid or not) to a draft, unless someone saved after `expected_version`.
 
     `answers` holds the questions to change (others stay as stored; a missing value clears one);
-    `services` replaces the inventory, or None leaves it. Answers that cannot be stored as clean
-    values are kept as typed. Service rows with errors leave the stored inventory as it was (the
-    problems say so). The result's problems cover the whole response after the save.
+    `services` replaces the inventory, or None leaves it; a row without the register's lineage keeps
+    that of the stored service with its code (`keep_lineage`). Whoever changes the inventory owns it
+    (`responses.inventory_source`: "register" for channel register, else "respondent"; see
+    `survey.workflow.inventory_counts`). Answers that cannot be stored as clean values are kept as
+    typed. Service rows with errors leave the stored inventory as it was (the problems say so). The
+    result's problems cover the whole response after the save.
     """
     channel = checked_channel(channel)
     catalogue = catalogue or default_catalogue()
@@ -276,6 +281,8 @@ def save_draft(
     stored_inputs, stored_services = current_answers(session, resp.id, catalogue)
     entered = {i.id for i in catalogue.entered_indicators()}
 
+    if services is not None:
+        services = keep_lineage(services, stored_services)
     merged = dict(stored_inputs)
     merged.update({k: v if isinstance(v, AnswerInput) else AnswerInput(v) for k, v in answers.items()})
     new_services = list(services) if services is not None else stored_services
@@ -331,7 +338,11 @@ def save_draft(
         return refused(resp, conflict.message, problems, conflict)
     if not changes and not service_changes:
         return SaveResult(True, resp.id, resp.version, resp.status, problems, (), None, None)
-    if not next_version(session, resp, expected_version, actor):
+    owner = {}
+    if new_records is not None:
+        owner["inventory_source"] = (InventorySource.REGISTER if channel == Channel.REGISTER
+                                     else InventorySource.RESPONDENT).value
+    if not next_version(session, resp, expected_version, actor, **owner):
         conflict = conflict_of(session, resp, expected_version, yours)
         return refused(resp, conflict.message, problems, conflict)
 

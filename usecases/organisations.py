@@ -21,7 +21,7 @@ class OrganisationError(DomainError, ValueError):
     """An organisation change that cannot be done."""
 
 
-def _audit(session: Session, actor: str, channel: str, action: str, agency_id: str, field: str | None = None,
+def _audit(session: Session, actor: str, channel: str, action: str, agency_id: str | None, field: str | None = None,
            old: str | None = None, new: str | None = None, detail: str | None = None) -> None:
     session.add(AuditEntry(actor=actor, channel=channel, action=action, agency_id=agency_id, field=field,
                            old_value=old, new_value=new, detail=detail))
@@ -41,11 +41,63 @@ def _ministry(session: Session, ministry_id: str) -> Ministry:
     return ministry
 
 
-def add_agency(session: Session, agency_id: str, ministry_id: str, name_th: str, name_en: str, agency_type: str,
-               actor: str, province: str | None = None, channel: str = Channel.WEB) -> Agency:
-    agency_id = agency_id.strip()
-    if not agency_id or not name_th.strip() or not name_en.strip():
+def add_ministry(session: Session, ministry_id: str, name_th: str, actor: str, name_en: str | None = None,
+                 channel: str = Channel.WEB) -> Ministry:
+    """Add a ministry; without an English name it is shown under its Thai name until one is given."""
+    ministry_id, name_th = ministry_id.strip(), name_th.strip()
+    if not ministry_id or not name_th:
         raise OrganisationError("org_names_required")
+    if len(ministry_id) > 16:
+        raise OrganisationError("org_id_too_long", id=ministry_id, limit=16)
+    if session.get(Ministry, ministry_id) is not None:
+        raise OrganisationError("org_ministry_exists", id=ministry_id)
+    ministry = Ministry(id=ministry_id, name_th=name_th, name_en=(name_en or "").strip() or name_th)
+    session.add(ministry)
+    _audit(session, actor, channel, "ministry_add", None, "ministry_id", None, ministry_id, detail=name_th)
+    session.flush()
+    return ministry
+
+
+def rename_ministry(session: Session, ministry_id: str, actor: str, name_th: str | None = None,
+                    name_en: str | None = None, channel: str = Channel.WEB) -> None:
+    ministry = _ministry(session, ministry_id)
+    for field, value in (("name_th", name_th), ("name_en", name_en)):
+        if value is not None and value.strip() and value.strip() != getattr(ministry, field):
+            _audit(session, actor, channel, "ministry_rename", None, field, getattr(ministry, field), value.strip(),
+                   detail=ministry_id)
+            setattr(ministry, field, value.strip())
+    session.flush()
+
+
+def set_agency_type(session: Session, agency_id: str, agency_type: str, actor: str, channel: str = Channel.WEB) -> None:
+    agency = _agency(session, agency_id)
+    if agency_type not in AGENCY_TYPES:
+        raise OrganisationError("org_unknown_type", type=repr(agency_type))
+    if agency.agency_type != agency_type:
+        _audit(session, actor, channel, "agency_type", agency_id, "agency_type", agency.agency_type, agency_type)
+        agency.agency_type = agency_type
+    session.flush()
+
+
+def set_province(session: Session, agency_id: str, province: str | None, actor: str,
+                 channel: str = Channel.WEB) -> None:
+    agency = _agency(session, agency_id)
+    province = (province or "").strip() or None
+    if agency.province != province:
+        _audit(session, actor, channel, "agency_province", agency_id, "province", agency.province, province)
+        agency.province = province
+    session.flush()
+
+
+def add_agency(session: Session, agency_id: str, ministry_id: str, name_th: str, name_en: str | None,
+               agency_type: str, actor: str, province: str | None = None, channel: str = Channel.WEB) -> Agency:
+    """Add an agency; without an English name it is shown under its Thai name until one is given."""
+    agency_id = agency_id.strip()
+    name_en = (name_en or "").strip() or name_th.strip()
+    if not agency_id or not name_th.strip():
+        raise OrganisationError("org_names_required")
+    if len(agency_id) > 32:
+        raise OrganisationError("org_id_too_long", id=agency_id, limit=32)
     if session.get(Agency, agency_id) is not None:
         raise OrganisationError("org_agency_exists", id=agency_id)
     if agency_type not in AGENCY_TYPES:
@@ -125,12 +177,12 @@ IMPORT_COLUMNS = ("agency_id", "ministry_id", "name_th", "name_en", "agency_type
 
 def import_agencies(session: Session, csv_text: str, actor: str, channel: str = Channel.CLI,
                     progress: Progress | None = None) -> list[ImportRow]:
-    """Add or update agencies from CSV text with columns IMPORT_COLUMNS; report every row's outcome.
+    """Add or update agencies from CSV text with columns IMPORT_COLUMNS (name_en, province optional); report every row.
 
     `progress(done, total, message)` is called as rows are done (a page's or the terminal's progress bar).
     """
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
-    missing = [c for c in IMPORT_COLUMNS[:5] if c not in (reader.fieldnames or [])]
+    missing = [c for c in IMPORT_COLUMNS[:5] if c != "name_en" and c not in (reader.fieldnames or [])]
     if missing:
         cols = ", ".join(missing)
         return [ImportRow(1, "", "rejected", message("org_missing_columns", columns=cols))]
@@ -144,11 +196,11 @@ def import_agencies(session: Session, csv_text: str, actor: str, channel: str = 
             with session.begin_nested():
                 if session.get(Agency, aid) is None:
                     add_agency(session, aid, (row["ministry_id"] or "").strip(), row["name_th"] or "",
-                               row["name_en"] or "", (row["agency_type"] or "").strip(), actor,
+                               row.get("name_en") or "", (row["agency_type"] or "").strip(), actor,
                                (row.get("province") or "").strip() or None, channel)
                     report.append(ImportRow(line, aid, "added"))
                 else:
-                    rename_agency(session, aid, actor, row["name_th"], row["name_en"], channel)
+                    rename_agency(session, aid, actor, row["name_th"], row.get("name_en"), channel)
                     move_agency(session, aid, (row["ministry_id"] or "").strip(), actor, channel)
                     report.append(ImportRow(line, aid, "updated"))
         except OrganisationError as err:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from data import config
 from data.db import engine_for, session_scope
 from data.migrate import upgrade
-from usecases import accounts
+from usecases import accounts, jobs
 from usecases.sessions import AccountError
 
 _LOG = logging.getLogger(__name__)
@@ -45,12 +45,14 @@ def policy() -> config.AccountPolicy:
 
 
 def prepare() -> Engine:
-    """Bring the schema up to date and create the first administrator named in the settings, once per process.
+    """Bring the schema up to date, mark failed the jobs whose worker is gone (`usecases.jobs.recover`) and
+    create the first administrator named in the settings, once per process.
 
     A bad administrator setting is logged and does not stop the app: everyone else can still sign in.
     """
     eng = engine()
     upgrade(eng)
+    jobs.recover(eng)  # jobs whose server stopped while they ran: failed, not "running" for ever
     try:
         with session_scope(eng) as session:
             accounts.bootstrap_admin(session, config.bootstrap_admin(), config.account_policy())

@@ -32,7 +32,8 @@ def history_rows(session: Session, agency_id: str, cycle_year: int | None = None
 
 
 def tracking_rows(session: Session, cycle_year: int, today: dt.date | None = None) -> pd.DataFrame:
-    """Return one row per expected agency: status (or not_started), deadline, submission date, late.
+    """Return one row per expected agency: status (or not_started), deadline, submission date, late, and who wrote
+    its service inventory (inventory_source: "register", counted without submission, or "respondent").
 
     Late: submitted after the agency's deadline, or not submitted and the deadline has passed.
     """
@@ -40,20 +41,22 @@ def tracking_rows(session: Session, cycle_year: int, today: dt.date | None = Non
     cycle = session.get(Cycle, cycle_year)
     closes = cycle.closes_on if cycle else None
     stmt = (select(FrameEntry.agency_id, Agency.ministry_id, Agency.name_th, Agency.name_en, FrameEntry.deadline,
-                   Response.status, Response.submitted_at)
+                   Response.status, Response.submitted_at, Response.inventory_source)
             .join(Agency, Agency.id == FrameEntry.agency_id)
             .outerjoin(Response, (Response.agency_id == FrameEntry.agency_id) & (Response.cycle_year == cycle_year))
             .where(FrameEntry.cycle_year == cycle_year).order_by(FrameEntry.agency_id))
     records = []
-    for agency_id, ministry_id, name_th, name_en, own, status, submitted_at in session.execute(stmt):
+    for agency_id, ministry_id, name_th, name_en, own, status, submitted_at, source in session.execute(stmt):
         due = deadline(closes, own)
         status = status or NOT_STARTED
         # A returned response is judged as not submitted: it is due again.
         submitted_on = clock.local_date(submitted_at) if submitted_at is not None and status != Status.RETURNED else None
         late = is_late(due, submitted_on, today)
         records.append({"agency_id": agency_id, "ministry_id": ministry_id, "name_th": name_th, "name_en": name_en,
-                        "deadline": due, "status": status, "submitted_at": submitted_at, "late": bool(late)})
-    cols = ["agency_id", "ministry_id", "name_th", "name_en", "deadline", "status", "submitted_at", "late"]
+                        "deadline": due, "status": status, "submitted_at": submitted_at, "late": bool(late),
+                        "inventory_source": source})
+    cols = ["agency_id", "ministry_id", "name_th", "name_en", "deadline", "status", "submitted_at", "late",
+            "inventory_source"]
     return pd.DataFrame.from_records(records, columns=cols)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-AREAS = ("core", "admin", "workbook", "dashboard", "respond", "messages", "template")
+AREAS = ("core", "admin", "workbook", "dashboard", "respond", "messages", "template", "register")
 
 
 def collect() -> dict[str, tuple[str, str]]:

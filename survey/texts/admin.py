@@ -75,6 +75,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_status_running": ("กำลังทำงาน", "running"),
     "job_status_finished": ("เสร็จแล้ว", "finished"),
     "job_status_failed": ("ล้มเหลว", "failed"),
+    "job_abandoned": ("งานนี้หยุดไปเพราะเครื่องแม่ข่ายที่ทำงานนี้หยุดทำงานหรือเริ่มใหม่ จึงบันทึกว่าล้มเหลว",
+                      "This job stopped because the server running it stopped or restarted, so it was marked failed."),
     # Targets
     "targets": ("เป้าหมายตามแผน", "Plan targets"),
     "targets_help": ("เป้าหมายที่มีแหล่งอ้างอิงต้องระบุแหล่งที่มาไว้ เป้าหมายอื่นเป็นค่าสมมติ และจะเป็นเป้าหมายที่มีแหล่งอ้างอิงได้เมื่อระบุแหล่งที่มา ระบุปีเป็น พ.ศ. (หรือ ค.ศ.)",

@@ -115,10 +115,13 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "This page is generated from the indicator catalogue and the targets file; every figure uses this method."),
     "method_summary": ("แบบสำรวจฉบับ {catalogue} วิธีคำนวณฉบับ {method} การปรับคะแนนเป็น 0-100: {norm} การรวมคะแนน: {agg}"
                        " ต้องตอบตัวชี้วัดที่มีน้ำหนักรวมอย่างน้อย{cov} บริการที่สามารถให้บริการแบบออนไลน์ คือบริการระดับดิจิทัล {online}"
-                       " ขึ้นไป แจ้งเตือนเมื่อค่าเปลี่ยนจากรอบก่อนเกิน{jump}",
+                       " ขึ้นไป สัดส่วนคิดจากบริการสำคัญที่มุ่งให้บริการแบบออนไลน์ (ไม่นับบริการที่ทะเบียนบริการระบุว่า"
+                       "จะไม่พัฒนาเป็นบริการอิเล็กทรอนิกส์) แจ้งเตือนเมื่อค่าเปลี่ยนจากรอบก่อนเกิน{jump}",
                        "Instrument {catalogue}, method {method}. Normalisation: {norm}. Aggregation: {agg}. At least {cov}"
-                       " of the weight answered. A key service can be provided online at digital level {online} or higher."
-                       " A change of more than {jump} from the previous cycle is flagged."),
+                       " of the weight answered. A key service can be provided online at digital level {online} or higher;"
+                       " the online share is over the key services meant to go online (services the national register says"
+                       " will not become e-services are counted but left out of its denominator). A change of more than"
+                       " {jump} from the previous cycle is flagged."),
     "method_data_updated": ("คำตอบแบบสำรวจหรือค่าเป้าหมายเปลี่ยนล่าสุด {when} · วิธีคำนวณฉบับ {method}",
                             "Survey responses or targets last changed {when} · method version {method}"),
     "draws_note": ("ช่วงอันดับในหน้าจอใช้การจำลองมอนติคาร์โล {draws} ครั้ง (สมุดงาน Excel สำหรับผู้บริหารใช้ 1,000 ครั้ง)",

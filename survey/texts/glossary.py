@@ -90,5 +90,6 @@ LATIN_ALLOWED: tuple[str, ...] = (
     "World Bank", "Digital ID", "Data.go.th", "e-Registration", "e-Certificate", "e-Signature", "e-Payment",
     "e-Document", "e-Mail", "DG-LINK", "Consent", "E-Government", "Data-Centric", "Fully Digital", "Smart", "Open",
     "UTF-8", "GDCC", "GDX", "GIN", "EGDI", "GTMI", "OECD", "DGI", "OSI", "TII", "HCI", "UN", "API", "CIO", "CDO",
-    "DPO", "RoPA", "CSV", "Excel", "xlsx", "xlsm", "xls", "MB", "claim", "z",
+    "DPO", "RoPA", "CSV", "csv", "JSON", "YAML", "ISO 8601", "base64", "Excel", "xlsx", "xlsm", "xls", "MB",
+    "claim", "z",
 )

@@ -24,6 +24,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "หากยังไม่สำเร็จ แจ้งผู้ดูแลระบบพร้อมหมายเลขงานนี้",
                       "Export {id} could not be prepared, so there is no file to download. Please try again; if it "
                       "fails again, tell the administrator this job number."),
+    "export_retry": ("ลองใหม่", "Try again"),
     "export_not_allowed": ("ท่านไม่มีสิทธิ์ส่งออกข้อมูลนี้แล้ว จึงดาวน์โหลดไฟล์นี้ไม่ได้",
                            "You no longer have the right to export these data, so this file cannot be downloaded."),
     "export_gone": ("ไฟล์ส่งออกหมายเลข {id} ถูกลบแล้ว (เก็บไว้ {days} วัน) กรุณาเตรียมใหม่",
@@ -150,8 +151,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wb_def_agency_type": ("ประเภทหน่วยงานในทะเบียน", "The agency's type in the register"),
     "wb_def_agencies": ("หน่วยงานที่ต้องตอบในรอบนี้", "Agencies expected to answer this cycle"),
     "wb_def_scored": ("หน่วยงานที่มีคะแนนดัชนี", "Agencies with a composite score"),
-    "wb_def_online_ratio": ("บริการสำคัญที่สามารถให้บริการแบบออนไลน์ (ระดับดิจิทัลตามเกณฑ์ในแผ่นงานระเบียบวิธี) หารด้วยบริการสำคัญทั้งหมด × 100",
-                            "Key services that can be provided online (the digital level on the Methodology sheet) / all key services x 100"),
+    "wb_def_online_ratio": ("บริการสำคัญที่สามารถให้บริการแบบออนไลน์ (ระดับดิจิทัลตามเกณฑ์ในแผ่นงานระเบียบวิธี) หารด้วยบริการสำคัญ"
+                            "ที่มุ่งให้บริการแบบออนไลน์ (ไม่นับบริการที่ทะเบียนบริการระบุว่าจะไม่พัฒนาเป็นบริการอิเล็กทรอนิกส์) × 100",
+                            "Key services that can be provided online (the digital level on the Methodology sheet) / key services"
+                            " meant to go online (leaving out those the services register says will not become e-services) x 100"),
     "wb_def_online_change": ("สัดส่วนบริการสำคัญของรัฐที่สามารถให้บริการแบบออนไลน์ของรอบนี้ลบรอบก่อน (จุดร้อยละ)",
                              "This cycle's share of services online minus the previous cycle's (percentage points)"),
     "wb_def_composite": ("ค่าเฉลี่ยถ่วงน้ำหนักของคะแนนมิติ (ดูแผ่นงานระเบียบวิธี)",

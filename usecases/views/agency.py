@@ -116,9 +116,13 @@ def agency_view(session: Session, principal: Principal, year: int | None, agency
                                 "action": acts[f"action_{lang}"], "owner": acts[f"owner_{lang}"]})
     sv = repository.services(session, [year])
     sv = sv[sv["agency_id"] == chosen]
+    # The register's own status and reason stay beside each service (lineage), and the source of the inventory.
+    source = repository.responses(session, [year]).set_index("response_id")["inventory_source"]
     services = pd.DataFrame({"code": sv["code"], "service": sv["name"], "digital_level": sv["digital_level"],
                              "level": [catalogue.digital_level_label(int(v), lang) for v in sv["digital_level"]],
-                             "annual_volume": sv["annual_volume"]})
+                             "annual_volume": sv["annual_volume"], "register_status": sv["register_status"],
+                             "register_reason": sv["register_reason"], "not_applicable": sv["not_applicable"],
+                             "inventory_source": words(sv["response_id"].map(source), "source", lang)})
     levels = pd.DataFrame({"digital_level": [lv.value for lv in catalogue.digital_levels],
                            "level": [lv.label.get(lang) for lv in catalogue.digital_levels]})
     levels["services"] = levels["digital_level"].map(services["digital_level"].value_counts()).fillna(0).astype(int)

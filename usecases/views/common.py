@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from analytics.online_services import inventory_counted
 from data import repository
 from survey.catalogue import Catalogue, default_catalogue
 from survey.i18n import TEXTS, t
-from survey.workflow import COUNTED_STATUSES
 from usecases.access import Principal, Role, readable_agency_ids
 
 SUMMARY_READERS = frozenset({Role.PLANNER, Role.EXECUTIVE})
@@ -33,7 +33,7 @@ def filter_options(session: Session, lang: str) -> FilterOptions:
     """Return the cycles (the latest with a counted response is the default), ministries and agency types."""
     cycles = tuple(int(y) for y in repository.cycles(session)["year_be"])
     resp = repository.responses(session)
-    counted = resp[resp["status"].isin(list(COUNTED_STATUSES))]["cycle_year"]
+    counted = resp[inventory_counted(resp)]["cycle_year"]
     default = int(counted.max()) if not counted.empty else (cycles[-1] if cycles else None)
     mins = repository.ministries(session)
     names = tuple((str(m), str(th if lang == "th" else en)) for m, th, en in
@@ -50,10 +50,10 @@ def last_change(session: Session, year: int | None = None) -> pd.Timestamp | Non
 
 
 def has_counted(session: Session, year: int | None) -> bool:
+    """True when the cycle has a counted response, or a service inventory the national register wrote."""
     if year is None:
         return False
-    resp = repository.responses(session, [year])
-    return bool(resp["status"].isin(list(COUNTED_STATUSES)).any())
+    return bool(inventory_counted(repository.responses(session, [year])).any())
 
 
 

@@ -1,0 +1,88 @@
+"""The summaries of an organisations import and a register import, as lines (command line) and tables (pages).
+
+The command line and the admin pages show the same summary: per kind created, updated, unchanged
+and refused; each refused or changed organisation and agency with its rows; every refused,
+skipped or warned row with its sheet and row as Excel shows them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from survey.errors import Year, message
+from survey.i18n import t
+from usecases.organisation_import import Note, OrganisationReport
+from usecases.register import RegisterReport
+
+__all__ = ["OrganisationReport", "RegisterReport", "organisation_lines", "organisation_table", "register_lines",
+           "register_tables"]
+
+
+def organisation_lines(report: OrganisationReport, lang: str, alone: bool = True) -> list[str]:
+    """Return the summary per kind, each organisation that changed or was refused, then the file's problems.
+
+    `alone` (an organisations import, not a register's): end with "nothing changed" when nothing did.
+    """
+    lines = [f"  {line}" for line in report.summary(lang)]
+    for o in report.outcomes:
+        if o.outcome in ("updated", "refused"):
+            why = o.message.get(lang) if o.message else ", ".join(o.changes)
+            lines.append(f"    {o.kind} {o.id} {o.outcome} ({o.place.get(lang)}): {why}")
+    lines += [f"    ERROR {n.get(lang)}" for n in report.problems]
+    lines += [f"    warning {n.get(lang)}" for n in report.warnings]
+    lines += [f"    skipped {n.get(lang)}" for n in report.skipped]
+    if alone and not report.changed and report.ok:
+        lines.append("  " + message("org_nothing_changed").get(lang))
+    return lines
+
+
+def organisation_table(report: OrganisationReport, lang: str) -> pd.DataFrame:
+    """Return one row per organisation (kind, id, outcome, rows, changes or why refused), then the file's notes."""
+    rows = [{"kind": t(f"org_kind_{o.kind}", lang), "code": o.id, "outcome": t(f"org_outcome_{o.outcome}", lang),
+             "rows": o.place.get(lang), "changes": o.message.get(lang) if o.message else ", ".join(o.changes)}
+            for o in report.outcomes]
+    rows += _note_rows(report.problems + report.warnings + report.skipped, lang)
+    return pd.DataFrame.from_records(rows, columns=["kind", "code", "outcome", "rows", "changes"])
+
+
+def _note_rows(notes: list[Note], lang: str) -> list[dict[str, str]]:
+    return [{"kind": "", "code": "", "outcome": "", "rows": n.place.get(lang), "changes": n.message.get(lang)}
+            for n in notes]
+
+
+def register_lines(report: RegisterReport, lang: str) -> list[str]:
+    """Return the register import's summary: counts, organisations, each agency, every refused or noted row."""
+    changes = sum(a.changes for a in report.agencies)
+    lines = [f"{report.file}: {report.rows} rows, {len(report.agencies)} agencies, {report.placed} services placed, "
+             f"{changes} inventory changes, {len(report.refused)} rows not matched"]
+    if report.organisations is not None:
+        lines += organisation_lines(report.organisations, lang, alone=False)
+    for a in report.agencies:
+        note = f" - {a.message.get(lang)}" if a.message else ""
+        lines.append(f"  agency {a.agency_id}: {t(f'agency_outcome_{a.outcome}', lang)}, {a.services} services "
+                     f"({a.place.get(lang)}){note}")
+    lines += [f"    {n.place.get(lang)} not matched: {n.message.get(lang)}" for n in report.refused]
+    lines += [f"    skipped {n.get(lang)}" for n in report.skipped]
+    lines += [f"    warning {n.get(lang)}" for n in report.warnings]
+    lines += [f"    ERROR {n.get(lang)}" for n in report.problems]
+    if report.framed:
+        lines.append("  " + message("register_framed", n=len(report.framed), year=Year(report.cycle_year),
+                                    ids=", ".join(report.framed)).get(lang))
+    if not report.placed and not report.problems:
+        lines.append("  " + message("register_nothing_matched").get(lang))
+    elif not report.changed and report.ok:
+        lines.append("  " + message("register_nothing_changed").get(lang))
+    return lines
+
+
+def register_tables(report: RegisterReport, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the agencies table (id, outcome, services, rows, message) and the rows table (where, message)."""
+    agencies = pd.DataFrame.from_records(
+        [{"agency_id": a.agency_id, "outcome": t(f"agency_outcome_{a.outcome}", lang), "n_services": a.services,
+          "rows": a.place.get(lang), "message": a.message.get(lang) if a.message else ""} for a in report.agencies],
+        columns=["agency_id", "outcome", "n_services", "rows", "message"])
+    notes = [(t("org_outcome_refused", lang), n) for n in report.refused + report.problems]
+    notes += [("skipped", n) for n in report.skipped] + [("warning", n) for n in report.warnings]
+    rows = pd.DataFrame.from_records([{"outcome": kind, "where": n.place.get(lang), "message": n.message.get(lang)}
+                                      for kind, n in notes], columns=["outcome", "where", "message"])
+    return agencies, rows
