@@ -1,8 +1,8 @@
 """Analytics commands.
 
 `python -m analytics kpis --cycle YEAR [--format json|text]`: national figures from the database.
-`python -m analytics export --cycle YEAR --out FILE.xlsx [--lang th|en] [--ministry ID]`: the executive
-workbook (docs/WORKBOOK.md) from the database.
+`python -m analytics export --cycle YEAR --out FILE.xlsx [--lang th|en] [--ministry ID] [--pdf]`: the executive
+workbook (docs/WORKBOOK.md) from the database; with --pdf also its PDF beside it (LibreOffice).
 `python -m analytics services --cycle YEAR --by national|ministry|agency [--format csv|json]`: key services
 per unit with the online shares (over all services, and over those meant to go online) and the register's statuses.
 `python -m analytics score --method METHOD.yaml --data DATA.csv --out SCORES.csv`: score any long
@@ -58,7 +58,7 @@ def _kpis(cycle: int, fmt: str) -> int:
     return 0
 
 
-def _export(cycle: int, out: str, lang: str, ministry: str | None) -> int:
+def _export(cycle: int, out: str, lang: str, ministry: str | None, pdf: bool = False) -> int:
     from data import repository
     from data.db import make_engine, session_scope
     from usecases.exports import executive_workbook
@@ -79,6 +79,17 @@ def _export(cycle: int, out: str, lang: str, ministry: str | None) -> int:
         fh.write(data)
     scope = f"ministry {ministry}" if ministry else "the whole country"
     print(f"workbook of cycle {year} B.E. for {scope} in {lang} -> {out} ({len(data):,} bytes)")
+    if pdf:
+        from pathlib import Path
+
+        from usecases.workbook.pdf import PdfError, convert_to_pdf, pdf_pages
+
+        try:
+            printed = convert_to_pdf(Path(out))
+        except PdfError as exc:
+            print(f"no PDF: {exc}", file=sys.stderr)
+            return 2
+        print(f"PDF -> {printed} ({pdf_pages(printed.read_bytes())} pages)")
     return 0
 
 
@@ -139,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--out", required=True, help="the .xlsx file to write")
     ex.add_argument("--lang", choices=("th", "en"), default="th")
     ex.add_argument("--ministry", default=None, help="a ministry id: only that ministry's agencies")
+    ex.add_argument("--pdf", action="store_true", help="also write the workbook's PDF beside it (needs LibreOffice)")
     sv = sub.add_parser("services", help="key services per unit: counts, online shares, register statuses")
     sv.add_argument("--cycle", type=cycle_argument, required=True, help="fiscal year; >= 2400 is B.E., else C.E.")
     sv.add_argument("--by", choices=("national", "ministry", "agency"), default="national")
@@ -153,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "kpis":
         return _kpis(args.cycle, args.format)
     if args.command == "export":
-        return _export(args.cycle, args.out, args.lang, args.ministry)
+        return _export(args.cycle, args.out, args.lang, args.ministry, args.pdf)
     if args.command == "services":
         return _services(args.cycle, args.by, args.format, args.lang)
     return _score(args.method, args.data, args.out)

@@ -15,6 +15,7 @@ from sklearn.ensemble import IsolationForest
 from analytics.indicators import chosen_options
 from survey.catalogue import Catalogue
 from survey.errors import Year, message
+from survey.i18n import t
 
 FLAG_COLUMNS = ["cycle_year", "response_id", "agency_id", "indicator_id", "rule", "severity", "value",
                 "message_th", "message_en"]
@@ -23,6 +24,14 @@ MODIFIED_Z_CONSTANT = 0.6745
 MODIFIED_Z_LIMIT = 3.5
 JUMP_TYPES = ("count", "percentage", "service_inventory", "derived")
 _OPS = {"<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater, "==": np.equal}
+
+
+def rule_label(rule: str, lang: str) -> str:
+    """Return the check behind a flag in words: jump, robust_z and isolation_forest by name, a catalogue rule
+    (R.*) as a consistency check (its flag's message says which answers disagree)."""
+    if rule in ("jump", "robust_z", "isolation_forest"):
+        return t(f"rule_{rule}", lang)
+    return t("rule_consistency", lang)
 
 
 def _messages(key: str, **params: object) -> dict[str, str]:

@@ -18,7 +18,7 @@ from analytics.pipeline import CycleResults
 from analytics.uncertainty import Uncertainty
 from survey import clock, workflow
 from survey.catalogue import Catalogue, KpiId
-from survey.i18n import t
+from survey.i18n import fmt_number, fmt_percent_text, join_list, t
 from survey.workflow import Status
 
 #: Actions listed per agency on the Gaps and actions sheet (the largest gains first).
@@ -219,8 +219,9 @@ def key_findings(results: CycleResults, catalogue: Catalogue, lang: str, agencie
         worst = off.sort_values("online_gap").iloc[0]
         out.append(t("wb_find_gap", lang).format(
             name=ministry_names.get(worst["ministry_id"], worst["ministry_id"]),
-            actual=f"{worst['online_service_ratio']:.1f} %", milestone=f"{worst['online_service_ratio'] + -worst['online_gap']:.1f} %",
-            gap=f"{-worst['online_gap']:.1f}", n=int((gaps["online_status"] == "off track").sum())))
+            actual=fmt_percent_text(worst["online_service_ratio"], lang, 1),
+            milestone=fmt_percent_text(worst["online_service_ratio"] - worst["online_gap"], lang, 1),
+            gap=fmt_number(-worst["online_gap"], lang, 1), n=int((gaps["online_status"] == "off track").sum())))
     elif not gaps.empty:
         out.append(t("wb_find_no_gap", lang))
     moved = agencies_tbl.dropna(subset=["composite_change"])
@@ -229,26 +230,27 @@ def key_findings(results: CycleResults, catalogue: Catalogue, lang: str, agencie
         up, down = ordered.iloc[-1], ordered.iloc[0]
         if up["composite_change"] > 0:
             out.append(t("wb_find_up", lang).format(name=agency_names.get(up["agency_id"], up["agency_id"]),
-                                                    change=f"{up['composite_change']:.1f}", value=f"{up[method.root]:.1f}"))
+                                                    change=fmt_number(up["composite_change"], lang, 1),
+                                                    value=fmt_number(up[method.root], lang, 1)))
         if down["composite_change"] < 0:
             out.append(t("wb_find_down", lang).format(name=agency_names.get(down["agency_id"], down["agency_id"]),
-                                                      change=f"{-down['composite_change']:.1f}",
-                                                      value=f"{down[method.root]:.1f}"))
+                                                      change=fmt_number(-down["composite_change"], lang, 1),
+                                                      value=fmt_number(down[method.root], lang, 1)))
     tg = results.targets
     if not tg.empty:
         risky = tg[tg["status"].isin(["at risk", "off track"])]
         if risky.empty:
             out.append(t("wb_find_targets_ok", lang))
         else:
-            items = "; ".join(f"{catalogue.kpi(k).name.get(lang)} ({t('wb_status_' + s, lang)})"
-                              for k, s in zip(risky["kpi"], risky["status"], strict=True))
+            items = join_list([f"{catalogue.kpi(k).name.get(lang)} ({t('wb_status_' + s, lang)})"
+                               for k, s in zip(risky["kpi"], risky["status"], strict=True)], lang)
             out.append(t("wb_find_targets_risk", lang).format(items=items))
     dims = list(method.children(method.root))
     means = agencies_tbl[dims].mean()
     if means.notna().any():
         weakest = str(means.idxmin())
         out.append(t("wb_find_weakest", lang).format(name=catalogue.dimension(weakest).name.get(lang),
-                                                     value=f"{means[weakest]:.1f}"))
+                                                     value=fmt_number(means[weakest], lang, 1)))
     if not actions.empty:
         total = actions.groupby("indicator_id")["gain"].agg(["sum", "count"]).sort_values("sum", ascending=False)
         top = str(total.index[0])

@@ -6,7 +6,7 @@ import streamlit as st
 from pages._auth import page_principal
 from pages._dashboard import show_table, styled
 from pages._session import cached, current_lang
-from survey.i18n import fmt_datetime, fmt_number, fmt_percent, t
+from survey.i18n import fmt_datetime, fmt_number, fmt_percent_text, t
 from usecases.views.methodology import methodology_view
 
 lang = current_lang()
@@ -19,8 +19,8 @@ st.caption(":material/update: " + t("method_data_updated", lang).format(when=fmt
 st.write(t("method_intro", lang))
 st.info(t("method_summary", lang).format(catalogue=m["catalogue_version"], method=m["method_version"],
                                          norm=m["normalisation"], agg=m["aggregation"],
-                                         cov=fmt_percent(100 * m["min_coverage"], lang, 0), online=m["online_level"],
-                                         jump=fmt_percent(100 * m["jump_threshold"], lang, 0)))
+                                         cov=fmt_percent_text(100 * m["min_coverage"], lang, 0), online=m["online_level"],
+                                         jump=fmt_percent_text(100 * m["jump_threshold"], lang, 0)))
 st.caption(t("draws_note", lang).format(draws=fmt_number(m["draws"], lang)))
 
 st.subheader(t("dimensions_title", lang))

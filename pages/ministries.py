@@ -6,7 +6,7 @@ import streamlit as st
 from pages._auth import page_principal
 from pages._dashboard import demo_banner, empty_state, filter_bar, freshness, show_table, styled
 from pages._session import cached, current_lang
-from survey.i18n import fmt_percent, t
+from survey.i18n import fmt_percent_text, t
 from usecases.views.common import filter_options
 from usecases.views.ministries import ministries_view
 
@@ -21,7 +21,7 @@ if not view.has_data:
     empty_state(lang)
 
 st.subheader(t("ranked_table", lang))
-st.caption(t("rank_note", lang).format(draws=view.draws, stable=fmt_percent(100 * view.stable_pair_share, lang, 0)))
+st.caption(t("rank_note", lang).format(draws=view.draws, stable=fmt_percent_text(100 * view.stable_pair_share, lang, 0)))
 show_table(view.table, lang, principal, f"ministries_{year}")
 
 heat = view.heatmap

@@ -7,7 +7,7 @@ from pages._auth import page_principal
 from pages._dashboard import demo_banner, empty_state, filter_bar, freshness, show_table, styled
 from pages._exports import workbook_download
 from pages._session import cached, current_lang
-from survey.i18n import fmt_number, fmt_percent, fmt_year, t
+from survey.i18n import fmt_change, fmt_number, fmt_percent, fmt_year, t
 from usecases.views.common import filter_options
 from usecases.views.overview import overview_view
 
@@ -27,7 +27,8 @@ if not view.has_data:
 for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
     with col.container(border=True):
         value = fmt_number(card.actual, lang, 1) if card.unit == "score" else fmt_percent(card.actual, lang)
-        gap = None if card.gap != card.gap else f"{card.gap:+.2f} {t('points', lang)} ({t('gap', lang)})"
+        unit = t("index_points" if card.unit == "score" else "points", lang)
+        gap = None if card.gap != card.gap else f"{fmt_change(card.gap, lang, 2)} {unit} ({t('gap', lang)})"
         st.metric(card.label, value, gap, help=card.name)
         if card.milestone == card.milestone:
             basis = f" ({t('basis_' + card.basis, lang)})" if card.basis else ""
@@ -62,7 +63,7 @@ styled(fig, t("trajectory_title", lang), t("fiscal_year", lang), f"{t('percent',
 if view.target is not None:
     st.caption(f"{t('goal', lang)}: {fmt_percent(view.target.goal_value, lang)} ({fmt_year(view.target.goal_year, lang)}). "
                f"{view.target.note.get(lang) if view.target.note else ''} {t('baseline', lang)} "
-               f"{fmt_year(view.target.baseline_year, lang)}: {view.target.baseline_source or ''}")
+               f"{fmt_year(view.target.baseline_year, lang)}: {view.target.baseline_source.get(lang) if view.target.baseline_source else ''}")
 
 st.subheader(t("international", lang))
 for col, row in zip(st.columns(len(view.international)), view.international.itertuples(), strict=True):

@@ -14,7 +14,7 @@ principal = page_principal("targets")
 st.title(t("targets", lang))
 st.caption(t("targets_help", lang))
 with transaction() as session:
-    table = targets_table(session, principal)
+    table = targets_table(session, principal, lang=lang)
     targets = {tg.id: tg for tg in effective_targets(session)}
 st.dataframe(labelled(table, lang), hide_index=True, width="stretch")
 
@@ -25,7 +25,8 @@ if target_id is not None:
     with st.form(f"target_form_{target_id}"):
         basis = st.radio(t("basis", lang), BASES, index=BASES.index(tg.basis), horizontal=True,
                          format_func=lambda b: t(b, lang), key=f"tg_basis_{target_id}")
-        source = st.text_input(t("source", lang), tg.source or "", key=f"tg_source_{target_id}")
+        source = st.text_input(t("source", lang), tg.source.get(lang) if tg.source else "",
+                               key=f"tg_source_{target_id}")
         cols = st.columns(2)
         note_th = cols[0].text_input(t("note_th", lang), tg.note.th if tg.note else "", key=f"tg_note_th_{target_id}")
         note_en = cols[1].text_input(t("note_en", lang), tg.note.en if tg.note else "", key=f"tg_note_en_{target_id}")

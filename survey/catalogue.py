@@ -153,7 +153,8 @@ class KpiId(StrEnum):
 class Kpi:
     """A followed national figure; `headline` gives its place among the headline figures (cards, the
     workbook's summary), `figure` the national figure that carries its value (analytics.pipeline),
-    `indicator` the indicator behind it, `short` its name on a card."""
+    `indicator` the indicator behind it, `short` its name on a card; `definition` and `source` say what it
+    counts and where the definition comes from (the headline share of services online has both)."""
 
     id: str
     name: Text
@@ -163,6 +164,8 @@ class Kpi:
     figure: str | None = None
     indicator: str | None = None
     short: Text | None = None
+    definition: Text | None = None
+    source: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -455,12 +458,14 @@ def parse_catalogue(raw: Mapping[str, Any], sha256: str = "") -> Catalogue:
         kid = str(k.get("id"))
         if kid not in set(KpiId):
             rd.fail(f"kpi {kid}", f"is not one of the followed figures ({', '.join(KpiId)})")
-        short = k.get("short")
+        short, definition, source = k.get("short"), k.get("definition"), k.get("source")
         kpis.append(Kpi(kid, rd.text(f"kpi {kid}", k, "name"), str(k.get("unit", "")), int(k.get("polarity", 1)),
                         None if k.get("headline") is None else int(k["headline"]),
                         None if k.get("figure") is None else str(k["figure"]),
                         None if k.get("indicator") is None else str(k["indicator"]),
-                        None if short is None else rd.text(f"kpi {kid}", short, "short")))
+                        None if short is None else rd.text(f"kpi {kid}", short, "short"),
+                        None if definition is None else rd.text(f"kpi {kid}", definition, "definition"),
+                        None if source is None else rd.text(f"kpi {kid}", source, "source")))
     missing = sorted(set(KpiId) - {k.id for k in kpis})
     if missing:
         rd.fail("kpis", f"missing {', '.join(missing)}")

@@ -36,11 +36,11 @@ class Target:
     id: str
     kpi: str
     basis: str
-    source: str | None
+    source: Text | None
     note: Text | None
     baseline_year: int
     baseline_value: float | None
-    baseline_source: str | None
+    baseline_source: Text | None
     goal_year: int
     goal_value: float
     milestones: Mapping[int, float]
@@ -76,9 +76,9 @@ def parse_targets(raw: Any, catalogue: Catalogue) -> tuple[Target, ...]:
         basis = t.get("basis")
         if basis not in BASES:
             fail(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
-        source = t.get("source")
+        source = _source(t.get("source"), fail)
         note = None
-        if basis == "sourced" and not source:
+        if basis == "sourced" and source is None:
             fail("a sourced target must name its source")
         if basis == "assumption":
             n = t.get("note")
@@ -119,13 +119,25 @@ def parse_targets(raw: Any, catalogue: Catalogue) -> tuple[Target, ...]:
         out.append(Target(
             id=tid, kpi=kpi, basis=str(basis), source=source, note=note,
             baseline_year=by, baseline_value=None if bv is None else float(bv),
-            baseline_source=baseline.get("source"),
+            baseline_source=_source(baseline.get("source"), fail),
             goal_year=gy, goal_value=float(goal.get("value") or 0),
             milestones=milestones, at_risk_margin=float(margin), observations=observations,
         ))
     if problems:
         raise TargetsError(problems)
     return tuple(out)
+
+
+def _source(raw: Any, fail: Any) -> Text | None:
+    """Return a source as Thai and English: a mapping {th, en}, or one text (a planner's) for both languages."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, str):
+        return Text(raw, raw)
+    if isinstance(raw, Mapping) and all(isinstance(raw.get(lang), str) and raw[lang].strip() for lang in ("th", "en")):
+        return Text(str(raw["th"]), str(raw["en"]))
+    fail("a source is a text, or a Thai (th) and an English (en) text")
+    return None
 
 
 def load_targets(catalogue: Catalogue, path: Path | str = TARGETS_PATH) -> tuple[Target, ...]:

@@ -196,9 +196,9 @@ def test_unknown_response_is_denied_like_a_forbidden_one(session: Session, world
 
 def test_access_denied_speaks_thai_and_english() -> None:
     error = AccessDenied()
-    assert error.message("th") == "คุณไม่มีสิทธิ์เข้าถึงข้อมูลนี้"
+    assert error.message("th") == "ท่านไม่มีสิทธิ์เข้าถึงข้อมูลนี้"
     assert error.message("en") == "You have no access to this."
-    assert "คุณไม่มีสิทธิ์" in str(error) and "no access" in str(error)
+    assert "ท่านไม่มีสิทธิ์" in str(error) and "no access" in str(error)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

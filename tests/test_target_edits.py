@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select, update
 
 from data.db import session_scope
 from data.models import AuditEntry, TargetOverride
-from survey.catalogue import Catalogue
+from survey.catalogue import Catalogue, Text
 from survey.targets import Target, target_for
 from usecases.access import AccessDenied, Grant, Principal, Role
 from usecases.target_edits import (
@@ -93,9 +93,25 @@ def test_sourced_targets_keep_their_source_and_assumptions_need_one_to_become_so
         assert rank.basis == "sourced" and rank.source == _by_id(targets)["T.EGDI_RANK"].source
         sourced = edit_target(s, PLANNER, "T.READINESS",
                               TargetEdit(basis="sourced", source="Cabinet resolution of 1 July 2025"), catalogue)
-        assert (sourced.basis, sourced.source, sourced.note) == ("sourced", "Cabinet resolution of 1 July 2025", None)
+        # A planner's source is one text, shown in both languages.
+        assert (sourced.basis, sourced.source, sourced.note) == (
+            "sourced", Text("Cabinet resolution of 1 July 2025", "Cabinet resolution of 1 July 2025"), None)
         back = edit_target(s, PLANNER, "T.READINESS", TargetEdit(basis="assumption", source=""), catalogue)
         assert back.is_assumption and back.note is not None and "assumption" in back.note.en.lower()
+
+
+def test_a_form_in_one_language_keeps_the_source_in_both(engine: Engine, catalogue: Catalogue,
+                                                          targets: tuple[Target, ...]) -> None:
+    """The targets page shows the source in the reader's language; saving it unchanged keeps the Thai and the
+    English source, and no source change is recorded; a new text replaces both."""
+    shipped = _by_id(targets)["T.EGDI_RANK"].source
+    assert shipped is not None and shipped.th != shipped.en
+    with session_scope(engine) as s:
+        rank = edit_target(s, PLANNER, "T.EGDI_RANK", TargetEdit(source=shipped.th, goal_value=38), catalogue)
+        assert rank.source == shipped
+        assert target_history(s, PLANNER)["field"].tolist() == ["goal.value"]
+        rank = edit_target(s, PLANNER, "T.EGDI_RANK", TargetEdit(source="มติคณะรัฐมนตรี 1 ก.ค. 2568"), catalogue)
+        assert rank.source == Text("มติคณะรัฐมนตรี 1 ก.ค. 2568", "มติคณะรัฐมนตรี 1 ก.ค. 2568")
 
 
 def test_only_planners_and_administrators_edit_targets(engine: Engine, catalogue: Catalogue) -> None:

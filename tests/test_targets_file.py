@@ -20,7 +20,9 @@ def test_shipped_targets_mark_sourced_and_assumed() -> None:
     targets = load_targets(default_catalogue())
     by_id = {t.id: t for t in targets}
     rank = by_id["T.EGDI_RANK"]
-    assert rank.basis == "sourced" and "top 40" in (rank.source or "")
+    assert rank.basis == "sourced" and rank.source is not None and "top 40" in rank.source.en
+    # The source in Thai for Thai readers (the Thai review): the plan's Thai name and the top 40.
+    assert "แผนพัฒนารัฐบาลดิจิทัลของประเทศไทย พ.ศ. 2566-2570" in rank.source.th and "40 อันดับแรก" in rank.source.th
     assert (rank.baseline_year, rank.baseline_value, rank.goal_year, rank.goal_value) == (2565, 55, 2570, 40)
     assert [(o.year, o.value) for o in rank.observations] == [(2561, 73), (2563, 57), (2565, 55), (2567, 52)]
     assert by_id["T.EGDI_SCORE"].goal_value == 0.82 and by_id["T.EGDI_SCORE"].basis == "sourced"

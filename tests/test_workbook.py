@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import subprocess
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from analytics.__main__ import main as analytics_cli
 from analytics.actions import agency_actions
 from analytics.index import method_from_catalogue
 from analytics.pipeline import CycleResults, cycle_results
@@ -24,9 +27,12 @@ from benchmarks.workbook_floor import count_cells, workbook_cells, write_floor
 from data import repository
 from data.db import make_engine, session_scope
 from survey.catalogue import Catalogue
+from survey.i18n import fmt_change, fmt_percent, t
 from survey.targets import Target
-from tests.conftest import DemoFrames
+from tests.conftest import IN_CI, DemoFrames
 from usecases.workbook.build import build_workbook
+from usecases.workbook.pdf import convert_to_pdf, pdf_pages
+from usecases.workbook.writer import LINE_POINTS, STATUS_WIDTH, Col, Writer, text_lines
 
 YEAR = 2568
 DATE = dt.date(2025, 10, 1)
@@ -96,7 +102,7 @@ def test_sheets_and_headers_in_both_languages(books: dict[str, bytes]) -> None:
 
 def test_headline_figures_match_the_analytics(books: dict[str, bytes], results: CycleResults) -> None:
     ws = _open(books["en"])["Summary"]
-    r, _ = _find(ws, "Share of key services fully online")
+    r, _ = _find(ws, "Share of key government services that can be provided online")
     nat = results.national.set_index("figure")["value"]
     target = results.targets.set_index("kpi").loc["KPI.ONLINE_RATIO"]
     assert ws.cell(r, 2).value == pytest.approx(nat["online_service_ratio"])
@@ -133,7 +139,7 @@ def test_ministries_and_agencies_match_the_analytics(books: dict[str, bytes], re
         assert mi.loc[m, "Composite readiness (0-100)"] == pytest.approx(expected.loc[m, root])
         assert mi.loc[m, "Dimension: Digital services"] == pytest.approx(expected.loc[m, "SVC"])
     online = results.online_ministry.set_index("ministry_id")["online_service_ratio"]
-    assert mi["Services fully online (%)"].astype(float).to_numpy() == pytest.approx(online.reindex(mi.index).to_numpy())
+    assert mi["Key services online (%)"].astype(float).to_numpy() == pytest.approx(online.reindex(mi.index).to_numpy())
     gaps = results.targets_ministry[results.targets_ministry["kpi"] == "KPI.ONLINE_RATIO"].set_index("ministry_id")
     assert mi["Services online: gap to milestone (points)"].astype(float).to_numpy() == pytest.approx(
         gaps["gap"].reindex(mi.index).to_numpy())
@@ -195,7 +201,7 @@ def test_adoption_quality_and_methodology(books: dict[str, bytes], results: Cycl
     assert quality.max_row - (r + 1) == len(results.quality_flags)
     method = wb["Methodology"]
     for text in (catalogue.version, results.method_version, "Data dictionary", "Readiness bands", "T.ONLINE_RATIO – "
-                 "Share of key services fully online"):
+                 "Share of key government services that can be provided online"):
         assert _find(method, text)
     r, _ = _find(method, "Data dictionary")
     meanings = {(row[0], row[1]): row[2] for row in method.iter_rows(min_row=r + 2, values_only=True)}
@@ -221,7 +227,7 @@ def test_ministry_filter_and_no_demo_label(results: CycleResults, catalogue: Cat
     summary = wb["Summary"]
     r, c = _find(summary, "Scope")
     assert "MHESI" in summary.cell(r, c + 1).value
-    r, _ = _find(summary, "Share of key services fully online")
+    r, _ = _find(summary, "Share of key government services that can be provided online")
     mine = results.targets_ministry[(results.targets_ministry["ministry_id"] == "MHESI")
                                     & (results.targets_ministry["kpi"] == "KPI.ONLINE_RATIO")].iloc[0]
     assert summary.cell(r, 2).value == pytest.approx(mine["actual"])
@@ -291,20 +297,195 @@ def test_write_floor_writes_the_same_cells(books: dict[str, bytes]) -> None:
     assert wb["หน่วยงาน"]["B2"].value == _open(books["th"])["หน่วยงาน"]["B2"].value
 
 
-def test_libreoffice_converts_it_to_pdf(books: dict[str, bytes], tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed")
+def _tool(name: str) -> str:
+    """Return the path of a command the printing tests need; outside CI a missing one skips, in CI it fails."""
+    found = shutil.which(name) or (shutil.which("libreoffice") if name == "soffice" else None)
+    if found is None:
+        message = f"{name} is not installed (scripts/system-deps.sh installs it)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def _page_texts(pdf: Path) -> list[tuple[str, str]]:
+    """Return each page's header line (as laid out) and its text, with spaces and Thai marks above or below
+    the line removed: pdftotext puts a mark before or after its letter as the font orders them, and
+    splits Thai words where the glyphs part, so letters alone compare reliably."""
+    _tool("pdftotext")
+
+    def pages(*layout: str) -> list[str]:
+        out = subprocess.run(["pdftotext", *layout, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        return out.split("\f")[:-1]
+
+    heads = [next((line for line in page.splitlines() if line.strip()), "") for page in pages("-layout")]
+    return list(zip(heads, [_letters(page) for page in pages()], strict=True))
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Mn")
+
+
+def _sheet_pages(pages: list[tuple[str, str]], sheets: list[str]) -> dict[str, list[str]]:
+    """Group pages by the sheet named at the right of their page header ("<title> · <scope> · <cycle>   <sheet>")."""
+    out: dict[str, list[str]] = {s: [] for s in sheets}
+    order = []
+    for head, text in pages:
+        name = _letters(re.split(r"\s{3,}", head.strip())[-1])
+        sheet = next((s for s in sheets if _letters(s) == name), None)
+        assert sheet is not None, f"the page header {head.strip()!r} names no sheet (a page cut off a wider one?)"
+        out[sheet].append(text)
+        order.append(sheet)
+    assert order == sorted(order, key=sheets.index), "pages are not in the sheets' order"
+    return out
+
+
+def test_every_sheet_is_set_to_print(books: dict[str, bytes]) -> None:
+    """A4, one page wide (the Summary one page in all), landscape, print areas, header rows repeated."""
+    with zipfile.ZipFile(io.BytesIO(books["th"])) as z:
+        names = re.findall(r'<definedName name="(_xlnm\.\w+)" localSheetId="(\d)"[^>]*>([^<]*)<',
+                           z.read("xl/workbook.xml").decode())
+        areas = {int(i): ref for name, i, ref in names if name == "_xlnm.Print_Area"}
+        titles = {int(i): ref for name, i, ref in names if name == "_xlnm.Print_Titles"}
+        for i in range(7):
+            sheet = z.read(f"xl/worksheets/sheet{i + 1}.xml").decode()
+            assert '<pageSetUpPr fitToPage="1"/>' in sheet, i
+            setup = re.search(r"<pageSetup [^>]*/>", sheet)
+            assert setup is not None and 'paperSize="9"' in setup[0] and 'orientation="landscape"' in setup[0], i
+            # fitToWidth defaults to 1; fitToHeight="0" lets a long sheet run on; the Summary keeps 1 x 1.
+            assert "fitToWidth" not in setup[0] and ('fitToHeight="0"' in setup[0]) == (i != 0), i
+            assert "&amp;P" in sheet and "&amp;N" in sheet  # page x of n in the footer
+            assert i in areas
+        # The list sheets repeat their header row; Data quality its flags' header, Methodology its dictionary's.
+        assert {i: ref.split("!")[1] for i, ref in titles.items() if i in (1, 2, 3, 4)} == {
+            1: "$1:$1", 2: "$1:$1", 3: "$1:$1", 4: "$1:$1"}
+        assert 5 in titles and 6 in titles
+        # The Summary's charts stand right of its seven table columns (A-G), clear of every cell in use.
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+        assert sorted(set(re.findall(r"<xdr:from><xdr:col>(\d+)</xdr:col>", drawing))) == ["8"]
+    # The note under the headlines (it ran over the table before) and the findings span A:G, wrapped, in
+    # rows tall enough for their lines.
+    tall = 0
+    for lang, data in books.items():
+        ws = _open(data).worksheets[0]
+        r, _ = _find(ws, t("wb_assumption_note", lang))
+        paragraphs = [r] + [c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("•")]
+        merged = {str(m) for m in ws.merged_cells.ranges}
+        for row in paragraphs:
+            assert f"A{row}:G{row}" in merged and ws.cell(row, 1).alignment.wrap_text
+            lines = text_lines(ws.cell(row, 1).value, 44 + 5 * 13 + STATUS_WIDTH)
+            if lines > 1:
+                assert ws.row_dimensions[row].height >= lines * LINE_POINTS[lang]
+                tall += 1
+    assert tall >= 1
+
+
+def test_libreoffice_prints_one_page_wide_with_headers_repeated(books: dict[str, bytes], tmp_path: Path) -> None:
+    """LibreOffice's PDF of the 120-agency workbook: the Summary on one page; every page of a list sheet
+    shows its first column's header (repeated), some of its rows' ids, and words of its last column
+    (one page wide: a column cut onto a page of its own would show neither ids nor the header)."""
+    _tool("soffice")
     src = tmp_path / "workbook.xlsx"
-    src.write_bytes(books["th"])
+    src.write_bytes(books["en"])
+    pdf = convert_to_pdf(src)
+    data = pdf.read_bytes()
+    assert data[:4] == b"%PDF"
+    texts = _page_texts(pdf)
+    assert pdf_pages(data) == len(texts)
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert f"Pages: {len(texts)}" in " ".join(info.split())
+    wb = _open(books["en"])
+    pages = _sheet_pages(texts, wb.sheetnames)
+    assert len(pages["Summary"]) == 1
+    for name in ("Ministries", "Agencies", "Gaps and actions", "Adoption"):
+        ws = wb[name]
+        rows = list(ws.iter_rows(min_row=2, values_only=True))
+        first = _letters(ws.cell(1, 1).value)
+        ids = [_letters(str(r[0])) for r in rows if r[0]]
+        last = {_letters(r[-1]) for r in rows if isinstance(r[-1], str)}
+        assert pages[name], name
+        for k, text in enumerate(pages[name]):
+            assert first in text and any(i in text for i in ids), (name, k)
+            assert not last or any(v in text for v in last), (name, k)
+    assert len(pages["Agencies"]) < len(wb["Agencies"]["A"]) / 10  # compact: more than ten agencies a page
+    assert all(_letters("Agency id") in text and _letters("Message") in text for text in pages["Data quality"])
+
+
+def test_whole_country_workbook_prints_in_at_most_120_pages(demo_db_path: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m analytics export --pdf` on the demo's 320 agencies: the Thai workbook and its PDF beside it,
+    in at most 120 pages (344 before the workbook was set up to print)."""
+    _tool("soffice")
+    db = tmp_path / "demo.sqlite3"
+    db.write_bytes(demo_db_path.read_bytes())
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    out = tmp_path / "readiness-2568.xlsx"
+    assert analytics_cli(["export", "--cycle", "2568", "--out", str(out), "--pdf"]) == 0
+    pdf = tmp_path / "readiness-2568.pdf"
+    pages = pdf_pages(pdf.read_bytes())
+    assert f"({pages} pages)" in capsys.readouterr().out
+    assert 10 < pages <= 120
+    wb = _open(out.read_bytes())
+    assert len(_table(wb["หน่วยงาน"])) == 320
+    by_sheet = _sheet_pages(_page_texts(pdf), wb.sheetnames)
+    assert len(by_sheet["สรุป"]) == 1
+    assert sum(len(p) for p in by_sheet.values()) == pages
+
+
+def test_card_and_workbook_round_alike(tmp_path: Path) -> None:
+    """One rounding rule: the card's text (fmt_percent, fmt_change) and LibreOffice's display of the workbook cell.
+
+    Half away from zero on the value as a spreadsheet keeps it (15 digits): 95.625 -> 95.63 (Python's
+    own format gives 95.62), 72.705 -> 72.71 (the double is 72.70499999999999829...), 0.285 -> 0.29;
+    changes at one decimal: -0.04 -> 0.0 (no "-0.0"), -0.05 -> -0.1, 2.25 -> +2.3.
+    """
+    _tool("soffice")
+    pcts, changes = [95.625, 72.705, 0.285, 61.835], [-0.04, -0.05, 2.25, 0.0]
+    buffer = io.BytesIO()
+    w = Writer(buffer, "th")
+    ws, sheet = w.sheet("wb_sheet_summary")
+    w.table(ws, sheet, 0, [Col("actual", pcts, "num", "pct"), Col("change", changes, "num", "change")])
+    w.wb.close()
+    src = tmp_path / "round.xlsx"
+    src.write_bytes(buffer.getvalue())
     home = tmp_path / "home"
     home.mkdir()
-    env = {**os.environ, "HOME": str(home)}
-    subprocess.run([soffice, f"-env:UserInstallation=file://{home}/lo", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(src)], check=True, timeout=120, env=env, capture_output=True)
-    pdf = tmp_path / "workbook.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 1000
-    assert pdf.read_bytes()[:4] == b"%PDF"
+    subprocess.run([_tool("soffice"), f"-env:UserInstallation=file://{home}/lo", "--headless", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true", "--outdir", str(tmp_path),
+                    str(src)], check=True, timeout=300, env={**os.environ, "HOME": str(home)}, capture_output=True)
+    shown = [line.split(",") for line in (tmp_path / "round.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert [row[0] for row in shown] == ["95.63", "72.71", "0.29", "61.84"]
+    assert [fmt_percent(v, "th") for v in pcts] == [f"{row[0]} %" for row in shown]
+    assert [row[1] for row in shown] == ["0.0", "-0.1", "+2.3", "0.0"]
+    assert [fmt_change(v, "th") for v in changes] == [row[1] for row in shown]
+
+
+def test_no_raw_values_in_the_workbook(books: dict[str, bytes]) -> None:
+    """No None, nan, JSON, or codes where words belong (agency types, checks, severities, statuses)."""
+    for data in books.values():
+        wb = _open(data)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                for v in row:
+                    if isinstance(v, str):
+                        assert v.strip() not in {"None", "nan", "NaN", "NaT", "null", "[]", "{}"}, (ws.title, v)
+                        assert not v.startswith(("{", "[")), (ws.title, v)
+    th = _open(books["th"])
+    types = set(_table(th["หน่วยงาน"])["ประเภทหน่วยงาน"].dropna())
+    assert types and types <= {t(f"type_{k}", "th") for k in ("department", "state_enterprise", "public_organisation",
+                                                               "independent_organisation", "other")}
+    quality = th["คุณภาพข้อมูล"]
+    r, _ = _find(quality, t("wb_flags", "th"))
+    flags = _table(quality, r + 1)
+    checks = set(flags[t("wb_col_rule", "th")])
+    assert checks and not any(re.search("[A-Za-z]", c) for c in checks)
+    assert set(flags[t("wb_col_severity", "th")]) <= {t(f"wb_severity_{s}", "th") for s in ("error", "warning", "info")}
+    method = th["ระเบียบวิธี"]
+    for key in ("wb_set_normalisation", "wb_set_aggregation"):
+        r, c = _find(method, t(key, "th"))
+        assert not re.search("[A-Za-z]", method.cell(r, c + 1).value)
 
 
 def test_no_previous_cycle_and_no_uncertainty(demo: DemoFrames, catalogue: Catalogue, targets: tuple[Target, ...],
@@ -312,12 +493,12 @@ def test_no_previous_cycle_and_no_uncertainty(demo: DemoFrames, catalogue: Catal
     first = cycle_results(2564, demo.frame, demo.responses, demo.services, demo.answers, catalogue, targets, draws=0)
     wb = _open(_build(first, catalogue, targets, names, "th"))
     ag = _table(wb["หน่วยงาน"])
-    assert ag["อันดับ ขอบบน (เปอร์เซ็นไทล์ 5)"].isna().all()
+    assert ag["อันดับดีสุดที่เป็นไปได้ (เปอร์เซ็นไทล์ที่ 5)"].isna().all()
     assert ag["อันดับ"].notna().sum() == first.agency_scores["INDEX"].notna().sum()
     assert first.ministry_uncertainty is None
     mi = _table(wb["กระทรวง"])
-    assert mi["อันดับ ขอบบน (เปอร์เซ็นไทล์ 5)"].isna().all() and mi["อันดับ ขอบล่าง (เปอร์เซ็นไทล์ 95)"].isna().all()
+    assert mi["อันดับดีสุดที่เป็นไปได้ (เปอร์เซ็นไทล์ที่ 5)"].isna().all() and mi["อันดับแย่สุดที่เป็นไปได้ (เปอร์เซ็นไทล์ที่ 95)"].isna().all()
     # Without draws the ministries are ranked by their mean composite.
     expected = first.ministry_scores.set_index("ministry_id")["INDEX"].rank(ascending=False, method="min")
     assert mi.set_index("รหัสกระทรวง")["อันดับ"].astype(float).to_dict() == expected.to_dict()
-    assert np.isnan(pd.to_numeric(ag["ดัชนี: เปลี่ยนจากรอบก่อน (จุด)"]).to_numpy(dtype=float)).all()
+    assert np.isnan(pd.to_numeric(ag["ดัชนี: เปลี่ยนแปลงจากรอบก่อน (คะแนน)"]).to_numpy(dtype=float)).all()

@@ -125,7 +125,11 @@ def _apply(current: Mapping[str, Any], edit: TargetEdit) -> dict[str, Any]:
     if basis not in BASES:
         raise TargetEditError("target_bad_basis", basis=repr(basis))
     if edit.source is not None:
-        new["source"] = edit.source.strip() or None
+        shown = new.get("source")
+        # The form shows the source in the reader's language: unchanged there, its other language stays.
+        unchanged = isinstance(shown, Mapping) and edit.source.strip() in (shown.get("th"), shown.get("en"))
+        if not unchanged:
+            new["source"] = edit.source.strip() or None
     if basis == "sourced" and not new.get("source"):
         raise TargetEditError("target_source_required")
     new["basis"] = basis
@@ -168,7 +172,10 @@ def _flat(definition: Mapping[str, Any]) -> dict[str, str | None]:
     note = definition.get("note") or {}
     baseline, goal = definition.get("baseline") or {}, definition.get("goal") or {}
     milestones = definition.get("milestones") or {}
-    return {"basis": text(definition.get("basis")), "source": text(definition.get("source")),
+    source = definition.get("source")
+    if isinstance(source, Mapping):
+        source = f"{source.get('th')} / {source.get('en')}"
+    return {"basis": text(definition.get("basis")), "source": text(source),
             "note.th": text(note.get("th")), "note.en": text(note.get("en")),
             "baseline.year": text(baseline.get("year")), "baseline.value": number(baseline.get("value")),
             "goal.year": text(goal.get("year")), "goal.value": number(goal.get("value")),
@@ -224,11 +231,12 @@ def target_history(session: Session, principal: Principal, target_id: str | None
     return pd.DataFrame.from_records(rows, columns=list(cols))
 
 
-def targets_table(session: Session, principal: Principal, catalogue: Catalogue | None = None) -> pd.DataFrame:
+def targets_table(session: Session, principal: Principal, catalogue: Catalogue | None = None,
+                  lang: str = "th") -> pd.DataFrame:
     """Return the effective targets, one row each, marking which ones planners edited."""
     require_target_editor(principal)
     edited = edited_ids(session)
-    rows = [{"target_id": t.id, "kpi": t.kpi, "basis": t.basis, "source": t.source or "",
+    rows = [{"target_id": t.id, "kpi": t.kpi, "basis": t.basis, "source": t.source.get(lang) if t.source else "",
              "baseline_year": t.baseline_year, "baseline_value": t.baseline_value, "goal_year": t.goal_year,
              "goal_value": t.goal_value,
              "milestones": ", ".join(f"{y}: {v:g}" for y, v in sorted(t.milestones.items())),

@@ -16,15 +16,15 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "no column {columns} in the header row (columns: {found})"),
     "register_unmapped_type": (
         "ประเภทหน่วยงาน «{text}» ไม่มีในไฟล์การจับคู่ ({n} แถว) ข้อความที่ใกล้ที่สุดคือ «{nearest}»"
-        " ถ้าหมายถึงประเภทเดียวกัน ให้เพิ่มบรรทัดนี้ใต้ agency_types:  {line}",
+        " ถ้าหมายถึงประเภทเดียวกัน ให้เพิ่มบรรทัดนี้ใต้ `agency_types:`  {line}",
         "agency type “{text}” is not in the mapping ({n} rows); the nearest mapped text is “{nearest}”:"
         " if it means the same, add this line under agency_types:  {line}"),
     "register_unmapped_type_none": (
-        "ประเภทหน่วยงาน «{text}» ไม่มีในไฟล์การจับคู่ ({n} แถว) ให้เพิ่มใต้ agency_types เช่น  {line}",
+        "ประเภทหน่วยงาน «{text}» ไม่มีในไฟล์การจับคู่ ({n} แถว) ให้เพิ่มใต้ `agency_types:` เช่น  {line}",
         "agency type “{text}” is not in the mapping ({n} rows); add it under agency_types, e.g.  {line}"),
     "register_unmapped_status": (
         "รหัสสถานะ «{text}» ไม่มีในไฟล์การจับคู่ ({n} แถว) รหัสที่ใกล้ที่สุดคือ «{nearest}»"
-        " ถ้าหมายถึงสถานะเดียวกัน ให้เพิ่มบรรทัดนี้ใต้ status_levels:  {line}",
+        " ถ้าหมายถึงสถานะเดียวกัน ให้เพิ่มบรรทัดนี้ใต้ `status_levels:`  {line}",
         "status code “{text}” is not in the mapping ({n} rows); the nearest mapped code is “{nearest}”:"
         " if it means the same, add this line under status_levels:  {line}"),
     "register_type_not_mapped": ("ประเภทหน่วยงาน «{text}» ไม่มีในไฟล์การจับคู่", "agency type “{text}” is not in the mapping"),
@@ -64,7 +64,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "register_bad_volume": ("ปริมาณ «{text}» ไม่ใช่จำนวนเต็มตั้งแต่ 0", "volume “{text}” is not a whole number of 0 or more"),
     "register_agency_refused": ("หน่วยงาน {id} ไม่ถูกสร้าง จึงรับบริการของหน่วยงานนี้ไม่ได้",
                                 "agency {id} was not created, so its services cannot be placed"),
-    "register_no_cycle": ("ไม่มีรอบสำรวจปี {year} เปิดรอบก่อนด้วย python -m survey cycle open",
+    "register_no_cycle": ("ไม่มีรอบสำรวจปี {year} กรุณาเปิดรอบสำรวจก่อนด้วยคำสั่ง `python -m survey cycle open`",
                           "there is no survey cycle {year}; open it first with python -m survey cycle open"),
     "register_kept_respondent": ("คงบัญชีบริการที่หน่วยงานบันทึกเอง (ผู้ตอบแบบสำรวจแก้ไขแล้ว จึงใช้ของหน่วยงาน)",
                                  "kept the agency's own inventory (a respondent wrote it, and theirs wins)"),
@@ -74,7 +74,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                                  "no row matched an agency: no service was stored"),
     "register_nothing_changed": ("ไม่มีการเปลี่ยนแปลง: บัญชีบริการทุกหน่วยงานตรงกับทะเบียนแล้ว",
                                  "Nothing changed: every inventory already matches the register."),
-    "register_framed": ("เพิ่มหน่วยงาน {n} แห่งเข้าในกรอบของรอบปี {year}: {ids}",
+    "register_framed": ("เพิ่มหน่วยงาน {n} แห่งในรายชื่อหน่วยงานที่ต้องตอบของรอบปี {year}: {ids}",
                         "added {n} agencies to the frame of cycle {year}: {ids}"),
     "agency_outcome_created": ("สร้างบัญชีบริการ", "inventory created"),
     "agency_outcome_updated": ("ปรับปรุงบัญชีบริการ", "inventory updated"),
@@ -83,7 +83,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "agency_outcome_refused": ("ไม่รับ", "refused"),
     # Pages
     "register_import": ("นำเข้าทะเบียนบริการภาครัฐ", "Import the national services register"),
-    "register_import_help": ("อัปโหลดทะเบียนบริการ (.xlsx หรือ .csv) และไฟล์การจับคู่ (YAML, ดู docs/INTAKE.md)"
+    "register_import_help": ("อัปโหลดทะเบียนบริการ (.xlsx หรือ .csv) และไฟล์การจับคู่ (YAML ดู `docs/INTAKE.md`)"
                              " ระบบจะแสดงผลการตรวจสอบก่อน แล้วจึงกด «นำไปใช้»",
                              "Upload the register (.xlsx or .csv) and its mapping file (YAML, see docs/INTAKE.md);"
                              " the check is shown first, then press Apply."),

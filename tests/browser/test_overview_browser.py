@@ -22,4 +22,4 @@ def test_overview_in_chromium(browser: object, demo_server: Server) -> None:
     # A shared link keeps the language.
     page.goto(f"{demo_server.url}/?lang=en")
     wait_for_app(page)
-    page.get_by_text("Share of key services fully online against the path to the target").first.wait_for()
+    page.get_by_text("Share of key government services that can be provided online against the path to the target").first.wait_for()

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from analytics.actions import effective_weights
 from analytics.index import method_from_catalogue
 from survey.catalogue import default_catalogue
-from survey.i18n import t
+from survey.i18n import join_list, t
+from survey.years import display_year
 from usecases.target_edits import effective_targets, last_edited
 from usecases.views.common import (
     last_change,
@@ -50,18 +51,19 @@ def methodology_view(session: Session, lang: str) -> MethodologyView:
         "scored": i.scored, "polarity": i.polarity, "weight": i.weight,
         "effective_weight": 100.0 * eff[i.id] if i.id in eff else np.nan,
         "goalposts": "" if i.goalposts is None else f"{i.goalposts[0]:g} – {i.goalposts[1]:g}",
-        "crosswalk": "; ".join(f"{k.upper()}: {', '.join(v)}" for k, v in i.crosswalk.items()),
+        "crosswalk": join_list([f"{k.upper()}: {', '.join(v)}" for k, v in i.crosswalk.items()], lang),
         "since": i.since} for i in catalogue.indicators()])
     bands = pd.DataFrame([{"level": b.level, "min": b.min, "band": b.label.get(lang)} for b in catalogue.bands])
     targets = pd.DataFrame([{
         "target_id": tg.id, "kpi": catalogue.kpi(tg.kpi).name.get(lang), "basis": t(f"basis_{tg.basis}", lang),
-        "source": tg.source or (tg.note.get(lang) if tg.note else ""),
+        "source": tg.source.get(lang) if tg.source else (tg.note.get(lang) if tg.note else ""),
         "baseline_year": tg.baseline_year, "baseline_value": tg.baseline_value,
-        "baseline_source": tg.baseline_source or "", "goal_year": tg.goal_year, "goal_value": tg.goal_value,
-        "milestones": ", ".join(f"{y}: {v:g}" for y, v in sorted(tg.milestones.items()))}
+        "baseline_source": tg.baseline_source.get(lang) if tg.baseline_source else "", "goal_year": tg.goal_year, "goal_value": tg.goal_value,
+        "milestones": ", ".join(f"{display_year(y, lang)}: {v:g}" for y, v in sorted(tg.milestones.items()))}
         for tg in effective_targets(session, catalogue)])
     info = {"catalogue_version": catalogue.version, "method_version": catalogue.method.version,
-            "normalisation": catalogue.method.normalisation, "aggregation": catalogue.method.aggregation,
+            "normalisation": t(f"normalisation_{catalogue.method.normalisation}", lang),
+            "aggregation": t(f"aggregation_{catalogue.method.aggregation}", lang),
             "min_coverage": catalogue.method.min_coverage, "jump_threshold": catalogue.method.jump_threshold,
             "online_level": catalogue.online_level, "draws": PAGE_DRAWS}
     changes = [c for c in (last_change(session), last_edited(session)) if c is not None]

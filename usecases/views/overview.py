@@ -120,7 +120,8 @@ def overview_view(session: Session, year: int | None, lang: str) -> OverviewView
         intl_rows.append({"kpi": kpi, "name": catalogue.kpi(kpi).name.get(lang), "unit": catalogue.kpi(kpi).unit,
                           "latest": np.nan if last is None else float(last["value"]),
                           "latest_year": None if last is None else int(last["cycle_year"]),
-                          "goal": tg.goal_value, "goal_year": tg.goal_year, "basis": tg.basis, "source": tg.source})
+                          "goal": tg.goal_value, "goal_year": tg.goal_year, "basis": tg.basis,
+                          "source": tg.source.get(lang) if tg.source else None})
         for o in tg.observations:
             obs_rows.append({"kpi": kpi, "year": o.year, "value": o.value, "source": o.source})
     international = pd.DataFrame(intl_rows)

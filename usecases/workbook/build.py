@@ -20,14 +20,13 @@ from analytics.workbook import (
 )
 from survey import clock
 from survey.catalogue import Catalogue
+from survey.i18n import t
 from survey.targets import Target
+from survey.years import display_year
 from usecases.workbook.method import method_sheet, quality_sheet
 from usecases.workbook.sheets import actions_sheet, adoption_sheet, agencies_sheet, ministries_sheet
 from usecases.workbook.summary import summary_sheet
-from usecases.workbook.writer import (
-    Writer,
-    names_of,
-)
+from usecases.workbook.writer import Writer, names_of, scope_label
 
 
 def build_workbook(results: CycleResults, catalogue: Catalogue, targets: tuple[Target, ...], lang: str, *,
@@ -60,7 +59,9 @@ def build_workbook(results: CycleResults, catalogue: Catalogue, targets: tuple[T
     findings = key_findings(results, catalogue, lang, ag, mi, actions, a_names, m_names)
 
     buffer = io.BytesIO()
-    w = Writer(buffer, lang)
+    head = f"{t('wb_title', lang)} · {scope_label(ministry, lang, m_names)} · {t('wb_cycle', lang)} " \
+           f"{display_year(results.year, lang)}"
+    w = Writer(buffer, lang, head)
     summary_sheet(w, results, catalogue, targets, ministry, demo, data_date, findings, m_names, len(mi))
     ministries_sheet(w, mi, catalogue, dims, m_names)
     agencies_sheet(w, ag, catalogue, dims, a_names, m_names, root)

@@ -4,6 +4,7 @@ key findings."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from survey.i18n import t
 from survey.targets import Target, target_for
 from survey.years import display_year
 from usecases.workbook.writer import (
+    STATUS_WIDTH,
     Col,
     Writer,
     date_cell,
@@ -29,18 +31,25 @@ from usecases.workbook.writer import (
     year_cell,
 )
 
+#: The Summary's tables: a first column of names and six figures, in characters; the charts stand right of them.
+SUMMARY_COLUMNS = 7
+SUMMARY_FIRST_WIDTH = 44.0
+SUMMARY_WIDTH = 13.0
+CHART_WIDTH = 600
+
 
 def summary_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, targets: tuple[Target, ...],
              ministry: str | None, demo: bool, data_date: dt.date, findings: list[str], m_names: dict[str, str],
              n_ministries: int) -> None:
     lang, f = w.lang, w.fmt
     ws, sheet = w.sheet("wb_sheet_summary")
-    ws.set_column(0, 0, 48)
-    ws.set_column(1, 6, 15)
+    widths = [SUMMARY_FIRST_WIDTH] + [SUMMARY_WIDTH] * (SUMMARY_COLUMNS - 1)
+    widths[4] = STATUS_WIDTH  # the status column (see headlines)
+    text_width = sum(widths)
     ws.write_string(0, 0, t("wb_title", lang), f["title"])
     row = 1
     if demo:
-        ws.write_string(row, 0, t("wb_demo", lang), f["demo"])
+        ws.merge_range(row, 0, row, SUMMARY_COLUMNS - 1, t("wb_demo", lang), f["demo"])
         row += 1
     for key, value, fmt in (("wb_scope", scope_label(ministry, lang, m_names), f["user"]),
                             ("wb_cycle", display_year(results.year, lang), None),
@@ -53,15 +62,13 @@ def summary_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, target
     row += 1
     head = headlines(results, catalogue, lang, ministry)
     first = row + 1
-    row = w.table(ws, sheet, row, head, first_col_width=48)
+    row = w.table(ws, sheet, row, head, widths=widths)
     w.status_colours(ws, first, row - 1, 4)
-    ws.write_string(row, 0, t("wb_assumption_note", lang), f["note"])
-    row += 2
+    row = w.paragraph(ws, row, t("wb_assumption_note", lang), "note", SUMMARY_COLUMNS - 1, text_width) + 1
     ws.write_string(row, 0, t("wb_findings", lang), f["h2"])
     row += 1
     for text in findings:
-        ws.write_string(row, 0, f"• {text}")
-        row += 1
+        row = w.paragraph(ws, row, f"• {text}", None, SUMMARY_COLUMNS - 1, text_width)
     row += 1
     ws.write_string(row, 0, t("wb_trajectory", lang), f["h2"])
     row += 1
@@ -72,17 +79,23 @@ def summary_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, target
     if target is not None and target.is_assumption:
         cols[2].header = f"{t('wb_col_target_path', lang)} ({t('wb_basis_assumption', lang)})"
     top = row
-    row = w.table(ws, sheet, row, cols, first_col_width=48)
+    row = w.table(ws, sheet, row, cols, widths=widths)
+    # The charts stand right of the tables (column I on), one above the other, so none covers a cell in use.
+    ws.set_column(SUMMARY_COLUMNS, SUMMARY_COLUMNS, 2)
+    chart_col = SUMMARY_COLUMNS + 1
+    line_height = bar_height = 0
     if years:
         chart = w.wb.add_chart({"type": "line"})
         for c, colour, dash in ((1, "#1F4E79", "solid"), (2, "#C00000", "dash")):
             chart.add_series({"name": [sheet, top, c], "categories": [sheet, top + 1, 0, row - 1, 0],
                               "values": [sheet, top + 1, c, row - 1, c], "marker": {"type": "circle"},
                               "line": {"color": colour, "dash_type": dash}})
-        chart.set_title({"name": t("wb_trajectory", lang)})
+        chart.set_title({"name": t("wb_trajectory", lang), "name_font": {"size": 11}})
         chart.set_y_axis({"min": 0, "max": 100, "name": "%"})
-        chart.set_size({"width": 640, "height": 320})
-        ws.insert_chart(1, 8, chart)
+        chart.set_legend({"position": "bottom"})
+        line_height = 300
+        chart.set_size({"width": CHART_WIDTH, "height": line_height})
+        ws.insert_chart(1, chart_col, chart)
     if n_ministries:
         ms = t("wb_sheet_ministries", lang)
         bar = w.wb.add_chart({"type": "bar"})
@@ -90,11 +103,16 @@ def summary_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, target
         for c in (4, 6):
             bar.add_series({"name": [ms, 0, c], "categories": [ms, 1, 1, n_ministries, 1],
                             "values": [ms, 1, c, n_ministries, c]})
-        bar.set_title({"name": t("wb_ministry_chart", lang)})
+        bar.set_title({"name": t("wb_ministry_chart", lang), "name_font": {"size": 11}})
         bar.set_x_axis({"min": 0, "max": 100})
-        bar.set_y_axis({"reverse": True})
-        bar.set_size({"width": 640, "height": max(320, 22 * n_ministries + 80)})
-        ws.insert_chart(18, 8, bar)
+        bar.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+        bar.set_legend({"position": "bottom"})
+        bar_height = max(300, 20 * n_ministries + 100)
+        bar.set_size({"width": CHART_WIDTH, "height": bar_height})
+        ws.insert_chart(1, chart_col, bar, {"y_offset": line_height + 16 if line_height else 0})
+    # The print area reaches the charts' far corner (default rows are 20 pixels, default columns 64).
+    chart_rows = 1 + math.ceil((line_height + 16 + bar_height) / 20)
+    w.print_setup(ws, sheet, max(row, chart_rows), chart_col + math.ceil(CHART_WIDTH / 64), one_page=True)
 
 
 
@@ -127,7 +145,7 @@ def headlines(results: CycleResults, catalogue: Catalogue, lang: str, ministry: 
         rows.append((t(f"wb_adoption_avg_{kind}", lang), float(rates.mean()) if len(rates) else np.nan,
                      np.nan, np.nan, t("wb_no_target", lang), None, np.nan))
     cols = list(zip(*rows, strict=True))
-    return [Col("figure", list(cols[0]), "text"), Col("actual", nums(cols[1]), "num", "pct"),
+    return [Col("figure", list(cols[0]), "text", wrap=True), Col("actual", nums(cols[1]), "num", "pct"),
             Col("milestone", nums(cols[2]), "num", "pct"), Col("gap", nums(cols[3]), "num", "change"),
             Col("status", list(cols[4]), "text"), Col("basis", list(cols[5]), "text"),
             Col("change", nums(cols[6]), "num", "change")]

@@ -1,14 +1,24 @@
-"""The executive workbook's writer: formats, tables with their data dictionary, and cells in the reader's words.
+"""The executive workbook's writer: formats, tables with their data dictionary, cells in the reader's words,
+and the page set-up that makes every sheet print.
 
 Written with xlsxwriter in constant-memory mode (each sheet top to bottom, rows flushed as they are
 finished). Every string goes through `write_string`, so a name such as `=HYPERLINK(...)` stays text;
-user text that `survey.cells.formula_like` flags also carries Excel's quote-prefix style."""
+user text that `survey.cells.formula_like` flags also carries Excel's quote-prefix style.
+
+Printing: every sheet is A4, one page wide (landscape where wide), its table's header row repeated on
+every page; text that wraps gets a row height set here, because neither Excel nor LibreOffice grows a
+row written with a height of its own, and one that keeps the default height lets wrapped text run
+over its neighbours on paper."""
 
 from __future__ import annotations
 
 import io
+import math
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,11 +29,21 @@ from xlsxwriter.worksheet import Worksheet
 
 from survey.catalogue import Catalogue
 from survey.cells import formula_like
-from survey.i18n import fmt_date, t
+from survey.i18n import excel_format, fmt_date, t
 from survey.years import display_year
 
 WB_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                "strings_to_numbers": False}
+#: Column widths (characters of the default font) of a number and of a short text column.
+NUM_WIDTH = 10.0
+TEXT_WIDTH = 16.0
+#: A target status in words fits on one line ("เป็นไปตามเป้าหมาย", "off track").
+STATUS_WIDTH = 17.0
+#: Points per line of wrapped text: Thai script stands taller than Latin (vowels and tone marks above
+#: and below the line), so a Thai row needs more room.
+LINE_POINTS = {"th": 16.0, "en": 15.0}
+#: A4 paper in xlsxwriter's numbering.
+A4 = 9
 
 
 
@@ -36,14 +56,20 @@ class Col:
     kind: str  # "num" | "text" | "user"
     fmt: str | None = None
     header: str | None = None
+    width: float | None = None  # characters; NUM_WIDTH or TEXT_WIDTH when not given
+    wrap: bool = False  # long text: wrapped within the width, the row made tall enough
+
+    def column_width(self) -> float:
+        return self.width if self.width is not None else NUM_WIDTH if self.kind == "num" else TEXT_WIDTH
 
 
 
 class Writer:
     """The workbook being written, its formats, and the data dictionary gathered from each table."""
 
-    def __init__(self, buffer: io.BytesIO, lang: str) -> None:
+    def __init__(self, buffer: io.BytesIO, lang: str, running_head: str = "") -> None:
         self.lang = lang
+        self.running_head = running_head
         self.wb: Workbook = xlsxwriter.Workbook(buffer, WB_OPTIONS)
         add = self.wb.add_format
         self.fmt = {
@@ -52,15 +78,18 @@ class Writer:
             "head": add({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True,
                          "valign": "top", "border": 1}),
             "demo": add({"bold": True, "font_size": 14, "font_color": "#FFFFFF", "bg_color": "#C00000"}),
-            "label": add({"bold": True}),
+            "label": add({"bold": True, "valign": "top"}),
             "user": add({"quote_prefix": True}),
             "wrap": add({"text_wrap": True, "valign": "top"}),
-            "score": add({"num_format": "0.0"}),
-            "pct": add({"num_format": "0.00"}),
-            "change": add({"num_format": "+0.0;-0.0;0.0"}),
-            "int": add({"num_format": "0"}),
-            "share": add({"num_format": "0.000"}),
-            "note": add({"italic": True, "font_color": "#7F6000", "text_wrap": True}),
+            "wrap_user": add({"text_wrap": True, "valign": "top", "quote_prefix": True}),
+            "top": add({"valign": "top"}),
+            "score": add({"num_format": excel_format("score"), "valign": "top"}),
+            "pct": add({"num_format": excel_format("percent"), "valign": "top"}),
+            "change": add({"num_format": excel_format("change"), "valign": "top"}),
+            "int": add({"num_format": excel_format("count"), "valign": "top"}),
+            "share": add({"num_format": excel_format("share"), "valign": "top"}),
+            "value": add({"num_format": "#,##" + excel_format("number"), "valign": "top"}),
+            "note": add({"italic": True, "font_color": "#7F6000", "text_wrap": True, "valign": "top"}),
             "good": add({"bg_color": "#C6EFCE", "font_color": "#006100"}),
             "warn": add({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
             "bad": add({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
@@ -72,29 +101,41 @@ class Writer:
         return self.wb.add_worksheet(name), name
 
     def table(self, ws: Worksheet, sheet: str, row: int, cols: Sequence[Col], *, filter_freeze: bool = False,
-              first_col_width: float | None = None) -> int:
-        """Write a header row and the columns' cells from `row`; return the row after the table."""
+              widths: Sequence[float] | None = None) -> int:
+        """Write a header row and the columns' cells from `row`; return the row after the table.
+
+        Column widths are the columns' own, or `widths` (the sheet's, for a sheet of several tables);
+        wrapped columns and headers make their rows tall enough for the text.
+        """
         head = self.fmt["head"]
-        for c, col in enumerate(cols):
-            header = col.header or t(f"wb_col_{col.key}", self.lang)
+        widths = list(widths[:len(cols)]) if widths is not None else [c.column_width() for c in cols]
+        headers = [col.header or t(f"wb_col_{col.key}", self.lang) for col in cols]
+        self.set_height(ws, row, max((text_lines(h, w) for h, w in zip(headers, widths, strict=True)), default=1))
+        for c, (col, header) in enumerate(zip(cols, headers, strict=True)):
             ws.write_string(row, c, header, head)
             entry = (sheet, header, t(f"wb_def_{col.key}", self.lang))
             if entry not in self.dictionary:
                 self.dictionary.append(entry)
         n = len(cols[0].values) if cols else 0
+        top = self.fmt["top"]
         plan: list[tuple[int, Callable[..., Any], list[Any], Any, list[Any] | None]] = []
         for c, col in enumerate(cols):
             if col.kind == "num":
-                plan.append((c, ws.write_number, col.values, self.fmt[col.fmt] if col.fmt else None, None))
+                plan.append((c, ws.write_number, col.values, self.fmt[col.fmt] if col.fmt else top, None))
             elif col.kind == "user" and any(formula_like(v) for v in col.values):
-                quoted = self.fmt["user"]
+                plain, quoted = (self.fmt["wrap"], self.fmt["wrap_user"]) if col.wrap else (top, self.fmt["user"])
                 plan.append((c, ws.write_string, col.values, None,
-                             [quoted if formula_like(v) else None for v in col.values]))
+                             [quoted if formula_like(v) else plain for v in col.values]))
             else:
-                plan.append((c, ws.write_string, col.values, None, None))
+                plan.append((c, ws.write_string, col.values, self.fmt["wrap"] if col.wrap else top, None))
+        wrapped = [(col.values, widths[c]) for c, col in enumerate(cols) if col.wrap]
+        heights = [max((text_lines(vals[i], w) for vals, w in wrapped), default=1) for i in range(n)] if wrapped \
+            else []
         # The hot loop of the workbook: one bound-method call per non-empty cell, nothing else.
         for i in range(n):
             r = row + 1 + i
+            if wrapped and heights[i] > 1:
+                self.set_height(ws, r, heights[i])
             for c, fn, vals, fmt, fmts in plan:
                 v = vals[i]
                 if v is not None:
@@ -102,9 +143,44 @@ class Writer:
         if filter_freeze and cols:
             ws.freeze_panes(row + 1, 0)
             ws.autofilter(row, 0, row + max(n, 1), len(cols) - 1)
-        for c in range(len(cols)):
-            ws.set_column(c, c, first_col_width if c == 0 and first_col_width else 16)
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
         return row + 1 + n
+
+    def set_height(self, ws: Worksheet, row: int, lines: int) -> None:
+        """Give `row` the height of `lines` lines of text (rows of one line keep the default height)."""
+        if lines > 1:
+            ws.set_row(row, math.ceil(lines * LINE_POINTS[self.lang]))
+
+    def paragraph(self, ws: Worksheet, row: int, text: str, fmt: str | None, last_col: int, width: float) -> int:
+        """Write `text` across columns 0..last_col (`width` characters in all), wrapped; return the next row."""
+        self.set_height(ws, row, text_lines(text, width))
+        style = self.fmt[fmt] if fmt else self.fmt["wrap"]
+        if last_col > 0:
+            ws.merge_range(row, 0, row, last_col, text, style)
+        else:
+            ws.write_string(row, 0, text, style)
+        return row + 1
+
+    def print_setup(self, ws: Worksheet, sheet: str, last_row: int, last_col: int, *, header_row: int | None = None,
+                    landscape: bool = True, one_page: bool = False) -> None:
+        """Make the sheet print: A4, one page wide (and one page tall with `one_page`), `header_row` repeated
+        on every page, the print area over the written cells, the workbook's title, the sheet and the
+        page number in the page's header and footer."""
+        ws.set_paper(A4)
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.fit_to_pages(1, 1 if one_page else 0)
+        ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
+        if header_row is not None:
+            ws.repeat_rows(header_row)
+        head = _header_text(self.running_head)
+        ws.set_header(f"&L&8{head}&R&8{_header_text(sheet)}", {"margin": 0.25})
+        page = t("wb_page", self.lang).format(page="&P", pages="&N")
+        ws.set_footer(f"&R&8{page}", {"margin": 0.25})
 
     def status_colours(self, ws: Worksheet, first: int, last: int, col: int) -> None:
         """Traffic lights on a status column: on track green, at risk amber, off track red."""
@@ -113,6 +189,37 @@ class Writer:
                                                           "value": f'"{t("wb_status_" + status, self.lang)}"',
                                                           "format": self.fmt[fmt]})
 
+
+
+def _header_text(text: str) -> str:
+    """Return `text` for a page header: & doubled (a lone & starts a control code), at most 100 characters."""
+    return text.replace("&", "&&")[:100]
+
+
+#: Thai vowel and tone marks written above or below a letter (Unicode category Mn): no width of their own.
+_MARKS = re.compile("[" + "".join(chr(cp) for cp in range(0x0E00, 0x0E80) if unicodedata.category(chr(cp)) == "Mn") + "]")
+
+
+@lru_cache(maxsize=65536)
+def text_lines(text: Any, width: float) -> int:
+    """Return about how many lines `text` takes wrapped in a column `width` characters wide (rather more than fewer).
+
+    Widths are in the column's unit (a digit of the default font). A Thai letter takes about 0.85 of
+    it, and its vowel and tone marks above or below none; a Latin letter or digit about 1.05 (the
+    fonts LibreOffice substitutes run wider than Calibri): measured on LibreOffice's PDF of the
+    workbook. Words do not break, so a line holds about two units less than the width. Called for
+    every wrapped cell, so it counts in C: a Thai letter is three bytes in UTF-8, a Latin one one.
+    """
+    if text is None or width <= 0:
+        return 1
+    room = max(width - 2, 1.0)
+    total = 0
+    for part in str(text).split("\n"):
+        letters = _MARKS.sub("", part)
+        thai = (len(letters.encode("utf-8")) - len(letters)) // 2
+        units = 0.85 * thai + 1.05 * (len(letters) - thai)
+        total += max(1, math.ceil(units / room))
+    return total
 
 
 def nums(values: Any) -> list[float | None]:
@@ -179,9 +286,9 @@ def score_cols(tbl: pd.DataFrame, catalogue: Catalogue, dims: list[str], root: s
 
 def status_cols(tbl: pd.DataFrame, lang: str) -> list[Col]:
     return [Col("online_gap", nums(tbl["online_gap"]), "num", "change"),
-            Col("online_status", status_words(tbl["online_status"], lang), "text"),
+            Col("online_status", status_words(tbl["online_status"], lang), "text", width=STATUS_WIDTH, wrap=True),
             Col("readiness_gap", nums(tbl["readiness_gap"]), "num", "change"),
-            Col("readiness_status", status_words(tbl["readiness_status"], lang), "text")]
+            Col("readiness_status", status_words(tbl["readiness_status"], lang), "text", width=STATUS_WIDTH, wrap=True)]
 
 
 
