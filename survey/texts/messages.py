@@ -141,7 +141,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "file_too_many_columns": ("มีข้อมูลเกิน {columns} คอลัมน์", "a sheet has data in more than {columns} columns"),
     "file_cell_too_long": ("เซลล์ {cell} ยาวเกิน {chars} ตัวอักษร", "cell {cell} holds more than {chars} characters"),
     "file_line_too_long": ("บรรทัดที่ {line} มีเซลล์ยาวเกิน {chars} ตัวอักษร", "line {line} holds a cell of more than {chars} characters"),
-    "file_xml_declarations": ("ไฟล์มีการประกาศ XML (DOCTYPE หรือ ENTITY) ที่ไม่อนุญาต อาจเป็นไฟล์อันตราย",
+    "file_xml_declarations": ("ไฟล์มีคำสั่งประกาศภายในเอกสารที่ระบบไม่อนุญาต อาจเป็นไฟล์อันตราย",
                               "the file holds XML declarations (DOCTYPE or ENTITY) that are not allowed and may be harmful"),
     # Tables of answers (survey/answers.py answers_from_table)
     "table_bad_cycle": ("แถว {row}: ปี «{value}» ไม่ใช่ปีสำรวจ", "row {row}: the cycle “{value}” is not a year"),
