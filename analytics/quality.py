@@ -181,7 +181,7 @@ def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     `left op right` compares the two numeric answers (both must be answered);
     `implies_option`: left answered yes (1) requires `option` among right's chosen options.
     """
-    rows = []
+    parts = []
     who = answers[["response_id", "cycle_year", "agency_id"]].drop_duplicates("response_id").set_index("response_id")
     cols = ["response_id", "value_num", "value_text"]
 
@@ -205,12 +205,17 @@ def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             bad = both[~_OPS[rule.op](both["value_num_l"].to_numpy(float), both["value_num_r"].to_numpy(float))]
         else:
             raise ValueError(f"unknown rule operator {rule.op!r}")
-        for rid, r in bad.iterrows():
-            rows.append({"cycle_year": who.at[rid, "cycle_year"], "response_id": rid,
-                         "agency_id": who.at[rid, "agency_id"], "indicator_id": rule.left, "rule": rule.id,
-                         "severity": "error", "value": r["value_num_l"],
-                         "message_th": rule.message.th, "message_en": rule.message.en})
-    return _flags(rows)
+        if bad.empty:
+            continue
+        # Column-wise (thousands of flags at national scale): the same rows a loop over `bad` would give.
+        ids = bad.index.to_numpy()
+        mine = who.loc[ids]
+        parts.append(pd.DataFrame({
+            "cycle_year": mine["cycle_year"].to_numpy(), "response_id": ids,
+            "agency_id": mine["agency_id"].to_numpy(), "indicator_id": rule.left, "rule": rule.id,
+            "severity": "error", "value": bad["value_num_l"].to_numpy(dtype=float),
+            "message_th": rule.message.th, "message_en": rule.message.en}, columns=FLAG_COLUMNS))
+    return pd.concat(parts, ignore_index=True) if parts else _flags([])
 
 
 def multivariate_outlier_flags(profiles: pd.DataFrame, seed: int = 0, contamination: float = 0.05,

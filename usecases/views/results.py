@@ -21,6 +21,7 @@ from analytics.pipeline import (
 )
 from data import repository
 from survey.catalogue import Catalogue, default_catalogue
+from usecases import base_store
 from usecases.cache import Store, database_key
 from usecases.target_edits import effective_targets
 
@@ -66,8 +67,19 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     keys = {y: (db, y, prints.get(y, ""), catalogue.sha256, shape) for y in years}
     kept = dict(BASES.snapshot())
     bases = {y: kept[k] for y, k in keys.items() if k in kept}
+    # A restarted server finds the bases it kept on disk (under the database's schema too, on PostgreSQL).
+    owners = {y: (db, repository.schema_name(session), y, catalogue.sha256, shape) for y in years}
+    for y in [y for y in years if y not in bases]:
+        found = base_store.load(owners[y], keys[y][2])
+        if found is not None:
+            bases[y] = found
+            BASES.put(keys[y], found)
     earlier = {k[1]: b for k, b in kept.items() if isinstance(k, tuple) and k[0] == db and k[1] in read
                and k[1] in keys and k[1] not in bases and k[3:] == (catalogue.sha256, shape) and b.counted is not None}
+    for y in [y for y in read if y in keys and y not in bases and y not in earlier]:
+        last = base_store.latest_with_rows(owners[y])
+        if last is not None:
+            earlier[y] = last
     for y, old in earlier.items():  # a few responses changed: patch the kept base
         agencies = changed_agencies(old, frame, responses)
         size = len(old.counted) if old.counted is not None else 0
@@ -77,7 +89,7 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
                             "response_id"].tolist()
         bases[y] = patch_base(old, frame, responses, repository.services(session, [y], ids),
                               repository.answers(session, [y], ids), agencies, catalogue, method)
-        _keep_base(keys[y], bases[y])
+        _keep_base(keys[y], bases[y], owners[y])
     whole = sorted({y for y in years if y not in bases} | {y for y in read if bases.get(y) is not None
                                                              and bases[y].answers is None})
     parts: list[tuple[pd.DataFrame, pd.DataFrame]] = []
@@ -85,7 +97,7 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
         sv, an = repository.services(session, whole), repository.answers(session, whole)
         for y in whole:
             bases[y] = cycle_base(y, frame, responses, sv, an, catalogue, method, keep_rows=y in read)
-            _keep_base(keys[y], bases[y])
+            _keep_base(keys[y], bases[y], owners[y])
         parts.append((sv, an))
     for y in read:
         b = bases.get(y)
@@ -102,12 +114,14 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
 PATCH_SHARE = 0.2
 
 
-def _keep_base(key: tuple[str, int, str, str, str], base: CycleBase) -> None:
-    """Keep `base`, dropping older bases of the same cycle that carry rows (only the latest is ever patched)."""
+def _keep_base(key: tuple[str, int, str, str, str], base: CycleBase, owner: tuple[str, str, int, str, str]) -> None:
+    """Keep `base` in memory and on disk, dropping older bases of the same cycle that carry rows from memory
+    (only the latest is ever patched)."""
     if base.counted is not None:
         BASES.drop(lambda k, b: not (isinstance(k, tuple) and k[:2] == key[:2] and k[3:] == key[3:] and k != key
                                      and b.counted is not None))
     BASES.put(key, base)
+    base_store.save(owner, key[2], base)
 
 
 def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool = True) -> CycleResults:
