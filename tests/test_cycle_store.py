@@ -168,6 +168,7 @@ def test_a_restarted_server_uses_the_bases_kept_on_disk(demo_db_path: Path, tmp_
     with Session(engine) as s:
         first = results.cycle_rows(s, YEARS, catalogue, read=(2568,))
         assert reads == [(YEARS, None)]
+        base_store.flush()
         cache.clear_all()  # a new process: only the disk is left
         reads.clear()
         again = results.cycle_rows(s, YEARS, catalogue, read=(2568,))
@@ -187,6 +188,7 @@ def test_a_restarted_server_uses_the_bases_kept_on_disk(demo_db_path: Path, tmp_
                   {"r": rid})
         s.execute(text("UPDATE responses SET version = version + 1 WHERE id = :r"), {"r": rid})
         s.commit()
+        base_store.flush()
         cache.clear_all()
         reads.clear()
         patched = results.cycle_rows(s, YEARS, catalogue, read=(2568,))
@@ -206,6 +208,7 @@ def test_kept_bases_on_disk_are_never_used_for_other_data(demo_db_path: Path, tm
     engine = make_engine(f"sqlite:///{one}")
     with Session(engine) as s:
         results.cycle_rows(s, YEARS, catalogue)
+    base_store.flush()
     assert len(list(base_store.bases_dir().iterdir())) == len(YEARS)  # type: ignore[union-attr]
     cache.clear_all()
     reads.clear()

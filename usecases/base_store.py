@@ -19,8 +19,10 @@ import json
 import logging
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +47,29 @@ def folder_name(owner: tuple[Hashable, ...], fingerprint: str) -> str:
     return f"{_digest(owner)}-{_digest((fingerprint,))}"
 
 
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="base-store")
+_PENDING: list[Future[None]] = []
+_PENDING_LOCK = threading.Lock()
+
+
+def save_later(owner: tuple[Hashable, ...], fingerprint: str, base: CycleBase) -> None:
+    """Write `base` on the one writer thread, off the request that computed it (`flush` waits for it)."""
+    root = bases_dir()
+    if root is None:
+        return
+    with _PENDING_LOCK:
+        _PENDING[:] = [f for f in _PENDING if not f.done()]
+        _PENDING.append(_WRITER.submit(save, owner, fingerprint, base, root))
+
+
+def flush() -> None:
+    """Wait until every base handed to `save_later` is written."""
+    with _PENDING_LOCK:
+        pending = list(_PENDING)
+    for f in pending:
+        f.result()
+
+
 def save(owner: tuple[Hashable, ...], fingerprint: str, base: CycleBase, root: Path | None = None) -> None:
     """Write `base` under `owner` and `fingerprint`; a failure to write is logged, never raised (the base is kept
     in memory all the same)."""
@@ -56,17 +81,22 @@ def save(owner: tuple[Hashable, ...], fingerprint: str, base: CycleBase, root: P
         return
     part = root / f".{final.name}.{uuid.uuid4().hex[:8]}"
     try:
-        part.mkdir(parents=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)  # agencies' answers: readable by the server only
+        part.mkdir()
         dtypes: dict[str, dict[str, str]] = {}
         for name in TABLES:
             table = getattr(base, name)
             if table is None:
                 continue
             dtypes[name] = {str(c): str(t) for c, t in table.dtypes.items()}
-            feather.write_feather(table.reset_index(drop=True), part / f"{name}.arrow", compression="uncompressed")
+            feather.write_feather(table.reset_index(drop=True), part / f"{name}.arrow", compression="lz4")
         meta = {"year": base.year, "method_version": base.method_version, "dtypes": dtypes}
         (part / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         os.replace(part, final)
+        # The cycle's earlier bases are stale now (only the latest is ever read or patched again).
+        for stale in root.glob(final.name.split("-")[0] + "-*"):
+            if stale != final:
+                shutil.rmtree(stale, ignore_errors=True)
     except OSError as exc:  # another process wrote it first, or the disk is full: keep going without it
         _LOG.warning("could not keep cycle base %s on disk: %s", final.name, exc)
         shutil.rmtree(part, ignore_errors=True)

@@ -121,7 +121,7 @@ def _keep_base(key: tuple[str, int, str, str, str], base: CycleBase, owner: tupl
         BASES.drop(lambda k, b: not (isinstance(k, tuple) and k[:2] == key[:2] and k[3:] == key[3:] and k != key
                                      and b.counted is not None))
     BASES.put(key, base)
-    base_store.save(owner, key[2], base)
+    base_store.save_later(owner, key[2], base)
 
 
 def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool = True) -> CycleResults:
