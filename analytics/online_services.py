@@ -195,3 +195,13 @@ def online_gains(online_agency: pd.DataFrame) -> pd.DataFrame:
     out["offline"] = out["services"] - out["online"]
     out["gain"] = 100.0 * out["offline"] / total if total else float("nan")
     return out.sort_values(["gain", "agency_id"], ascending=[False, True], ignore_index=True)
+
+
+def pooled_ratio(online_agency: pd.DataFrame, by: str) -> pd.Series:
+    """Return per group the share of key services online (%), pooled over the group's services.
+
+    ratio = 100 x sum(online) / sum(services) over the group's agencies (not the mean of their ratios:
+    an agency with 40 services weighs four times one with 10); NaN for a group with no services.
+    """
+    sums = online_agency.groupby(by)[["services", "online"]].sum()
+    return 100.0 * sums["online"] / sums["services"].where(sums["services"] > 0)

@@ -118,3 +118,12 @@ def administrative_peers(frame: pd.DataFrame, agency_id: str) -> pd.DataFrame:
     out = pd.DataFrame({"agency_id": others["agency_id"], "same_ministry": others["ministry_id"] == ministry,
                         "same_type": others["agency_type"] == atype})
     return out[out["same_ministry"] | out["same_type"]].reset_index(drop=True)
+
+
+def peer_profile(scores: pd.DataFrame, peers: Sequence[str], columns: Sequence[str]) -> pd.Series:
+    """Return the median profile of a set of peers: the median of each score column over the peer agencies.
+
+    `scores` is indexed by agency id; agencies not in it are ignored. The median, not the mean, so one
+    outlying peer does not move the profile the agency is compared with.
+    """
+    return scores.loc[scores.index.isin(list(peers)), list(columns)].median()

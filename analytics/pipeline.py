@@ -25,16 +25,14 @@ from analytics.peers import PeerGroups, peer_groups
 from analytics.quality import FLAG_COLUMNS, completeness_by_indicator, completeness_by_response, quality_flags
 from analytics.targets import observed_actuals, target_path, target_progress
 from analytics.uncertainty import Uncertainty, group_uncertainty, monte_carlo
-from survey.catalogue import Catalogue
+from survey.catalogue import Catalogue, KpiId
 from survey.targets import Target
 from survey.workflow import COUNTED_STATUSES
 
 STATUS_CODES = {status: code for code, status in enumerate(sorted(COUNTED_STATUSES))}
 
 #: Targets on these KPIs are followed per ministry and per agency as well as nationally.
-GROUPED_KPIS = ("KPI.ONLINE_RATIO", "KPI.READINESS", "KPI.RESPONSE_RATE")
 #: The indicator that carries a national KPI at agency level (for gap-to-target in the actions).
-KPI_INDICATOR = {"KPI.ONLINE_RATIO": "SVC.01"}
 
 
 @dataclass(frozen=True)
@@ -265,17 +263,18 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
               for lv, t in online.items()}
 
     actuals = _actuals(online, agency_all, ministry_all, method.root)
+    kpi_indicator = {k.id: k.indicator for k in catalogue.kpis if k.indicator}
     national_targets, ministry_targets, agency_targets, milestones = [], [], [], {}
     for t in targets:
         if t.kpi in actuals:
             national_targets.append(target_progress(t, actuals[t.kpi]["nation"], year, catalogue))
-            if t.kpi in GROUPED_KPIS:
+            if "ministry" in actuals[t.kpi]:
                 ministry_targets.append(target_progress(t, actuals[t.kpi]["ministry"], year, catalogue, ["ministry_id"]))
                 if "agency" in actuals[t.kpi]:
                     agency_targets.append(target_progress(t, actuals[t.kpi]["agency"], year, catalogue, ["agency_id"]))
         elif t.observations:
             national_targets.append(target_progress(t, observed_actuals(t), year, catalogue))
-        indicator = KPI_INDICATOR.get(t.kpi, t.kpi)
+        indicator = kpi_indicator.get(t.kpi, t.kpi)
         if indicator in method.indicator_ids() and t.baseline_value is not None:
             path = target_path(t).set_index("year")["value"]
             if year in path.index:
@@ -383,12 +382,12 @@ def _actuals(online: Mapping[str, pd.DataFrame], agency: pd.DataFrame, ministry:
     resp_m = online["ministry"].assign(rate=100.0 * online["ministry"]["agencies_responded"]
                                        / online["ministry"]["agencies_expected"])
     return {
-        "KPI.ONLINE_RATIO": {"nation": pick(online["nation"], "online_service_ratio", []),
+        KpiId.ONLINE_RATIO: {"nation": pick(online["nation"], "online_service_ratio", []),
                              "ministry": pick(online["ministry"], "online_service_ratio", ["ministry_id"]),
                              "agency": pick(online["agency"], "online_service_ratio", ["agency_id"])},
-        "KPI.READINESS": {"nation": nation_readiness, "ministry": pick(ministry, root, ["ministry_id"]),
+        KpiId.READINESS: {"nation": nation_readiness, "ministry": pick(ministry, root, ["ministry_id"]),
                           "agency": pick(agency, root, ["agency_id"])},
-        "KPI.RESPONSE_RATE": {"nation": pick(resp_n, "rate", []), "ministry": pick(resp_m, "rate", ["ministry_id"])},
+        KpiId.RESPONSE_RATE: {"nation": pick(resp_n, "rate", []), "ministry": pick(resp_m, "rate", ["ministry_id"])},
     }
 
 

@@ -14,6 +14,7 @@ from sklearn.ensemble import IsolationForest
 
 from analytics.indicators import chosen_options
 from survey.catalogue import Catalogue
+from survey.errors import Year, message
 
 FLAG_COLUMNS = ["cycle_year", "response_id", "agency_id", "indicator_id", "rule", "severity", "value",
                 "message_th", "message_en"]
@@ -22,6 +23,12 @@ MODIFIED_Z_CONSTANT = 0.6745
 MODIFIED_Z_LIMIT = 3.5
 JUMP_TYPES = ("count", "percentage", "service_inventory", "derived")
 _OPS = {"<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater, "==": np.equal}
+
+
+def _messages(key: str, **params: object) -> dict[str, str]:
+    """Return a flag's message in both languages (the text `key` of survey/texts), as the flag table stores it."""
+    text = message(key, **params)
+    return {"message_th": text.get("th"), "message_en": text.get("en")}
 
 
 def _flags(rows: list[dict]) -> pd.DataFrame:
@@ -114,10 +121,8 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
         rows.append({"cycle_year": r.cycle_year, "response_id": getattr(r, "response_id", None),
                      "agency_id": r.agency_id, "indicator_id": r.indicator_id, "rule": "jump", "severity": "warning",
                      "value": r.value,
-                     "message_th": f"ค่า {r.indicator_id} เปลี่ยนจาก {r.prev:g} ({prev_year}) เป็น {r.value:g} "
-                                   f"เกินร้อยละ {100 * limit:g} โปรดตรวจสอบ",
-                     "message_en": f"{r.indicator_id} changed from {r.prev:g} ({prev_year}) to {r.value:g}, "
-                                   f"more than {100 * limit:g} %; please check"})
+                     **_messages("flag_jump", id=r.indicator_id, before=f"{r.prev:g}", year=Year(prev_year),
+                                 after=f"{r.value:g}", limit=f"{100 * limit:g}")})
     return _flags(rows)
 
 
@@ -169,9 +174,7 @@ def robust_outlier_flags(values: pd.DataFrame, peers: pd.DataFrame | None = None
         rows.append({"cycle_year": r.cycle_year, "response_id": getattr(r, "response_id", None),
                      "agency_id": r.agency_id, "indicator_id": r.indicator_id, "rule": "robust_z",
                      "severity": "info", "value": r.value,
-                     "message_th": f"ค่า {r.indicator_id} = {r.value:g} ต่างจากหน่วยงานกลุ่มเดียวกันมาก "
-                                   f"(ค่า z ปรับแก้ {r.z:.1f})",
-                     "message_en": f"{r.indicator_id} = {r.value:g} is far from its peers (modified z {r.z:.1f})"})
+                     **_messages("flag_robust_z", id=r.indicator_id, value=f"{r.value:g}", z=f"{r.z:.1f}")})
     return _flags(rows)
 
 
@@ -242,9 +245,7 @@ def multivariate_outlier_flags(profiles: pd.DataFrame, seed: int = 0, contaminat
         rows.append({"cycle_year": r.get("cycle_year"), "response_id": r.get("response_id"),
                      "agency_id": r.get("agency_id"), "indicator_id": None, "rule": "isolation_forest",
                      "severity": "info", "value": scores[pos],
-                     "message_th": "รูปแบบคำตอบโดยรวมของหน่วยงานแตกต่างจากหน่วยงานอื่นมาก โปรดทบทวน",
-                     "message_en": "The agency's answers as a whole are unusual compared with other agencies; "
-                                   "please review"})
+                     **_messages("flag_isolation_forest")})
     return _flags(rows)
 
 

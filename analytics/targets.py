@@ -211,3 +211,23 @@ def observed_actuals(target: Target) -> pd.DataFrame:
     """Return the target's own published observations (for example UN EGDI ranks) as actuals."""
     return pd.DataFrame({"cycle_year": [o.year for o in target.observations],
                          "value": [o.value for o in target.observations]}, dtype=float).astype({"cycle_year": int})
+
+
+def trend_to_goal(years: Sequence[int], values: Sequence[float], goal_year: int, goal_value: float,
+                  polarity: int = 1, horizon: int = 10) -> tuple[pd.DataFrame, int | None]:
+    """Return the least-squares trend line through the actual values and the year it reaches the goal.
+
+    The line (`linear_trend`) is drawn from the first actual year to the later of the goal year, the
+    year it reaches the goal (`year_reaching`) and the last actual year, but no further than
+    `horizon` years past the goal year. Columns: year, value. An empty frame and None with fewer than
+    two years of actuals.
+    """
+    fit = linear_trend(list(years), list(values)) if len(years) >= 2 else None
+    if fit is None:
+        return pd.DataFrame(columns=["year", "value"]), None
+    slope, intercept = fit
+    first = int(min(years))
+    reaches = year_reaching(goal_value, polarity, slope, intercept, first)
+    end = max(goal_year, reaches or 0, int(max(years)))
+    xs = list(range(first, min(end, goal_year + horizon) + 1))
+    return pd.DataFrame({"year": xs, "value": [slope * x + intercept for x in xs]}), reaches

@@ -17,15 +17,14 @@ from analytics.index import method_from_catalogue
 from analytics.pipeline import CycleResults
 from analytics.uncertainty import Uncertainty
 from survey import clock, workflow
-from survey.catalogue import Catalogue
+from survey.catalogue import Catalogue, KpiId
 from survey.i18n import t
 from survey.workflow import Status
 
 #: Actions listed per agency on the Gaps and actions sheet (the largest gains first).
 ACTIONS_PER_AGENCY = 3
 #: The KPIs whose gap and status the Ministries and Agencies sheets show, by column prefix.
-STATUS_KPIS = {"online": "KPI.ONLINE_RATIO", "readiness": "KPI.READINESS"}
-HEADLINE_KPIS = ("KPI.ONLINE_RATIO", "KPI.READINESS", "KPI.RESPONSE_RATE")
+STATUS_KPIS = {"online": KpiId.ONLINE_RATIO, "readiness": KpiId.READINESS}
 ADOPTION_KINDS = ("standard", "platform", "shared_service")
 
 

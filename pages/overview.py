@@ -24,13 +24,11 @@ freshness(view.last_updated, lang)
 if not view.has_data:
     empty_state(lang)
 
-names = {"KPI.ONLINE_RATIO": t("online_ratio_short", lang), "KPI.READINESS": t("card_readiness", lang),
-         "KPI.RESPONSE_RATE": t("response_rate", lang), "ADOPTION": t("card_adoption", lang)}
 for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
     with col.container(border=True):
         value = fmt_number(card.actual, lang, 1) if card.unit == "score" else fmt_percent(card.actual, lang)
         gap = None if card.gap != card.gap else f"{card.gap:+.2f} {t('points', lang)} ({t('gap', lang)})"
-        st.metric(names.get(card.kpi, card.name), value, gap, help=card.name)
+        st.metric(card.label, value, gap, help=card.name)
         if card.milestone == card.milestone:
             basis = f" ({t('basis_' + card.basis, lang)})" if card.basis else ""
             st.caption(f"{t('milestone', lang)}: {fmt_number(card.milestone, lang, 2)}{basis} · "
@@ -68,12 +66,12 @@ if view.target is not None:
 
 st.subheader(t("international", lang))
 for col, row in zip(st.columns(len(view.international)), view.international.itertuples(), strict=True):
-    digits = 0 if row.kpi == "KPI.EGDI_RANK" else 4
+    digits = 0 if row.unit == "rank" else 4
     col.metric(f"{row.name} ({fmt_year(row.latest_year, lang)})", fmt_number(row.latest, lang, digits),
                help=row.source)
     col.caption(f"{t('goal', lang)} {fmt_year(row.goal_year, lang)}: {fmt_number(row.goal, lang, digits)} "
                 f"({t('basis_' + row.basis, lang)})")
-ranks = view.observations[view.observations["kpi"] == "KPI.EGDI_RANK"]
+ranks = view.ranks
 fig = go.Figure()
 fig.add_scatter(x=ranks["year"], y=ranks["value"], mode="lines+markers+text", name=t("actual", lang),
                 text=[fmt_number(v, lang) for v in ranks["value"]], textposition="top center",

@@ -203,7 +203,7 @@ def shown(ind: Indicator, value: Any, lang: str, catalogue: Catalogue | None = N
         return "–"
     yes_no = parse_yes_no(value) if ind.type == "yes_no" else None
     if yes_no is not None:
-        return {("th", 1.0): "ใช่", ("th", 0.0): "ไม่ใช่", ("en", 1.0): "Yes", ("en", 0.0): "No"}[(lang, yes_no)]
+        return t("yes" if yes_no == 1.0 else "no", lang)
     if ind.type == "stage" and isinstance(value, int | float):
         return f"{int(value)} - {catalogue.stage_label(int(value), lang)}"
     return str(value)

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -138,12 +139,30 @@ class Rule:
     message: Text
 
 
+class KpiId(StrEnum):
+    """The national figures the product follows; targets name them, and every use of one names it through here."""
+
+    ONLINE_RATIO = "KPI.ONLINE_RATIO"
+    READINESS = "KPI.READINESS"
+    RESPONSE_RATE = "KPI.RESPONSE_RATE"
+    EGDI_RANK = "KPI.EGDI_RANK"
+    EGDI_SCORE = "KPI.EGDI_SCORE"
+
+
 @dataclass(frozen=True)
 class Kpi:
+    """A followed national figure; `headline` gives its place among the headline figures (cards, the
+    workbook's summary), `figure` the national figure that carries its value (analytics.pipeline),
+    `indicator` the indicator behind it, `short` its name on a card."""
+
     id: str
     name: Text
     unit: str
     polarity: int
+    headline: int | None = None
+    figure: str | None = None
+    indicator: str | None = None
+    short: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +213,11 @@ class Catalogue:
             if dim.id == dimension_id:
                 return dim
         raise KeyError(f"unknown dimension id {dimension_id!r}")
+
+    @property
+    def headline_kpis(self) -> tuple[Kpi, ...]:
+        """Return the headline figures in their order (the Overview's cards, the workbook's summary)."""
+        return tuple(sorted((k for k in self.kpis if k.headline is not None), key=lambda k: k.headline or 0))
 
     def kpi(self, kpi_id: str) -> Kpi:
         for k in self.kpis:
@@ -429,7 +453,17 @@ def parse_catalogue(raw: Mapping[str, Any], sha256: str = "") -> Catalogue:
     kpis = []
     for k in raw.get("kpis") or []:
         kid = str(k.get("id"))
-        kpis.append(Kpi(kid, rd.text(f"kpi {kid}", k, "name"), str(k.get("unit", "")), int(k.get("polarity", 1))))
+        if kid not in set(KpiId):
+            rd.fail(f"kpi {kid}", f"is not one of the followed figures ({', '.join(KpiId)})")
+        short = k.get("short")
+        kpis.append(Kpi(kid, rd.text(f"kpi {kid}", k, "name"), str(k.get("unit", "")), int(k.get("polarity", 1)),
+                        None if k.get("headline") is None else int(k["headline"]),
+                        None if k.get("figure") is None else str(k["figure"]),
+                        None if k.get("indicator") is None else str(k["indicator"]),
+                        None if short is None else rd.text(f"kpi {kid}", short, "short")))
+    missing = sorted(set(KpiId) - {k.id for k in kpis})
+    if missing:
+        rd.fail("kpis", f"missing {', '.join(missing)}")
 
     title = rd.text("catalogue", raw.get("title"), "title")
     stages = rd.levels("stages", raw.get("stages"))

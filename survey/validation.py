@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from survey.catalogue import NONE_OPTION, Catalogue, Indicator, Text
+from survey.catalogue import NONE_OPTION, Catalogue, Indicator
 from survey.errors import Localised, Message, message
 
 Severity = Literal["error", "warning"]
@@ -184,8 +184,8 @@ def parse_choices(value: Any) -> list[str] | None:
     return out
 
 
-def _q(ind: Indicator) -> Text:
-    return Text(f"ข้อ {ind.id} «{ind.question.th}»", f"{ind.id} “{ind.question.en}”")
+def _q(ind: Indicator) -> Message:
+    return message("question_ref", id=ind.id, question=ind.question)
 
 
 def _msg(ind: Indicator, key: str, **params: Any) -> Message:

@@ -27,6 +27,7 @@ from data.models import TargetChange, TargetOverride, utcnow
 from data.repository import bump_data_version
 from survey.catalogue import Catalogue, default_catalogue
 from survey.errors import DomainError
+from survey.i18n import LANGS, t
 from survey.targets import BASES, TARGETS_PATH, Target, TargetsError, parse_targets
 from survey.workflow import Channel
 from survey.years import to_be
@@ -34,9 +35,6 @@ from usecases.access import AccessDenied, Principal, Role
 
 #: Roles that edit targets.
 TARGET_ROLES = (Role.PLANNER, Role.ADMINISTRATOR)
-#: The note an edited target gets when it becomes an assumption without one.
-DEFAULT_NOTE = {"th": "สมมติฐานที่ผู้วางแผนกำหนด (แก้ไขได้) ไม่ใช่ค่าเป้าหมายทางการ",
-                "en": "Assumption set by a planner (editable), not an official target."}
 
 
 class TargetEditError(DomainError, ValueError):
@@ -132,7 +130,7 @@ def _apply(current: Mapping[str, Any], edit: TargetEdit) -> dict[str, Any]:
         raise TargetEditError("target_source_required")
     new["basis"] = basis
     if basis == "assumption":
-        note = dict(new.get("note") or DEFAULT_NOTE)
+        note = dict(new.get("note") or {lang: t("target_default_note", lang) for lang in LANGS})
         for lang, value in (("th", edit.note_th), ("en", edit.note_en)):
             if value is not None and value.strip():
                 note[lang] = value.strip()

@@ -15,7 +15,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "year": ("ปี", "Year"),
     "fiscal_year": ("ปีงบประมาณ", "Fiscal year"),
     "online_ratio": ("สัดส่วนบริการสำคัญที่ให้บริการออนไลน์ครบวงจร", "Share of key services fully online"),
-    "online_ratio_short": ("บริการออนไลน์ครบวงจร", "Services fully online"),
     "percent": ("ร้อยละ", "Percent"),
     "actual": ("ผลจริง", "Actual"),
     "target_path": ("เส้นทางสู่เป้าหมาย", "Path to target"),

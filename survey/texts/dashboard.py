@@ -48,7 +48,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "basis_assumption": ("สมมติฐาน", "Assumption"),
     # Overview
     "card_adoption": ("การนำมาตรฐานไปใช้ (เฉลี่ย)", "Standards adoption (mean)"),
-    "card_readiness": ("ดัชนีความพร้อม", "Readiness index"),
     "milestone": ("ค่าเป้าหมายปีนี้", "This cycle's milestone"),
     "gap": ("ส่วนต่าง", "Gap"),
     "per_year_needed": ("ต้องเพิ่มปีละ", "Needed per year"),

@@ -138,4 +138,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "file_structure_edited": ("โครงสร้างแบบฟอร์มถูกแก้ไข (แถวถูกย้าย แทรก หรือลบ ที่ {cells})",
                               "the workbook's structure was edited (rows moved, inserted or deleted at {cells})"),
     "problem_option_not_yes_no": ("ข้อ {id} ตัวเลือก «{option}»: ต้องตอบว่า ใช่ หรือ ไม่ใช่", "{id} option “{option}”: answer yes or no"),
+    "question_ref": ("ข้อ {id} «{question}»", "{id} “{question}”"),
+    # Quality flags (analytics/quality.py)
+    "flag_jump": ("ค่า {id} เปลี่ยนจาก {before} ({year}) เป็น {after} เกินร้อยละ {limit} โปรดตรวจสอบ",
+                  "{id} changed from {before} ({year}) to {after}, more than {limit} %; please check"),
+    "flag_robust_z": ("ค่า {id} = {value} ต่างจากหน่วยงานกลุ่มเดียวกันมาก (ค่า z ปรับแก้ {z})",
+                      "{id} = {value} is far from its peers (modified z {z})"),
+    "flag_isolation_forest": ("รูปแบบคำตอบโดยรวมของหน่วยงานแตกต่างจากหน่วยงานอื่นมาก โปรดทบทวน",
+                              "The agency's answers as a whole are unusual compared with other agencies; please review"),
+    "target_default_note": ("ค่าสมมติที่ผู้วางแผนกำหนดเพื่อการวางแผน แก้ไขได้ ไม่ใช่ค่าเป้าหมายทางการ",
+                            "Assumption set by a planner (editable), not an official target."),
 }

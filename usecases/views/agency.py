@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from analytics.actions import agency_actions, weakest_dimensions
 from analytics.index import method_from_catalogue
-from analytics.peers import administrative_peers
+from analytics.peers import administrative_peers, peer_profile
 from data import repository
 from survey.catalogue import default_catalogue
 from usecases.access import Principal, require_read_agency
@@ -88,10 +88,10 @@ def agency_view(session: Session, principal: Principal, year: int | None, agency
     if res.peers is not None and chosen in res.peers.assignments.index:
         grp = res.peers.assignments.loc[chosen, "group"]
         stat_peers = res.peers.assignments.index[res.peers.assignments["group"] == grp].tolist()
-        radar_rows.append(("statistical_peers", scores.loc[scores.index.isin(stat_peers), dims].median()))
+        radar_rows.append(("statistical_peers", peer_profile(scores, stat_peers, dims)))
     admin = administrative_peers(res.agency_scores, chosen)
     if not admin.empty:
-        radar_rows.append(("administrative_peers", scores.loc[scores.index.isin(admin["agency_id"]), dims].median()))
+        radar_rows.append(("administrative_peers", peer_profile(scores, admin["agency_id"].tolist(), dims)))
     radar = pd.DataFrame([{"series": s, **{names[d]: v[d] for d in dims}} for s, v in radar_rows])
     ta = res.targets_agency
     targets = ta[ta["agency_id"] == chosen] if not ta.empty else empty

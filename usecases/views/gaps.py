@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from analytics.actions import national_gains
 from analytics.index import method_from_catalogue
 from analytics.online_services import online_gains
-from survey.catalogue import default_catalogue
+from survey.catalogue import KpiId, default_catalogue
 from usecases.access import Principal
 from usecases.views.common import (
     agency_labels,
@@ -59,7 +59,7 @@ def gaps_view(session: Session, principal: Principal, year: int | None, ministry
     ready_cols = ["agency_id", "agency", "ministry", "actual", "milestone", "gap", "status"]
     ready = pd.DataFrame(columns=ready_cols)
     if not ta.empty:
-        ready = readable_rows(session, principal, ta[ta["kpi"] == "KPI.READINESS"], ministry, agency_type)
+        ready = readable_rows(session, principal, ta[ta["kpi"] == KpiId.READINESS], ministry, agency_type)
         ready = ready.dropna(subset=["gap"]).sort_values("gap").head(top).merge(agencies, on="agency_id", how="left")
         ready = ready.assign(status=words(ready["status"], "status", lang))[ready_cols]
     cw = res.crosswalk

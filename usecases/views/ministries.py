@@ -9,8 +9,9 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from analytics.index import method_from_catalogue
+from analytics.online_services import pooled_ratio
 from analytics.uncertainty import group_uncertainty
-from survey.catalogue import default_catalogue
+from survey.catalogue import KpiId, default_catalogue
 from usecases.access import Principal
 from usecases.views.common import (
     dimension_names,
@@ -62,8 +63,7 @@ def ministries_view(session: Session, principal: Principal, year: int | None, ag
     table = g.agg(agencies=("agency_id", "nunique"), scored=("missing", lambda m: int((~m).sum())))
     table = table.join(g[[method.root, *dims]].mean()).reset_index()
     online = res.online_agency[res.online_agency["agency_id"].isin(agency["agency_id"])]
-    og = online.groupby("ministry_id")[["services", "online"]].sum()
-    table["online_service_ratio"] = table["ministry_id"].map(100.0 * og["online"] / og["services"].where(og["services"] > 0))
+    table["online_service_ratio"] = table["ministry_id"].map(pooled_ratio(online, "ministry_id"))
     # All agency types: the pipeline's ministry intervals, the ones the executive workbook shows.
     unc = None if agency_type else res.ministry_uncertainty
     if unc is None:
@@ -78,7 +78,7 @@ def ministries_view(session: Session, principal: Principal, year: int | None, ag
     table["score_p95"] = table["ministry_id"].map(u["p95"])
     tm = res.targets_ministry
     if not tm.empty and not agency_type:
-        ready = tm[tm["kpi"] == "KPI.READINESS"].set_index("ministry_id")
+        ready = tm[tm["kpi"] == KpiId.READINESS].set_index("ministry_id")
         table["gap"] = table["ministry_id"].map(ready["gap"])
         table["status"] = words(table["ministry_id"].map(ready["status"]), "status", lang)
     table["ministry"] = table["ministry_id"].map(ministry_labels(session, lang)).fillna(table["ministry_id"])

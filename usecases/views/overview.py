@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from analytics.targets import linear_trend, observed_actuals, target_path, year_reaching
+from analytics.targets import observed_actuals, target_path, trend_to_goal
 from analytics.trajectory import national_series
 from data import repository
-from survey.catalogue import default_catalogue
+from survey.catalogue import KpiId, default_catalogue
+from survey.i18n import t
 from survey.targets import Target, target_for
 from usecases.target_edits import effective_targets
 from usecases.views.common import (
@@ -37,7 +38,7 @@ def overview(session: Session) -> Overview:
     rows = cycle_rows(session, [int(y) for y in repository.cycles(session)["year_be"]], catalogue)
     counts = pd.concat([b.service_counts for b in rows.bases.values()], ignore_index=True)
     national = national_series(rows.frame, rows.responses, rows.services, catalogue.online_level, counts=counts)
-    target = target_for(effective_targets(session, catalogue), "KPI.ONLINE_RATIO")
+    target = target_for(effective_targets(session, catalogue), KpiId.ONLINE_RATIO)
     path = None
     if target is not None:
         base = national.loc[national["cycle_be"] == target.baseline_year, "online_service_ratio"]
@@ -62,6 +63,8 @@ class Card:
 
     kpi: str
     name: str
+    #: What the card says above its figure (the KPI's short name, or "standards adoption").
+    label: str
     unit: str
     actual: float
     change: float
@@ -90,11 +93,11 @@ class OverviewView:
     last_updated: pd.Timestamp | None
     #: The EGDI rank the targets aim at (the chart's goal line), None without such a target.
     rank_goal: float | None = None
+    #: Thailand's published EGDI ranks by year (the rank chart), with their sources.
+    ranks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 
-_CARD_KPIS = (("KPI.ONLINE_RATIO", "online_service_ratio"), ("KPI.READINESS", "readiness_index"),
-              ("KPI.RESPONSE_RATE", "response_rate"))
 
 
 
@@ -108,13 +111,13 @@ def overview_view(session: Session, year: int | None, lang: str) -> OverviewView
                          "agencies_responded", "response_rate"]]
     empty = pd.DataFrame()
     intl_rows, obs_rows = [], []
-    for kpi in ("KPI.EGDI_RANK", "KPI.EGDI_SCORE"):
+    for kpi in (str(KpiId.EGDI_RANK), str(KpiId.EGDI_SCORE)):
         tg = target_for(targets, kpi)
         if tg is None:
             continue
         obs = observed_actuals(tg)
         last = obs.iloc[-1] if not obs.empty else None
-        intl_rows.append({"kpi": kpi, "name": catalogue.kpi(kpi).name.get(lang),
+        intl_rows.append({"kpi": kpi, "name": catalogue.kpi(kpi).name.get(lang), "unit": catalogue.kpi(kpi).unit,
                           "latest": np.nan if last is None else float(last["value"]),
                           "latest_year": None if last is None else int(last["cycle_year"]),
                           "goal": tg.goal_value, "goal_year": tg.goal_year, "basis": tg.basis, "source": tg.source})
@@ -122,25 +125,27 @@ def overview_view(session: Session, year: int | None, lang: str) -> OverviewView
             obs_rows.append({"kpi": kpi, "year": o.year, "value": o.value, "source": o.source})
     international = pd.DataFrame(intl_rows)
     observations = pd.DataFrame(obs_rows, columns=["kpi", "year", "value", "source"])
-    rank_target = target_for(targets, "KPI.EGDI_RANK")
+    rank_target = target_for(targets, KpiId.EGDI_RANK)
     rank_goal = None if rank_target is None else rank_target.goal_value
+    ranks = observations[observations["kpi"] == KpiId.EGDI_RANK].reset_index(drop=True)
     if not has_counted(session, year) or year is None:
         return OverviewView(year, False, (), empty, empty, empty, None, None, base.target, international,
-                            observations, national, last_change(session), rank_goal)
+                            observations, national, last_change(session), rank_goal, ranks)
     # The cards need headline figures only: no Monte Carlo, flags or peers, so a new submission shows fast.
     res = results(session, year, draws=0, detail=False)
     nat = res.national.set_index("figure")
     cards = []
-    for kpi, figure in _CARD_KPIS:
+    for headline in catalogue.headline_kpis:
+        kpi, figure = headline.id, str(headline.figure)
         row = res.targets[res.targets["kpi"] == kpi] if not res.targets.empty else pd.DataFrame()
         tr = row.iloc[0] if not row.empty else None
-        cards.append(Card(kpi, catalogue.kpi(kpi).name.get(lang), catalogue.kpi(kpi).unit,
+        cards.append(Card(kpi, headline.name.get(lang), (headline.short or headline.name).get(lang), headline.unit,
                           float(nat.at[figure, "value"]), float(nat.at[figure, "change"]),  # type: ignore[arg-type]
                           np.nan if tr is None else float(tr["milestone"]), np.nan if tr is None else float(tr["gap"]),
                           "no target" if tr is None else str(tr["status"]), "" if tr is None else str(tr["basis"]),
                           np.nan if tr is None else float(tr["required_per_year"])))
     nat_adopt = res.adoption[res.adoption["kind"] == "standard"]
-    cards.append(Card("ADOPTION", "", "percent", float(nat_adopt["rate"].mean()) if len(nat_adopt) else np.nan,
+    cards.append(Card("ADOPTION", t("card_adoption", lang), t("card_adoption", lang), "percent", float(nat_adopt["rate"].mean()) if len(nat_adopt) else np.nan,
                       np.nan, np.nan, np.nan, "no target", "", np.nan))
     actuals = national[["cycle_be", "online_service_ratio"]].rename(
         columns={"cycle_be": "year", "online_service_ratio": "value"}).dropna()
@@ -149,12 +154,9 @@ def overview_view(session: Session, year: int | None, lang: str) -> OverviewView
     tg = base.target
     if tg is not None:
         goal = (tg.goal_year, tg.goal_value)
-        fit = linear_trend(actuals["year"].tolist(), actuals["value"].tolist()) if len(actuals) >= 2 else None
-        if fit is not None:
-            slope, intercept = fit
-            reaches = year_reaching(tg.goal_value, 1, slope, intercept, int(actuals["year"].min()))
-            end = max(tg.goal_year, reaches or 0, int(actuals["year"].max()))
-            xs = list(range(int(actuals["year"].min()), min(end, tg.goal_year + 10) + 1))
-            trend = pd.DataFrame({"year": xs, "value": [slope * x + intercept for x in xs]})
+        trend, reaches = trend_to_goal(actuals["year"].astype(int).tolist(), actuals["value"].tolist(), tg.goal_year,
+                                       tg.goal_value)
+        if trend.empty:
+            trend = empty
     return OverviewView(year, True, tuple(cards), actuals, path, trend, goal, reaches, tg, international,
-                        observations, national, last_change(session), rank_goal)
+                        observations, national, last_change(session), rank_goal, ranks)

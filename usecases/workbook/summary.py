@@ -14,9 +14,8 @@ from analytics.pipeline import CycleResults
 from analytics.targets import target_path
 from analytics.workbook import (
     ADOPTION_KINDS,
-    HEADLINE_KPIS,
 )
-from survey.catalogue import Catalogue
+from survey.catalogue import Catalogue, KpiId
 from survey.cells import formula_like
 from survey.i18n import t
 from survey.targets import Target, target_for
@@ -69,7 +68,7 @@ def summary_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, target
     years, actual, path = trajectory(results, catalogue, targets)
     cols = [Col("year", [year_cell(y, lang) for y in years], "num", "int"), Col("actual", actual, "num", "pct"),
             Col("target_path", path, "num", "pct")]
-    target = target_for(targets, "KPI.ONLINE_RATIO")
+    target = target_for(targets, KpiId.ONLINE_RATIO)
     if target is not None and target.is_assumption:
         cols[2].header = f"{t('wb_col_target_path', lang)} ({t('wb_basis_assumption', lang)})"
     top = row
@@ -103,17 +102,15 @@ def headlines(results: CycleResults, catalogue: Catalogue, lang: str, ministry: 
     """Return the headline rows: the followed KPIs against their milestones, then adoption by kind."""
     nat = dict(zip(results.national["figure"], results.national["value"], strict=True))
     nat_change = dict(zip(results.national["figure"], results.national["change"], strict=True))
-    figure_of = {"KPI.ONLINE_RATIO": "online_service_ratio", "KPI.READINESS": "readiness_index",
-                 "KPI.RESPONSE_RATE": "response_rate"}
     tg = results.targets if ministry is None else results.targets_ministry
     if ministry is not None and not tg.empty:
         tg = tg[tg["ministry_id"] == ministry]
     rows: list[tuple[str, Any, Any, Any, Any, Any, Any]] = []
-    for kpi in HEADLINE_KPIS:
-        name = catalogue.kpi(kpi).name.get(lang)
+    for headline in catalogue.headline_kpis:
+        kpi, figure, name = headline.id, str(headline.figure), headline.name.get(lang)
         row = tg[tg["kpi"] == kpi] if not tg.empty else tg
         if ministry is None:
-            actual, change = nat.get(figure_of[kpi], np.nan), nat_change.get(figure_of[kpi], np.nan)
+            actual, change = nat.get(figure, np.nan), nat_change.get(figure, np.nan)
         else:
             actual = float(row["actual"].iloc[0]) if not row.empty else np.nan
             change = ministry_change(results, catalogue, kpi, ministry)
@@ -138,10 +135,10 @@ def headlines(results: CycleResults, catalogue: Catalogue, lang: str, ministry: 
 
 
 def ministry_change(results: CycleResults, catalogue: Catalogue, kpi: str, ministry: str) -> float:
-    if kpi == "KPI.ONLINE_RATIO":
+    if kpi == KpiId.ONLINE_RATIO:
         row = results.online_ministry[results.online_ministry["ministry_id"] == ministry]
         return float(row["online_service_ratio_change"].iloc[0]) if not row.empty else np.nan
-    if kpi == "KPI.READINESS" and not results.previous_ministry_scores.empty:
+    if kpi == KpiId.READINESS and not results.previous_ministry_scores.empty:
         root = method_from_catalogue(catalogue).root
         now = results.ministry_scores.set_index("ministry_id")[root]
         before = results.previous_ministry_scores.set_index("ministry_id")[root]
@@ -156,7 +153,7 @@ def trajectory(results: CycleResults, catalogue: Catalogue, targets: tuple[Targe
     nation = results.online_nation[results.online_nation["cycle_year"] <= results.year]
     actual = dict(zip(nation["cycle_year"].astype(int), nation["online_service_ratio"], strict=True))
     path: dict[int, float] = {}
-    target = target_for(targets, "KPI.ONLINE_RATIO")
+    target = target_for(targets, KpiId.ONLINE_RATIO)
     if target is not None:
         base = actual.get(target.baseline_year)
         p = target_path(target, None if base is None or base != base else float(base))
