@@ -15,6 +15,7 @@ from sklearn.ensemble import IsolationForest
 from analytics.indicators import chosen_options
 from survey.catalogue import Catalogue
 from survey.errors import Year, message
+from survey.i18n import t
 
 FLAG_COLUMNS = ["cycle_year", "response_id", "agency_id", "indicator_id", "rule", "severity", "value",
                 "message_th", "message_en"]
@@ -115,15 +116,23 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
     change = (v["value"] - v["prev"]).abs()
     rel = change / v["prev"].abs().where(v["prev"] != 0)
     flagged = v[(rel > limit) | ((v["prev"] == 0) & (change > limit * span))]
-    rows = []
-    for r in flagged.itertuples(index=False):
-        prev_year = int(r.prev_year)  # type: ignore[arg-type]
-        rows.append({"cycle_year": r.cycle_year, "response_id": getattr(r, "response_id", None),
-                     "agency_id": r.agency_id, "indicator_id": r.indicator_id, "rule": "jump", "severity": "warning",
-                     "value": r.value,
-                     **_messages("flag_jump", id=r.indicator_id, before=f"{r.prev:g}", year=Year(prev_year),
-                                 after=f"{r.value:g}", limit=f"{100 * limit:g}")})
-    return _flags(rows)
+    # Tens of thousands of flags at national scale: built column by column, each language's text and each
+    # year's name looked up once (the same strings as `message("flag_jump", ...)` gives).
+    texts = {lang: t("flag_jump", lang) for lang in ("th", "en")}
+    prev_years = flagged["prev_year"].astype(int).tolist()
+    years = {(y, lang): Year(y).get(lang) for y in set(prev_years) for lang in texts}
+    share = f"{100 * limit:g}"
+    ids, before, after = flagged["indicator_id"].tolist(), flagged["prev"].tolist(), flagged["value"].tolist()
+    out = pd.DataFrame({
+        "cycle_year": flagged["cycle_year"].to_numpy(),
+        "response_id": flagged["response_id"].to_numpy() if "response_id" in flagged.columns else None,
+        "agency_id": flagged["agency_id"].to_numpy(), "indicator_id": flagged["indicator_id"].to_numpy(),
+        "rule": "jump", "severity": "warning", "value": flagged["value"].to_numpy(),
+        **{f"message_{lang}": [texts[lang].format(id=i, before=f"{b:g}", year=years[(y, lang)], after=f"{a:g}",
+                                                  limit=share)
+                               for i, b, a, y in zip(ids, before, after, prev_years, strict=True)]
+           for lang in texts}}, columns=FLAG_COLUMNS)
+    return out if len(out) else _flags([])
 
 
 def _span(catalogue: Catalogue, indicator_id: str) -> float:
