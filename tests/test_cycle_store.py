@@ -225,3 +225,32 @@ def test_kept_bases_on_disk_are_never_used_for_other_data(demo_db_path: Path, tm
         results.cycle_rows(s, YEARS, catalogue)
     assert reads == [(YEARS, None)]
     engine.dispose()
+
+
+def test_callers_kept_per_data_version_share_one_read_of_the_frames(demo_db_path: Path, tmp_path: Path,
+                                                                  catalogue: Catalogue,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Overview reads every cycle twice (its series, then its cards' results): with `per_version` the frame is
+    read once per data version, again after the version moves, and always without it."""
+    copy = tmp_path / "frames.sqlite3"
+    copy.write_bytes(demo_db_path.read_bytes())
+    engine = make_engine(f"sqlite:///{copy}")
+    reads: list[object] = []
+    real_frame = repository.frame
+
+    def spy(session: Session, years: object = None) -> pd.DataFrame:
+        reads.append(years)
+        return real_frame(session, years)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository, "frame", spy)
+    with Session(engine) as s:
+        one = results.cycle_rows(s, YEARS, catalogue, per_version=True)
+        two = results.cycle_rows(s, YEARS, catalogue, read=(2568,), per_version=True)
+        assert len(reads) == 1 and two.frame is one.frame
+        results.cycle_rows(s, YEARS, catalogue)
+        assert len(reads) == 2
+        repository.bump_data_version(s)
+        s.commit()
+        results.cycle_rows(s, YEARS, catalogue, per_version=True)
+        assert len(reads) == 3
+    engine.dispose()
