@@ -353,7 +353,7 @@ def growth_table(results: list[dict[str, Any]]) -> str:
         few, many = runs[0], runs[-1]
         lines += [f"| {n:,} agencies | {few['cycles']} cycles | {many['cycles']} cycles | growth |", "|---|---|---|---|"]
         lines += [f"| {name} | {few[k]:,.2f} | {many[k]:,.2f} | {many[k] / few[k]:.2f}x |" for name, k in figures]
-    return "\n".join(lines)
+    return "\n".join(lines) if lines else "(no run with another number of cycles: `--ten-cycles`)"
 
 
 def main(argv: list[str] | None = None) -> int:
