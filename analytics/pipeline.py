@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analytics.adoption import adoption_summary, stage_distribution
+from analytics.adoption import adoption_summary, stage_distribution, standards_adoption
 from analytics.crosswalk import crosswalk_summary
 from analytics.index import IndexMethod, composite_index, method_from_catalogue, scores_wide
 from analytics.indicators import VALUE_COLUMNS as COLUMNS_OF_VALUES
@@ -114,8 +114,8 @@ def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services
     kept = inventories[COUNTED_KEY].reset_index(drop=True) if keep_rows else None
     return CycleBase(year, method.version, values, scores,
                      agency_service_counts(inventories, inv_services, catalogue.online_level),
-                     _score_rows(scores, method), kept, ans if keep_rows else None,
-                     inv_services if keep_rows else None)
+                     _score_rows(scores, method), kept, ans.reset_index(drop=True) if keep_rows else None,
+                     inv_services.reset_index(drop=True) if keep_rows else None)
 
 
 #: What identifies a counted response's content (the data layer versions every write to it).
@@ -237,8 +237,10 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     under today's method. Agencies without a counted response are missing (NaN), never zero.
     The uncertainty analysis runs `draws` Monte Carlo draws over the agencies (`monte_carlo`) and
     over the ministries (`group_uncertainty`), each when at least two of them have a score.
-    `draws` = 0 skips the uncertainty analysis; `detail` = False also skips the quality flags and the
-    peer groups (the headline figures, scores, targets and adoption stay), for the Overview's cards.
+    `draws` = 0 skips the uncertainty analysis; `detail` = False keeps the headline figures only, for the
+    Overview's cards: national figures, scores, online ratios, targets and the adoption of the standards
+    stay; quality flags, peer groups, completeness, the crosswalk, stages, platform and shared-service
+    adoption and the ministries' adoption are left empty.
     `bases` holds `cycle_base` results of unchanged cycles (under `method`); `services` and `answers`
     then need to hold only the other cycles, and always cycle `year` (its detail reads them).
     """
@@ -311,6 +313,7 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
         ministry_uncertainty = group_uncertainty(values, agency_scores[["agency_id", "ministry_id"]], method,
                                                  "ministry_id", draws=draws, seed=seed)
 
+    this_cycle = counted[counted["cycle_year"] == year]
     return CycleResults(
         year=year, method_version=method.version, values=values, scores=scores,
         agency_scores=agency_scores,
@@ -322,14 +325,16 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
         level_shares=digital_level_shares(frame[frame["cycle_year"] == year], responses, cycle_services, "nation"),
         targets=_concat(national_targets), targets_ministry=_concat(ministry_targets),
         targets_agency=_concat(agency_targets), milestones=milestones,
-        adoption=adoption_summary(cycle_answers, values, cycle_frame, catalogue),
-        adoption_ministry=adoption_summary(cycle_answers, values, cycle_frame, catalogue, by="ministry_id"),
-        stages=stage_distribution(values, cycle_frame, catalogue),
+        adoption=adoption_summary(cycle_answers, values, cycle_frame, catalogue) if detail
+        else standards_adoption(values, cycle_frame, catalogue).assign(kind="standard"),
+        adoption_ministry=adoption_summary(cycle_answers, values, cycle_frame, catalogue, by="ministry_id")
+        if detail else pd.DataFrame(),
+        stages=stage_distribution(values, cycle_frame, catalogue) if detail else pd.DataFrame(),
         quality_flags=flags,
-        completeness=completeness_by_response(cycle_answers, counted[counted["cycle_year"] == year], catalogue),
-        indicator_completeness=completeness_by_indicator(cycle_answers, counted[counted["cycle_year"] == year],
-                                                         catalogue),
-        crosswalk=crosswalk_summary(scores, catalogue),
+        completeness=completeness_by_response(cycle_answers, this_cycle, catalogue) if detail else pd.DataFrame(),
+        indicator_completeness=completeness_by_indicator(cycle_answers, this_cycle, catalogue) if detail
+        else pd.DataFrame(),
+        crosswalk=crosswalk_summary(scores, catalogue) if detail else pd.DataFrame(),
         peers=peers, uncertainty=uncertainty, ministry_uncertainty=ministry_uncertainty,
         previous_agency_scores=_only(agency_all, prev) if prev is not None else pd.DataFrame(),
         previous_ministry_scores=_only(ministry_all, prev) if prev is not None else pd.DataFrame(),

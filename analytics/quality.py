@@ -124,15 +124,23 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
     change = (v["value"] - v["prev"]).abs()
     rel = change / v["prev"].abs().where(v["prev"] != 0)
     flagged = v[(rel > limit) | ((v["prev"] == 0) & (change > limit * span))]
-    rows = []
-    for r in flagged.itertuples(index=False):
-        prev_year = int(r.prev_year)  # type: ignore[arg-type]
-        rows.append({"cycle_year": r.cycle_year, "response_id": getattr(r, "response_id", None),
-                     "agency_id": r.agency_id, "indicator_id": r.indicator_id, "rule": "jump", "severity": "warning",
-                     "value": r.value,
-                     **_messages("flag_jump", id=r.indicator_id, before=f"{r.prev:g}", year=Year(prev_year),
-                                 after=f"{r.value:g}", limit=f"{100 * limit:g}")})
-    return _flags(rows)
+    # Tens of thousands of flags at national scale: built column by column, each language's text and each
+    # year's name looked up once (the same strings as `message("flag_jump", ...)` gives).
+    texts = {lang: t("flag_jump", lang) for lang in ("th", "en")}
+    prev_years = flagged["prev_year"].astype(int).tolist()
+    years = {(y, lang): Year(y).get(lang) for y in set(prev_years) for lang in texts}
+    share = f"{100 * limit:g}"
+    ids, before, after = flagged["indicator_id"].tolist(), flagged["prev"].tolist(), flagged["value"].tolist()
+    out = pd.DataFrame({
+        "cycle_year": flagged["cycle_year"].to_numpy(),
+        "response_id": flagged["response_id"].to_numpy() if "response_id" in flagged.columns else None,
+        "agency_id": flagged["agency_id"].to_numpy(), "indicator_id": flagged["indicator_id"].to_numpy(),
+        "rule": "jump", "severity": "warning", "value": flagged["value"].to_numpy(),
+        **{f"message_{lang}": [texts[lang].format(id=i, before=f"{b:g}", year=years[(y, lang)], after=f"{a:g}",
+                                                  limit=share)
+                               for i, b, a, y in zip(ids, before, after, prev_years, strict=True)]
+           for lang in texts}}, columns=FLAG_COLUMNS)
+    return out if len(out) else _flags([])
 
 
 def _span(catalogue: Catalogue, indicator_id: str) -> float:
@@ -193,7 +201,7 @@ def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     `left op right` compares the two numeric answers (both must be answered);
     `implies_option`: left answered yes (1) requires `option` among right's chosen options.
     """
-    rows = []
+    parts = []
     who = answers[["response_id", "cycle_year", "agency_id"]].drop_duplicates("response_id").set_index("response_id")
     cols = ["response_id", "value_num", "value_text"]
 
@@ -217,12 +225,17 @@ def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             bad = both[~_OPS[rule.op](both["value_num_l"].to_numpy(float), both["value_num_r"].to_numpy(float))]
         else:
             raise ValueError(f"unknown rule operator {rule.op!r}")
-        for rid, r in bad.iterrows():
-            rows.append({"cycle_year": who.at[rid, "cycle_year"], "response_id": rid,
-                         "agency_id": who.at[rid, "agency_id"], "indicator_id": rule.left, "rule": rule.id,
-                         "severity": "error", "value": r["value_num_l"],
-                         "message_th": rule.message.th, "message_en": rule.message.en})
-    return _flags(rows)
+        if bad.empty:
+            continue
+        # Column-wise (thousands of flags at national scale): the same rows a loop over `bad` would give.
+        ids = bad.index.to_numpy()
+        mine = who.loc[ids]
+        parts.append(pd.DataFrame({
+            "cycle_year": mine["cycle_year"].to_numpy(), "response_id": ids,
+            "agency_id": mine["agency_id"].to_numpy(), "indicator_id": rule.left, "rule": rule.id,
+            "severity": "error", "value": bad["value_num_l"].to_numpy(dtype=float),
+            "message_th": rule.message.th, "message_en": rule.message.en}, columns=FLAG_COLUMNS))
+    return pd.concat(parts, ignore_index=True) if parts else _flags([])
 
 
 def multivariate_outlier_flags(profiles: pd.DataFrame, seed: int = 0, contamination: float = 0.05,

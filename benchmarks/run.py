@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
@@ -37,10 +37,10 @@ from analytics.uncertainty import monte_carlo
 from benchmarks import register
 from data import repository
 from data.db import make_engine
-from data.migrate import downgrade, upgrade
+from data.migrate import upgrade
 from survey.catalogue import default_catalogue
 from survey.targets import load_targets
-from usecases import accounts, sessions, sign_in
+from usecases import accounts, base_store, sessions, sign_in
 from usecases.demo import DemoSpec, seed_demo
 from usecases.views import results as kept
 
@@ -195,14 +195,56 @@ def bench_workbook(engine: Engine, draws: int) -> tuple[float, float, int]:
     return book_s, floor_s, sum(len(c) for _, c in cells)
 
 
-def bench_scale(n: int, url: str, workbook_draws: int = 20) -> dict[str, Any]:
+def bench_schema(url: str) -> str | None:
+    """Return the PostgreSQL schema the benchmark URL reads (its search_path option), None on SQLite."""
+    if not url.startswith("postgresql"):
+        return None
+    options = make_url(url).query.get("options", "")
+    found = [o.split("=", 1)[1] for o in str(options).split() if o.startswith("-csearch_path=")]
+    if not found or not found[0].startswith("bench_"):
+        raise ValueError("on PostgreSQL the benchmark needs a schema of its own: options=-csearch_path=bench_...")
+    return found[0]
+
+
+def with_bench_schema(url: str, n: int, cycles: int) -> str:
+    """Return `url` reading the schema `bench_<agencies>_<cycles>` (PostgreSQL); SQLite URLs as they are."""
+    if not url.startswith("postgresql"):
+        return url
+    return make_url(url).update_query_dict({"options": f"-csearch_path=bench_{n}_{cycles}"}).render_as_string(
+        hide_password=False)
+
+
+def first_request(url: str) -> float:
+    """Return how long a new process takes to compute the measured cycle's results (detail on, no Monte Carlo)."""
+    child = subprocess.run([sys.executable, "-m", "benchmarks.run", "--first-request", "--url", url], cwd=ROOT,
+                           capture_output=True, text=True, check=False)
+    if child.returncode != 0:
+        raise RuntimeError(f"first request failed:\n{child.stderr[-4000:]}")
+    return float(json.loads(child.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def time_first_request(url: str) -> float:
     engine = make_engine(url)
-    if url.startswith("postgresql"):
-        downgrade(engine, "base")
+    started = time.perf_counter()
+    with Session(engine) as s:
+        kept.results(s, YEAR, draws=0, detail=True)
+    took = time.perf_counter() - started
+    base_store.flush()
+    engine.dispose()
+    return took
+
+
+def bench_scale(n: int, url: str, workbook_draws: int = 20, cycles: int = 5) -> dict[str, Any]:
+    engine = make_engine(url)
+    schema = bench_schema(url)
+    if schema is not None:  # a schema of the benchmark's own: never the tests' schemas or public
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     upgrade(engine)
     cat = default_catalogue()
     started = time.perf_counter()
-    counts = seed_demo(engine, cat, DemoSpec(agencies=n))
+    counts = seed_demo(engine, cat, DemoSpec(agencies=n, years=tuple(range(YEAR - cycles + 1, YEAR + 1))))
     seed_s = time.perf_counter() - started
     load_s, frames = timed(lambda: load_cycle(engine))
     floor_s, floor_rows = timed(lambda: read_floor(engine))
@@ -239,31 +281,80 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20) -> dict[str, Any]:
             return kept.results(s, YEAR, draws=0, detail=True)
 
     analytics_s, _ = timed(analytics_after_change)
+    # A restarted server's first request: a new process, with the bases this one kept on disk.
+    base_store.flush()
+    first_s = first_request(url)
     book_s, book_floor_s, cells = bench_workbook(engine, workbook_draws)
     cold, warm, fresh = render_overview(url)
+    if schema is not None:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
-    return {"agencies": n, "answers": counts["answers"], "services": counts["services"], "seed_s": seed_s,
+    return {"agencies": n, "cycles": cycles, "first_s": first_s, "answers": counts["answers"], "services": counts["services"], "seed_s": seed_s,
             "rows": rows, "load_s": load_s, "floor_s": floor_s, "kpis_s": kpi_s, "analytics_s": analytics_s,
             "mc_s": mc_s, "cold_analytics_s": cold_analytics_s, "cold_s": cold, "warm_s": warm, "fresh_s": fresh, "book_s": book_s,
             "book_floor_s": book_floor_s, "cells": cells, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def table(results: list[dict[str, Any]], backend: str) -> str:
-    head = ("| agencies | answers (5 cycles) | services | seed s | cycle rows | load s | read floor s | load / floor "
-            "| national KPIs s | analytics, every cycle from rows s | full analytics after a change s "
+    head = ("| agencies | cycles | answers | services | seed s | cycle rows | load s | read floor s | load / floor "
+            "| national KPIs s | analytics, every cycle from rows s | first request after a restart s "
+            "| full analytics after a change s "
             "| analytics / floor | Monte Carlo 1,000 draws s "
             "| Overview cold s | Overview warm s | submission to overview s "
             "| workbook cells | workbook s | write floor s | workbook / floor | peak MB |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:
         lines.append(
-            f"| {r['agencies']:,} | {r['answers']:,} | {r['services']:,} | {r['seed_s']:.1f} | {r['rows']:,} "
-            f"| {r['load_s']:.3f} | {r['floor_s']:.3f} | {r['load_s'] / r['floor_s']:.2f} | {r['kpis_s']:.3f} "
-            f"| {r['cold_analytics_s']:.2f} | {r['analytics_s']:.2f} | {r['analytics_s'] / r['floor_s']:.1f} "
+            f"| {r['agencies']:,} | {r['cycles']} | {r['answers']:,} | {r['services']:,} | {r['seed_s']:.1f} "
+            f"| {r['rows']:,} | {r['load_s']:.3f} | {r['floor_s']:.3f} | {r['load_s'] / r['floor_s']:.2f} "
+            f"| {r['kpis_s']:.3f} | {r['cold_analytics_s']:.2f} | {r['first_s']:.2f} | {r['analytics_s']:.2f} "
+            f"| {r['analytics_s'] / r['floor_s']:.1f} "
             f"| {r['mc_s']:.1f} "
             f"| {r['cold_s']:.2f} | {r['warm_s']:.2f} | {r['fresh_s']:.2f} | {r['cells']:,} | {r['book_s']:.2f} "
             f"| {r['book_floor_s']:.2f} | {r['book_s'] / r['book_floor_s']:.2f} | {r['peak_mb']:.0f} |")
     return f"Backend: {backend}\n\n" + "\n".join(lines)
+
+
+#: Issue 16's goals at 8,000 agencies: (figure, how it is computed from a result, the goal, its unit).
+GOALS: tuple[tuple[str, Callable[[dict[str, Any]], float], float, str], ...] = (
+    ("full analytics after a change / read floor", lambda r: r["analytics_s"] / r["floor_s"], 2.0, "x"),
+    ("submission to Overview", lambda r: r["fresh_s"], 1.0, "s"),
+    ("first request after a restart", lambda r: r["first_s"], 2.0, "s"),
+    ("peak memory", lambda r: r["peak_mb"], 1000.0, "MB"),
+    ("workbook / write floor", lambda r: r["book_s"] / r["book_floor_s"], 1.5, "x"),
+)
+
+
+def goals_table(results: list[dict[str, Any]]) -> str:
+    """Each goal of issue 16 beside the figure of every run, the floor it is divided by, and whether it is met."""
+    lines = ["| agencies | cycles | figure | measured | floor | goal | met |", "|---|---|---|---|---|---|---|"]
+    for r in results:
+        floors = {"full analytics after a change / read floor": f"{r['floor_s']:.3f} s read",
+                  "workbook / write floor": f"{r['book_floor_s']:.2f} s write"}
+        for name, figure, goal, unit in GOALS:
+            value = figure(r)
+            shown = f"{value:.0f} {unit}" if unit == "MB" else f"{value:.2f} {unit}"
+            lines.append(f"| {r['agencies']:,} | {r['cycles']} | {name} | {shown} | {floors.get(name, '')} "
+                         f"| {goal:g} {unit} | {'yes' if value <= goal else 'no'} |")
+    return "\n".join(lines)
+
+
+def growth_table(results: list[dict[str, Any]]) -> str:
+    """How each figure grows from the fewest to the most cycles at the same number of agencies."""
+    figures = (("answers", "answers"), ("read floor s", "floor_s"), ("analytics, every cycle from rows s",
+               "cold_analytics_s"), ("first request after a restart s", "first_s"),
+               ("full analytics after a change s", "analytics_s"), ("submission to Overview s", "fresh_s"),
+               ("Overview cold s", "cold_s"), ("workbook s", "book_s"), ("peak MB", "peak_mb"))
+    lines = []
+    for n in sorted({r["agencies"] for r in results}):
+        runs = sorted((r for r in results if r["agencies"] == n), key=lambda r: r["cycles"])
+        if len(runs) < 2:
+            continue
+        few, many = runs[0], runs[-1]
+        lines += [f"| {n:,} agencies | {few['cycles']} cycles | {many['cycles']} cycles | growth |", "|---|---|---|---|"]
+        lines += [f"| {name} | {few[k]:,.2f} | {many[k]:,.2f} | {many[k] / few[k]:.2f}x |" for name, k in figures]
+    return "\n".join(lines) if lines else "(no run with another number of cycles: `--ten-cycles`)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -276,54 +367,53 @@ def main(argv: list[str] | None = None) -> int:
                         help="Monte Carlo draws of the results the workbook is built from (not timed)")
     parser.add_argument("--register", action="store_true",
                         help="only the national services register import (5,000 services); updates its section")
+    parser.add_argument("--ten-cycles", type=int, nargs="*", default=[8000],
+                        help="agency counts measured again with 10 cycles (B.E. 2559-2568); none: skip")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child: measure one scale, print JSON
+    parser.add_argument("--cycles", type=int, default=5, help=argparse.SUPPRESS)
+    parser.add_argument("--first-request", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.first_request:
+        print(json.dumps({"seconds": time_first_request(args.url)}))
+        return 0
     if args.one is not None:
-        print(json.dumps(bench_scale(args.one, args.url, args.workbook_draws)))
+        print(json.dumps(bench_scale(args.one, args.url, args.workbook_draws, args.cycles)))
         return 0
     if args.register:
         return bench_register(Path(args.out))
     results = []
+    runs = [(n, 5) for n in args.scales] + [(n, 10) for n in args.ten_cycles]
     with tempfile.TemporaryDirectory() as tmp:
-        for n in args.scales:
-            url = args.url_template.format(dir=tmp, n=n)
-            # Each scale in a process of its own, so its peak memory is its own.
+        for n, cycles in runs:
+            url = with_bench_schema(args.url_template.format(dir=tmp, n=f"{n}-{cycles}"), n, cycles)
+            # Each scale in a process of its own, so its peak memory is its own; bases kept on disk in its own folder.
+            env = {**os.environ, "READINESS_BASES_DIR": str(Path(tmp) / f"bases-{n}-{cycles}")}
             child = subprocess.run([sys.executable, "-m", "benchmarks.run", "--one", str(n), "--url", url,
-                                    "--workbook-draws", str(args.workbook_draws)], cwd=ROOT, capture_output=True,
-                                   text=True, check=False)
+                                    "--cycles", str(cycles), "--workbook-draws", str(args.workbook_draws)], cwd=ROOT,
+                                   capture_output=True, text=True, check=False, env=env)
             if child.returncode != 0:
                 raise RuntimeError(f"benchmark at {n} agencies failed:\n{child.stderr[-4000:]}")
             r = json.loads(child.stdout.strip().splitlines()[-1])
             results.append(r)
-            print(f"{n} agencies: seed {r['seed_s']:.1f}s, load {r['load_s']:.3f}s vs floor {r['floor_s']:.3f}s "
+            print(f"{n} agencies, {cycles} cycles: first request {r['first_s']:.2f}s, after a change "
+                  f"{r['analytics_s']:.2f}s ({r['analytics_s'] / r['floor_s']:.1f}x floor); seed {r['seed_s']:.1f}s, load {r['load_s']:.3f}s vs floor {r['floor_s']:.3f}s "
                   f"({r['load_s'] / r['floor_s']:.2f}x), overview warm {r['warm_s']:.2f}s, "
                   f"submission visible in {r['fresh_s']:.2f}s, workbook {r['book_s']:.2f}s vs write floor "
                   f"{r['book_floor_s']:.2f}s ({r['book_s'] / r['book_floor_s']:.2f}x), peak {r['peak_mb']:.0f} MB", flush=True)
     backend = args.url_template.split(":")[0]
     body = table(results, backend)
+    goals, growth = goals_table(results), growth_table(results)
     draws = args.workbook_draws
-    print(body)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(
-        "# Performance\n\nWritten by `make bench` (`python -m benchmarks.run`) on "
-        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}. Cycle measured: B.E. {YEAR}. Times are the best of 3 runs "
-        "(seeding and cold render: one run). `load / floor` compares reading a cycle through the "
-        "repository (SQLAlchemy + pandas) with the same SELECTs through a plain DB-API cursor, in the same run. "
-        "`workbook / floor` compares `build_workbook` (Thai, whole country, from precomputed cycle results) with "
-        "writing exactly its cells with xlsxwriter in constant-memory mode and nothing else (`write_floor`); "
-        f"the results it is built from (not timed) use {draws} Monte Carlo draws. "
-        "Each scale runs in a process of its own; peak MB is that process's maximum resident set over all its "
-        "phases (seeding, analytics, Monte Carlo, workbook and the Overview's AppTest render, one after the other, "
-        "each letting go of what it read). "
-        "`analytics, every cycle from rows` computes the cycle with nothing kept (a server's first request); "
-        "`full analytics after a change` is what the app does after a change to the cycle: it reads every "
-        "cycle's frame and responses, that cycle's answers and services, keeps the unchanged earlier cycles' "
-        "bases, and computes all of issue 5 but the Monte Carlo (`usecases.views.results.results`, detail on); "
-        "`analytics / floor` divides it by the cycle's read floor.\n\n"
-        f"{body}\n", encoding="utf-8")
-    return bench_register(Path(args.out))
+    print(body, goals, growth, sep="\n\n")
+    section = (f"<!-- {backend} -->\n## {BACKENDS.get(backend, backend)}\n\nWritten on "
+               f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores, "
+               f"Python {platform.python_version()}; the results the workbook is built from use {draws} Monte Carlo "
+               f"draws.\n\n{body}\n\n### Goals (issue 16)\n\nEvery goal beside the figure of each run and the "
+               f"floor it is divided by, all from this one run.\n\n{goals}\n\n### Growth with the number of "
+               f"cycles\n\n{growth}\n<!-- /{backend} -->\n")
+    write_report(Path(args.out), backend, section)
+    return bench_register(Path(args.out)) if backend == "sqlite" else 0
 
 
 def bench_register(out: Path) -> int:
@@ -334,6 +424,52 @@ def bench_register(out: Path) -> int:
           flush=True)
     register.write_section(out, register.section(r))
     return 0
+
+
+#: The section title of each database backend in docs/PERFORMANCE.md.
+BACKENDS = {"sqlite": "SQLite", "postgresql+psycopg": "PostgreSQL", "postgresql": "PostgreSQL"}
+INTRO = (
+    "# Performance\n\nWritten by `make bench` (`python -m benchmarks.run`; on PostgreSQL with `--url-template`), "
+    f"one section per database, each from one run. Cycle measured: B.E. {YEAR}. Times are the best of 3 runs "
+    "(seeding, cold analytics, first request and cold render: one run). `load / floor` compares reading a cycle "
+    "through the repository (SQLAlchemy + pandas) with the same SELECTs through a plain DB-API cursor, in the same "
+    "run. `workbook / floor` compares `build_workbook` (Thai, whole country, from precomputed cycle results) with "
+    "writing exactly its cells with xlsxwriter in constant-memory mode and nothing else (`write_floor`). "
+    "Each scale runs in a process of its own; peak MB is that process's maximum resident set over all its "
+    "phases (seeding, analytics, Monte Carlo, workbook and the Overview's AppTest render, one after the other, "
+    "each letting go of what it read). "
+    "`analytics, every cycle from rows` computes the cycle with nothing kept, in memory or on disk; "
+    "`first request after a restart` is a new process computing the cycle (detail on, no Monte Carlo) with the "
+    "cycle bases the first process kept on disk (`usecases/base_store.py`); "
+    "`full analytics after a change` is what the app does after a change to one response of the cycle: it reads "
+    "every cycle's frame and responses and the changed response's rows, patches the cycle's kept base, keeps the "
+    "unchanged earlier cycles' bases, and computes all of issue 5 but the Monte Carlo "
+    "(`usecases.views.results.results`, detail on); `analytics / floor` divides it by the cycle's read floor. "
+    "`submission to overview` is a new service written to the database, then the Overview page run again in "
+    "Streamlit's AppTest until it shows it. On PostgreSQL each run uses a schema of its own (`bench_<agencies>_"
+    "<cycles>`, dropped at the end), never the tests' schemas.\n\n")
+
+
+def write_report(out: Path, backend: str, section: str) -> None:
+    """Write `section` for `backend` into `out`, keeping the other backends' sections as they are."""
+    kept = []
+    if out.exists():
+        text_now = out.read_text(encoding="utf-8")
+        for other in BACKENDS:
+            mark, end = f"<!-- {other} -->", f"<!-- /{other} -->"
+            if other != backend and mark in text_now and end in text_now:
+                kept.append(text_now[text_now.index(mark):text_now.index(end) + len(end)] + "\n")
+        title = "## National services register import"
+        if title in text_now:  # the register phase's own section (benchmarks/register.py) stays as it was
+            start = text_now.index(title)
+            end = text_now.find("\n## ", start + len(title))
+            stop = text_now.find("\n<!-- ", start)
+            ends = [e for e in (end, stop) if e != -1]
+            kept.append(text_now[start:min(ends) if ends else len(text_now)].rstrip("\n") + "\n")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ordered = sorted([section, *kept], key=lambda part: ("postgresql" in part.split("\n", 1)[0],
+                                                        part.startswith("## National")))
+    out.write_text(INTRO + "\n".join(ordered), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,15 @@ def database_url() -> str:
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
+def bases_dir() -> Path | None:
+    """Return the folder where computed cycle bases are kept between restarts (`READINESS_BASES_DIR`, default
+    `var/bases`); `off` keeps them in memory only."""
+    raw = os.environ.get("READINESS_BASES_DIR", "").strip()
+    if raw.lower() == "off":
+        return None
+    return Path(raw) if raw else PROJECT_ROOT / "var" / "bases"
+
+
 def normalise_url(url: str) -> str:
     """Map plain `postgresql://` URLs to the psycopg 3 driver that the project installs."""
     for prefix in ("postgresql://", "postgres://"):

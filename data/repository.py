@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, text
 from sqlalchemy.orm import Session
 
 from data.models import Agency, Answer, AppState, Cycle, FrameEntry, Ministry, Response, Service
@@ -49,6 +49,13 @@ def get_state(session: Session, key: str, default: str | None = None) -> str | N
 def is_demo(session: Session) -> bool:
     """True when the database holds generated demo data."""
     return get_state(session, "dataset") == "demo"
+
+
+def schema_name(session: Session) -> str:
+    """Return the schema the session reads on PostgreSQL (several can share one URL), "" elsewhere."""
+    if session.get_bind().dialect.name != "postgresql":
+        return ""
+    return str(session.execute(text("SELECT current_schema()")).scalar_one())
 
 
 def data_version(session: Session) -> int:

@@ -497,7 +497,8 @@ def load_catalogue(path: Path | str = CATALOGUE_PATH) -> Catalogue:
     """Load and check a catalogue file."""
     data = Path(path).read_bytes()
     try:
-        raw = yaml.safe_load(data)
+        # libyaml's parser where PyYAML has it (the same safe constructor, about 10x faster to load)
+        raw = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise CatalogueError([f"catalogue: not valid YAML ({exc})"]) from exc
     return parse_catalogue(raw, hashlib.sha256(data).hexdigest())

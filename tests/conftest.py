@@ -55,6 +55,12 @@ def pg_url_or_skip() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _bases_of_this_test(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cycle bases kept on disk go to a folder of each test's own (never the project's var/)."""
+    monkeypatch.setenv("READINESS_BASES_DIR", str(tmp_path_factory.mktemp("bases")))
+
+
+@pytest.fixture(autouse=True)
 def _clear_streamlit_caches() -> Iterator[None]:
     yield
     import streamlit as st

@@ -14,6 +14,7 @@ from analytics.pipeline import cycle_base, cycle_results
 from data import repository
 from data.db import make_engine
 from survey.catalogue import Catalogue
+from usecases import base_store, cache
 from usecases.target_edits import effective_targets
 from usecases.views import results
 
@@ -140,4 +141,116 @@ def test_a_few_changed_responses_are_patched_into_the_kept_base(demo_db_path: Pa
         flags = ["cycle_year", "agency_id", "indicator_id", "rule"]
         pd.testing.assert_frame_equal(kept.quality_flags.sort_values(flags, ignore_index=True),
                                       everything.quality_flags.sort_values(flags, ignore_index=True))
+    engine.dispose()
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, object]]:
+    """Record every read of answers as (years, response ids)."""
+    reads: list[tuple[object, object]] = []
+    real_answers = repository.answers
+
+    def spy(session: Session, years: object = None, response_ids: object = None) -> pd.DataFrame:
+        reads.append((years, None if response_ids is None else sorted(response_ids)))  # type: ignore[call-overload]
+        return real_answers(session, years, response_ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository, "answers", spy)
+    return reads
+
+
+def test_a_restarted_server_uses_the_bases_kept_on_disk(demo_db_path: Path, tmp_path: Path, catalogue: Catalogue,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a restart (nothing in memory) no answer is read again, the bases read back equal the ones written,
+    row for row and type for type, and a change is patched into the base kept on disk."""
+    copy = tmp_path / "restart.sqlite3"
+    copy.write_bytes(demo_db_path.read_bytes())
+    engine = make_engine(f"sqlite:///{copy}")
+    reads = _reads(monkeypatch)
+    with Session(engine) as s:
+        first = results.cycle_rows(s, YEARS, catalogue, read=(2568,))
+        assert reads == [(YEARS, None)]
+        base_store.flush()
+        cache.clear_all()  # a new process: only the disk is left
+        reads.clear()
+        again = results.cycle_rows(s, YEARS, catalogue, read=(2568,))
+        assert reads == []
+        for y in YEARS:
+            for name in base_store.TABLES:
+                was, now = getattr(first.bases[y], name), getattr(again.bases[y], name)
+                if was is None:
+                    assert now is None
+                else:
+                    pd.testing.assert_frame_equal(now, was, obj=f"{y} {name}")
+        assert first.bases[2567].answers is None and again.bases[2568].answers is not None
+
+        rid = s.execute(text("SELECT id FROM responses WHERE cycle_year = 2568 AND status = 'approved' "
+                             "ORDER BY id LIMIT 1")).scalar_one()
+        s.execute(text("UPDATE answers SET value_num = 0 WHERE response_id = :r AND indicator_id = 'DAT.02'"),
+                  {"r": rid})
+        s.execute(text("UPDATE responses SET version = version + 1 WHERE id = :r"), {"r": rid})
+        s.commit()
+        base_store.flush()
+        cache.clear_all()
+        reads.clear()
+        patched = results.cycle_rows(s, YEARS, catalogue, read=(2568,))
+        assert reads == [([2568], [rid])]  # the base on disk was patched with the one changed response
+        pd.testing.assert_frame_equal(patched.bases[2568].scores, fresh(s, catalogue, 2568))
+    engine.dispose()
+
+
+def test_kept_bases_on_disk_are_never_used_for_other_data(demo_db_path: Path, tmp_path: Path, catalogue: Catalogue,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the database at another path, and the same database after a restore (a new data epoch),
+    read every cycle again: a kept base belongs to one database and one epoch."""
+    one, other = tmp_path / "one.sqlite3", tmp_path / "other.sqlite3"
+    one.write_bytes(demo_db_path.read_bytes())
+    other.write_bytes(demo_db_path.read_bytes())
+    reads = _reads(monkeypatch)
+    engine = make_engine(f"sqlite:///{one}")
+    with Session(engine) as s:
+        results.cycle_rows(s, YEARS, catalogue)
+    base_store.flush()
+    assert len(list(base_store.bases_dir().iterdir())) == len(YEARS)  # type: ignore[union-attr]
+    cache.clear_all()
+    reads.clear()
+    elsewhere = make_engine(f"sqlite:///{other}")
+    with Session(elsewhere) as s:
+        results.cycle_rows(s, YEARS, catalogue)
+    assert reads == [(YEARS, None)]
+    elsewhere.dispose()
+    cache.clear_all()
+    reads.clear()
+    with Session(engine) as s:
+        s.execute(text("UPDATE app_state SET value = 'restored' WHERE key = 'data_epoch'"))  # as a restore does
+        s.commit()
+        results.cycle_rows(s, YEARS, catalogue)
+    assert reads == [(YEARS, None)]
+    engine.dispose()
+
+
+def test_callers_kept_per_data_version_share_one_read_of_the_frames(demo_db_path: Path, tmp_path: Path,
+                                                                  catalogue: Catalogue,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Overview reads every cycle twice (its series, then its cards' results): with `per_version` the frame is
+    read once per data version, again after the version moves, and always without it."""
+    copy = tmp_path / "frames.sqlite3"
+    copy.write_bytes(demo_db_path.read_bytes())
+    engine = make_engine(f"sqlite:///{copy}")
+    reads: list[object] = []
+    real_frame = repository.frame
+
+    def spy(session: Session, years: object = None) -> pd.DataFrame:
+        reads.append(years)
+        return real_frame(session, years)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository, "frame", spy)
+    with Session(engine) as s:
+        one = results.cycle_rows(s, YEARS, catalogue, per_version=True)
+        two = results.cycle_rows(s, YEARS, catalogue, read=(2568,), per_version=True)
+        assert len(reads) == 1 and two.frame is one.frame
+        results.cycle_rows(s, YEARS, catalogue)
+        assert len(reads) == 2
+        repository.bump_data_version(s)
+        s.commit()
+        results.cycle_rows(s, YEARS, catalogue, per_version=True)
+        assert len(reads) == 3
     engine.dispose()

@@ -107,8 +107,8 @@ def test_past_cycles_under_another_method(demo: DemoFrames, catalogue: Catalogue
 
 
 def test_headline_results_without_detail_match(demo, catalogue, targets) -> None:  # type: ignore[no-untyped-def]
-    """detail=False (the Overview's cards) gives the same national figures, scores and targets,
-    and skips quality flags and peer groups."""
+    """detail=False (the Overview's cards) gives the same national figures, scores, targets and adoption of the
+    standards, and skips quality flags, peer groups, completeness, the crosswalk and the other adoption tables."""
     from analytics.pipeline import cycle_results
 
     args = (2568, demo.frame, demo.responses, demo.services, demo.answers, catalogue, targets)
@@ -117,7 +117,11 @@ def test_headline_results_without_detail_match(demo, catalogue, targets) -> None
     pd.testing.assert_frame_equal(full.national, light.national)
     pd.testing.assert_frame_equal(full.agency_scores, light.agency_scores)
     pd.testing.assert_frame_equal(full.targets, light.targets)
+    standards = full.adoption[full.adoption["kind"] == "standard"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(standards, light.adoption)
+    assert set(full.adoption["kind"]) == {"standard", "platform", "shared_service"}
     assert light.quality_flags.empty and light.peers is None and not full.quality_flags.empty
+    assert light.completeness.empty and light.crosswalk.empty and not full.crosswalk.empty
 
 
 def test_kept_bases_of_earlier_cycles_give_the_same_results(demo, catalogue, targets) -> None:  # type: ignore[no-untyped-def]

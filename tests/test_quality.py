@@ -20,6 +20,7 @@ from analytics.quality import (
     rule_flags,
 )
 from survey.catalogue import Catalogue
+from survey.errors import Year, message
 
 ANSWER_COLUMNS = ["response_id", "cycle_year", "agency_id", "indicator_id", "value_num", "value_text"]
 
@@ -50,6 +51,12 @@ def test_jump_flags_by_hand(catalogue: Catalogue) -> None:
     assert list(f.columns) == FLAG_COLUMNS
     assert f[["cycle_year", "indicator_id"]].values.tolist() == [[2565, "DAT.02"]]
     assert "10" in f.iloc[0]["message_en"] and "16" in f.iloc[0]["message_en"]
+    # The flag table's texts are the flag_jump message, previous year in B.E. for Thai readers and C.E. in English.
+    said = message("flag_jump", id="DAT.02", before="10", year=Year(2564), after="16", limit="50")
+    assert f.iloc[0]["message_th"] == said.get("th") and "2564" in said.get("th")
+    assert f.iloc[0]["message_en"] == said.get("en") and "2021" in said.get("en")
+    one_year = jump_flags(v, catalogue, 0.5, year=2565)  # the one-cycle path gives the same flag
+    pd.testing.assert_frame_equal(one_year, f)
     v.loc[4, "value"] = 6.0
     assert len(jump_flags(v, catalogue, 0.5)) == 2
     yes = pd.DataFrame({"cycle_year": [2564, 2565], "agency_id": "A", "indicator_id": "INT.01", "value": [0.0, 1.0]})

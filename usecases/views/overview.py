@@ -35,7 +35,7 @@ class Overview:
 def overview(session: Session) -> Overview:
     """Return the national figures per cycle and the online-ratio target's path."""
     catalogue = default_catalogue()
-    rows = cycle_rows(session, [int(y) for y in repository.cycles(session)["year_be"]], catalogue)
+    rows = cycle_rows(session, [int(y) for y in repository.cycles(session)["year_be"]], catalogue, per_version=True)
     counts = pd.concat([b.service_counts for b in rows.bases.values()], ignore_index=True)
     national = national_series(rows.frame, rows.responses, rows.services, catalogue.online_level, counts=counts)
     target = target_for(effective_targets(session, catalogue), KpiId.ONLINE_RATIO)

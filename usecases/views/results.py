@@ -21,6 +21,7 @@ from analytics.pipeline import (
 )
 from data import repository
 from survey.catalogue import Catalogue, default_catalogue
+from usecases import base_store
 from usecases.cache import Store, database_key
 from usecases.target_edits import effective_targets
 
@@ -34,6 +35,8 @@ HISTORY: Store[pd.DataFrame] = Store(maxsize=4)
 #: Each cycle's agency-level base (values, scores, service counts), kept per (database, cycle, digest of
 #: the cycle's frame and counted responses, catalogue, method): enough for every cycle of a few databases.
 BASES: Store[CycleBase] = Store(maxsize=48)
+#: Every cycle's frame, responses and fingerprints per (database, data version, cycles): shared, never changed.
+FRAMES: Store[tuple[pd.DataFrame, pd.DataFrame, dict[int, str]]] = Store(maxsize=4)
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ class CycleRows:
     bases: dict[int, CycleBase]
 
 
-def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: tuple[int, ...] = ()) -> CycleRows:
+def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: tuple[int, ...] = (),
+               per_version: bool = False) -> CycleRows:
     """Read the cycles `years` once, reusing each unchanged cycle's base instead of its answers and services.
 
     A cycle's base is kept while the digest of its frame and counted responses stays the same
@@ -56,18 +60,38 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     `read` (the ones a page shows) keep their answers and services in the base: after a change to a
     few of their responses, only those responses' rows are read and those agencies scored again
     (`patch_base`), when the method scores each agency on its own values. The rows returned are
-    those of `read` cycles and of cycles that had to be read whole.
+    those of `read` cycles and of cycles that had to be read whole. With `per_version` (for callers whose
+    results are themselves kept per data version), the frames and responses read are shared by every such
+    call of the same data version.
     """
     method = method_from_catalogue(catalogue)
-    frame, responses = repository.frame(session, years), repository.responses(session, years)
-    prints = cycle_fingerprints(frame, responses)
+    # Callers whose own results are kept per data version (`results`, the Overview's view, which reads the cycles
+    # twice: its series, then its cards' results) share one read of the frames per data version.
+    read_key = (database_key(session), repository.data_version(session), tuple(years))
+    known = FRAMES.get(read_key) if per_version else None
+    if known is None:
+        frame, responses = repository.frame(session, years), repository.responses(session, years)
+        known = (frame, responses, cycle_fingerprints(frame, responses))
+        FRAMES.put(read_key, known)
+    frame, responses, prints = known
     # The epoch changes on every restore and seed: a kept base never outlives the data it came from.
     db, shape = f"{database_key(session)}#{repository.get_state(session, 'data_epoch', '')}", repr(method)
     keys = {y: (db, y, prints.get(y, ""), catalogue.sha256, shape) for y in years}
     kept = dict(BASES.snapshot())
     bases = {y: kept[k] for y, k in keys.items() if k in kept}
+    # A restarted server finds the bases it kept on disk (under the database's schema too, on PostgreSQL).
+    owners = {y: (db, repository.schema_name(session), y, catalogue.sha256, shape) for y in years}
+    for y in [y for y in years if y not in bases]:
+        found = base_store.load(owners[y], keys[y][2])
+        if found is not None:
+            bases[y] = found
+            BASES.put(keys[y], found)
     earlier = {k[1]: b for k, b in kept.items() if isinstance(k, tuple) and k[0] == db and k[1] in read
                and k[1] in keys and k[1] not in bases and k[3:] == (catalogue.sha256, shape) and b.counted is not None}
+    for y in [y for y in read if y in keys and y not in bases and y not in earlier]:
+        last = base_store.latest_with_rows(owners[y])
+        if last is not None:
+            earlier[y] = last
     for y, old in earlier.items():  # a few responses changed: patch the kept base
         agencies = changed_agencies(old, frame, responses)
         size = len(old.counted) if old.counted is not None else 0
@@ -77,7 +101,7 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
                             "response_id"].tolist()
         bases[y] = patch_base(old, frame, responses, repository.services(session, [y], ids),
                               repository.answers(session, [y], ids), agencies, catalogue, method)
-        _keep_base(keys[y], bases[y])
+        _keep_base(keys[y], bases[y], owners[y])
     whole = sorted({y for y in years if y not in bases} | {y for y in read if bases.get(y) is not None
                                                              and bases[y].answers is None})
     parts: list[tuple[pd.DataFrame, pd.DataFrame]] = []
@@ -85,7 +109,7 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
         sv, an = repository.services(session, whole), repository.answers(session, whole)
         for y in whole:
             bases[y] = cycle_base(y, frame, responses, sv, an, catalogue, method, keep_rows=y in read)
-            _keep_base(keys[y], bases[y])
+            _keep_base(keys[y], bases[y], owners[y])
         parts.append((sv, an))
     for y in read:
         b = bases.get(y)
@@ -102,12 +126,14 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
 PATCH_SHARE = 0.2
 
 
-def _keep_base(key: tuple[str, int, str, str, str], base: CycleBase) -> None:
-    """Keep `base`, dropping older bases of the same cycle that carry rows (only the latest is ever patched)."""
+def _keep_base(key: tuple[str, int, str, str, str], base: CycleBase, owner: tuple[str, str, int, str, str]) -> None:
+    """Keep `base` in memory and on disk, dropping older bases of the same cycle that carry rows from memory
+    (only the latest is ever patched)."""
     if base.counted is not None:
         BASES.drop(lambda k, b: not (isinstance(k, tuple) and k[:2] == key[:2] and k[3:] == key[3:] and k != key
                                      and b.counted is not None))
     BASES.put(key, base)
+    base_store.save_later(owner, key[2], base)
 
 
 def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool = True) -> CycleResults:
@@ -125,7 +151,7 @@ def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool =
     # One thread for the small k-means and isolation-forest fits: on a busy two-core server, OpenMP
     # threads fighting each other made the clustering alone take seconds instead of milliseconds.
     with threadpool_limits(limits=1):
-        rows = cycle_rows(session, years, catalogue, read=(year,))
+        rows = cycle_rows(session, years, catalogue, read=(year,), per_version=True)
         res = cycle_results(year, rows.frame, rows.responses, rows.services, rows.answers, catalogue,
                             effective_targets(session, catalogue), draws=draws, detail=detail, bases=rows.bases)
     RESULTS.put(key, res)
@@ -140,7 +166,7 @@ def all_scores(session: Session) -> pd.DataFrame:
         return hit
     catalogue = default_catalogue()
     years = [int(y) for y in repository.cycles(session)["year_be"]]
-    bases = cycle_rows(session, years, catalogue).bases
+    bases = cycle_rows(session, years, catalogue, per_version=True).bases
     parts = [bases[y].scores for y in years if not bases[y].scores.empty]
     scores = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     wide = scores_wide(scores).reset_index() if not scores.empty else pd.DataFrame()

@@ -1,0 +1,169 @@
+"""Cycle bases kept on disk, so that a server's first request after a restart reads no answers it already scored.
+
+A base (`analytics.pipeline.CycleBase`) is written as Arrow IPC files, one per table, in a folder of
+the bases directory (`data.config.bases_dir`, `var/bases` by default). The folder's name is made of
+two digests: one of what the base belongs to (database and, on PostgreSQL, its schema; the data
+epoch, which every restore and seed changes; the cycle; the catalogue; the method) and one of the
+cycle's fingerprint (its frame and counted responses, `cycle_fingerprints`). So a base is found
+again only for the same data: another database, a restore or a change to the cycle never reuses
+one, and a base of the same cycle under an earlier fingerprint can still be patched
+(`usecases.views.results.cycle_rows`). Folders are written whole or not at all (written aside,
+then renamed); the least recently used are removed beyond `MAX_KEPT`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
+
+from analytics.pipeline import CycleBase
+from data.config import bases_dir
+
+#: Bases kept on disk at most (the oldest used are removed first): every cycle of a few databases.
+MAX_KEPT = 64
+TABLES = ("values", "scores", "service_counts", "score_rows", "counted", "answers", "services")
+_LOG = logging.getLogger(__name__)
+
+
+def _digest(parts: tuple[Hashable, ...]) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def folder_name(owner: tuple[Hashable, ...], fingerprint: str) -> str:
+    """Return the folder of a base: `<digest of what it belongs to>-<digest of the cycle's fingerprint>`."""
+    return f"{_digest(owner)}-{_digest((fingerprint,))}"
+
+
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="base-store")
+_PENDING: list[Future[None]] = []
+_PENDING_LOCK = threading.Lock()
+
+
+def save_later(owner: tuple[Hashable, ...], fingerprint: str, base: CycleBase) -> None:
+    """Write `base` on the one writer thread, off the request that computed it (`flush` waits for it)."""
+    root = bases_dir()
+    if root is None:
+        return
+    with _PENDING_LOCK:
+        _PENDING[:] = [f for f in _PENDING if not f.done()]
+        _PENDING.append(_WRITER.submit(save, owner, fingerprint, base, root))
+
+
+def flush() -> None:
+    """Wait until every base handed to `save_later` is written."""
+    with _PENDING_LOCK:
+        pending = list(_PENDING)
+    for f in pending:
+        f.result()
+
+
+def save(owner: tuple[Hashable, ...], fingerprint: str, base: CycleBase, root: Path | None = None) -> None:
+    """Write `base` under `owner` and `fingerprint`; a failure to write is logged, never raised (the base is kept
+    in memory all the same)."""
+    root = root or bases_dir()
+    if root is None:
+        return
+    final = root / folder_name(owner, fingerprint)
+    if final.exists():
+        return
+    part = root / f".{final.name}.{uuid.uuid4().hex[:8]}"
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)  # agencies' answers: readable by the server only
+        part.mkdir()
+        dtypes: dict[str, dict[str, str]] = {}
+        for name in TABLES:
+            table = getattr(base, name)
+            if table is None:
+                continue
+            dtypes[name] = {str(c): str(t) for c, t in table.dtypes.items()}
+            feather.write_feather(table.reset_index(drop=True), part / f"{name}.arrow", compression="lz4")
+        meta = {"year": base.year, "method_version": base.method_version, "dtypes": dtypes}
+        (part / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        os.replace(part, final)
+        # The cycle's earlier bases are stale now (only the latest is ever read or patched again).
+        for stale in root.glob(final.name.split("-")[0] + "-*"):
+            if stale != final:
+                shutil.rmtree(stale, ignore_errors=True)
+    except OSError as exc:  # another process wrote it first, or the disk is full: keep going without it
+        _LOG.warning("could not keep cycle base %s on disk: %s", final.name, exc)
+        shutil.rmtree(part, ignore_errors=True)
+        return
+    _prune(root)
+
+
+def load(owner: tuple[Hashable, ...], fingerprint: str, root: Path | None = None) -> CycleBase | None:
+    """Return the base kept under `owner` and `fingerprint`, or None when there is none (or it cannot be read)."""
+    root = root or bases_dir()
+    if root is None:
+        return None
+    return _read(root / folder_name(owner, fingerprint))
+
+
+def latest_with_rows(owner: tuple[Hashable, ...], root: Path | None = None) -> CycleBase | None:
+    """Return the most recently written base under `owner` (any fingerprint) that kept its rows, for patching."""
+    root = root or bases_dir()
+    if root is None or not root.is_dir():
+        return None
+    prefix = _digest(owner) + "-"
+    found = sorted((p for p in root.iterdir() if p.name.startswith(prefix) and (p / "counted.arrow").exists()),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    return _read(found[0]) if found else None
+
+
+def _read(folder: Path) -> CycleBase | None:
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        tables: dict[str, pd.DataFrame | None] = {}
+        for name in TABLES:
+            kinds = meta["dtypes"].get(name)
+            if kinds is None:
+                tables[name] = None
+                continue
+            table = feather.read_table(folder / f"{name}.arrow", memory_map=False).to_pandas(
+                types_mapper={pa.large_string(): pd.StringDtype(na_value=float("nan")),
+                              pa.string(): pd.StringDtype(na_value=float("nan"))}.get)
+            # Arrow keeps every type but plain Python objects: give each column back the type it was written with.
+            wrong = {c: t for c, t in kinds.items() if str(table[c].dtype) != t}
+            tables[name] = table.astype(wrong) if wrong else table
+        os.utime(folder)  # recently used: pruned last
+    except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
+        if folder.exists():
+            _LOG.warning("could not read kept cycle base %s: %s", folder.name, exc)
+        return None
+    def whole(name: str) -> pd.DataFrame:
+        table = tables[name]
+        return pd.DataFrame() if table is None else table
+
+    return CycleBase(int(meta["year"]), str(meta["method_version"]), whole("values"), whole("scores"),
+                     whole("service_counts"), whole("score_rows"), tables["counted"], tables["answers"],
+                     tables["services"])
+
+
+def _prune(root: Path, keep: int = MAX_KEPT) -> None:
+    folders = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    if len(folders) <= keep:
+        return
+    for old in sorted(folders, key=lambda p: p.stat().st_mtime)[: len(folders) - keep]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def forget(root: Path | None = None) -> None:
+    """Remove every kept base (tests; a restore needs nothing of this: its new epoch changes every folder name)."""
+    root = root or bases_dir()
+    if root is not None and root.is_dir():
+        for p in root.iterdir():
+            with contextlib.suppress(OSError):
+                shutil.rmtree(p)
