@@ -462,9 +462,7 @@ def write_report(out: Path, backend: str, section: str) -> None:
         title = "## National services register import"
         if title in text_now:  # the register phase's own section (benchmarks/register.py) stays as it was
             start = text_now.index(title)
-            end = text_now.find("\n## ", start + len(title))
-            stop = text_now.find("\n<!-- ", start)
-            ends = [e for e in (end, stop) if e != -1]
+            ends = [e for e in (text_now.find("\n## ", start + len(title)), text_now.find("\n<!-- ", start)) if e != -1]
             kept.append(text_now[start:min(ends) if ends else len(text_now)].rstrip("\n") + "\n")
     out.parent.mkdir(parents=True, exist_ok=True)
     ordered = sorted([section, *kept], key=lambda part: ("postgresql" in part.split("\n", 1)[0],
