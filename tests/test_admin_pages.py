@@ -118,7 +118,8 @@ def test_targets_page_saves_an_edit_and_refuses_a_sourced_goal_without_source(ap
     assert not at.exception and not at.error and at.success
     targets, history = at.dataframe[0].value, at.dataframe[1].value
     assert targets.iloc[0].tolist()[:2] == ["T.ONLINE_RATIO", "KPI.ONLINE_RATIO"] and targets.iloc[0, 7] == 90.0
-    assert history.iloc[0].tolist()[1:] == ["T.ONLINE_RATIO", history.iloc[0, 2], "goal.value", "95.0", "90.0"]
+    assert history.iloc[0].tolist()[1:] == ["T.ONLINE_RATIO", history.iloc[0, 2], "ค่าเป้าหมาย", "95.0", "90.0"]  # the field in words
+    assert history.iloc[0, 0].endswith(" น.")  # the moment in Thai time
     at.radio(key="tg_basis_T.ONLINE_RATIO").set_value("sourced")
     at.button(key="tg_submit").click().run()
     assert [e.value for e in at.error] == ["เป้าหมายที่มีแหล่งอ้างอิงต้องระบุแหล่งที่มา มิฉะนั้นให้คงเป็นสมมติฐาน"]

@@ -66,6 +66,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "download_history": ("ดาวน์โหลดประวัติ (CSV)", "Download history (CSV)"),
     "download_tracking": ("ดาวน์โหลดตารางติดตาม (CSV)", "Download tracking (CSV)"),
     "col_response_id": ("เลขที่คำตอบแบบสำรวจ", "Response"),
+    "col_change_item": ("รายการที่เปลี่ยน", "What changes"),
+    "col_review_note": ("ความเห็นของผู้ตรวจสอบ", "Reviewer and date"),
     "col_old": ("ค่าเดิม", "Old"),
     "col_new": ("ค่าใหม่", "New"),
     "col_answer": ("คำตอบ", "Answer"),

@@ -1,0 +1,97 @@
+"""The live demo in Chromium (issue 15): every demo account has something to do on the day the demo is seeded.
+
+The demo is seeded for today (`DemoSpec.live`), as `python -m data seed --demo` does, and each account signs in with
+the password the seed made for it: the respondent finds the open cycle and their agency's draft, the coordinator
+responses to review, the administrator the Cycles page in Thai with B.E. dates. No page shows a raw None, nan or code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from survey import clock
+from survey.catalogue import default_catalogue
+from survey.i18n import fmt_date
+from tests.browser.conftest import Server, screenshot, sign_in, start_server, stop_server, wait_for_app
+from tests.conftest import sqlite_engine_at
+from usecases.demo import DemoSpec, seed_demo
+from usecases.demo_accounts import create_demo_accounts
+
+RAW = re.compile(r"\b(None|nan|NaN|NaT|null)\b|\{\"|\d{4}-\d{2}-\d{2}")
+
+
+@dataclass
+class LiveDemo:
+    server: Server
+    passwords: dict[str, str]
+
+
+@pytest.fixture
+def live_demo(tmp_path: Path) -> Iterator[LiveDemo]:
+    engine = sqlite_engine_at(tmp_path / "live.sqlite3")
+    seed_demo(engine, default_catalogue(), DemoSpec.live(clock.today(), agencies=80))
+    with Session(engine) as s:
+        rows = create_demo_accounts(s)
+        s.commit()
+    engine.dispose()
+    server = start_server(f"sqlite:///{tmp_path / 'live.sqlite3'}", tmp_path / "streamlit.log")
+    yield LiveDemo(server, {r.username: str(r.password) for r in rows})
+    stop_server(server)
+
+
+def _open(browser: object, demo: LiveDemo, username: str, path: str, lang: str, title: str) -> object:
+    """Sign in as `username` and open the page at `path`, waiting for its title."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page.set_default_timeout(30_000)
+    page.goto(f"{demo.server.url}/?lang={lang}")
+    wait_for_app(page)
+    sign_in(page, username, demo.passwords[username])
+    wait_for_app(page)
+    page.goto(f"{demo.server.url}/{path}?lang={lang}")
+    wait_for_app(page)
+    page.locator("h1").get_by_text(title, exact=True).wait_for()
+    wait_for_app(page)
+    return page
+
+
+def _text(page: object) -> str:
+    return str(page.locator("[data-testid='stMain']").inner_text())  # type: ignore[attr-defined]
+
+
+def _cells(page: object) -> list[str]:
+    """Return the text of every table cell drawn on the page (Streamlit draws tables on a canvas, with a hidden grid)."""
+    return [str(c) for c in page.locator("[data-testid='stDataFrame'] [role='gridcell']").all_inner_texts()]  # type: ignore[attr-defined]
+
+
+def test_demo_respondent_finds_the_open_cycle_and_their_draft(browser: object, live_demo: LiveDemo) -> None:
+    page = _open(browser, live_demo, "demo-respondent", "my_response", "en", "My response")
+    text = _text(page)
+    screenshot(page, "demo_respondent_my_response_en")
+    assert "No survey cycle is open" not in text
+    year = str(clock.fiscal_year_be() - 543)
+    assert page.locator("[data-testid='stSelectbox']").first.inner_text().splitlines()[-1].startswith(year)
+    assert "Draft" in text
+
+
+def test_demo_coordinator_has_responses_to_review(browser: object, live_demo: LiveDemo) -> None:
+    page = _open(browser, live_demo, "demo-coordinator", "review", "th", "ตรวจสอบคำตอบแบบสำรวจ")
+    text = _text(page)
+    screenshot(page, "demo_coordinator_review_th")
+    assert "ส่งแล้ว" in text  # a submitted response is listed
+    assert not RAW.search(" ".join(_cells(page))), [c for c in _cells(page) if RAW.search(c)]
+
+
+def test_demo_admin_sees_the_cycles_page_in_thai_with_buddhist_era_dates(browser: object, live_demo: LiveDemo) -> None:
+    page = _open(browser, live_demo, "demo-admin", "cycles", "th", "รอบสำรวจ")
+    text = _text(page)
+    screenshot(page, "demo_admin_cycles_th")
+    opens = fmt_date(clock.today() - __import__("datetime").timedelta(days=30), "th")
+    assert opens in " ".join(_cells(page)), _cells(page)[:20]
+    assert f"ปีงบประมาณ {clock.fiscal_year_be() + 1}" in text  # this year's cycle exists: next year's is proposed
+    assert not RAW.search(" ".join(_cells(page))), [c for c in _cells(page) if RAW.search(c)]
