@@ -89,6 +89,18 @@ def test_cycles_page_opens_a_cycle_from_last_years_frame_and_extends_one_agency(
     engine.dispose()
 
 
+def test_the_administrators_landing_page_says_when_no_cycle_is_open(
+        app_on_demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The closed demo (B.E. 2564-2568) on 6 Dec 2026: the administrator lands on a page that says no cycle is open and
+    which to open; a planner landing on the same page is not told."""
+    monkeypatch.setattr("survey.clock.today", lambda: dt.date(2026, 12, 6))
+    admin = signed_in_app(app_on_demo, [(Role.ADMINISTRATOR.value, None)], "th").run()
+    assert [w.value for w in admin.warning][0] == ("ขณะนี้ไม่มีรอบสำรวจที่เปิดรับ หน่วยงานจึงยังตอบแบบสำรวจไม่ได้ "
+                                                   "เปิดรอบสำรวจปีงบประมาณ 2570 ได้ที่หน้ารอบสำรวจ")  # then the demo label
+    planner = signed_in_app(app_on_demo, [(Role.PLANNER.value, None)], "th").run()
+    assert not any("ไม่มีรอบสำรวจที่เปิดรับ" in w.value for w in planner.warning)
+
+
 def test_cycles_page_in_thai_shows_buddhist_era_dates_and_refuses_dates_outside_the_fiscal_year(
         app_on_demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Thai readers see B.E. dates with Thai month names in the table and beside the date fields; a closing date more

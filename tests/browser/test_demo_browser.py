@@ -7,6 +7,7 @@ responses to review, the administrator the Cycles page in Thai with B.E. dates. 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from tests.browser.conftest import Server, screenshot, sign_in, start_server, st
 from tests.conftest import sqlite_engine_at
 from usecases.demo import DemoSpec, seed_demo
 from usecases.demo_accounts import create_demo_accounts
+from usecases.demo_live import CLOSES_IN_DAYS, OPENED_DAYS_AGO
 
 RAW = re.compile(r"\b(None|nan|NaN|NaT|null)\b|\{\"|\d{4}-\d{2}-\d{2}")
 
@@ -74,24 +76,39 @@ def test_demo_respondent_finds_the_open_cycle_and_their_draft(browser: object, l
     text = _text(page)
     screenshot(page, "demo_respondent_my_response_en")
     assert "No survey cycle is open" not in text
-    year = str(clock.fiscal_year_be() - 543)
-    assert page.locator("[data-testid='stSelectbox']").first.inner_text().splitlines()[-1].startswith(year)
-    assert "Draft" in text
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    closes = fmt_date(clock.today() + dt.timedelta(days=CLOSES_IN_DAYS), "en")
+    assert metrics[:2] == ["Draft", closes]  # the draft of this fiscal year's cycle, open until its deadline
 
 
 def test_demo_coordinator_has_responses_to_review(browser: object, live_demo: LiveDemo) -> None:
     page = _open(browser, live_demo, "demo-coordinator", "review", "th", "ตรวจสอบคำตอบแบบสำรวจ")
-    text = _text(page)
     screenshot(page, "demo_coordinator_review_th")
-    assert "ส่งแล้ว" in text  # a submitted response is listed
+    assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "ส่งแล้ว"  # one to review, offered first
+    assert "ส่งแล้ว" in _cells(page)
+    assert not RAW.search(" ".join(_cells(page))), [c for c in _cells(page) if RAW.search(c)]
+    page.goto(f"{live_demo.server.url}/tracking?lang=th")
+    wait_for_app(page)
+    page.locator("h1").get_by_text("ติดตามการตอบแบบสำรวจ", exact=True).wait_for()
+    wait_for_app(page)
+    screenshot(page, "demo_coordinator_tracking_th")
     assert not RAW.search(" ".join(_cells(page))), [c for c in _cells(page) if RAW.search(c)]
 
 
 def test_demo_admin_sees_the_cycles_page_in_thai_with_buddhist_era_dates(browser: object, live_demo: LiveDemo) -> None:
     page = _open(browser, live_demo, "demo-admin", "cycles", "th", "รอบสำรวจ")
+    page.get_by_text("รับคำตอบแบบสำรวจ", exact=False).first.wait_for()
     text = _text(page)
     screenshot(page, "demo_admin_cycles_th")
-    opens = fmt_date(clock.today() - __import__("datetime").timedelta(days=30), "th")
-    assert opens in " ".join(_cells(page)), _cells(page)[:20]
+    opens = fmt_date(clock.today() - dt.timedelta(days=OPENED_DAYS_AGO), "th")
+    assert opens in _cells(page), _cells(page)[:20]  # the open cycle, dated in B.E. with Thai month names
     assert f"ปีงบประมาณ {clock.fiscal_year_be() + 1}" in text  # this year's cycle exists: next year's is proposed
     assert not RAW.search(" ".join(_cells(page))), [c for c in _cells(page) if RAW.search(c)]
+
+
+def test_demo_admin_sees_targets_without_raw_values(browser: object, live_demo: LiveDemo) -> None:
+    page = _open(browser, live_demo, "demo-admin", "targets", "th", "เป้าหมายตามแผน")
+    screenshot(page, "demo_admin_targets_th")
+    cells = _cells(page)
+    assert "สมมติฐาน" in cells and "assumption" not in cells  # the basis in words
+    assert not RAW.search(" ".join(cells)), [c for c in cells if RAW.search(c)]
