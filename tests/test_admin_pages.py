@@ -95,7 +95,7 @@ def test_the_administrators_landing_page_says_when_no_cycle_is_open(
     which to open; a planner landing on the same page is not told."""
     monkeypatch.setattr("survey.clock.today", lambda: dt.date(2026, 12, 6))
     admin = signed_in_app(app_on_demo, [(Role.ADMINISTRATOR.value, None)], "th").run()
-    assert [w.value for w in admin.warning][0] == ("ขณะนี้ไม่มีรอบสำรวจที่เปิดรับ หน่วยงานจึงยังตอบแบบสำรวจไม่ได้ "
+    assert admin.warning[0].value == ("ขณะนี้ไม่มีรอบสำรวจที่เปิดรับ หน่วยงานจึงยังตอบแบบสำรวจไม่ได้ "
                                                    "เปิดรอบสำรวจปีงบประมาณ 2570 ได้ที่หน้ารอบสำรวจ")  # then the demo label
     planner = signed_in_app(app_on_demo, [(Role.PLANNER.value, None)], "th").run()
     assert not any("ไม่มีรอบสำรวจที่เปิดรับ" in w.value for w in planner.warning)

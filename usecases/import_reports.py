@@ -58,8 +58,8 @@ def _note_rows(notes: list[Note], lang: str) -> list[dict[str, str]]:
 def register_lines(report: RegisterReport, lang: str) -> list[str]:
     """Return the register import's summary: counts, organisations, each agency, every refused or noted row."""
     changes = sum(a.changes for a in report.agencies)
-    lines = [f"{report.file}: {report.rows} rows, {len(report.agencies)} agencies, {report.placed} services placed, "
-             f"{changes} inventory changes, {len(report.refused)} rows not matched"]
+    lines = [t("register_summary", lang).format(file=report.file, rows=report.rows, agencies=len(report.agencies),
+                                                placed=report.placed, changes=changes, refused=len(report.refused))]
     if report.organisations is not None:
         lines += organisation_lines(report.organisations, lang, alone=False)
     for a in report.agencies:
@@ -87,7 +87,8 @@ def register_tables(report: RegisterReport, lang: str) -> tuple[pd.DataFrame, pd
           "rows": a.place.get(lang), "message": a.message.get(lang) if a.message else ""} for a in report.agencies],
         columns=["agency_id", "outcome", "n_services", "rows", "message"])
     notes = [(t("org_outcome_refused", lang), n) for n in report.refused + report.problems]
-    notes += [("skipped", n) for n in report.skipped] + [("warning", n) for n in report.warnings]
+    notes += [(t("register_row_skipped", lang), n) for n in report.skipped]
+    notes += [(t("severity_warning", lang), n) for n in report.warnings]
     rows = pd.DataFrame.from_records([{"outcome": kind, "where": n.place.get(lang), "message": n.message.get(lang)}
                                       for kind, n in notes], columns=["outcome", "where", "message"])
     return agencies, rows
