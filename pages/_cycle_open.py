@@ -15,12 +15,14 @@ from survey.i18n import fmt_date, fmt_year, t
 from survey.versions import editions
 from survey.years import to_be
 from usecases import administration
-from usecases.access import Principal
+from usecases.access import Principal, Role
 from usecases.cycles import Proposal
 
 
 def notice(principal: Principal, lang: str) -> None:
     """Warn an administrator that no cycle is open, naming the one to open."""
+    if not principal.has(Role.ADMINISTRATOR):
+        return
     message = read(administration.no_open_cycle_notice, principal)
     if message is not None:
         st.warning(message.get(lang), icon=":material/event_busy:")

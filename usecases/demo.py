@@ -154,7 +154,6 @@ class DemoSpec:
         return current if current in self.years else None
 
 
-
 def be_to_ce(year_be: int) -> int:
     return year_be - 543
 
