@@ -87,6 +87,19 @@ def test_demo_coordinator_has_responses_to_review(browser: object, live_demo: Li
     assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "ส่งแล้ว"  # one to review, offered first
     assert "ส่งแล้ว" in _cells(page)
     assert not RAW.search(" ".join(_cells(page))), [c for c in _cells(page) if RAW.search(c)]
+
+    # A returned response: the demo coordinator's comments, labelled with who wrote them and when, in words.
+    page.locator("[data-testid='stSelectbox']").nth(1).click()
+    page.get_by_role("option").filter(has_text="(ส่งกลับให้แก้ไข)").first.click()
+    wait_for_app(page)
+    page.get_by_text("ความเห็นของผู้ตรวจสอบ", exact=True).first.wait_for()
+    wait_for_app(page)
+    page.get_by_text("ความเห็นของผู้ตรวจสอบ", exact=True).first.scroll_into_view_if_needed()
+    screenshot(page, "demo_coordinator_review_returned_th")
+    cells = _cells(page)
+    assert any(c.startswith("ความเห็นทั่วไปจาก demo-coordinator เมื่อ ") for c in cells), cells[-12:]
+    assert "ส่งกลับให้แก้ไข" in cells and "return" not in cells and "nan" not in " ".join(cells)
+
     page.goto(f"{live_demo.server.url}/tracking?lang=th")
     wait_for_app(page)
     page.locator("h1").get_by_text("ติดตามการตอบแบบสำรวจ", exact=True).wait_for()
