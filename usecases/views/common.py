@@ -9,6 +9,8 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from analytics.online_services import inventory_counted
+from analytics.standing import FINAL_SHARE as FINAL_SHARE
+from analytics.standing import cycle_standing, default_cycle
 from data import repository
 from survey.catalogue import Catalogue, default_catalogue
 from survey.i18n import TEXTS, t
@@ -19,27 +21,43 @@ SUMMARY_READERS = frozenset({Role.PLANNER, Role.EXECUTIVE})
 
 
 @dataclass(frozen=True)
+class CycleStanding:
+    """Where a cycle stands (`analytics.standing.cycle_standing`): final, or provisional with N of M approved."""
+
+    year: int
+    final: bool
+    expected: int
+    approved: int
+    counted: int
+
+
+@dataclass(frozen=True)
 class FilterOptions:
-    """What the cycle, ministry and agency-type filters offer, and the cycle shown by default."""
+    """What the cycle, ministry and agency-type filters offer, the cycle shown by default, and where each cycle stands."""
 
     cycles: tuple[int, ...]
     default_cycle: int | None
     ministries: tuple[tuple[str, str], ...]
     agency_types: tuple[str, ...]
+    standings: tuple[CycleStanding, ...] = ()
+
+    def standing(self, year: int | None) -> CycleStanding | None:
+        return next((s for s in self.standings if s.year == year), None)
 
 
 
 def filter_options(session: Session, lang: str) -> FilterOptions:
-    """Return the cycles (the latest with a counted response is the default), ministries and agency types."""
-    cycles = tuple(int(y) for y in repository.cycles(session)["year_be"])
-    resp = repository.responses(session)
-    counted = resp[inventory_counted(resp)]["cycle_year"]
-    default = int(counted.max()) if not counted.empty else (cycles[-1] if cycles else None)
+    """Return the cycles, ministries and agency types, and the default cycle (`analytics.standing.default_cycle`:
+    the latest final cycle with counted answers)."""
+    cycles = repository.cycles(session)
+    table = cycle_standing(cycles, repository.frame(session), repository.responses(session))
+    standing = tuple(CycleStanding(int(r.year), bool(r.final), int(r.expected), int(r.approved), int(r.counted))
+                     for r in table.itertuples(index=False))
     mins = repository.ministries(session)
     names = tuple((str(m), str(th if lang == "th" else en)) for m, th, en in
                   zip(mins["ministry_id"], mins["name_th"], mins["name_en"], strict=True))
     types = tuple(sorted(repository.agencies(session)["agency_type"].dropna().unique().tolist()))
-    return FilterOptions(cycles, default, names, types)
+    return FilterOptions(tuple(int(y) for y in cycles["year_be"]), default_cycle(table), names, types, standing)
 
 
 
