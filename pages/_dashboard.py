@@ -12,7 +12,7 @@ from pages._session import cached, labelled
 from survey.cells import csv_bytes
 from survey.i18n import TEXTS, fmt_datetime, fmt_number, fmt_percent_text, fmt_year, t
 from usecases.access import can_export_summary
-from usecases.views.common import FINAL_SHARE, is_demo
+from usecases.views.common import FINAL_SHARE, display_frame, is_demo
 
 
 def demo_banner(lang: str) -> None:
@@ -51,13 +51,17 @@ def _address_select(where: Any, name: str, label: str, choices: list[Any], defau
     """
     # The language is part of the key: a select box keeps the option labels it was first drawn with.
     key = f"filter_{name}_{lang}"
+    # "All" (None) is the option "" in the widget: a select box whose value is None shows its placeholder.
     by_text = {("" if c is None else str(c)): c for c in choices}
     wanted = kept_param(name)
-    value = by_text[wanted] if wanted in by_text else default if default in choices else choices[0]
+    fallback = ("" if default is None else str(default)) if default in choices else next(iter(by_text))
+    value = wanted if wanted in by_text else fallback
     st.session_state[key] = value
-    keep_param(name, value)
-    return where.selectbox(label, choices, key=key, format_func=fmt, placeholder=t("choose_option", lang),
-                           on_change=lambda: keep_param(name, st.session_state[key]))
+    keep_param(name, by_text[value])
+    chosen = where.selectbox(label, list(by_text), key=key, format_func=lambda v: fmt(by_text[v]),
+                             placeholder=t("choose_option", lang),
+                             on_change=lambda: keep_param(name, by_text.get(st.session_state[key])))
+    return by_text.get(chosen)
 
 
 def filter_bar(lang: str, options: Any, ministry: bool = True, agency_type: bool = True
@@ -105,12 +109,12 @@ def show_table(frame: Any, lang: str, principal: Any, name: str, agency_ids: lis
     `agency_ids` None marks a summary table (planners and executives download it); otherwise the
     agencies whose rows it holds (already filtered to those the reader may see).
     """
-    shown = labelled(frame, lang)
+    shown = labelled(display_frame(frame, lang), lang)
     config = {col: st.column_config.NumberColumn(format="%.2f") for col, dtype in shown.dtypes.items()
               if getattr(dtype, "kind", "") == "f"}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height or "auto")
     if agency_ids is not None or can_export_summary(principal):
-        st.download_button(t("download_csv", lang), csv_bytes(shown),
+        st.download_button(t("download_csv", lang), csv_bytes(labelled(frame, lang)),
                            file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}", on_click=record_export,
                            args=(principal, f"{name}.csv", agency_ids), icon=":material/download:")
 

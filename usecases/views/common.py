@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,7 @@ from analytics.standing import FINAL_SHARE as FINAL_SHARE
 from analytics.standing import cycle_standing, default_cycle
 from data import repository
 from survey.catalogue import Catalogue, default_catalogue
-from survey.i18n import TEXTS, t
+from survey.i18n import DECIMALS, TEXTS, fmt_date, fmt_number, t
 from usecases.access import Principal, Role, readable_agency_ids
 
 SUMMARY_READERS = frozenset({Role.PLANNER, Role.EXECUTIVE})
@@ -148,3 +149,31 @@ def dimension_names(lang: str, catalogue: Catalogue | None = None) -> dict[str, 
 def is_demo(session: Session) -> bool:
     """True when the database holds generated demo data (every page says so)."""
     return repository.is_demo(session)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
+def display_frame(frame: pd.DataFrame, lang: str, decimals: int = DECIMALS["number"]) -> pd.DataFrame:
+    """Return a table as readers see it: no None or NaN (a dash), dates as `fmt_date` writes them (B.E. with
+    Thai month names for Thai readers).
+
+    A numeric column with a missing value becomes text through `fmt_number` (whole numbers without decimals),
+    because the table would show a missing number as "None"; numeric columns without gaps stay numbers.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[col] = [fmt_date(None if _missing(v) else v.to_pydatetime(), lang) for v in values]
+        elif pd.api.types.is_numeric_dtype(values):
+            if values.isna().any():
+                whole = bool((values.dropna() % 1 == 0).all())
+                out[col] = [fmt_number(None if _missing(v) else float(v), lang, 0 if whole else decimals)
+                            for v in values]
+        else:
+            out[col] = ["–" if _missing(v) else fmt_date(v, lang) if isinstance(v, dt.date) else v for v in values]
+    return out
