@@ -109,6 +109,9 @@ def show_table(frame: Any, lang: str, principal: Any, name: str, agency_ids: lis
     `agency_ids` None marks a summary table (planners and executives download it); otherwise the
     agencies whose rows it holds (already filtered to those the reader may see).
     """
+    if frame.empty:  # Streamlit would print "empty" in English inside the table
+        st.caption(t("no_rows", lang))
+        return
     shown = labelled(display_frame(frame, lang), lang)
     config = {col: st.column_config.NumberColumn(format="%.2f") for col, dtype in shown.dtypes.items()
               if getattr(dtype, "kind", "") == "f"}

@@ -31,6 +31,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cw_open_by_default": ("เปิดเผยเป็นค่าเริ่มต้น", "Open by default"),
     "cw_user_driven": ("ขับเคลื่อนโดยความต้องการของผู้ใช้", "User-driven"),
     "cw_proactiveness": ("ให้บริการเชิงรุก", "Proactiveness"),
+    "no_rows": ("ไม่มีรายการ", "None to show."),
     "choose_option": ("เลือกรายการ", "Choose an option"),
     "provisional": ("ผลเบื้องต้น", "provisional"),
     "provisional_banner": ("ผลเบื้องต้น: รอบสำรวจ {year} ยังไม่ปิด หน่วยงานได้รับอนุมัติคำตอบแบบสำรวจแล้ว {approved} จาก {expected} หน่วยงาน"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -52,8 +52,8 @@ def filter_options(session: Session, lang: str) -> FilterOptions:
     the latest final cycle with counted answers)."""
     cycles = repository.cycles(session)
     table = cycle_standing(cycles, repository.frame(session), repository.responses(session))
-    standing = tuple(CycleStanding(int(r.year), bool(r.final), int(r.expected), int(r.approved), int(r.counted))
-                     for r in table.itertuples(index=False))
+    standing = tuple(CycleStanding(int(r["year"]), bool(r["final"]), int(r["expected"]), int(r["approved"]),
+                                   int(r["counted"])) for r in table.to_dict("records"))
     mins = repository.ministries(session)
     names = tuple((str(m), str(th if lang == "th" else en)) for m, th, en in
                   zip(mins["ministry_id"], mins["name_th"], mins["name_en"], strict=True))
