@@ -62,7 +62,7 @@ else:
     if not pages:
         st.warning(t("no_roles", lang))
         st.stop()
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # every page listed: no "View N more" in English on Thai pages
 if principal is not None and page is pages[0]:
     notice(principal, lang)  # the administrator's landing page says when no cycle is open
 page.run()

@@ -25,7 +25,7 @@ from analytics.online_services import (
 from analytics.peers import PeerGroups, peer_groups
 from analytics.quality import FLAG_COLUMNS, completeness_by_indicator, completeness_by_response, quality_flags
 from analytics.targets import observed_actuals, target_path, target_progress
-from analytics.uncertainty import Uncertainty, group_uncertainty, monte_carlo
+from analytics.uncertainty import Uncertainty, draw_scores, group_uncertainty, summarise
 from survey.catalogue import Catalogue, KpiId
 from survey.targets import Target
 from survey.workflow import COUNTED_STATUSES, Status
@@ -67,7 +67,7 @@ class CycleResults:
     crosswalk: pd.DataFrame
     peers: PeerGroups | None
     uncertainty: Uncertainty | None
-    #: Score and rank intervals of the ministries (`group_uncertainty` on their mean indicator profiles).
+    #: Score and rank intervals of the ministries (`group_uncertainty`: the mean of their agencies' scores per draw).
     ministry_uncertainty: Uncertainty | None = None
     #: The cycle before `year` (empty when there is none), under the same method: for changes per agency and ministry.
     previous_agency_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -236,7 +236,8 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     Scores use `method` (default: the catalogue's current method), so a past cycle is recomputed
     under today's method. Agencies without a counted response are missing (NaN), never zero.
     The uncertainty analysis runs `draws` Monte Carlo draws over the agencies (`monte_carlo`) and
-    over the ministries (`group_uncertainty`), each when at least two of them have a score.
+    over the ministries (`group_uncertainty`, the mean of their agencies' scores in the same draws), each when at
+    least two of them have a score.
     `draws` = 0 skips the uncertainty analysis; `detail` = False keeps the headline figures only, for the
     Overview's cards: national figures, scores, online ratios, targets and the adoption of the standards
     stay; quality flags, peer groups, completeness, the crosswalk, stages, platform and shared-service
@@ -308,10 +309,12 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
         peers = peer_groups(scored.set_index("agency_id")[list(method.children(method.root))], seed=seed)
     uncertainty = ministry_uncertainty = None
     if draws > 0 and len(scored) >= 2:
-        uncertainty = monte_carlo(values, method, draws=draws, seed=seed)
-    if draws > 0 and scored["ministry_id"].nunique() >= 2:
-        ministry_uncertainty = group_uncertainty(values, agency_scores[["agency_id", "ministry_id"]], method,
-                                                 "ministry_id", draws=draws, seed=seed)
+        # One set of agency draws serves both: a ministry's score in a draw is its agencies' mean.
+        agency_draws = draw_scores(values, method, draws=draws, seed=seed)
+        uncertainty = summarise(agency_draws, "agency_id")
+        if scored["ministry_id"].nunique() >= 2:
+            ministry_uncertainty = group_uncertainty(values, agency_scores[["agency_id", "ministry_id"]], method,
+                                                     "ministry_id", draws=draws, seed=seed, agency_draws=agency_draws)
 
     this_cycle = counted[counted["cycle_year"] == year]
     return CycleResults(

@@ -64,6 +64,24 @@ def monte_carlo(values: pd.DataFrame, method: IndexMethod, draws: int = DRAWS, s
     stable_pair_share = share of unit pairs (i, j) whose score difference keeps its sign (or stays 0)
     in every draw where both have a score.
     """
+    return summarise(draw_scores(values, method, draws, seed, concentration, normalisations, aggregations, unit),
+                     unit)
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The units with a nominal score, that score, and their scores in every draw (draws x units, NaN: none)."""
+
+    units: pd.Index
+    nominal: np.ndarray
+    scores: np.ndarray
+
+
+def draw_scores(values: pd.DataFrame, method: IndexMethod, draws: int = DRAWS, seed: int = 0,
+                concentration: float = CONCENTRATION, normalisations: Sequence[str] | None = None,
+                aggregations: Sequence[str] = AGGREGATIONS, unit: str = "agency_id") -> Draws:
+    """Return every unit's nominal index score and its score in each of `draws` variants of the method
+    (`monte_carlo` says how the variants are drawn)."""
     if draws < 1:
         raise ValueError("draws must be at least 1")
     if "cycle_year" in values.columns and values["cycle_year"].nunique() > 1:
@@ -105,6 +123,12 @@ def monte_carlo(values: pd.DataFrame, method: IndexMethod, draws: int = DRAWS, s
                 drawn = evaluate_tree(normalised, method, {g: w[part] for g, w in weights.items()}, agg,
                                       covered=covered)
                 scores[part] = drawn[method.root][0][:, keep]
+    return Draws(units, nominal, scores)
+
+
+def summarise(d: Draws, unit: str) -> Uncertainty:
+    """Return each unit's score and rank interval over the draws `d` (`monte_carlo`'s columns)."""
+    units, nominal, scores = d.units, d.nominal, d.scores
     ranks = ranks_per_draw(scores)
     out = pd.DataFrame({
         unit: units, "nominal": nominal,
@@ -116,7 +140,7 @@ def monte_carlo(values: pd.DataFrame, method: IndexMethod, draws: int = DRAWS, s
         "rank_p05": _percentile(ranks, 5),
         "rank_p95": _percentile(ranks, 95),
     })
-    return Uncertainty(out, stable_pair_share(scores), draws)
+    return Uncertainty(out, stable_pair_share(scores), scores.shape[0])
 
 
 def _percentile(draws: np.ndarray, q: float) -> np.ndarray:
@@ -191,16 +215,31 @@ def stable_pair_share(scores: np.ndarray, max_pairs: int = 2_000_000, sample_pai
 
 
 def group_uncertainty(values: pd.DataFrame, groups: pd.DataFrame, method: IndexMethod, by: str,
-                      draws: int = DRAWS, seed: int = 0) -> Uncertainty:
+                      draws: int = DRAWS, seed: int = 0, agency_draws: Draws | None = None) -> Uncertainty:
     """Return score and rank intervals of groups of agencies (ministries, agency types).
 
-    Each group's indicator value is the mean over its agencies that answered (the profile of an
-    average member), and `monte_carlo` runs on these profiles with the group as the unit, so two
-    groups whose rank intervals overlap may swap places under another defensible method.
-    `groups` maps agency_id -> `by`.
+    A group's score, nominal and in every draw, is the mean of its agencies' index scores in that draw
+    (over the agencies with a score): the nominal one is the group's readiness index as the pages and
+    the workbook show it (the mean over its scored agencies), so the nominal rank orders the groups by
+    that score, and the rank interval says where that rank lies across the draws of `monte_carlo`
+    (weights, normalisation and aggregation). `agency_draws`, when given, are the agencies' draws
+    (`draw_scores` on `values`) to reuse instead of drawing again. `groups` maps agency_id -> `by`.
     """
     if by not in groups.columns:
         raise ValueError(f"groups has no column {by!r}")
-    joined = values.merge(groups[["agency_id", by]].drop_duplicates("agency_id"), on="agency_id", how="inner")
-    means: pd.DataFrame = joined.groupby([by, "indicator_id"], observed=True)["value"].mean().reset_index()
-    return monte_carlo(means, method, draws=draws, seed=seed, unit=by)
+    d = agency_draws if agency_draws is not None else draw_scores(values, method, draws=draws, seed=seed)
+    of = groups.drop_duplicates("agency_id").set_index("agency_id")[by]
+    member = of.reindex(d.units)
+    names = pd.Index(sorted(member.dropna().unique()), name=by)
+    at = names.get_indexer(member)
+    onehot = np.zeros((len(d.units), len(names)))
+    inside = at >= 0
+    onehot[np.flatnonzero(inside), at[inside]] = 1.0
+
+    def means(scores: np.ndarray) -> np.ndarray:
+        scored = np.isfinite(scores)
+        counts = scored.astype(float) @ onehot
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(counts > 0, np.where(scored, scores, 0.0) @ onehot / counts, np.nan)
+
+    return summarise(Draws(names, means(d.nominal[None, :])[0], means(d.scores)), by)

@@ -115,9 +115,9 @@ def ministry_table(results: CycleResults, catalogue: Catalogue) -> pd.DataFrame:
     The composite and dimension scores are the mean over the ministry's scored agencies; the online
     ratio is pooled over its services. rank, rank_p05 and rank_p95 are the ministries' nominal rank
     and 5th-95th percentile rank interval from `results.ministry_uncertainty`
-    (`analytics.uncertainty.group_uncertainty`: the composite of each ministry's mean indicator
-    profile, as the Ministries page ranks them); without it, rank orders the ministries by the mean
-    composite (1 = highest) and there is no interval.
+    (`analytics.uncertainty.group_uncertainty`: the mean of the ministry's agency scores in each draw,
+    so the nominal rank orders the ministries by the mean composite, as the Ministries page does);
+    without it, rank orders them by the mean composite (1 = highest) too and there is no interval.
     """
     method = method_from_catalogue(catalogue)
     root = method.root

@@ -10,9 +10,9 @@ import streamlit as st
 from pages._auth import record_export
 from pages._session import cached, labelled
 from survey.cells import csv_bytes
-from survey.i18n import TEXTS, fmt_datetime, fmt_year, t
+from survey.i18n import TEXTS, fmt_datetime, fmt_number, fmt_percent_text, fmt_year, t
 from usecases.access import can_export_summary
-from usecases.views.common import is_demo
+from usecases.views.common import FINAL_SHARE, display_frame, is_demo
 
 
 def demo_banner(lang: str) -> None:
@@ -25,48 +25,60 @@ def demo_banner(lang: str) -> None:
 FONT = "Loma, Garuda, Sarabun, sans-serif"
 
 
+def kept_param(name: str) -> str | None:
+    """Return a choice kept in the address (`?name=`), else the one kept in the session (the address is
+    left behind when the reader moves to another page)."""
+    wanted = st.query_params.get(name)
+    return wanted if wanted is not None else st.session_state.get(f"_kept_filter_{name}")
+
+
+def keep_param(name: str, value: Any) -> None:
+    """Keep a choice in the session and in the address, so other pages, a reload and a shared link find it."""
+    st.session_state[f"_kept_filter_{name}"] = None if value is None else str(value)
+    if value is None:
+        st.query_params.pop(name, None)
+    elif st.query_params.get(name) != str(value):
+        st.query_params[name] = str(value)
+
+
 def _address_select(where: Any, name: str, label: str, choices: list[Any], default: Any,
                     fmt: Callable[[Any], str], lang: str) -> Any:
-    """Draw a select box whose value lives in the address (`?name=`), so a shared link opens the same view.
+    """Draw a select box whose choice is kept in the address and the session (`kept_param`).
 
-    The choice is also kept in the session, so moving to another page (which clears the address)
-    keeps it and writes it back.
+    Streamlit deletes a widget's state on a page run that does not draw it (and this widget is a new
+    one on every page), so the choice lives in a plain session key and the address, and the widget
+    is set from them on every run.
     """
     # The language is part of the key: a select box keeps the option labels it was first drawn with.
-    key, kept = f"filter_{name}_{lang}", f"_kept_filter_{name}"
-    wanted = st.query_params.get(name)
+    key = f"filter_{name}_{lang}"
+    # "All" (None) is the option "" in the widget: a select box whose value is None shows its placeholder.
     by_text = {("" if c is None else str(c)): c for c in choices}
-    if wanted is not None and wanted in by_text:
-        value = by_text[wanted]
-    elif kept in st.session_state and st.session_state[kept] in choices:
-        value = st.session_state[kept]
-    else:
-        value = default if default in choices else choices[0]
-    if st.session_state.get(key) != value:
-        st.session_state[key] = value
-
-    def to_address(v: Any) -> None:
-        st.session_state[kept] = v
-        if v is None:
-            st.query_params.pop(name, None)
-        else:
-            st.query_params[name] = str(v)
-
-    chosen = where.selectbox(label, choices, key=key, format_func=fmt,
-                             on_change=lambda: to_address(st.session_state[key]))
-    to_address(chosen)
-    return chosen
+    wanted = kept_param(name)
+    fallback = ("" if default is None else str(default)) if default in choices else next(iter(by_text))
+    value = wanted if wanted in by_text else fallback
+    st.session_state[key] = value
+    keep_param(name, by_text[value])
+    chosen = where.selectbox(label, list(by_text), key=key, format_func=lambda v: fmt(by_text[v]),
+                             placeholder=t("choose_option", lang),
+                             on_change=lambda: keep_param(name, by_text.get(st.session_state[key])))
+    return by_text.get(chosen)
 
 
 def filter_bar(lang: str, options: Any, ministry: bool = True, agency_type: bool = True
                ) -> tuple[int | None, str | None, str | None]:
-    """Draw the cycle, ministry and agency-type filters; return (cycle, ministry id or None, type or None)."""
+    """Draw the cycle, ministry and agency-type filters and, for a provisional cycle, the banner that says so;
+    return (cycle, ministry id or None, type or None)."""
     if not options.cycles:
         st.info(t("no_cycles", lang))
         st.stop()
     cols = st.columns(3)
+
+    def cycle_label(y: Any) -> str:
+        standing = options.standing(y)
+        return fmt_year(int(y), lang) + ("" if standing is None or standing.final else f" ({t('provisional', lang)})")
+
     year = _address_select(cols[0], "cycle", t("filter_cycle", lang), list(options.cycles), options.default_cycle,
-                           lambda y: fmt_year(int(y), lang), lang)
+                           cycle_label, lang)
     names = dict(options.ministries)
     chosen_ministry = None
     if ministry:
@@ -77,7 +89,17 @@ def filter_bar(lang: str, options: Any, ministry: bool = True, agency_type: bool
         chosen_type = _address_select(cols[2], "type", t("filter_agency_type", lang), [None, *options.agency_types],
                                       None, lambda a: t("all_types", lang) if a is None else
                                       (t(f"type_{a}", lang) if f"type_{a}" in TEXTS else a), lang)
+    provisional_banner(options.standing(year), lang)
     return year, chosen_ministry, chosen_type
+
+
+def provisional_banner(standing: Any, lang: str) -> None:
+    """Say that a cycle's results are provisional, with how many of its agencies are approved."""
+    if standing is not None and not standing.final:
+        st.warning(t("provisional_banner", lang).format(
+            year=fmt_year(standing.year, lang), approved=fmt_number(standing.approved, lang),
+            expected=fmt_number(standing.expected, lang), pending=fmt_number(standing.counted - standing.approved, lang),
+            share=fmt_percent_text(100 * FINAL_SHARE, lang, 0)), icon=":material/pending:")
 
 
 def show_table(frame: Any, lang: str, principal: Any, name: str, agency_ids: list[str] | None = None,
@@ -87,12 +109,15 @@ def show_table(frame: Any, lang: str, principal: Any, name: str, agency_ids: lis
     `agency_ids` None marks a summary table (planners and executives download it); otherwise the
     agencies whose rows it holds (already filtered to those the reader may see).
     """
-    shown = labelled(frame, lang)
+    if frame.empty:  # Streamlit would print "empty" in English inside the table
+        st.caption(t("no_rows", lang))
+        return
+    shown = labelled(display_frame(frame, lang), lang)
     config = {col: st.column_config.NumberColumn(format="%.2f") for col, dtype in shown.dtypes.items()
               if getattr(dtype, "kind", "") == "f"}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height or "auto")
     if agency_ids is not None or can_export_summary(principal):
-        st.download_button(t("download_csv", lang), csv_bytes(shown),
+        st.download_button(t("download_csv", lang), csv_bytes(labelled(frame, lang)),
                            file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}", on_click=record_export,
                            args=(principal, f"{name}.csv", agency_ids), icon=":material/download:")
 

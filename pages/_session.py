@@ -22,11 +22,15 @@ def current_lang() -> str:
 
 
 def language_switch(lang: str) -> None:
-    """Draw the Thai/English switch; the choice is kept in the address so a shared link keeps it."""
+    """Draw the Thai/English switch; a choice other than Thai is kept in the address, so a reload and a shared
+    link keep it."""
     # A constant label and index: a widget whose parameters change becomes a new widget and loses
     # its value. The address is written only when the user switches, so a shared link keeps it.
     st.sidebar.radio("ภาษา / Language", LANGS, index=LANGS.index(lang), horizontal=True, key="lang_switch",
                      format_func=lambda code: {"th": "ไทย", "en": "English"}[code], on_change=_remember_lang)
+    # Moving to another page leaves the address behind: write the language back, so a reload keeps it.
+    if lang != DEFAULT_LANG and st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
 
 
 def _remember_lang() -> None:

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages._auth import page_principal
-from pages._dashboard import demo_banner, empty_state, filter_bar, freshness, show_table, styled
+from pages._dashboard import demo_banner, empty_state, filter_bar, freshness, keep_param, kept_param, show_table, styled
 from pages._session import cached, current_lang
 from survey.i18n import fmt_date, fmt_percent, fmt_year, t
 from usecases.views.agency import agency_view
@@ -16,15 +16,16 @@ principal = page_principal("agency")
 st.title(t("agency_profile", lang))
 demo_banner(lang)
 year, ministry, agency_type = filter_bar(lang, cached(filter_options, lang))
-wanted = st.query_params.get("agency")
+wanted = kept_param("agency")
 view = cached(agency_view, principal, year, wanted, ministry, agency_type, lang)
 if not view.choices:
     st.info(t("no_agencies", lang))
     st.stop()
 ids = [c[0] for c in view.choices]
 labels = dict(view.choices)
-agency = st.selectbox(t("choose_agency", lang), ids, index=ids.index(view.agency_id), format_func=lambda a: labels.get(a, a))
-st.query_params["agency"] = str(agency)
+agency = st.selectbox(t("choose_agency", lang), ids, index=ids.index(view.agency_id), format_func=lambda a: labels.get(a, a),
+                      placeholder=t("choose_option", lang))
+keep_param("agency", agency)
 if agency != view.agency_id:
     view = cached(agency_view, principal, year, agency, ministry, agency_type, lang)
 freshness(view.last_updated, lang)

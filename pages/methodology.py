@@ -7,6 +7,7 @@ from pages._auth import page_principal
 from pages._dashboard import show_table, styled
 from pages._session import cached, current_lang
 from survey.i18n import fmt_datetime, fmt_number, fmt_percent_text, t
+from usecases.views.common import FINAL_SHARE
 from usecases.views.methodology import methodology_view
 
 lang = current_lang()
@@ -22,6 +23,7 @@ st.info(t("method_summary", lang).format(catalogue=m["catalogue_version"], metho
                                          cov=fmt_percent_text(100 * m["min_coverage"], lang, 0), online=m["online_level"],
                                          jump=fmt_percent_text(100 * m["jump_threshold"], lang, 0)))
 st.caption(t("draws_note", lang).format(draws=fmt_number(m["draws"], lang)))
+st.caption(t("method_final_rule", lang).format(share=fmt_percent_text(100 * FINAL_SHARE, lang, 0)))
 
 st.subheader(t("dimensions_title", lang))
 dims = view.dimensions

@@ -15,8 +15,12 @@ class Status(StrEnum):
     LOCKED = "locked"
 
 
-#: Responses whose answers count in the national figures: submitted and not sent back.
+#: Responses whose answers count in the national figures: submitted and not sent back. The one rule for every
+#: figure, open cycle or closed (docs/ANALYTICS.md, "Final and provisional results").
 COUNTED_STATUSES: frozenset[str] = frozenset({Status.SUBMITTED, Status.APPROVED, Status.LOCKED})
+#: Responses a reviewer has accepted: a cycle's figures are final once enough of its frame is here
+#: (`analytics.standing`).
+APPROVED_STATUSES: frozenset[str] = frozenset({Status.APPROVED, Status.LOCKED})
 
 
 class Channel(StrEnum):

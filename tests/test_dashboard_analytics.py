@@ -24,8 +24,8 @@ def _values(rows: dict[str, tuple[float, float]]) -> pd.DataFrame:
                          for u, pair in rows.items() for i, v in zip("AB", pair, strict=True)])
 
 
-def test_group_intervals_rank_the_mean_profiles() -> None:
-    """Ministry M1 = agencies (10, 10) and (8, 8): mean profile (9, 9); M2 = (1, 1) alone.
+def test_group_intervals_rank_the_mean_of_agency_scores() -> None:
+    """Ministry M1 = agencies (10, 10) and (8, 8): scores 100 and 80, mean 90; M2 = (1, 1) alone: 10.
     M1 is ahead on both indicators, so it ranks 1 in every draw and M2 ranks 2: intervals '1' and '2'."""
     vals = _values({"a": (10, 10), "b": (8, 8), "c": (1, 1)})
     groups = pd.DataFrame({"agency_id": ["a", "b", "c"], "ministry_id": ["M1", "M1", "M2"]})

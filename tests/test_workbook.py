@@ -144,7 +144,7 @@ def test_ministries_and_agencies_match_the_analytics(books: dict[str, bytes], re
     assert mi["Services online: gap to milestone (points)"].astype(float).to_numpy() == pytest.approx(
         gaps["gap"].reindex(mi.index).to_numpy())
     assert mi["Rank"].tolist()[0] == 1
-    # Rank and its interval are group_uncertainty's, on the ministries' mean profiles, with the cycle's draws.
+    # Rank and its interval are group_uncertainty's (the mean of the agencies' scores per draw), with the cycle's draws.
     unc = group_uncertainty(results.values, results.agency_scores[["agency_id", "ministry_id"]],
                             method_from_catalogue(catalogue), "ministry_id", draws=200, seed=0).scores
     unc = unc.set_index("ministry_id")

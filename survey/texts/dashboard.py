@@ -17,6 +17,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "all_ministries": ("ทุกกระทรวง", "All ministries"),
     "all_types": ("ทุกประเภท", "All types"),
     "choose_agency": ("เลือกหน่วยงาน", "Choose an agency"),
+    # The international frameworks' dimensions (the catalogue's crosswalk codes)
+    "cw_OSI": ("ดัชนีบริการออนไลน์ (OSI)", "Online Services Index (OSI)"),
+    "cw_TII": ("ดัชนีโครงสร้างพื้นฐานโทรคมนาคม (TII)", "Telecommunication Infrastructure Index (TII)"),
+    "cw_HCI": ("ดัชนีทุนมนุษย์ (HCI)", "Human Capital Index (HCI)"),
+    "cw_CGSI": ("ดัชนีระบบหลักของภาครัฐ", "Core Government Systems Index (CGSI)"),
+    "cw_PSDI": ("ดัชนีการให้บริการสาธารณะ", "Public Service Delivery Index (PSDI)"),
+    "cw_DCEI": ("ดัชนีการมีส่วนร่วมของประชาชนผ่านช่องทางดิจิทัล", "Digital Citizen Engagement Index (DCEI)"),
+    "cw_GTEI": ("ดัชนีปัจจัยสนับสนุนเทคโนโลยีภาครัฐ", "GovTech Enablers Index (GTEI)"),
+    "cw_digital_by_design": ("ออกแบบเป็นดิจิทัลตั้งแต่ต้น", "Digital by design"),
+    "cw_data_driven": ("ภาครัฐที่ขับเคลื่อนด้วยข้อมูล", "Data-driven public sector"),
+    "cw_government_as_platform": ("รัฐบาลเป็นแพลตฟอร์ม", "Government as a platform"),
+    "cw_open_by_default": ("เปิดเผยเป็นค่าเริ่มต้น", "Open by default"),
+    "cw_user_driven": ("ขับเคลื่อนโดยความต้องการของผู้ใช้", "User-driven"),
+    "cw_proactiveness": ("ให้บริการเชิงรุก", "Proactiveness"),
+    "no_rows": ("ไม่มีรายการ", "None to show."),
+    "choose_option": ("เลือกรายการ", "Choose an option"),
+    "provisional": ("ผลเบื้องต้น", "provisional"),
+    "provisional_banner": ("ผลเบื้องต้น: รอบสำรวจ {year} ยังไม่ปิด หน่วยงานได้รับอนุมัติคำตอบแบบสำรวจแล้ว {approved} จาก {expected} หน่วยงาน"
+                           " ตัวเลขนับรวมคำตอบแบบสำรวจที่ส่งแล้วแต่ยังไม่ได้รับอนุมัติอีก {pending} หน่วยงาน จึงอาจเปลี่ยนได้"
+                           "จนกว่าจะปิดรอบสำรวจหรือหน่วยงานได้รับอนุมัติแล้วอย่างน้อย{share}",
+                           "Provisional results: cycle {year} is still open and {approved} of {expected} agencies approved."
+                           " The figures also count {pending} submitted responses not yet approved, so they may change until"
+                           " the cycle closes or at least {share} of its agencies are approved."),
     "no_cycle_data": ("รอบสำรวจนี้ยังไม่มีคำตอบแบบสำรวจที่ส่งแล้ว", "No response has been submitted in this cycle yet."),
     "no_cycle_data_hint": ("ตัวเลขจะแสดงเมื่อหน่วยงานส่งคำตอบแบบสำรวจ ลองเลือกรอบสำรวจอื่น",
                            "Figures appear once agencies submit; try another cycle."),
@@ -63,10 +86,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "top_n_goal": ("เป้าหมาย {n} อันดับแรก", "Top-{n} target"),
     # Ministries
     "ranked_table": ("การจัดอันดับกระทรวงตามดัชนีความพร้อม", "Ministries ranked by readiness index"),
-    "rank_note": ("ช่วงอันดับจากการจำลองมอนติคาร์โล {draws} ครั้ง (เปอร์เซ็นไทล์ที่ 5-95) ช่วงที่ซ้อนกันถือว่าอันดับเท่ากันภายในความไม่แน่นอน"
-                  " คู่กระทรวงที่ลำดับไม่สลับเลย: {stable}",
-                  "Rank intervals from {draws} Monte Carlo draws (5th-95th percentile); overlapping intervals are ties"
-                  " within the method's uncertainty. Ministry pairs whose order never flips: {stable}"),
+    "rank_note": ("อันดับเรียงตามดัชนีความพร้อมในตาราง (1 = สูงสุด) ช่วงอันดับบอกว่าอันดับนั้นอาจอยู่ระหว่างเท่าใดภายใต้ความไม่แน่นอนของวิธีคำนวณ"
+                  " จากการจำลองมอนติคาร์โล {draws} ครั้งที่สุ่มเปลี่ยนน้ำหนัก วิธีการปรับคะแนนเป็น 0-100 และวิธีการรวมคะแนน"
+                  " (เปอร์เซ็นไทล์ที่ 5-95) ช่วงที่ซ้อนกันถือว่าอันดับเท่ากันภายในความไม่แน่นอน คู่กระทรวงที่ลำดับไม่สลับเลย: {stable}",
+                  "Rank is by the readiness index shown (1 = highest); the interval shows where that rank could lie under"
+                  " the method's uncertainty ({draws} Monte Carlo draws of weights, normalisation and aggregation,"
+                  " 5th-95th percentile), and overlapping intervals are ties. Ministry pairs whose order never flips: {stable}"),
     "heatmap_title": ("คะแนนรายมิติของแต่ละกระทรวง (0-100)", "Dimension scores by ministry (0-100)"),
     "score_0_100": ("คะแนน (0-100)", "Score (0-100)"),
     # Agency profile
@@ -126,6 +151,16 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "Survey responses or targets last changed {when} · method version {method}"),
     "draws_note": ("ช่วงอันดับในหน้าจอใช้การจำลองมอนติคาร์โล {draws} ครั้ง (สมุดงาน Excel สำหรับผู้บริหารใช้ 1,000 ครั้ง)",
                    "Rank intervals in these pages use {draws} Monte Carlo draws (the executive workbook uses 1,000)."),
+    "method_final_rule": ("คำตอบแบบสำรวจนับรวมในตัวเลขทุกหน้าเมื่อส่งแล้ว (ส่งแล้ว อนุมัติแล้ว หรือปิดการแก้ไขแล้ว)"
+                          " ทั้งในรอบสำรวจที่เปิดอยู่และที่ปิดแล้ว ผลของรอบสำรวจเป็นผลสุดท้ายเมื่อปิดรอบสำรวจแล้ว"
+                          " หรือเมื่อหน่วยงานในรายชื่อหน่วยงานที่ต้องตอบได้รับอนุมัติคำตอบแบบสำรวจแล้วอย่างน้อย{share}"
+                          " ก่อนหน้านั้นเป็นผลเบื้องต้น และทุกหน้าที่แสดงผลจะบอกว่าได้รับอนุมัติแล้วกี่หน่วยงานจากทั้งหมด"
+                          " ทุกหน้าเปิดที่รอบสำรวจล่าสุดที่เป็นผลสุดท้าย",
+                          "A response counts in every figure once submitted (submitted, approved or locked), in an open"
+                          " cycle as in a closed one. A cycle's results are final once the cycle is closed, or once at least"
+                          " {share} of the agencies in its frame have an approved response; until then they are provisional,"
+                          " and every page that shows them says how many of the agencies are approved. The pages open on"
+                          " the latest cycle with final results."),
     "assumption_note": ("ค่าเป้าหมายที่ระบุว่า \"สมมติฐาน\" เป็นค่าสมมติที่ผู้วางแผนนโยบายกำหนดเพื่อการวางแผน แก้ไขได้ ไม่ใช่ค่าเป้าหมายทางการ",
                         "Targets marked 'assumption' are editable working values, not official targets."),
     "dimensions_title": ("มิติและน้ำหนัก", "Dimensions and weights"),
@@ -139,8 +174,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "rank_range": ("ช่วงอันดับ (เปอร์เซ็นไทล์ที่ 5-95)", "Rank interval (5-95%)"),
     "ministry": ("กระทรวง", "Ministry"),
     "readiness_index": ("ดัชนีความพร้อม (0-100)", "Readiness index (0-100)"),
-    "score_p05": ("คะแนนต่ำ (เปอร์เซ็นไทล์ที่ 5)", "Score low (5%)"),
-    "score_p95": ("คะแนนสูง (เปอร์เซ็นไทล์ที่ 95)", "Score high (95%)"),
     "online_service_ratio": ("บริการสำคัญที่ให้บริการแบบออนไลน์ได้ (ร้อยละ)", "Key services online (%)"),
     "agencies": ("จำนวนหน่วยงาน", "Agencies"),
     "scored": ("มีคะแนน", "Scored"),

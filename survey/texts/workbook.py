@@ -170,16 +170,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "Best plausible rank: 5th percentile over a Monte Carlo of weights, normalisation and aggregation"),
     "wb_def_rank_p95": ("อันดับแย่สุดที่เป็นไปได้: เปอร์เซ็นไทล์ที่ 95 จากการจำลองเดียวกัน",
                         "Worst plausible rank: 95th percentile over the same Monte Carlo"),
-    "wb_def_ministry_rank": ("อันดับของกระทรวง (1 = สูงสุด) ตามดัชนีที่คำนวณจากค่าเฉลี่ยตัวชี้วัดของหน่วยงานในกระทรวง "
-                             "เช่นเดียวกับหน้ากระทรวงในหน้าจอ จึงอาจต่างจากลำดับของค่าเฉลี่ยดัชนีในคอลัมน์ดัชนี "
-                             "(เมื่อไม่ได้จำลองมอนติคาร์โล ใช้ลำดับของค่าเฉลี่ยดัชนี)",
-                             "The ministry's rank (1 = highest) by the composite of its agencies' mean indicator profile, "
-                             "as on the Ministries dashboard page; it can differ from the order of the mean composite "
-                             "in the composite column (without the Monte Carlo: by the mean composite)"),
+    "wb_def_ministry_rank": ("อันดับของกระทรวง (1 = สูงสุด) ตามค่าเฉลี่ยดัชนีของหน่วยงานในกระทรวงในคอลัมน์ดัชนี "
+                             "เช่นเดียวกับหน้ากระทรวงในหน้าจอ",
+                             "The ministry's rank (1 = highest) by the mean composite of its agencies in the composite "
+                             "column, as on the Ministries dashboard page"),
     "wb_def_ministry_rank_p05": ("อันดับดีสุดที่เป็นไปได้ของกระทรวง: เปอร์เซ็นไทล์ที่ 5 จากการจำลองมอนติคาร์โลที่สุ่มเปลี่ยนน้ำหนัก "
-                                 "วิธีการปรับคะแนนเป็น 0-100 และวิธีการรวมคะแนน บนค่าเฉลี่ยตัวชี้วัดของแต่ละกระทรวง",
+                                 "วิธีการปรับคะแนนเป็น 0-100 และวิธีการรวมคะแนน โดยคะแนนของกระทรวงในแต่ละครั้งคือค่าเฉลี่ยดัชนีของหน่วยงานในกระทรวง",
                                  "The ministry's best plausible rank: 5th percentile over a Monte Carlo of weights, "
-                                 "normalisation and aggregation, run on each ministry's mean indicator profile"),
+                                 "normalisation and aggregation, the ministry's score in each draw being its agencies' mean"),
     "wb_def_ministry_rank_p95": ("อันดับแย่สุดที่เป็นไปได้ของกระทรวง: เปอร์เซ็นไทล์ที่ 95 จากการจำลองเดียวกัน "
                                  "กระทรวงที่ช่วงอันดับซ้อนกันถือว่าอันดับเท่ากันภายในความไม่แน่นอน",
                                  "The ministry's worst plausible rank: 95th percentile over the same Monte Carlo; "

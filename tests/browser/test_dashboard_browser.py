@@ -8,11 +8,12 @@ from pathlib import Path
 
 from data.db import make_engine, session_scope
 from survey import workflow
-from survey.i18n import t
+from survey.catalogue import default_catalogue
+from survey.i18n import fmt_number, fmt_percent_text, fmt_year, t
 from tests.browser.conftest import Server, screenshot, sign_in, wait_for_app
 from tests.factories import full_answers, services
 from usecases import intake, submission, tracking
-from usecases.cycles import extend_deadline
+from usecases.cycles import extend_deadline, frame_ids, open_cycle
 
 PAGES = {"overview": "overview", "ministries": "ministries", "agency": "agency_profile", "gaps": "gaps",
          "adoption": "adoption", "quality": "data_quality", "methodology": "methodology"}
@@ -145,3 +146,101 @@ def test_a_submission_moves_the_national_figure(browser: object, demo_server: Se
     # 2,022 of 2,348 key services were fully online; the new response adds one online service of two.
     assert first.inner_text().strip() == "86.09 %"
     _full_screenshot(page, "dashboard-overview-after-submission-en")
+
+
+def _chosen_cycle(page: object, nth: int = 0) -> str:
+    """Return what the `nth` select box shows (the first is the cycle, e.g. "2566" or "2023")."""
+    box = page.locator("[data-testid='stSelectbox']").nth(nth)  # type: ignore[attr-defined]
+    inputs = box.locator("input")
+    return str(inputs.first.input_value() if inputs.count() else box.inner_text())
+
+
+def _sidebar(page: object, key: str, lang: str) -> None:
+    page.locator("[data-testid='stSidebarNav']").get_by_role(  # type: ignore[attr-defined]
+        "link", name=t(PAGES[key], lang), exact=True).click()
+    page.locator("h1").get_by_text(t(PAGES[key], lang), exact=True).wait_for(timeout=TIMEOUT)  # type: ignore[attr-defined]
+    _settle(page)
+
+
+def test_the_chosen_cycle_survives_the_sidebar_the_language_and_a_reload(browser: object,
+                                                                         demo_server: Server) -> None:
+    """Issue 15: one click on Ministries used to show the oldest cycle, and a language switch then a click
+    lost it too. A planner picks B.E. 2566 (not the default 2568) and agency type "department", follows
+    five sidebar links, switches to English, follows one more and reloads: 2566 (2023) every time."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
+    page.set_default_timeout(TIMEOUT)
+    page.goto(demo_server.url)
+    wait_for_app(page, TIMEOUT)
+    sign_in(page, "planner")
+    _settle(page)
+    assert _chosen_cycle(page) == "2568"  # the latest closed cycle
+    _choose(page, t("filter_cycle", "th"), "2566")
+    assert _chosen_cycle(page) == "2566" and "cycle=2566" in page.url
+    _sidebar(page, "ministries", "th")
+    _choose(page, t("filter_agency_type", "th"), t("type_department", "th"))
+    for key in ("agency", "gaps", "adoption", "quality", "ministries"):
+        _sidebar(page, key, "th")
+        assert _chosen_cycle(page) == "2566", (key, page.url)
+        assert "cycle=2566" in page.url, page.url
+        if key != "ministries":  # the Ministries page has no ministry filter: the type is its second box
+            assert _chosen_cycle(page, 2) == t("type_department", "th"), key
+        _full_screenshot(page, f"dashboard-filters-kept-{key}-th")
+    page.get_by_role("radiogroup", name="ภาษา / Language").get_by_text("English").click()
+    page.locator("h1").get_by_text(t("ministries", "en"), exact=True).wait_for()
+    _settle(page)
+    assert _chosen_cycle(page) == "2023"
+    _sidebar(page, "overview", "en")
+    assert _chosen_cycle(page) == "2023", page.url
+    _sidebar(page, "gaps", "en")
+    assert _chosen_cycle(page) == "2023", page.url
+    assert "lang=en" in page.url and "cycle=2566" in page.url, page.url
+    page.reload()
+    page.locator("h1").get_by_text(t("gaps", "en"), exact=True).wait_for(timeout=TIMEOUT)
+    _settle(page)
+    assert _chosen_cycle(page) == "2023", page.url
+    assert _chosen_cycle(page, 2) == t("type_department", "en")
+    _full_screenshot(page, "dashboard-filters-after-reload-en")
+
+
+def test_an_open_cycle_is_provisional_with_n_of_m_approved(browser: object, demo_server: Server) -> None:
+    """An administrator opens B.E. 2569 (its frame copied from 2568); one agency is approved and one more has
+    submitted. The dashboard still opens on B.E. 2568 (closed, final, no banner); choosing 2569 shows on
+    every page with a cycle "1 of M agencies approved" and 1 more submitted not yet approved."""
+    today = dt.datetime.now(dt.UTC).date()
+    engine = make_engine(demo_server.database_url)
+    with session_scope(engine) as s:
+        open_cycle(s, 2569, today - dt.timedelta(days=3), today + dt.timedelta(days=60),
+                   default_catalogue().version, "admin")
+        for agency, approve in (("D0001", True), ("D0002", False)):
+            resp = intake.get_or_create_draft(s, agency, 2569, "respondent")
+            saved = intake.save_draft(s, resp.id, resp.version, full_answers(), services(), "respondent", "web")
+            done = submission.submit(s, resp.id, saved.version, "respondent", "web", today)
+            assert done.ok, done.problems
+            if approve:
+                assert submission.approve(s, resp.id, done.version, "coordinator", "web").ok
+        expected = len(frame_ids(s, 2569))
+    engine.dispose()
+    banner = {lang: t("provisional_banner", lang).format(
+        year=fmt_year(2569, lang), approved="1", expected=fmt_number(expected, lang), pending="1",
+        share=fmt_percent_text(80, lang, 0)) for lang in ("th", "en")}
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{demo_server.url}/?lang=en")
+    wait_for_app(page, TIMEOUT)
+    sign_in(page, "planner")
+    _settle(page)
+    assert _chosen_cycle(page) == "2025"  # B.E. 2568: the open cycle is not the default
+    assert not page.get_by_text(banner["en"]).count()
+    _choose(page, t("filter_cycle", "en"), f"2026 ({t('provisional', 'en')})")
+    for key in ("overview", "ministries", "agency", "gaps", "adoption", "quality"):
+        if key != "overview":
+            _sidebar(page, key, "en")
+        page.get_by_text(banner["en"]).wait_for()
+        assert f"1 of {fmt_number(expected, 'en')} agencies approved" in banner["en"]
+        _full_screenshot(page, f"dashboard-provisional-{key}-en")
+    page.get_by_role("radiogroup", name="ภาษา / Language").get_by_text("ไทย").click()
+    page.locator("h1").get_by_text(t("data_quality", "th"), exact=True).wait_for()
+    _settle(page)
+    page.get_by_text(banner["th"]).wait_for()
+    _full_screenshot(page, "dashboard-provisional-quality-th")

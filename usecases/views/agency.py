@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from analytics.actions import agency_actions, weakest_dimensions
 from analytics.index import method_from_catalogue
 from analytics.peers import administrative_peers, peer_profile
+from analytics.quality import rule_label
 from data import repository
 from survey.catalogue import default_catalogue
+from survey.i18n import t
 from usecases.access import Principal, require_read_agency
 from usecases.tracking import tracking_rows as tracking
 from usecases.views.common import (
@@ -79,7 +81,7 @@ def agency_view(session: Session, principal: Principal, year: int | None, agency
         history = history[history["cycle_year"] <= year].melt(
             id_vars=["cycle_year"], value_vars=[c for c in [method.root, *dims] if c in history.columns],
             var_name="dimension_id", value_name="score")
-        history["dimension"] = history["dimension_id"].map({**names, method.root: "INDEX"})
+        history["dimension"] = history["dimension_id"].map({**names, method.root: t("col_readiness_index", lang)})
     scores = res.agency_scores.set_index("agency_id")
     radar_rows = []
     if chosen in scores.index:
@@ -141,6 +143,7 @@ def agency_view(session: Session, principal: Principal, year: int | None, agency
     }
     flags = flags[["indicator_id", "rule", "severity", f"message_{lang}"]].rename(columns={f"message_{lang}": "message"})
     flags["severity"] = words(flags["severity"], "severity", lang)
+    flags["rule"] = [rule_label(r, lang) for r in flags["rule"]]
     return AgencyView(year, choices, chosen, True, history.reset_index(drop=True), radar, targets, weakest, actions,
                       services.reset_index(drop=True), levels, health, flags.reset_index(drop=True),
                       last_change(session, year))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,9 +10,11 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from analytics.online_services import inventory_counted
+from analytics.standing import FINAL_SHARE as FINAL_SHARE
+from analytics.standing import cycle_standing, default_cycle
 from data import repository
 from survey.catalogue import Catalogue, default_catalogue
-from survey.i18n import TEXTS, t
+from survey.i18n import DECIMALS, TEXTS, fmt_date, fmt_number, t
 from usecases.access import Principal, Role, readable_agency_ids
 
 SUMMARY_READERS = frozenset({Role.PLANNER, Role.EXECUTIVE})
@@ -19,27 +22,43 @@ SUMMARY_READERS = frozenset({Role.PLANNER, Role.EXECUTIVE})
 
 
 @dataclass(frozen=True)
+class CycleStanding:
+    """Where a cycle stands (`analytics.standing.cycle_standing`): final, or provisional with N of M approved."""
+
+    year: int
+    final: bool
+    expected: int
+    approved: int
+    counted: int
+
+
+@dataclass(frozen=True)
 class FilterOptions:
-    """What the cycle, ministry and agency-type filters offer, and the cycle shown by default."""
+    """What the cycle, ministry and agency-type filters offer, the cycle shown by default, and where each cycle stands."""
 
     cycles: tuple[int, ...]
     default_cycle: int | None
     ministries: tuple[tuple[str, str], ...]
     agency_types: tuple[str, ...]
+    standings: tuple[CycleStanding, ...] = ()
+
+    def standing(self, year: int | None) -> CycleStanding | None:
+        return next((s for s in self.standings if s.year == year), None)
 
 
 
 def filter_options(session: Session, lang: str) -> FilterOptions:
-    """Return the cycles (the latest with a counted response is the default), ministries and agency types."""
-    cycles = tuple(int(y) for y in repository.cycles(session)["year_be"])
-    resp = repository.responses(session)
-    counted = resp[inventory_counted(resp)]["cycle_year"]
-    default = int(counted.max()) if not counted.empty else (cycles[-1] if cycles else None)
+    """Return the cycles, ministries and agency types, and the default cycle (`analytics.standing.default_cycle`:
+    the latest final cycle with counted answers)."""
+    cycles = repository.cycles(session)
+    table = cycle_standing(cycles, repository.frame(session), repository.responses(session))
+    standing = tuple(CycleStanding(int(r["year"]), bool(r["final"]), int(r["expected"]), int(r["approved"]),
+                                   int(r["counted"])) for r in table.to_dict("records"))
     mins = repository.ministries(session)
     names = tuple((str(m), str(th if lang == "th" else en)) for m, th, en in
                   zip(mins["ministry_id"], mins["name_th"], mins["name_en"], strict=True))
     types = tuple(sorted(repository.agencies(session)["agency_type"].dropna().unique().tolist()))
-    return FilterOptions(cycles, default, names, types)
+    return FilterOptions(tuple(int(y) for y in cycles["year_be"]), default_cycle(table), names, types, standing)
 
 
 
@@ -130,3 +149,31 @@ def dimension_names(lang: str, catalogue: Catalogue | None = None) -> dict[str, 
 def is_demo(session: Session) -> bool:
     """True when the database holds generated demo data (every page says so)."""
     return repository.is_demo(session)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
+def display_frame(frame: pd.DataFrame, lang: str, decimals: int = DECIMALS["number"]) -> pd.DataFrame:
+    """Return a table as readers see it: no None or NaN (a dash), dates as `fmt_date` writes them (B.E. with
+    Thai month names for Thai readers).
+
+    A numeric column with a missing value becomes text through `fmt_number` (whole numbers without decimals),
+    because the table would show a missing number as "None"; numeric columns without gaps stay numbers.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[col] = [fmt_date(None if _missing(v) else v.to_pydatetime(), lang) for v in values]
+        elif pd.api.types.is_numeric_dtype(values):
+            if values.isna().any():
+                whole = bool((values.dropna() % 1 == 0).all())
+                out[col] = [fmt_number(None if _missing(v) else float(v), lang, 0 if whole else decimals)
+                            for v in values]
+        else:
+            out[col] = ["–" if _missing(v) else fmt_date(v, lang) if isinstance(v, dt.date) else v for v in values]
+    return out

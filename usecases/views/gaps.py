@@ -63,7 +63,7 @@ def gaps_view(session: Session, principal: Principal, year: int | None, ministry
         ready = ready.dropna(subset=["gap"]).sort_values("gap").head(top).merge(agencies, on="agency_id", how="left")
         ready = ready.assign(status=words(ready["status"], "status", lang))[ready_cols]
     cw = res.crosswalk
-    crosswalk = pd.DataFrame({"framework": cw["framework"].str.upper(), "dimension": cw["dimension"],
+    crosswalk = pd.DataFrame({"framework": cw["framework"].str.upper(), "dimension": words(cw["dimension"], "cw", lang),
                               "indicators": cw["indicators"].map(", ".join), "mean_score": cw["mean_score"],
                               "share_below": cw["share_below"],
                               "weakest_indicator": [indicator_label(i, lang, catalogue) if isinstance(i, str) else "–"

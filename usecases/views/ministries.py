@@ -47,6 +47,10 @@ def ministries_view(session: Session, principal: Principal, year: int | None, ag
                     lang: str) -> MinistriesView:
     """Return ministries ranked by mean readiness with Monte Carlo rank intervals, and the ministry x dimension scores.
 
+    Rows are in rank order, and the rank is by the readiness index shown (the mean over the ministry's
+    scored agencies, 1 = highest); the interval is where that rank lies in the middle 90 % of the Monte
+    Carlo draws. The score intervals are left out: a draw's normalisation (z-score, rank) puts scores
+    on another scale than 0-100, so only ranks compare across draws.
     With an agency type chosen, means and intervals cover that type's agencies only.
     """
     empty = pd.DataFrame()
@@ -70,12 +74,12 @@ def ministries_view(session: Session, principal: Principal, year: int | None, ag
         unc = group_uncertainty(res.values[res.values["agency_id"].isin(agency["agency_id"])],
                                 agency[["agency_id", "ministry_id"]], method, "ministry_id", draws=PAGE_DRAWS)
     u = unc.scores.set_index("ministry_id")
-    table["rank"] = table["ministry_id"].map(u["rank_nominal"]).astype("Int64")
+    # The nominal rank orders the ministries by the mean readiness index shown (`group_uncertainty`).
+    table["order"] = table["ministry_id"].map(u["rank_nominal"])
+    table["rank"] = [str(int(r)) if np.isfinite(r) else "–" for r in table["order"].astype(float)]
     table["rank_range"] = [rank_range(lo, hi) if np.isfinite(lo) else "–" for lo, hi in
-                           zip(table["ministry_id"].map(u["rank_p05"]).fillna(np.nan),
-                               table["ministry_id"].map(u["rank_p95"]).fillna(np.nan), strict=True)]
-    table["score_p05"] = table["ministry_id"].map(u["p05"])
-    table["score_p95"] = table["ministry_id"].map(u["p95"])
+                           zip(table["ministry_id"].map(u["rank_p05"]).astype(float),
+                               table["ministry_id"].map(u["rank_p95"]).astype(float), strict=True)]
     tm = res.targets_ministry
     if not tm.empty and not agency_type:
         ready = tm[tm["kpi"] == KpiId.READINESS].set_index("ministry_id")
@@ -85,9 +89,9 @@ def ministries_view(session: Session, principal: Principal, year: int | None, ag
     visible = visible_ministries(session, principal)
     if visible is not None:
         table = table[table["ministry_id"].isin(visible)]
-    table = table.rename(columns={method.root: "readiness_index"}).sort_values(["rank", "ministry_id"],
-                                                                                na_position="last")
-    cols = ["rank", "rank_range", "ministry", "readiness_index", "score_p05", "score_p95", "online_service_ratio",
+    table = table.rename(columns={method.root: "readiness_index"}).sort_values(
+        ["order", "readiness_index", "ministry_id"], ascending=[True, False, True], na_position="last")
+    cols = ["rank", "rank_range", "ministry", "readiness_index", "online_service_ratio",
             "agencies", "scored", *(c for c in ("gap", "status") if c in table.columns)]
     names = dimension_names(lang, catalogue)
     heat = table.set_index("ministry")[dims].rename(columns=names)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from analytics.quality import rule_label
 from usecases.access import Principal
 from usecases.tracking import tracking_rows as tracking
 from usecases.tracking import tracking_summary
@@ -61,6 +62,7 @@ def quality_view(session: Session, principal: Principal, year: int | None, minis
             ["agency_id", "agency", "indicator_id", "rule", "severity", "value", f"message_{lang}"]].rename(
             columns={f"message_{lang}": "message"})
         flags["severity"] = words(flags["severity"], "severity", lang)
+        flags["rule"] = [rule_label(r, lang) for r in flags["rule"]]
         comp = readable_rows(session, principal, res.completeness, ministry, agency_type)
         completeness = comp.merge(agencies, on="agency_id", how="left").assign(
             missing=comp["missing"].map(", ".join))[["agency_id", "agency", "required", "answered", "completeness",
