@@ -61,4 +61,4 @@ else:
     if not pages:
         st.warning(t("no_roles", lang))
         st.stop()
-st.navigation(pages).run()
+st.navigation(pages, expanded=True).run()  # every page listed: no "View N more" (English on Thai pages)

@@ -44,7 +44,7 @@ if target_id is not None:
                               at_risk_margin=margin)
             act(edit_target, principal, target_id, edit, rerun=True)
 
-st.subheader(t("target_history", lang))
+st.header(t("target_history", lang))
 with transaction() as session:
     changes = target_history(session, principal)
 st.dataframe(labelled(changes, lang), hide_index=True, width="stretch")
