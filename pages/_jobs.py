@@ -27,7 +27,7 @@ def _line(job: JobStatus, lang: str) -> str:
 
 
 def jobs_section(principal: Principal, lang: str) -> None:
-    st.subheader(t("jobs", lang))
+    st.header(t("jobs", lang))
     jobs = read(recent_jobs, principal.username, limit=10)
     if not jobs:
         st.caption(t("no_jobs", lang))
@@ -53,7 +53,7 @@ def _exports(principal: Principal, lang: str, was_running: bool) -> None:
         return
     if was_running and not exports.any_running(mine):
         st.rerun()  # the last one ended: draw the page again, without the timer
-    st.subheader(t("my_exports", lang))
+    st.header(t("my_exports", lang))
     for export in mine:
         job = export.job
         if job.status == "failed":

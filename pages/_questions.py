@@ -39,7 +39,7 @@ def section(principal: Principal, dim: Dimension, form: respond.Form, problems: 
     evidence, last cycle's answer and its problems."""
     st.progress(done[0] / done[1] if done[1] else 1.0, text=t("answered_of", lang).format(done=done[0], total=done[1]))
     if any(i.type == "service_inventory" for i in dim.indicators):
-        st.subheader(t("my_services_title", lang))
+        st.header(t("my_services_title", lang))
         services_editor(principal, form, problems, lang, disabled)
     for ind in dim.indicators:
         if not ind.entered:

@@ -113,6 +113,10 @@ def labelled(frame: Any, lang: str) -> Any:
 
     Safe (`survey.cells.safe_frame`) because a table's own toolbar offers a CSV download that
     Streamlit writes without escaping formulas: text such as `=HYPERLINK(...)` is shown, and
-    downloaded, behind an apostrophe.
+    downloaded, behind an apostrophe. A missing text cell is shown empty, not as Streamlit's "None".
     """
-    return safe_frame(frame.rename(columns=lambda name: t(f"col_{name}", lang)))
+    shown = safe_frame(frame.rename(columns=lambda name: t(f"col_{name}", lang)))
+    for col in shown.columns:
+        if shown[col].dtype.kind == "O":  # object or text (pandas 3 "str")
+            shown[col] = shown[col].where(shown[col].notna(), "")
+    return shown

@@ -13,7 +13,7 @@ st.write(f"{t('signed_in_as', lang)}: **{principal.display_name}** ({principal.u
 for grant in sorted(principal.grants, key=lambda g: (g.role, g.agency_id or g.ministry_id or "")):
     st.write(f"- {t('role_' + grant.role, lang)} {grant.agency_id or grant.ministry_id or ''}")
 
-st.subheader(t("change_password", lang))
+st.header(t("change_password", lang))
 with st.form("change_password_form", clear_on_submit=True):
     old = st.text_input(t("old_password", lang), type="password", key="old_password")
     new = st.text_input(t("new_password", lang), type="password", key="new_password")

@@ -39,6 +39,6 @@ if not heat.empty:
     fig.update_xaxes(tickangle=-40)
     styled(fig, t("adoption_heatmap", lang), t("filter_ministry", lang), None, height=max(520, 26 * len(heat) + 260))
 
-st.subheader(t("non_adopters", lang))
+st.header(t("non_adopters", lang))
 show_table(view.non_adopters, lang, principal, f"non_adopters_{year}",
            sorted(set(view.non_adopters["agency_id"])) if not view.non_adopters.empty else [], height=400)

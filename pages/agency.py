@@ -33,7 +33,7 @@ if not view.has_data:
     empty_state(lang)
 one = [agency]
 
-st.subheader(t("health_title", lang))
+st.header(t("health_title", lang))
 h = view.health
 cols = st.columns(5)
 cols[0].metric(t("health_status", lang), t(f"resp_{h['status']}", lang) if h["status"] else "–")
@@ -61,17 +61,17 @@ with right:
     fig.update_polars(radialaxis_range=[0, 100], domain={"x": [0.12, 0.88]})
     styled(fig, t("radar_title", lang), height=480)
 
-st.subheader(t("agency_targets", lang))
+st.header(t("agency_targets", lang))
 show_table(view.targets, lang, principal, f"agency_{agency}_targets", one)
-st.subheader(t("weakest_title", lang))
+st.header(t("weakest_title", lang))
 show_table(view.weakest, lang, principal, f"agency_{agency}_dimensions", one)
-st.subheader(t("actions_title", lang))
+st.header(t("actions_title", lang))
 show_table(view.actions, lang, principal, f"agency_{agency}_actions", one)
 
-st.subheader(t("services_title", lang))
+st.header(t("services_title", lang))
 fig = go.Figure(go.Bar(x=view.levels["level"], y=view.levels["services"], text=view.levels["services"],
                        hovertemplate="%{x}: %{y}<extra></extra>"))
 styled(fig, t("services_chart", lang), t("col_digital_level", lang), t("col_services", lang), height=340)
 show_table(view.services, lang, principal, f"agency_{agency}_services", one)
-st.subheader(t("flags_title", lang))
+st.header(t("flags_title", lang))
 show_table(view.flags, lang, principal, f"agency_{agency}_flags", one)

@@ -20,7 +20,7 @@ freshness(view.last_updated, lang)
 if not view.has_data:
     empty_state(lang)
 
-st.subheader(t("gains_title", lang))
+st.header(t("gains_title", lang))
 top = view.indicators.head(12).iloc[::-1]
 fig = go.Figure(go.Bar(x=top["gain"], y=top["indicator"], orientation="h", customdata=top[["dimension", "mean_score"]],
                        text=[f"{g:.2f}" for g in top["gain"]],
@@ -29,13 +29,13 @@ styled(fig, t("gains_title", lang), t("gains_axis", lang), None, height=520)
 st.caption(t("gains_note", lang) + " · " + t("national_not_filtered", lang))
 show_table(view.indicators, lang, principal, f"gaps_indicators_{year}")
 
-st.subheader(t("online_agencies_title", lang))
+st.header(t("online_agencies_title", lang))
 show_table(view.online_agencies, lang, principal, f"gaps_online_{year}", view.online_agencies["agency_id"].tolist())
-st.subheader(t("readiness_agencies_title", lang))
+st.header(t("readiness_agencies_title", lang))
 show_table(view.readiness_agencies, lang, principal, f"gaps_readiness_{year}",
            view.readiness_agencies["agency_id"].tolist())
 
-st.subheader(t("crosswalk_title", lang))
+st.header(t("crosswalk_title", lang))
 cw = view.crosswalk
 fig = go.Figure(go.Bar(x=cw["framework"] + " " + cw["dimension"], y=cw["mean_score"], customdata=cw["share_below"],
                        text=[f"{v:.0f}" for v in cw["mean_score"]],

@@ -23,7 +23,7 @@ if check.ok:
 else:
     st.error(t("lineage_problems", lang) + "\n\n" + "\n".join(f"- {p}" for p in check.problems))
 
-st.subheader(t("what_changed", lang))
+st.header(t("what_changed", lang))
 versions = [e.version for e in history]
 if len(versions) < 2:
     st.info(t("one_edition", lang).format(version=versions[0]))
@@ -41,7 +41,7 @@ else:
     st.dataframe(labelled(rows, lang), hide_index=True, width="stretch")
 st.caption(t("versions_recorded", lang))
 
-st.subheader(t("recompute", lang))
+st.header(t("recompute", lang))
 st.caption(t("recompute_help", lang))
 if st.button(t("recompute_all", lang), key="recompute_all"):
     job = start_recompute(runtime.engine(), principal)

@@ -25,16 +25,16 @@ st.info(t("method_summary", lang).format(catalogue=m["catalogue_version"], metho
 st.caption(t("draws_note", lang).format(draws=fmt_number(m["draws"], lang)))
 st.caption(t("method_final_rule", lang).format(share=fmt_percent_text(100 * FINAL_SHARE, lang, 0)))
 
-st.subheader(t("dimensions_title", lang))
+st.header(t("dimensions_title", lang))
 dims = view.dimensions
 fig = go.Figure(go.Pie(labels=dims["dimension"], values=dims["share"], hole=0.4, sort=False,
                        hovertemplate="%{label}: %{value:.1f} %<extra></extra>"))
 styled(fig, t("dimensions_title", lang), height=420)
 show_table(dims, lang, principal, "method_dimensions")
-st.subheader(t("indicators_title", lang))
+st.header(t("indicators_title", lang))
 show_table(view.indicators, lang, principal, "method_indicators")
-st.subheader(t("bands_title", lang))
+st.header(t("bands_title", lang))
 show_table(view.bands, lang, principal, "method_bands")
-st.subheader(t("targets_title", lang))
+st.header(t("targets_title", lang))
 st.caption(t("assumption_note", lang))
 show_table(view.targets, lang, principal, "method_targets")

@@ -20,7 +20,7 @@ freshness(view.last_updated, lang)
 if not view.has_data:
     empty_state(lang)
 
-st.subheader(t("ranked_table", lang))
+st.header(t("ranked_table", lang))
 st.caption(t("rank_note", lang).format(draws=view.draws, stable=fmt_percent_text(100 * view.stable_pair_share, lang, 0)))
 show_table(view.table, lang, principal, f"ministries_{year}")
 

@@ -32,13 +32,13 @@ if form.status in respond.EDITABLE and not form.accepts_changes:
 elif not editable:
     st.info(t("not_editable_now", lang))
 if not form.comments.empty:
-    st.subheader(t("reviewer_comments", lang))
+    st.header(t("reviewer_comments", lang))
     for note in review.comment_notes(form.comments, lang):
         st.warning(f"**{note.label}**: {note.comment}")
 
 conflict = st.session_state.get(F.CONFLICT)
 if conflict is not None:
-    st.subheader(t("conflict_title", lang))
+    st.header(t("conflict_title", lang))
     st.dataframe([{t("col_field", lang): i.field, t("col_new_value", lang): i.theirs, t("col_actor", lang): i.changed_by,
                    t("answers", lang): i.yours} for i in conflict.items], hide_index=True)
     keep, drop = st.columns(2)

@@ -65,7 +65,7 @@ if view.target is not None:
                f"{view.target.note.get(lang) if view.target.note else ''} {t('baseline', lang)} "
                f"{fmt_year(view.target.baseline_year, lang)}: {view.target.baseline_source.get(lang) if view.target.baseline_source else ''}")
 
-st.subheader(t("international", lang))
+st.header(t("international", lang))
 for col, row in zip(st.columns(len(view.international)), view.international.itertuples(), strict=True):
     digits = 0 if row.unit == "rank" else 4
     col.metric(f"{row.name} ({fmt_year(row.latest_year, lang)})", fmt_number(row.latest, lang, digits),
@@ -82,7 +82,7 @@ if view.rank_goal is not None:
 fig.update_xaxes(tickvals=ranks["year"].tolist(), ticktext=[fmt_year(int(y), lang) for y in ranks["year"]])
 fig.update_yaxes(autorange="reversed")
 styled(fig, t("egdi_chart", lang), t("fiscal_year", lang), t("egdi_rank_axis", lang), height=340)
-st.subheader(t("national_figures", lang))
+st.header(t("national_figures", lang))
 show_table(view.national.assign(cycle_be=[fmt_year(int(y), lang) for y in view.national["cycle_be"]]), lang,
            principal, "national_figures")
 if year is not None:

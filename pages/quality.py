@@ -25,14 +25,14 @@ def ids(frame):
     return sorted(set(frame["agency_id"])) if not frame.empty else []
 
 
-st.subheader(t("tracking_title", lang))
+st.header(t("tracking_title", lang))
 keys = ["expected", "not_started", "draft", "submitted", "returned", "approved", "late"]
 for col, key in zip(st.columns(len(keys)), keys, strict=True):
     col.metric(t(f"resp_{key}", lang), fmt_number(view.summary.get(key, 0), lang))
-st.subheader(t("late_title", lang))
+st.header(t("late_title", lang))
 show_table(view.late, lang, principal, f"late_{year}", ids(view.late))
 
-st.subheader(t("flags_title", lang))
+st.header(t("flags_title", lang))
 if not view.flag_counts.empty:
     fc = view.flag_counts
     fig = go.Figure(go.Bar(x=fc["rule"] + " (" + fc["severity"] + ")", y=fc["flags"], text=fc["flags"],
@@ -40,10 +40,10 @@ if not view.flag_counts.empty:
     styled(fig, t("flag_counts_chart", lang), t("col_rule", lang), t("col_flags", lang), height=340)
 show_table(view.flags, lang, principal, f"quality_flags_{year}", ids(view.flags), height=400)
 
-st.subheader(t("completeness_title", lang))
+st.header(t("completeness_title", lang))
 show_table(view.completeness, lang, principal, f"completeness_{year}", ids(view.completeness), height=400)
 if not view.indicator_completeness.empty:
-    st.subheader(t("indicator_completeness_title", lang))
+    st.header(t("indicator_completeness_title", lang))
     show_table(view.indicator_completeness, lang, principal, f"indicator_completeness_{year}")
-st.subheader(t("tracking_title", lang))
+st.header(t("tracking_title", lang))
 show_table(view.tracking, lang, principal, f"tracking_{year}", ids(view.tracking), height=400)

@@ -27,15 +27,15 @@ view = S.call(review.review_view, principal, rid, lang, lang=lang)
 S.show_flash()
 st.metric(t("status", lang), P.status_label(view.status, lang))
 
-st.subheader(t("answers", lang))
+st.header(t("answers", lang))
 st.dataframe(P.table(view.answers, lang), hide_index=True, width="stretch")
-st.subheader(t("my_services_title", lang))
+st.header(t("my_services_title", lang))
 st.dataframe(P.table(view.services, lang), hide_index=True, width="stretch")
 if view.problems:
-    st.subheader(t("problems", lang))
+    st.header(t("problems", lang))
     st.dataframe(P.problem_rows(view.problems, lang), hide_index=True, width="stretch")
 if not view.comments.empty:
-    st.subheader(t("reviewer_comments", lang))
+    st.header(t("reviewer_comments", lang))
     st.dataframe(P.table(review.comments_table(view.comments, lang), lang), hide_index=True, width="stretch")
 
 args = (principal, rid, view.version, lang)

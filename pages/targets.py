@@ -44,5 +44,5 @@ if target_id is not None:
                               at_risk_margin=margin)
             act(edit_target, principal, target_id, edit, rerun=True)
 
-st.subheader(t("target_history", lang))
+st.header(t("target_history", lang))
 st.dataframe(labelled(changes, lang), hide_index=True, width="stretch")

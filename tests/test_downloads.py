@@ -129,6 +129,16 @@ def test_dashboard_tables_and_their_csv(risky_db: Engine) -> None:
     assert comments.iloc[:, 0].tolist() == ["'" + text for text in RISKY]
 
 
+def test_a_missing_text_cell_is_shown_empty() -> None:
+    """Streamlit draws None in a table as the word "None" (seen on the users and access-log pages)."""
+    from pages._session import labelled
+
+    shown = labelled(pd.DataFrame({"agency_id": ["D0001", None], "detail": [None, "password"], "score": [1.5, None]}), "en")
+    assert shown.iloc[:, 0].tolist() == ["D0001", ""]
+    assert shown.iloc[:, 1].tolist() == ["", "password"]
+    assert pd.isna(shown.iloc[1, 2])  # numbers stay numbers (and right-aligned)
+
+
 def test_executive_workbook(risky_db: Engine) -> None:
     with session_scope(risky_db) as s:
         data = executive_workbook(s, YEAR, "en", draws=50)
