@@ -114,3 +114,10 @@ def test_audit_entries_read_in_words_in_both_languages() -> None:
                                          "Gave kanya the role Ministry coordinator MOF"]
     assert tables.detail_words("agency_add", "Boat Office (export) in MOF", "en") == "Boat Office (export) in ministry MOF"
     assert tables.detail_words("export", "history D0001 (1 agencies)", "th") == "history D0001 (1 หน่วยงาน)"
+
+
+def test_roles_read_in_words() -> None:
+    """The Users page showed "coordinator:MOF, respondent:D0001"."""
+    assert tables.roles_words("coordinator:MOF, respondent:D0001", "en") == "Ministry coordinator MOF, Agency respondent D0001"
+    assert tables.roles_words("administrator", "th") == "ผู้ดูแลระบบ"
+    assert tables.roles_words("", "th") == "–"

@@ -195,10 +195,17 @@ def _service(record: Any, lang: str) -> str:
     return " · ".join(parts)
 
 
-def _grant(grant: str, lang: str) -> str:
+def grant_words(grant: str, lang: str) -> str:
+    """Return a role as the log and the users table write it ("coordinator:MOF") in words: "Ministry coordinator MOF"."""
     role, _, scope = grant.partition(":")
-    key = f"role_{role}"
-    return " ".join([t(key, lang) if key in TEXTS else role, *([scope] if scope else [])])
+    return " ".join([code_word("role", role, lang), *([scope] if scope else [])])
+
+
+def roles_words(roles: Any, lang: str) -> str:
+    """Return a user's roles ("coordinator:MOF, respondent:D0001") in words, a dash when none."""
+    if missing(roles):
+        return EMPTY
+    return ", ".join(grant_words(g.strip(), lang) for g in str(roles).split(",") if g.strip())
 
 
 def _utc(text: str, lang: str) -> str:
@@ -221,8 +228,8 @@ _DETAILS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     (r"oidc: unknown or inactive user", "detail_oidc_unknown_user", {}),
     (r"oidc: no roles", "detail_oidc_no_roles", {}),
     (r"set for (?P<user>.+)", "detail_password_set_for", {}),
-    (r"grant (?P<role>\S+) to (?P<user>.+)", "detail_grant", {"role": _grant}),
-    (r"revoke (?P<role>\S+) from (?P<user>.+)", "detail_revoke", {"role": _grant}),
+    (r"grant (?P<role>\S+) to (?P<user>.+)", "detail_grant", {"role": grant_words}),
+    (r"revoke (?P<role>\S+) from (?P<user>.+)", "detail_revoke", {"role": grant_words}),
     (r"(?P<user>\S+) \(csv\)", "detail_user_from_csv", {}),
     (r"(?P<user>\S+) \(first administrator\)", "detail_first_administrator", {}),
     (r"(?P<created>\d+) created, (?P<roles>\d+) roles, (?P<problems>\d+) problems", "detail_users_imported", {}),
