@@ -8,6 +8,7 @@ from pages._auth import page_principal
 from pages._session import current_lang, labelled
 from survey import clock
 from survey.i18n import t
+from usecases import tables
 from usecases.access import ACCESS_ACTIONS, access_log
 from usecases.runtime import transaction
 
@@ -24,6 +25,5 @@ start = dt.datetime.combine(since, dt.time(), tzinfo=clock.BANGKOK)
 end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=clock.BANGKOK)
 with transaction() as session:
     log = access_log(session, principal, actions=actions or None, since=start, until=end)
-log["action"] = [t(f"action_{a}", lang) for a in log["action"]]
-st.dataframe(labelled(log[["at", "actor", "channel", "action", "agency_id", "detail"]], lang), hide_index=True,
-             width="stretch")
+shown = tables.audit_table(log[["at", "actor", "channel", "action", "agency_id", "detail"]], lang)
+st.dataframe(labelled(shown, lang), hide_index=True, width="stretch")

@@ -5,6 +5,7 @@ import streamlit as st
 from pages._auth import in_session, page_principal
 from pages._session import current_lang, labelled
 from survey.i18n import fmt_number, fmt_year, t
+from usecases import tables
 from usecases.follow_up import cycle_years, follow_up_csv, follow_up_workbook, late_agencies, record_follow_up_export
 from usecases.runtime import transaction
 
@@ -22,8 +23,7 @@ with transaction() as session:
 cols = st.columns(2)
 cols[0].metric(t("not_submitted", lang), fmt_number(len(late), lang))
 cols[1].metric(t("past_deadline", lang), fmt_number(int(late["late"].sum()), lang))
-shown = late.assign(status=[t(f"status_{s}", lang) for s in late["status"]])
-st.dataframe(labelled(shown, lang), hide_index=True, width="stretch")
+st.dataframe(labelled(tables.readable(late, lang), lang), hide_index=True, width="stretch")
 ids = late["agency_id"].tolist()
 name = f"follow_up_{fmt_year(year, lang)}"
 cols = st.columns(2)

@@ -6,7 +6,7 @@ from pages._auth import page_principal
 from pages._imports import check_then_apply, table
 from pages._session import act, current_lang, labelled
 from survey.i18n import t
-from usecases import administration, import_reports
+from usecases import administration, import_reports, tables
 from usecases.organisations import AGENCY_TYPES
 from usecases.runtime import transaction
 
@@ -18,7 +18,7 @@ with transaction() as session:
     agencies = administration.agencies_table(session, principal)
     ministries = administration.ministries_table(session, principal)
 shown = agencies.assign(agency_type=[t(f"type_{k}", lang) for k in agencies["agency_type"]])
-st.dataframe(labelled(shown, lang), hide_index=True, width="stretch", height=280)
+st.dataframe(labelled(tables.readable(shown, lang), lang), hide_index=True, width="stretch", height=280)
 ids = agencies["agency_id"].tolist()
 names = dict(zip(ids, agencies[name_col], strict=True))
 agency_label = lambda a: f"{a} {names.get(a, '')}"  # noqa: E731
@@ -86,5 +86,5 @@ with history:
         with transaction() as session:
             found = administration.agency_history(session, principal, agency)
         st.caption(t("lineage", lang).format(ids=", ".join(found.lineage)))
-        st.dataframe(labelled(found.responses, lang), hide_index=True, width="stretch")
-        st.dataframe(labelled(found.changes, lang), hide_index=True, width="stretch")
+        st.dataframe(labelled(tables.audit_table(found.responses, lang), lang), hide_index=True, width="stretch")
+        st.dataframe(labelled(tables.audit_table(found.changes, lang), lang), hide_index=True, width="stretch")

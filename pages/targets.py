@@ -24,7 +24,7 @@ if target_id is not None:
     year = lambda y: int(fmt_year(y, lang))  # noqa: E731
     with st.form(f"target_form_{target_id}"):
         basis = st.radio(t("basis", lang), BASES, index=BASES.index(tg.basis), horizontal=True,
-                         format_func=lambda b: t(b, lang), key=f"tg_basis_{target_id}")
+                         format_func=lambda b: t(f"basis_{b}", lang), key=f"tg_basis_{target_id}")
         source = st.text_input(t("source", lang), tg.source.get(lang) if tg.source else "",
                                key=f"tg_source_{target_id}")
         cols = st.columns(2)

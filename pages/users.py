@@ -5,7 +5,7 @@ import streamlit as st
 from pages._auth import page_principal
 from pages._session import act, current_lang, labelled
 from survey.i18n import t
-from usecases import accounts, runtime
+from usecases import accounts, runtime, tables
 from usecases.access import ROLE_NAMES
 from usecases.runtime import transaction
 
@@ -17,7 +17,8 @@ role_label = {role: t("role_" + role, lang) for role in roles}.__getitem__
 
 with transaction() as session:
     table = accounts.users(session, principal)
-st.dataframe(labelled(table, lang), hide_index=True, width="stretch")
+shown = table.assign(roles=[tables.roles_words(r, lang) for r in table["roles"]])
+st.dataframe(labelled(tables.readable(shown, lang), lang), hide_index=True, width="stretch")
 names = dict(zip(table["user_id"], table["username"], strict=True))
 
 create, change, upload, mapping = st.tabs([t("create_user", lang), t("roles_and_status", lang), t("import_csv", lang),
@@ -68,7 +69,7 @@ with mapping:
     st.caption(t("oidc_mappings_help", lang))
     with transaction() as session:
         rules = accounts.oidc_mappings(session, principal)
-    st.dataframe(labelled(rules, lang), hide_index=True, width="stretch")
+    st.dataframe(labelled(tables.readable(rules, lang, {"role": "role"}), lang), hide_index=True, width="stretch")
     with st.form("oidc_mapping_form", clear_on_submit=True):
         cols = st.columns(4)
         claim, value = cols[0].text_input(t("claim", lang), "groups"), cols[1].text_input(t("claim_value", lang))

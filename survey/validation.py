@@ -435,8 +435,10 @@ def _rule_problems(clean: Mapping[str, Clean], catalogue: Catalogue) -> list[Pro
         else:
             broken = left.number is not None and right.number is not None and not _compare(rule.op, left.number, right.number)
         if broken:
+            # The rule in words, by its message and its two questions; its id (R.…) is for the catalogue's editors.
             problems.append(Problem(rule.left, None, "error", "rule", message(
-                "problem_rule", text=rule.message, rule=rule.id, left=rule.left, right=rule.right)))
+                "problem_rule", text=rule.message, left=_q(catalogue.indicator(rule.left)),
+                right=_q(catalogue.indicator(rule.right)))))
     return problems
 
 

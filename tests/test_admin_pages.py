@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from data.db import make_engine, session_scope
+from survey.catalogue import default_catalogue
 from tests.conftest import ROOT, add_user, signed_in_app
 from usecases.access import PAGE_ROLES, Role
 from usecases.cycles import deadline_for, frame_ids
@@ -187,3 +188,70 @@ def test_register_page_checks_then_applies_the_same_summary(app_on_demo: Path) -
         assert (s.scalar(select(func.count()).select_from(Agency)),
                 s.scalar(select(func.count()).select_from(Service))) == (before[0] + 5, before[1] + 15)
     engine.dispose()
+
+
+def _audit_entries(db: Path) -> None:
+    """Changes to agency D0001 through the web, a workbook and the command line, and an administrator's sign-ins."""
+    from data.audit import record
+
+    engine = _db(db)
+    with session_scope(engine) as s:
+        record(s, "somchai", "excel", "answer", agency_id="D0001", cycle_year=2568, field="PLT.01", old_value=None,
+               new_value='["GDX"]', detail='{"version": 2}')
+        record(s, "reviewer", "web", "returned", agency_id="D0001", cycle_year=2568, field="status",
+               old_value="submitted", new_value="returned", detail='{"version": 3}')
+        record(s, "admin", "cli", "deadline_extend", agency_id="D0001", cycle_year=2568, old_value="2025-03-05",
+               new_value="2025-03-20", detail="one agency")
+        record(s, "kanya", "web", "sign_in_failed", detail="account locked")
+        record(s, "kanya", "web", "sign_in", detail="password")
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("lang", "rows"), [
+    ("th", [["admin", "คำสั่งของผู้ดูแลระบบ", "ขยายกำหนดส่ง", "2568", "–", "5 มี.ค. 2568", "20 มี.ค. 2568"],
+            ["reviewer", "เว็บไซต์", "ส่งกลับให้แก้ไข", "2568", "สถานะ", "ส่งแล้ว", "ส่งกลับให้แก้ไข"],
+            ["somchai", "ไฟล์ Excel", "แก้ไขคำตอบ", "2568", "PLT.01", "–", "ศูนย์แลกเปลี่ยนข้อมูลกลางภาครัฐ (GDX)"]]),
+    ("en", [["admin", "Command line", "Deadline extended", "2025", "–", "5 Mar 2025", "20 Mar 2025"],
+            ["reviewer", "Website", "Returned", "2025", "Status", "Submitted", "Returned"],
+            ["somchai", "Excel file", "Answer changed", "2025", "PLT.01", "–", "Government Data Exchange (GDX)"]]),
+])
+def test_history_page_shows_actions_channels_and_answers_in_words(app_on_demo: Path, lang: str,
+                                                                   rows: list[list[str]]) -> None:
+    """Issue 15: History showed `excel`, `cli`, `returned`, `["GDX"]` and B.E. years to English readers."""
+    _audit_entries(app_on_demo)
+    at = signed_in_app(app_on_demo, [("administrator", None)], lang).run()
+    at = at.switch_page("pages/history.py").run()
+    at.selectbox(key="history_agency").set_value("D0001").run()
+    assert not at.exception and not at.error
+    shown = at.dataframe[0].value
+    top = [r[1:8] for r in shown.head(3).values.tolist()]  # newest first; the question is its id and wording
+    assert [[*r[:4], r[4].partition(" ")[0], *r[5:]] for r in top] == rows
+    assert top[2][4] == f"PLT.01 {default_catalogue().indicator('PLT.01').question.get(lang)}"
+    assert shown.iloc[0, 0].endswith(" น.") if lang == "th" else shown.iloc[0, 0].endswith("(Thai time)")
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("th", {("เว็บไซต์", "เข้าสู่ระบบ", "ด้วยรหัสผ่าน"), ("เว็บไซต์", "เข้าสู่ระบบไม่สำเร็จ", "บัญชีถูกระงับชั่วคราว")}),
+    ("en", {("Website", "Signed in", "With a password"), ("Website", "Failed sign-in", "Account locked")}),
+])
+def test_access_log_page_shows_channels_actions_and_details_in_words(app_on_demo: Path, lang: str,
+                                                                      words: set[tuple[str, str, str]]) -> None:
+    _audit_entries(app_on_demo)
+    at = signed_in_app(app_on_demo, [("administrator", None)], lang).run()
+    at = at.switch_page("pages/access_log.py").run()
+    assert not at.exception and not at.error
+    shown = at.dataframe[0].value
+    kanya = shown[shown.iloc[:, 1] == "kanya"]
+    assert set(zip(kanya.iloc[:, 2], kanya.iloc[:, 3], kanya.iloc[:, 5], strict=True)) == words
+    assert kanya.iloc[:, 4].tolist() == ["–", "–"]  # no agency: a dash, not "None"
+
+
+def test_targets_page_in_english_shows_the_basis_as_a_label_and_milestones_in_ce(app_on_demo: Path) -> None:
+    """Issue 15: the basis read "assumption" and the milestones "2566: 97" to English readers."""
+    at = _open(app_on_demo, "targets", Role.PLANNER, "en")
+    targets = at.dataframe[0].value.set_index("Target id")
+    assert set(targets["Basis"]) == {"Assumption (planner-editable)", "Sourced"}
+    assert targets.loc["T.ONLINE_RATIO", "Basis"] == "Assumption (planner-editable)"
+    assert targets["Milestones"].str.contains("2023: 97, 2024: 98, 2025: 98.5, 2026: 99").any()
+    assert not targets["Milestones"].str.contains("25[6-7][0-9]:").any()
+    assert at.radio(key="tg_basis_T.ONLINE_RATIO").options == ["Sourced", "Assumption (planner-editable)"]

@@ -74,3 +74,50 @@ def test_upload_preview_reads_as_a_table_of_questions_and_services() -> None:
                                             "Paper required · Digital ID"]]
     th = import_reports.change_table(diff, "th")
     assert th.iloc[2, 2] == "Boat registration · ระดับดิจิทัล 3 · ปริมาณต่อปี 1,617 · ใช้เอกสารกระดาษ · ใช้ Digital ID"
+
+
+def _audit(*rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows, columns=["at", "actor", "channel", "action", "cycle_year", "field",
+                                                    "old_value", "new_value", "detail"])
+
+
+def test_audit_entries_read_in_words_in_both_languages() -> None:
+    """Issue 15: History showed `excel`, `returned`, `["GDX"]`, `{"version": 4}`, 2570 to English readers."""
+    at = pd.Timestamp("2027-01-11 03:00")  # 10.00 in Bangkok
+    log = _audit(
+        (at, "somchai", "excel", "answer", 2570, "PLT.01", None, '["GDX"]', '{"version": 2}'),
+        (at, "reviewer", "web", "returned", 2570, "status", "submitted", "returned",
+         '{"version": 4, "note": "typo"}'),
+        (at, "admin", "cli", "deadline_extend", 2570, None, "2027-03-05", "2027-03-20", "one agency"),
+        (at, "admin", "register", "agency_retire", np.nan, "active", "true", "false", None),
+        (at, "kanya", "web", "locked_out", np.nan, None, None, None, "until 2027-01-11 03:15 UTC"),
+        (at, "admin", "web", "role_change", np.nan, None, None, None, "grant coordinator:MOF to kanya"))
+    question = default_catalogue().indicator("PLT.01").question
+    th = tables.audit_table(log, "th")
+    assert th.iloc[0].tolist() == ["11 ม.ค. 2570 เวลา 10.00 น.", "somchai", "ไฟล์ Excel", "แก้ไขคำตอบ", "2570",
+                                   f"PLT.01 {question.th}", "–", "ศูนย์แลกเปลี่ยนข้อมูลกลางภาครัฐ (GDX)",
+                                   "คำตอบแบบสำรวจฉบับที่ 2"]
+    assert th.iloc[1, 2:].tolist() == ["เว็บไซต์", "ส่งกลับให้แก้ไข", "2570", "สถานะ", "ส่งแล้ว", "ส่งกลับให้แก้ไข",
+                                       "คำตอบแบบสำรวจฉบับที่ 4 · typo"]
+    assert th.iloc[2, 2:].tolist() == ["คำสั่งของผู้ดูแลระบบ", "ขยายกำหนดส่ง", "2570", "–", "5 มี.ค. 2570",
+                                       "20 มี.ค. 2570", "เฉพาะหน่วยงานนี้"]
+    assert th.iloc[3, 2:8].tolist() == ["ทะเบียนบริการภาครัฐ", "ยุบหน่วยงาน", "–", "ใช้งานอยู่", "ใช่", "ไม่ใช่"]
+    assert th["detail"].tolist()[4:] == ["ระงับถึง 11 ม.ค. 2570 เวลา 10.15 น.",
+                                         "ให้บทบาท ผู้ประสานงานระดับกระทรวง MOF แก่ kanya"]
+    en = tables.audit_table(log, "en")
+    assert en.iloc[0, 2:8].tolist() == ["Excel file", "Answer changed", "2027", f"PLT.01 {question.en}", "–",
+                                        "Government Data Exchange (GDX)"]
+    assert en.iloc[1, 2:].tolist() == ["Website", "Returned", "2027", "Status", "Submitted", "Returned",
+                                       "Response version 4 · typo"]
+    assert en.iloc[2, 2:4].tolist() == ["Command line", "Deadline extended"]
+    assert en["detail"].tolist()[4:] == ["Locked until 11 Jan 2027, 10:15 (Thai time)",
+                                         "Gave kanya the role Ministry coordinator MOF"]
+    assert tables.detail_words("agency_add", "Boat Office (export) in MOF", "en") == "Boat Office (export) in ministry MOF"
+    assert tables.detail_words("export", "history D0001 (1 agencies)", "th") == "history D0001 (1 หน่วยงาน)"
+
+
+def test_roles_read_in_words() -> None:
+    """The Users page showed "coordinator:MOF, respondent:D0001"."""
+    assert tables.roles_words("coordinator:MOF, respondent:D0001", "en") == "Ministry coordinator MOF, Agency respondent D0001"
+    assert tables.roles_words("administrator", "th") == "ผู้ดูแลระบบ"
+    assert tables.roles_words("", "th") == "–"

@@ -75,6 +75,18 @@ def test_cross_field_rules() -> None:
     assert all(p.is_error and p.message.th and p.message.en for p in rules)
 
 
+def test_a_broken_rule_names_its_questions_in_words_not_its_rule_id() -> None:
+    """Issue 15: the Thai message read "... (กฎตรวจสอบ R.SKL.TRAINED_LE_STAFF: ข้อ SKL.02 และข้อ SKL.01)"."""
+    answers = complete_answers(**{"SKL.02": 200, "SKL.01": 100})
+    (rule,) = [p for p in validate(answers, [one_service()], CAT) if p.code == "rule"]
+    trained, staff = CAT.indicator("SKL.02").question, CAT.indicator("SKL.01").question
+    assert rule.message.th == (f"จำนวนบุคลากรที่ผ่านการอบรมต้องไม่เกินจำนวนบุคลากรทั้งหมด (ตรวจเทียบข้อ SKL.02 «{trained.th}» "
+                               f"กับข้อ SKL.01 «{staff.th}»)")
+    assert rule.message.en == (f"Staff trained cannot exceed total staff. (checked against each other: SKL.02 "
+                               f"“{trained.en}” and SKL.01 “{staff.en}”)")
+    assert "R." not in rule.message.th and "R." not in rule.message.en
+
+
 def test_implies_option_satisfied() -> None:
     answers = complete_answers(**{"INT.01": "ใช่", "PLT.01": "GDX;GIN"})
     assert validate(answers, [one_service()], CAT) == []

@@ -7,17 +7,14 @@ skipped or warned row with its sheet and row as Excel shows them.
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
 from survey.catalogue import Catalogue, default_catalogue
 from survey.errors import Year, message
-from survey.i18n import fmt_number, t
-from survey.validation import SERVICE_BOOLEANS
+from survey.i18n import t
 from usecases.organisation_import import Note, OrganisationReport
 from usecases.register import RegisterReport
-from usecases.tables import EMPTY, missing
+from usecases.tables import change_words
 
 __all__ = ["OrganisationReport", "RegisterReport", "change_table", "organisation_lines", "organisation_table",
            "register_lines", "register_tables"]
@@ -96,31 +93,10 @@ def register_tables(report: RegisterReport, lang: str) -> tuple[pd.DataFrame, pd
 
 def change_table(diff: pd.DataFrame, lang: str, catalogue: Catalogue | None = None) -> pd.DataFrame:
     """Return an upload's preview (`survey.answers.diff_answers`) as readers read it: each changed question by its id
-    and wording, each service by its name with its fields in words, and an empty value as "–" (it showed the stored
-    codes, `DAT.02#evidence`, and services as JSON, `{"code": null, ...}`)."""
+    and wording with its answers as labels, each service by its name with its fields in words, and an empty value as
+    "–" (`usecases.tables.change_words`; it showed the stored codes, `DAT.02#evidence`, and services as JSON,
+    `{"code": null, ...}`)."""
     catalogue = catalogue or default_catalogue()
-    questions = {i.id: i.question.get(lang) for i in catalogue.entered_indicators()}
-    rows = []
-    for key, old, new in zip(diff["indicator"], diff["old"], diff["new"], strict=True):
-        key = str(key)
-        if key.startswith("service:"):
-            what = f"{t('col_service', lang)}: {key.removeprefix('service:')}"
-            rows.append({"change_item": what, "old": _service(old, lang), "new": _service(new, lang)})
-            continue
-        ind, _, part = key.partition("#")
-        what = f"{ind} {questions.get(ind, '')}".strip() + (f" ({t(f'col_{part}', lang)})" if part else "")
-        rows.append({"change_item": what, "old": EMPTY if missing(old) else str(old),
-                     "new": EMPTY if missing(new) else str(new)})
+    rows = [dict(zip(("change_item", "old", "new"), change_words(key, old, new, lang, catalogue), strict=True))
+            for key, old, new in zip(diff["indicator"], diff["old"], diff["new"], strict=True)]
     return pd.DataFrame.from_records(rows, columns=["change_item", "old", "new"])
-
-
-def _service(record: object, lang: str) -> str:
-    """Return a stored service record (JSON) in words: its name, digital level, yearly volume and the flags it has."""
-    if missing(record):
-        return EMPTY
-    fields = json.loads(str(record))
-    volume = fields.get("annual_volume")
-    parts = [str(fields.get("name") or EMPTY), f"{t('col_digital_level', lang)} {fields.get('digital_level', 0)}",
-             f"{t('col_annual_volume', lang)} {EMPTY if volume is None else fmt_number(volume, lang)}"]
-    parts += [t(f"col_{flag}", lang) for flag in SERVICE_BOOLEANS if fields.get(flag)]
-    return " · ".join(parts)

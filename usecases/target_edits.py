@@ -27,7 +27,7 @@ from data.models import TargetChange, TargetOverride, utcnow
 from data.repository import bump_data_version
 from survey.catalogue import Catalogue, default_catalogue
 from survey.errors import DomainError
-from survey.i18n import LANGS, TEXTS, t
+from survey.i18n import LANGS, TEXTS, fmt_year, t
 from survey.targets import BASES, TARGETS_PATH, Target, TargetsError, parse_targets
 from survey.workflow import Channel
 from survey.years import display_year, to_be
@@ -240,18 +240,42 @@ def targets_table(session: Session, principal: Principal, catalogue: Catalogue |
     rows = [{"target_id": t.id, "kpi": t.kpi, "basis": t.basis, "source": t.source.get(lang) if t.source else "",
              "baseline_year": t.baseline_year, "baseline_value": t.baseline_value, "goal_year": t.goal_year,
              "goal_value": t.goal_value,
-             "milestones": ", ".join(f"{y}: {v:g}" for y, v in sorted(t.milestones.items())),
+             "milestones": milestones_text(t.milestones, lang),
              "at_risk_margin": t.at_risk_margin, "edited": t.id in edited}
             for t in effective_targets(session, catalogue)]
     return pd.DataFrame(rows)
 
 
+def milestones_text(milestones: Mapping[int, float], lang: str) -> str:
+    """Return milestones as "2027: 40, 2028: 55" to English readers, "2570: 40, ..." to Thai ones."""
+    return ", ".join(f"{fmt_year(int(y), lang)}: {float(v):g}" for y, v in sorted(milestones.items()))
+
+
+def _history_value(field: str, value: Any, lang: str) -> Any:
+    """Return a stored value of the targets' history (`_flat`) as readers read it: the basis in words, years (and
+    the milestones' years) in the reader's calendar."""
+    if value is None or not isinstance(value, str):
+        return value
+    if field == "basis":
+        return tables.code_word("basis", value, lang)
+    if field in ("baseline.year", "goal.year") and value.isdigit():
+        return fmt_year(int(value), lang)
+    if field == "milestones":
+        pairs = [p.partition(":") for p in value.split(",")]
+        if all(y.strip().isdigit() for y, _, _ in pairs):
+            return milestones_text({int(y): float(v) for y, _, v in pairs}, lang)
+    return value
+
+
 def shown_targets(session: Session, principal: Principal, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the targets table and their history as the Targets page shows them: the basis and each changed field
-    in words, years in the reader's calendar, moments in Thai time, empty cells as "–"."""
+    in words ("Assumption (planner-editable)"), years and milestones' years in the reader's calendar, moments in Thai
+    time, empty cells as "–"."""
     table = targets_table(session, principal, lang=lang)
     table = table.assign(**{c: [display_year(int(y), lang) for y in table[c]] for c in ("baseline_year", "goal_year")})
     history = target_history(session, principal)
+    values = {c: [_history_value(f, v, lang) for f, v in zip(history["field"], history[c], strict=True)]
+              for c in ("old_value", "new_value")}
     fields = [t(f.replace(".", "_"), lang) if f.replace(".", "_") in TEXTS else f for f in history["field"]]
-    return (tables.readable(table, lang, {"basis": "wb_basis"}),
-            tables.readable(history.assign(field=fields), lang))
+    return (tables.readable(table, lang, {"basis": "basis"}),
+            tables.readable(history.assign(field=fields, **values), lang))

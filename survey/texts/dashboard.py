@@ -68,7 +68,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "severity_warning": ("คำเตือน", "Warning"),
     "severity_info": ("ข้อสังเกต", "Note"),
     "basis_sourced": ("มีแหล่งอ้างอิง", "Sourced"),
-    "basis_assumption": ("สมมติฐาน", "Assumption"),
+    "basis_assumption": ("สมมติฐาน (ผู้วางแผนนโยบายแก้ไขได้)", "Assumption (planner-editable)"),
     # Overview
     "card_adoption": ("การนำมาตรฐานไปใช้ (เฉลี่ย)", "Standards adoption (mean)"),
     "milestone": ("ค่าเป้าหมายรายปีของรอบนี้", "This cycle's milestone"),

@@ -32,7 +32,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "A comment or reason has {n} characters; at most {limit} are allowed. Nothing was changed."),
     "problem_services_required": ("{q}: ต้องระบุบริการสำคัญอย่างน้อยหนึ่งบริการ", "{q}: list at least one key service"),
     "problem_required": ("{q}: ยังไม่ได้ตอบ", "{q}: not answered yet"),
-    "problem_rule": ("{text} (กฎตรวจสอบ {rule}: ข้อ {left} และข้อ {right})", "{text} (rule {rule}: {left} and {right})"),
+    "problem_rule": ("{text} (ตรวจเทียบ{left} กับ{right})", "{text} (checked against each other: {left} and {right})"),
     "problem_inventory_mismatch": ("{q}: บัญชีบริการแถว {rows} ใช้ {option} แต่ไม่ได้เลือกไว้ในข้อนี้",
                                    "{q}: service rows {rows} use {option} but it is not ticked here"),
     "problem_evidence_missing": ("{q}: ควรแนบหลักฐาน (ลิงก์หรือชื่อเอกสาร)", "{q}: add evidence (a link or a document name)"),

@@ -123,5 +123,5 @@ def test_demo_admin_sees_targets_without_raw_values(browser: object, live_demo: 
     page = _open(browser, live_demo, "demo-admin", "targets", "th", "เป้าหมายตามแผน")
     screenshot(page, "demo_admin_targets_th")
     cells = _cells(page)
-    assert "สมมติฐาน" in cells and "assumption" not in cells  # the basis in words
+    assert "สมมติฐาน (ผู้วางแผนนโยบายแก้ไขได้)" in cells and "assumption" not in cells  # the basis in words
     assert not RAW.search(" ".join(cells)), [c for c in cells if RAW.search(c)]
