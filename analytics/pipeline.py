@@ -14,6 +14,7 @@ from analytics.crosswalk import crosswalk_summary
 from analytics.index import IndexMethod, composite_index, method_from_catalogue, scores_wide
 from analytics.indicators import VALUE_COLUMNS as COLUMNS_OF_VALUES
 from analytics.indicators import indicator_values
+from analytics.models import COUNTED_KEY, CycleModels, cycle_models
 from analytics.online_services import (
     COUNT_COLUMNS,
     agency_service_counts,
@@ -22,7 +23,7 @@ from analytics.online_services import (
     online_ratio_levels,
     year_on_year,
 )
-from analytics.peers import PeerGroups, peer_groups
+from analytics.peers import PeerGroups
 from analytics.quality import FLAG_COLUMNS, completeness_by_indicator, completeness_by_response, quality_flags
 from analytics.targets import observed_actuals, target_path, target_progress
 from analytics.uncertainty import Uncertainty, group_uncertainty, monte_carlo
@@ -72,6 +73,8 @@ class CycleResults:
     #: The cycle before `year` (empty when there is none), under the same method: for changes per agency and ministry.
     previous_agency_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     previous_ministry_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: With `detail`: the isolation forest and k-means the flags and peer groups came from (kept or fitted now).
+    models: CycleModels | None = None
 
 
 @dataclass(frozen=True)
@@ -116,10 +119,6 @@ def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services
                      agency_service_counts(inventories, inv_services, catalogue.online_level),
                      _score_rows(scores, method), kept, ans.reset_index(drop=True) if keep_rows else None,
                      inv_services.reset_index(drop=True) if keep_rows else None)
-
-
-#: What identifies a counted response's content (the data layer versions every write to it).
-COUNTED_KEY = ["response_id", "agency_id", "status", "version", "updated_at"]
 
 
 def unit_by_unit(method: IndexMethod) -> bool:
@@ -230,7 +229,8 @@ def counted_frames(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.Da
 def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
                   answers: pd.DataFrame, catalogue: Catalogue, targets: tuple[Target, ...],
                   method: IndexMethod | None = None, draws: int = 1000, seed: int = 0,
-                  detail: bool = True, bases: Mapping[int, CycleBase] | None = None) -> CycleResults:
+                  detail: bool = True, bases: Mapping[int, CycleBase] | None = None,
+                  models: CycleModels | None = None) -> CycleResults:
     """Return the results of cycle `year` from the raw frames (any earlier cycles present feed trends and jumps).
 
     Scores use `method` (default: the catalogue's current method), so a past cycle is recomputed
@@ -243,6 +243,9 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     adoption and the ministries' adoption are left empty.
     `bases` holds `cycle_base` results of unchanged cycles (under `method`); `services` and `answers`
     then need to hold only the other cycles, and always cycle `year` (its detail reads them).
+    `models` are the cycle's kept isolation forest and k-means (`analytics.models`): used for the agencies
+    whose counted response changed since their fit, or fitted again when the rule there says so; the
+    results carry the models used.
     """
     method = method or method_from_catalogue(catalogue)
     frame = frame[frame["cycle_year"] <= year]
@@ -297,15 +300,17 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     cycle_answers = ans[ans["cycle_year"] == year]
     profiles = agency_scores[["cycle_year", "agency_id", *method.children(method.root)]]
     flags = pd.DataFrame(columns=FLAG_COLUMNS)
+    scored = agency_scores.dropna(subset=[method.root])
+    peers = used = None
     if detail:
-        flags = quality_flags(cycle_answers, values_all, catalogue, cycle_frame, profiles.dropna(
-            how="all", subset=list(method.children(method.root))), seed, year=year)
+        dims = list(method.children(method.root))
+        now = inventory_responses(cycle_frame, responses[responses["cycle_year"] == year])
+        used, outliers, peers = cycle_models(models, year, method.version, seed, now, profiles.dropna(
+            how="all", subset=dims).reset_index(drop=True), scored.set_index("agency_id")[dims])
+        flags = quality_flags(cycle_answers, values_all, catalogue, cycle_frame, seed=seed, year=year,
+                              outliers=outliers)
         flags = flags[flags["cycle_year"] == year].reset_index(drop=True)
 
-    scored = agency_scores.dropna(subset=[method.root])
-    peers = None
-    if detail and len(scored) >= 3:
-        peers = peer_groups(scored.set_index("agency_id")[list(method.children(method.root))], seed=seed)
     uncertainty = ministry_uncertainty = None
     if draws > 0 and len(scored) >= 2:
         uncertainty = monte_carlo(values, method, draws=draws, seed=seed)
@@ -338,6 +343,7 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
         peers=peers, uncertainty=uncertainty, ministry_uncertainty=ministry_uncertainty,
         previous_agency_scores=_only(agency_all, prev) if prev is not None else pd.DataFrame(),
         previous_ministry_scores=_only(ministry_all, prev) if prev is not None else pd.DataFrame(),
+        models=used,
     )
 
 
