@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -102,8 +103,12 @@ class CycleBase:
 
 def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
                answers: pd.DataFrame, catalogue: Catalogue, method: IndexMethod | None = None,
-               keep_rows: bool = False) -> CycleBase:
-    """Return cycle `year`'s indicator values, scores and per-agency service counts (other cycles' rows are ignored)."""
+               keep_rows: bool = False, keep_scores: bool = True) -> CycleBase:
+    """Return cycle `year`'s indicator values, scores and per-agency service counts (other cycles' rows are ignored).
+
+    Without `keep_scores` the long score table (one row per agency and node: the largest part of a base) is left
+    empty: the cycles a page only shows as history need their one row per agency (`score_rows`) alone.
+    """
     method = method or method_from_catalogue(catalogue)
     frame = frame[frame["cycle_year"] == year]
     responses = responses[responses["cycle_year"] == year]
@@ -115,7 +120,7 @@ def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services
     inventories = inventory_responses(frame, responses)
     inv_services = services[services["response_id"].isin(inventories["response_id"])]
     kept = inventories[COUNTED_KEY].reset_index(drop=True) if keep_rows else None
-    return CycleBase(year, method.version, values, scores,
+    return CycleBase(year, method.version, values, scores if keep_scores or keep_rows else pd.DataFrame(),
                      agency_service_counts(inventories, inv_services, catalogue.online_level),
                      _score_rows(scores, method), kept, ans.reset_index(drop=True) if keep_rows else None,
                      inv_services.reset_index(drop=True) if keep_rows else None)
@@ -162,14 +167,19 @@ def patch_base(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFrame, se
         kept = old[~old["agency_id"].isin(mine)] if "agency_id" in old.columns else old
         out = pd.concat([kept, new], ignore_index=True) if new is not None and not new.empty else kept
         if not old.empty:  # a few agencies' empty parts may come out as object columns: keep the cycle's types
-            out = out.astype({c: t for c, t in old.dtypes.items() if c in out.columns and out[c].dtype != t})
+            for c, t in old.dtypes.items():
+                if c in out.columns and out[c].dtype != t:
+                    # A column the new rows cannot hold in the cycle's type (a first missing count in an integer
+                    # column) keeps the type they need, as reading the whole cycle again would give it.
+                    with contextlib.suppress(ValueError, TypeError):
+                        out[c] = out[c].astype(t)
         return out.sort_values(order, kind="stable", ignore_index=True) if order else out.reset_index(drop=True)
 
     scores = splice(base.scores, part.scores, None)
     # composite_index lists every agency under the first node, then the next node, ...: keep its node order.
-    nodes = {n: i for i, n in enumerate(pd.unique(pd.concat([base.scores["node"], part.scores["node"]])))}
+    nodes = pd.Index(pd.unique(pd.concat([base.scores["node"], part.scores["node"]])))
     agency_codes = pd.factorize(scores["agency_id"], sort=True)[0]  # integer keys sort much faster than text
-    order = np.lexsort((agency_codes, scores["node"].map(nodes).to_numpy()))
+    order = np.lexsort((agency_codes, nodes.get_indexer(scores["node"])))
     scores = scores.iloc[order].reset_index(drop=True)
     key = ["cycle_year", "agency_id"]
     return CycleBase(year, method.version, splice(base.values, part.values, [*key, "indicator_id"]), scores,
@@ -251,8 +261,11 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     frame = frame[frame["cycle_year"] <= year]
     responses = responses[responses["cycle_year"] <= year]
     years = sorted({int(y) for y in frame["cycle_year"].unique()} | {year})
-    known = {y: b for y, b in (bases or {}).items() if y in years and b.method_version == method.version}
-    base = {y: known[y] if y in known else cycle_base(y, frame, responses, services, answers, catalogue, method)
+    # The cycle shown needs its long score table: a base kept without it (history only) is made again from the rows.
+    known = {y: b for y, b in (bases or {}).items() if y in years and b.method_version == method.version
+             and (y != year or not b.scores.empty or b.score_rows.empty)}
+    base = {y: known[y] if y in known else cycle_base(y, frame, responses, services, answers, catalogue, method,
+                                                      keep_scores=y == year)
             for y in years}
     counted = counted_responses(frame, responses)
     values_all = _concat([base[y].values for y in years], COLUMNS_OF_VALUES)

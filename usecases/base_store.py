@@ -96,7 +96,7 @@ def save(owner: tuple[Hashable, ...], fingerprint: str, base: CycleBase, root: P
         dtypes: dict[str, dict[str, str]] = {}
         for name in TABLES:
             table = getattr(base, name)
-            if table is None:
+            if table is None or (table.empty and len(table.columns) == 0):  # read back as an empty table
                 continue
             dtypes[name] = {str(c): str(t) for c, t in table.dtypes.items()}
             feather.write_feather(table.reset_index(drop=True), part / f"{name}.arrow", compression="lz4")

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
-from analytics.index import IndexMethod, method_from_catalogue, scores_wide
+from analytics.index import IndexMethod, method_from_catalogue
 from analytics.models import PATCH_SHARE, CycleModels
 from analytics.pipeline import (
     CycleBase,
@@ -76,7 +76,7 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     if known is None:
         frame, responses = repository.frame(session, years), repository.responses(session, years)
         known = (frame, responses, cycle_fingerprints(frame, responses))
-        FRAMES.put(read_key, known)
+        FRAMES.put_latest(read_key, known, 1)
     frame, responses, prints = known
     db, shape = _database(session), repr(method)
     keys = {y: (db, y, prints.get(y, ""), catalogue.sha256, shape) for y in years}
@@ -113,7 +113,8 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     if whole:
         sv, an = repository.services(session, whole), repository.answers(session, whole)
         for y in whole:
-            bases[y] = cycle_base(y, frame, responses, sv, an, catalogue, method, keep_rows=y in read)
+            bases[y] = cycle_base(y, frame, responses, sv, an, catalogue, method, keep_rows=y in read,
+                                  keep_scores=y in read)
             _keep_base(keys[y], bases[y], owners[y])
         parts.append((sv, an))
     for y in read:
@@ -182,7 +183,7 @@ def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool =
     if res.models is not None and res.models is not kept_models:  # fitted now: keep them for the next change
         MODELS.put(owner, res.models)
         base_store.save_models_later(owner, res.models, repository.data_version(session))
-    RESULTS.put(key, res)
+    RESULTS.put_latest(key, res, 2)
     return res
 
 
@@ -195,8 +196,11 @@ def all_scores(session: Session) -> pd.DataFrame:
     catalogue = default_catalogue()
     years = [int(y) for y in repository.cycles(session)["year_be"]]
     bases = cycle_rows(session, years, catalogue, per_version=True).bases
-    parts = [bases[y].scores for y in years if not bases[y].scores.empty]
-    scores = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    wide = scores_wide(scores).reset_index() if not scores.empty else pd.DataFrame()
-    HISTORY.put(key, wide)
+    # Each base's one row per agency is `scores_wide` of its scores with the root's coverage and band beside it.
+    parts = [bases[y].score_rows.drop(columns=["coverage", "band", "band_label"]) for y in years
+             if not bases[y].score_rows.empty]
+    wide = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not wide.empty:  # the node columns in `scores_wide`'s order, whichever cycles have which nodes
+        wide = wide[["cycle_year", "agency_id", *sorted(c for c in wide.columns if c not in ("cycle_year", "agency_id"))]]
+    HISTORY.put_latest(key, wide, 1)
     return wide
