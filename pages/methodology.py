@@ -22,6 +22,7 @@ st.info(t("method_summary", lang).format(catalogue=m["catalogue_version"], metho
                                          cov=fmt_percent_text(100 * m["min_coverage"], lang, 0), online=m["online_level"],
                                          jump=fmt_percent_text(100 * m["jump_threshold"], lang, 0)))
 st.caption(t("draws_note", lang).format(draws=fmt_number(m["draws"], lang)))
+st.caption(t("models_note", lang).format(share=fmt_percent_text(100 * m["refit_share"], lang, 0)))
 
 st.subheader(t("dimensions_title", lang))
 dims = view.dimensions
