@@ -201,3 +201,28 @@ def test_the_refit_rule() -> None:
     small = models.fit_models(YEAR, "v1", counted[:5], profiles[:5], scored[:5])
     assert small.outliers is None  # too few to fit a forest: fitted once there are enough
     assert models.needs_refit(small, YEAR, "v1", 0, counted[:5], profiles, scored)
+
+
+def test_a_restarted_server_finds_the_results_of_the_same_data_version_on_disk(
+        demo_db_path: Path, tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = _engine(demo_db_path, tmp_path)
+    with Session(engine) as s:
+        first = results.results(s, YEAR, draws=0, detail=True)
+        base_store.flush()
+        cache.clear_all()  # a new process, same data version: nothing is read or computed
+        computed: list[int] = []
+        real = results.cycle_results
+        monkeypatch.setattr(results, "cycle_results", lambda *a, **k: computed.append(1) or real(*a, **k))
+        again = results.results(s, YEAR, draws=0, detail=True)
+        assert computed == []
+        for name in ("national", "agency_scores", "quality_flags", "targets", "adoption"):
+            pd.testing.assert_frame_equal(getattr(again, name), getattr(first, name), obj=name)
+        results.results(s, YEAR, draws=0, detail=False)  # another variant was never kept: computed
+        assert computed == [1]
+        repository.bump_data_version(s)  # another data version: computed again
+        s.commit()
+        base_store.flush()
+        cache.clear_all()
+        results.results(s, YEAR, draws=0, detail=True)
+        assert computed == [1, 1]
+    engine.dispose()

@@ -167,12 +167,14 @@ def _prune(root: Path, keep: int = MAX_KEPT) -> None:
     for old in sorted(folders, key=lambda p: p.stat().st_mtime)[: max(len(folders) - keep, 0)]:
         shutil.rmtree(old, ignore_errors=True)
     owners = {p.name.split("-")[0] for p in root.iterdir() if p.is_dir()}
-    for models in root.glob("*" + MODELS_SUFFIX):  # models of an owner none of whose bases is kept any more
-        if models.name.removesuffix(MODELS_SUFFIX) not in owners:
-            models.unlink(missing_ok=True)
+    for suffix in (MODELS_SUFFIX, RESULTS_SUFFIX):  # models and results of an owner none of whose bases is kept
+        for kept in root.glob("*" + suffix):
+            if kept.name.split(".")[0] not in owners:
+                kept.unlink(missing_ok=True)
 
 
 MODELS_SUFFIX = ".models.pkl"
+RESULTS_SUFFIX = ".results.pkl"
 
 
 def models_path(owner: tuple[Hashable, ...], root: Path) -> Path:
@@ -237,3 +239,54 @@ def forget(root: Path | None = None) -> None:
         for p in root.iterdir():
             with contextlib.suppress(OSError):
                 shutil.rmtree(p)
+
+
+def _pickle_path(owner: tuple[Hashable, ...], root: Path, suffix: str, variant: str = "") -> Path:
+    return root / f"{_digest(owner)}.{variant}{suffix}" if variant else root / f"{_digest(owner)}{suffix}"
+
+
+def save_results_later(owner: tuple[Hashable, ...], variant: str, version: tuple[Hashable, ...], results: object) -> None:
+    """Keep a cycle's computed results on disk on the writer thread, for the data `version` they were computed at
+    (one file per owner and `variant`: a newer version replaces it)."""
+    root = bases_dir()
+    if root is None:
+        return
+    with _PENDING_LOCK:
+        _PENDING[:] = [f for f in _PENDING if not f.done()]
+        _PENDING.append(_WRITER.submit(_save_pickle, _pickle_path(owner, root, RESULTS_SUFFIX, variant), root,
+                                       {"owner": repr(owner), "version": repr(version), "sklearn": sklearn.__version__},
+                                       results))
+
+
+def load_results(owner: tuple[Hashable, ...], variant: str, version: tuple[Hashable, ...]) -> object | None:
+    """Return the results kept for `owner` and `variant` if they were computed at data `version`, else None."""
+    root = bases_dir()
+    if root is None:
+        return None
+    return _load_pickle(_pickle_path(owner, root, RESULTS_SUFFIX, variant),
+                        {"owner": repr(owner), "version": repr(version), "sklearn": sklearn.__version__})
+
+
+def _save_pickle(final: Path, root: Path, header: dict[str, object], value: object) -> None:
+    part = root / f".{final.name}.{uuid.uuid4().hex[:8]}"
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with part.open("wb") as f:
+            pickle.dump((header, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(part, 0o600)
+        os.replace(part, final)
+    except OSError as exc:
+        _LOG.warning("could not keep %s on disk: %s", final.name, exc)
+        part.unlink(missing_ok=True)
+
+
+def _load_pickle(path: Path, header: dict[str, object]) -> object | None:
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as f:  # written by this server only, in its own 0700 folder
+            found, value = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError) as exc:
+        _LOG.warning("could not read the kept %s: %s", path.name, exc)
+        return None
+    return value if found == header else None

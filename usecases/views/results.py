@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
+import analytics
 from analytics.index import IndexMethod, method_from_catalogue
 from analytics.models import PATCH_SHARE, CycleModels
 from analytics.pipeline import (
@@ -22,6 +26,7 @@ from analytics.pipeline import (
 )
 from data import repository
 from survey.catalogue import Catalogue, default_catalogue
+from survey.targets import TARGETS_PATH
 from usecases import base_store
 from usecases.cache import Store, database_key
 from usecases.target_edits import effective_targets
@@ -170,11 +175,18 @@ def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool =
     if hit is not None:
         return hit
     catalogue = default_catalogue()
+    owner = _owner(session, year, catalogue, method_from_catalogue(catalogue))
+    # A restarted server finds the results it computed for this very data version on disk (and this code and
+    # targets file): nothing of the cycle is read or computed again.
+    variant, version = f"{draws}-{int(detail)}", (key[2], _code_digest(), _targets_digest())
+    found = base_store.load_results(owner, variant, version)
+    if isinstance(found, CycleResults):
+        RESULTS.put_latest(key, found, 2)
+        return found
     years = [y for y in repository.cycles(session)["year_be"].tolist() if y <= year]
+    kept_models = _models(owner) if detail else None
     # One thread for the small k-means and isolation-forest fits: on a busy two-core server, OpenMP
     # threads fighting each other made the clustering alone take seconds instead of milliseconds.
-    owner = _owner(session, year, catalogue, method_from_catalogue(catalogue))
-    kept_models = _models(owner) if detail else None
     with threadpool_limits(limits=1):
         rows = cycle_rows(session, years, catalogue, read=(year,), per_version=True)
         res = cycle_results(year, rows.frame, rows.responses, rows.services, rows.answers, catalogue,
@@ -184,7 +196,22 @@ def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool =
         MODELS.put(owner, res.models)
         base_store.save_models_later(owner, res.models, repository.data_version(session))
     RESULTS.put_latest(key, res, 2)
+    base_store.save_results_later(owner, variant, version, res)
     return res
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A digest of the code results are computed by (analytics/ and this module): kept results of other code are
+    never read."""
+    files = [*sorted(Path(analytics.__file__).parent.glob("*.py")), Path(__file__)]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
+
+
+def _targets_digest() -> str:
+    """The targets file's version (the planners' edits are in the database and move its data version)."""
+    stat = TARGETS_PATH.stat()
+    return f"{stat.st_mtime_ns}-{stat.st_size}"
 
 
 def all_scores(session: Session) -> pd.DataFrame:
