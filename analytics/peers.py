@@ -30,8 +30,65 @@ class PeerGroups:
     silhouettes: dict[int, float]
 
 
+@dataclass(frozen=True)
+class PeerModel:
+    """A fitted k-means peer model: what `peer_groups` found, kept to place changed units without a refit."""
+
+    #: None when there were fewer than 3 distinct profiles (every unit in group 0).
+    kmeans: KMeans | None
+    #: k-means label -> group number (group 0 the most advanced).
+    mapping: dict[int, int]
+    #: The column means missing scores took at the fit.
+    fill: pd.Series
+    k: int
+    silhouette: float
+    silhouettes: dict[int, float]
+
+
+def fit_peers(profiles: pd.DataFrame, k_range: Sequence[int] = K_RANGE, seed: int = 0, n_init: int = 4,
+              sample: int = 2000) -> tuple[PeerModel, np.ndarray]:
+    """Return the k-means model `peer_groups` describes (see there) and each unit's group."""
+    if profiles.empty:
+        raise ValueError("no profiles to group")
+    x_frame = profiles.astype(float)
+    fill = x_frame.mean()
+    x = x_frame.fillna(fill).fillna(0.0).to_numpy()
+    distinct = len(np.unique(x, axis=0))
+    ks = [k for k in k_range if 2 <= k < distinct]
+    sil: dict[int, float] = {}
+    if not ks:
+        return PeerModel(None, {}, fill, 1, np.nan, sil), np.zeros(len(x), dtype=int)
+    # k is chosen on a seeded sample of at most `sample` units (silhouettes cost n^2), then the
+    # chosen k is fitted on every unit; below `sample` units this is the plain exhaustive search.
+    rng = np.random.default_rng(seed)
+    # One thread: k-means on a few thousand profiles is memory-bound, and OpenMP threads on a busy
+    # 2-core server made it 10-40x slower (2.3 s vs 0.4 s for 300 agencies, 12 s vs 0.3 s for 8,000).
+    pick = np.sort(rng.choice(len(x), size=sample, replace=False)) if len(x) > sample else np.arange(len(x))
+    xs = x[pick]
+    with threadpool_limits(limits=1):
+        for k in ks:
+            fit = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(xs)
+            sil[k] = float(silhouette_score(xs, fit.labels_)) if len(np.unique(fit.labels_)) > 1 else -1.0
+        best_k = max(ks, key=lambda k: (sil[k], -k))
+        kmeans = KMeans(n_clusters=best_k, n_init=n_init, random_state=seed).fit(x)
+    mapping = _relabel(kmeans.labels_, x)
+    labels = np.array([mapping[g] for g in kmeans.labels_.tolist()], dtype=int)
+    return PeerModel(kmeans, mapping, fill, best_k, sil[best_k], sil), labels
+
+
+def assign_peers(model: PeerModel, profiles: pd.DataFrame) -> np.ndarray:
+    """Return the group of each unit of `profiles` under a kept model (missing scores take the fit's means)."""
+    if model.kmeans is None or profiles.empty:
+        return np.zeros(len(profiles), dtype=int)
+    x = profiles.astype(float).fillna(model.fill).fillna(0.0).to_numpy()
+    with threadpool_limits(limits=1):
+        found = model.kmeans.predict(x)
+    return np.array([model.mapping[g] for g in found.tolist()], dtype=int)
+
+
 def peer_groups(profiles: pd.DataFrame, k_range: Sequence[int] = K_RANGE, seed: int = 0, top: int = 2,
-                n_init: int = 4, sample: int = 2000) -> PeerGroups:
+                n_init: int = 4, sample: int = 2000, model: PeerModel | None = None,
+                labels: np.ndarray | None = None) -> PeerGroups:
     """Return k-means peer groups of units' dimension profiles, k chosen by the best silhouette.
 
     `profiles`: one row per unit (the index names it), one numeric column per dimension (0-100);
@@ -43,41 +100,24 @@ def peer_groups(profiles: pd.DataFrame, k_range: Sequence[int] = K_RANGE, seed: 
     the overall mean), below (furthest below), description (English).
     Above `sample` units, k is chosen on a seeded sample of that many units (the silhouette's
     cost grows with the square of n), and the chosen k is then fitted on all units.
+    With a kept `model` and each unit's `labels` (from the fit, or `assign_peers` for units that changed since),
+    nothing is fitted: the groups are described from today's profiles.
     """
     if profiles.empty:
         raise ValueError("no profiles to group")
+    if model is None or labels is None:
+        model, labels = fit_peers(profiles, k_range, seed, n_init, sample)
     x_frame = profiles.astype(float)
     x_frame = x_frame.fillna(x_frame.mean()).fillna(0.0)
-    x = x_frame.to_numpy()
-    distinct = len(np.unique(x, axis=0))
-    ks = [k for k in k_range if 2 <= k < distinct]
-    sil: dict[int, float] = {}
-    labels = np.zeros(len(x), dtype=int)
-    best_k = 1
-    if ks:
-        # k is chosen on a seeded sample of at most `sample` units (silhouettes cost n^2), then the
-        # chosen k is fitted on every unit; below `sample` units this is the plain exhaustive search.
-        rng = np.random.default_rng(seed)
-        # One thread: k-means on a few thousand profiles is memory-bound, and OpenMP threads on a busy
-        # 2-core server made it 10-40x slower (2.3 s vs 0.4 s for 300 agencies, 12 s vs 0.3 s for 8,000).
-        pick = np.sort(rng.choice(len(x), size=sample, replace=False)) if len(x) > sample else np.arange(len(x))
-        xs = x[pick]
-        with threadpool_limits(limits=1):
-            for k in ks:
-                fit = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(xs)
-                sil[k] = float(silhouette_score(xs, fit.labels_)) if len(np.unique(fit.labels_)) > 1 else -1.0
-            best_k = max(ks, key=lambda k: (sil[k], -k))
-            labels = _relabel(KMeans(n_clusters=best_k, n_init=n_init, random_state=seed).fit(x).labels_, x)
     assignments = pd.DataFrame({"group": labels}, index=profiles.index)
-    return PeerGroups(assignments, describe_groups(x_frame, labels, top), best_k,
-                      sil.get(best_k, np.nan), sil)
+    return PeerGroups(assignments, describe_groups(x_frame, labels, top), model.k, model.silhouette,
+                      dict(model.silhouettes))
 
 
-def _relabel(labels: np.ndarray, x: np.ndarray) -> np.ndarray:
+def _relabel(labels: np.ndarray, x: np.ndarray) -> dict[int, int]:
     """Number groups by falling mean profile, so group 0 is the most advanced whatever k-means called it."""
     order = sorted(set(labels.tolist()), key=lambda g: -x[labels == g].mean())
-    mapping = {old: new for new, old in enumerate(order)}
-    return np.array([mapping[g] for g in labels])
+    return {int(old): new for new, old in enumerate(order)}
 
 
 def describe_groups(profiles: pd.DataFrame, labels: np.ndarray, top: int = 2) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from analytics.crosswalk import crosswalk_summary
 from analytics.index import IndexMethod, composite_index, method_from_catalogue, scores_wide
 from analytics.indicators import VALUE_COLUMNS as COLUMNS_OF_VALUES
 from analytics.indicators import indicator_values
+from analytics.models import COUNTED_KEY, CycleModels, cycle_models
 from analytics.online_services import (
     COUNT_COLUMNS,
     agency_service_counts,
@@ -22,7 +24,7 @@ from analytics.online_services import (
     online_ratio_levels,
     year_on_year,
 )
-from analytics.peers import PeerGroups, peer_groups
+from analytics.peers import PeerGroups
 from analytics.quality import FLAG_COLUMNS, completeness_by_indicator, completeness_by_response, quality_flags
 from analytics.targets import observed_actuals, target_path, target_progress
 from analytics.uncertainty import Uncertainty, draw_scores, group_uncertainty, summarise
@@ -72,6 +74,8 @@ class CycleResults:
     #: The cycle before `year` (empty when there is none), under the same method: for changes per agency and ministry.
     previous_agency_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     previous_ministry_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: With `detail`: the isolation forest and k-means the flags and peer groups came from (kept or fitted now).
+    models: CycleModels | None = None
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,12 @@ class CycleBase:
 
 def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
                answers: pd.DataFrame, catalogue: Catalogue, method: IndexMethod | None = None,
-               keep_rows: bool = False) -> CycleBase:
-    """Return cycle `year`'s indicator values, scores and per-agency service counts (other cycles' rows are ignored)."""
+               keep_rows: bool = False, keep_scores: bool = True) -> CycleBase:
+    """Return cycle `year`'s indicator values, scores and per-agency service counts (other cycles' rows are ignored).
+
+    Without `keep_scores` the long score table (one row per agency and node: the largest part of a base) is left
+    empty: the cycles a page only shows as history need their one row per agency (`score_rows`) alone.
+    """
     method = method or method_from_catalogue(catalogue)
     frame = frame[frame["cycle_year"] == year]
     responses = responses[responses["cycle_year"] == year]
@@ -112,14 +120,10 @@ def cycle_base(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services
     inventories = inventory_responses(frame, responses)
     inv_services = services[services["response_id"].isin(inventories["response_id"])]
     kept = inventories[COUNTED_KEY].reset_index(drop=True) if keep_rows else None
-    return CycleBase(year, method.version, values, scores,
+    return CycleBase(year, method.version, values, scores if keep_scores or keep_rows else pd.DataFrame(),
                      agency_service_counts(inventories, inv_services, catalogue.online_level),
                      _score_rows(scores, method), kept, ans.reset_index(drop=True) if keep_rows else None,
                      inv_services.reset_index(drop=True) if keep_rows else None)
-
-
-#: What identifies a counted response's content (the data layer versions every write to it).
-COUNTED_KEY = ["response_id", "agency_id", "status", "version", "updated_at"]
 
 
 def unit_by_unit(method: IndexMethod) -> bool:
@@ -163,14 +167,19 @@ def patch_base(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFrame, se
         kept = old[~old["agency_id"].isin(mine)] if "agency_id" in old.columns else old
         out = pd.concat([kept, new], ignore_index=True) if new is not None and not new.empty else kept
         if not old.empty:  # a few agencies' empty parts may come out as object columns: keep the cycle's types
-            out = out.astype({c: t for c, t in old.dtypes.items() if c in out.columns and out[c].dtype != t})
+            for c, t in old.dtypes.items():
+                if c in out.columns and out[c].dtype != t:
+                    # A column the new rows cannot hold in the cycle's type (a first missing count in an integer
+                    # column) keeps the type they need, as reading the whole cycle again would give it.
+                    with contextlib.suppress(ValueError, TypeError):
+                        out[c] = out[c].astype(t)
         return out.sort_values(order, kind="stable", ignore_index=True) if order else out.reset_index(drop=True)
 
     scores = splice(base.scores, part.scores, None)
     # composite_index lists every agency under the first node, then the next node, ...: keep its node order.
-    nodes = {n: i for i, n in enumerate(pd.unique(pd.concat([base.scores["node"], part.scores["node"]])))}
+    nodes = pd.Index(pd.unique(pd.concat([base.scores["node"], part.scores["node"]])))
     agency_codes = pd.factorize(scores["agency_id"], sort=True)[0]  # integer keys sort much faster than text
-    order = np.lexsort((agency_codes, scores["node"].map(nodes).to_numpy()))
+    order = np.lexsort((agency_codes, nodes.get_indexer(scores["node"])))
     scores = scores.iloc[order].reset_index(drop=True)
     key = ["cycle_year", "agency_id"]
     return CycleBase(year, method.version, splice(base.values, part.values, [*key, "indicator_id"]), scores,
@@ -230,7 +239,8 @@ def counted_frames(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.Da
 def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, services: pd.DataFrame,
                   answers: pd.DataFrame, catalogue: Catalogue, targets: tuple[Target, ...],
                   method: IndexMethod | None = None, draws: int = 1000, seed: int = 0,
-                  detail: bool = True, bases: Mapping[int, CycleBase] | None = None) -> CycleResults:
+                  detail: bool = True, bases: Mapping[int, CycleBase] | None = None,
+                  models: CycleModels | None = None) -> CycleResults:
     """Return the results of cycle `year` from the raw frames (any earlier cycles present feed trends and jumps).
 
     Scores use `method` (default: the catalogue's current method), so a past cycle is recomputed
@@ -244,13 +254,19 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     adoption and the ministries' adoption are left empty.
     `bases` holds `cycle_base` results of unchanged cycles (under `method`); `services` and `answers`
     then need to hold only the other cycles, and always cycle `year` (its detail reads them).
+    `models` are the cycle's kept isolation forest and k-means (`analytics.models`): used for the agencies
+    whose counted response changed since their fit, or fitted again when the rule there says so; the
+    results carry the models used.
     """
     method = method or method_from_catalogue(catalogue)
     frame = frame[frame["cycle_year"] <= year]
     responses = responses[responses["cycle_year"] <= year]
     years = sorted({int(y) for y in frame["cycle_year"].unique()} | {year})
-    known = {y: b for y, b in (bases or {}).items() if y in years and b.method_version == method.version}
-    base = {y: known[y] if y in known else cycle_base(y, frame, responses, services, answers, catalogue, method)
+    # The cycle shown needs its long score table: a base kept without it (history only) is made again from the rows.
+    known = {y: b for y, b in (bases or {}).items() if y in years and b.method_version == method.version
+             and (y != year or not b.scores.empty or b.score_rows.empty)}
+    base = {y: known[y] if y in known else cycle_base(y, frame, responses, services, answers, catalogue, method,
+                                                      keep_scores=y == year)
             for y in years}
     counted = counted_responses(frame, responses)
     values_all = _concat([base[y].values for y in years], COLUMNS_OF_VALUES)
@@ -298,15 +314,17 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     cycle_answers = ans[ans["cycle_year"] == year]
     profiles = agency_scores[["cycle_year", "agency_id", *method.children(method.root)]]
     flags = pd.DataFrame(columns=FLAG_COLUMNS)
+    scored = agency_scores.dropna(subset=[method.root])
+    peers = used = None
     if detail:
-        flags = quality_flags(cycle_answers, values_all, catalogue, cycle_frame, profiles.dropna(
-            how="all", subset=list(method.children(method.root))), seed, year=year)
+        dims = list(method.children(method.root))
+        now = inventory_responses(cycle_frame, responses[responses["cycle_year"] == year])
+        used, outliers, peers = cycle_models(models, year, method.version, seed, now, profiles.dropna(
+            how="all", subset=dims).reset_index(drop=True), scored.set_index("agency_id")[dims])
+        flags = quality_flags(cycle_answers, values_all, catalogue, cycle_frame, seed=seed, year=year,
+                              outliers=outliers)
         flags = flags[flags["cycle_year"] == year].reset_index(drop=True)
 
-    scored = agency_scores.dropna(subset=[method.root])
-    peers = None
-    if detail and len(scored) >= 3:
-        peers = peer_groups(scored.set_index("agency_id")[list(method.children(method.root))], seed=seed)
     uncertainty = ministry_uncertainty = None
     if draws > 0 and len(scored) >= 2:
         # One set of agency draws serves both: a ministry's score in a draw is its agencies' mean.
@@ -341,6 +359,7 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
         peers=peers, uncertainty=uncertainty, ministry_uncertainty=ministry_uncertainty,
         previous_agency_scores=_only(agency_all, prev) if prev is not None else pd.DataFrame(),
         previous_ministry_scores=_only(ministry_all, prev) if prev is not None else pd.DataFrame(),
+        models=used,
     )
 
 

@@ -7,6 +7,7 @@ review page, the Excel export and the command line show the same list.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -238,6 +239,55 @@ def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else _flags([])
 
 
+@dataclass(frozen=True)
+class OutlierModel:
+    """A fitted isolation forest, kept to score changed profiles without a refit."""
+
+    forest: IsolationForest
+    #: The column medians missing values took at the fit.
+    fill: pd.Series
+
+
+def fit_outliers(profiles: pd.DataFrame, seed: int = 0, contamination: float = 0.05,
+                 keys: Sequence[str] = ("cycle_year", "agency_id")) -> tuple[OutlierModel | None, np.ndarray]:
+    """Return the isolation forest `multivariate_outlier_flags` fits (None under 10 profiles) and each profile's score."""
+    if not 0 < contamination <= 0.5:
+        raise ValueError("contamination must be in (0, 0.5]")
+    feats = profiles.drop(columns=list(keys))
+    if len(profiles) < 10 or feats.shape[1] == 0:
+        return None, np.full(len(profiles), np.nan)
+    fill = feats.median(numeric_only=True)
+    x = feats.astype(float).fillna(fill).fillna(0.0).to_numpy()
+    forest = IsolationForest(n_estimators=200, contamination=contamination, random_state=seed).fit(x)
+    return OutlierModel(forest, fill), forest.score_samples(x)
+
+
+def outlier_scores(model: OutlierModel | None, profiles: pd.DataFrame,
+                   keys: Sequence[str] = ("cycle_year", "agency_id")) -> np.ndarray:
+    """Return the kept forest's score of each profile (missing values take the fit's medians); NaN without a model."""
+    if model is None or profiles.empty:
+        return np.full(len(profiles), np.nan)
+    x = profiles.drop(columns=list(keys)).astype(float).fillna(model.fill).fillna(0.0).to_numpy()
+    return model.forest.score_samples(x)
+
+
+def outlier_flags(profiles: pd.DataFrame, scores: np.ndarray, model: OutlierModel | None) -> pd.DataFrame:
+    """Return the isolation-forest flags of `profiles` from their `scores` (below the fit's offset: flagged)."""
+    if model is None:
+        return _flags([])
+    outlier = np.asarray(scores) - model.forest.offset_ < 0  # what `forest.predict` does, without scoring twice
+    texts = _messages("flag_isolation_forest")
+    picked = profiles.iloc[np.flatnonzero(outlier)]
+
+    def column(name: str) -> np.ndarray | None:
+        return picked[name].to_numpy() if name in picked.columns else None
+
+    out = pd.DataFrame({"cycle_year": column("cycle_year"), "response_id": column("response_id"),
+                        "agency_id": column("agency_id"), "indicator_id": None, "rule": "isolation_forest",
+                        "severity": "info", "value": np.asarray(scores)[outlier], **texts}, columns=FLAG_COLUMNS)
+    return out if len(out) else _flags([])
+
+
 def multivariate_outlier_flags(profiles: pd.DataFrame, seed: int = 0, contamination: float = 0.05,
                                keys: Sequence[str] = ("cycle_year", "agency_id")) -> pd.DataFrame:
     """Return flags for agencies whose whole profile is unusual, by an isolation forest (Liu et al. 2008).
@@ -245,32 +295,19 @@ def multivariate_outlier_flags(profiles: pd.DataFrame, seed: int = 0, contaminat
     `profiles` has the `keys` columns and one numeric column per indicator or dimension (0-100
     normalised scores are best); missing values take the column median. The forest is seeded, and
     the `contamination` share of profiles with the lowest scores is flagged. Fewer than 10
-    profiles: no flags (too few to judge).
+    profiles: no flags (too few to judge). `fit_outliers` and `outlier_flags` are its two halves, for
+    callers that keep the forest.
     """
-    if not 0 < contamination <= 0.5:
-        raise ValueError("contamination must be in (0, 0.5]")
-    feats = profiles.drop(columns=list(keys))
-    if len(profiles) < 10 or feats.shape[1] == 0:
-        return _flags([])
-    x = feats.astype(float).fillna(feats.median(numeric_only=True)).fillna(0.0).to_numpy()
-    forest = IsolationForest(n_estimators=200, contamination=contamination, random_state=seed).fit(x)
-    scores = forest.score_samples(x)
-    outlier = scores - forest.offset_ < 0  # what `forest.predict` does, without scoring every profile twice
-    rows = []
-    for pos in np.flatnonzero(outlier):
-        r = profiles.iloc[pos]
-        rows.append({"cycle_year": r.get("cycle_year"), "response_id": r.get("response_id"),
-                     "agency_id": r.get("agency_id"), "indicator_id": None, "rule": "isolation_forest",
-                     "severity": "info", "value": scores[pos],
-                     **_messages("flag_isolation_forest")})
-    return _flags(rows)
+    model, scores = fit_outliers(profiles, seed, contamination, keys)
+    return outlier_flags(profiles, scores, model)
 
 
 def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalogue,
                   frame: pd.DataFrame | None = None, profiles: pd.DataFrame | None = None,
-                  seed: int = 0, year: int | None = None) -> pd.DataFrame:
+                  seed: int = 0, year: int | None = None, outliers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return every quality flag together: rules, jumps, robust outliers (against ministry peers) and,
-    given `profiles`, multivariate outliers. Sorted by cycle, agency and severity.
+    given `profiles`, multivariate outliers (or the `outliers` flags a caller made with a kept forest).
+    Sorted by cycle, agency and severity.
 
     With `year`, only that cycle is flagged; `values` may still hold earlier cycles, which give the
     year-on-year jumps their previous values (peers are always of the same cycle).
@@ -281,7 +318,9 @@ def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalo
     parts = [rule_flags(answers, catalogue), jump_flags(values, catalogue, year=year),
              robust_outlier_flags(this_year, frame, "ministry_id") if frame is not None
              else robust_outlier_flags(this_year)]
-    if profiles is not None:
+    if outliers is not None:
+        parts.append(outliers)
+    elif profiles is not None:
         parts.append(multivariate_outlier_flags(profiles, seed))
     parts = [p for p in parts if not p.empty]
     if not parts:

@@ -6,10 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from data.models import Agency, Answer, AppState, Cycle, FrameEntry, Ministry, Response, Service
+
+#: Rows turned into columns at a time by `_frame`.
+CHUNK_ROWS = 50_000
 
 
 def _frame(session: Session, stmt: Select[*tuple[Any, ...]], columns: Sequence[str], bools: Sequence[str] = (),
@@ -26,12 +29,24 @@ def _frame(session: Session, stmt: Select[*tuple[Any, ...]], columns: Sequence[s
     if compiled.positional:
         params = tuple(params[name] for name in compiled.positiontup or ())
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    parts: list[pd.DataFrame] = []
     try:
         cursor.execute(str(compiled), params)
-        rows = cursor.fetchall()
+        # In chunks: a million answers as Python tuples took ~400 MB at once; a chunk's tuples are freed as soon
+        # as its columns are built.
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            parts.append(pd.DataFrame(rows, columns=list(columns)))
+            del rows
     finally:
         cursor.close()
-    df = pd.DataFrame(rows, columns=list(columns)) if rows else pd.DataFrame({c: [] for c in columns})
+    if not parts:
+        df = pd.DataFrame({c: [] for c in columns})
+    else:
+        df = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        # A chunk whose column is empty throughout comes out as objects: infer the column again as a whole read would.
+        for col in [c for c in df.columns if df[c].dtype == object and any(p[c].dtype != object for p in parts)]:
+            df[col] = df[col].infer_objects()
+    del parts
     for col in bools:
         df[col] = df[col].astype(bool)
     for col in datetimes:
@@ -109,6 +124,26 @@ def responses(session: Session, years: Sequence[int] | None = None) -> pd.DataFr
         stmt = stmt.where(Response.cycle_year.in_(list(years)))
     return _frame(session, stmt, cols, datetimes=("submitted_at", "updated_at")).rename(
         columns={"id": "response_id"})
+
+
+def last_update(session: Session, years: Sequence[int] | None = None) -> pd.Timestamp | None:
+    """Return when a response (of `years`, if given) last changed, in UTC; None without responses.
+
+    The same moment as the maximum of `responses(...)["updated_at"]`, without reading every response.
+    """
+    stmt = select(func.max(Response.updated_at))
+    if years is not None:
+        stmt = stmt.where(Response.cycle_year.in_(list(years)))
+    got = _frame(session, stmt, ("updated_at",))
+    if got.empty or got["updated_at"].isna().all():
+        return None
+    return pd.Timestamp(pd.to_datetime(got["updated_at"], utc=True, format="ISO8601").iloc[0])
+
+
+def response_states(session: Session, years: Sequence[int]) -> pd.DataFrame:
+    """Return the status and inventory source of every response of `years` (what decides whether it counts)."""
+    stmt = select(Response.status, Response.inventory_source).where(Response.cycle_year.in_(list(years)))
+    return _frame(session, stmt, ("status", "inventory_source"))
 
 
 def services(session: Session, years: Sequence[int] | None = None,

@@ -24,6 +24,7 @@ st.info(t("method_summary", lang).format(catalogue=m["catalogue_version"], metho
                                          jump=fmt_percent_text(100 * m["jump_threshold"], lang, 0)))
 st.caption(t("draws_note", lang).format(draws=fmt_number(m["draws"], lang)))
 st.caption(t("method_final_rule", lang).format(share=fmt_percent_text(100 * FINAL_SHARE, lang, 0)))
+st.caption(t("models_note", lang).format(share=fmt_percent_text(100 * m["refit_share"], lang, 0)))
 
 st.header(t("dimensions_title", lang))
 dims = view.dimensions

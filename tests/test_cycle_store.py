@@ -27,6 +27,27 @@ def fresh(session: Session, catalogue: Catalogue, year: int) -> pd.DataFrame:
                       repository.answers(session), catalogue, method_from_catalogue(catalogue)).scores
 
 
+def fresh_rows(session: Session, catalogue: Catalogue, year: int) -> pd.DataFrame:
+    """Cycle `year`'s one row per agency computed from its rows, with nothing kept."""
+    return cycle_base(year, repository.frame(session), repository.responses(session), repository.services(session),
+                      repository.answers(session), catalogue, method_from_catalogue(catalogue)).score_rows
+
+
+def test_history_of_every_cycle_equals_the_wide_table_of_all_scores(demo_db_path: Path, tmp_path: Path,
+                                                                    catalogue: Catalogue) -> None:
+    """`all_scores` from the bases' rows per agency equals `scores_wide` of every cycle's long scores."""
+    from analytics.index import scores_wide
+
+    copy = tmp_path / "history.sqlite3"
+    copy.write_bytes(demo_db_path.read_bytes())
+    engine = make_engine(f"sqlite:///{copy}")
+    with Session(engine) as s:
+        got = results.all_scores(s)
+        every = pd.concat([fresh(s, catalogue, y) for y in YEARS], ignore_index=True)
+    pd.testing.assert_frame_equal(got, scores_wide(every).reset_index())
+    engine.dispose()
+
+
 def test_only_a_changed_cycle_is_read_again(demo_db_path: Path, tmp_path: Path, catalogue: Catalogue) -> None:
     copy = tmp_path / "store.sqlite3"
     copy.write_bytes(demo_db_path.read_bytes())
@@ -51,15 +72,17 @@ def test_only_a_changed_cycle_is_read_again(demo_db_path: Path, tmp_path: Path, 
         assert all(changed.bases[y] is first.bases[y] for y in YEARS if y != 2566)
         value = changed.bases[2566].values.set_index(["agency_id", "indicator_id"]).at[(agency, "DAT.02"), "value"]
         assert value == 0
-        pd.testing.assert_frame_equal(changed.bases[2566].scores, fresh(s, catalogue, 2566))
+        # A cycle not shown keeps its one row per agency only (the long score table is the largest part of a base).
+        assert changed.bases[2566].scores.empty
+        pd.testing.assert_frame_equal(changed.bases[2566].score_rows, fresh_rows(s, catalogue, 2566))
 
         # Taking an agency out of the 2567 frame changes that cycle's base too.
         s.execute(text("DELETE FROM cycle_frame WHERE cycle_year = 2567 AND agency_id = :a"), {"a": agency})
         s.commit()
         moved = results.cycle_rows(s, YEARS, catalogue)
         assert moved.services["cycle_year"].unique().tolist() == [2567]
-        assert agency not in set(moved.bases[2567].scores["agency_id"])
-        pd.testing.assert_frame_equal(moved.bases[2567].scores, fresh(s, catalogue, 2567))
+        assert agency not in set(moved.bases[2567].score_rows["agency_id"])
+        pd.testing.assert_frame_equal(moved.bases[2567].score_rows, fresh_rows(s, catalogue, 2567))
 
         # Results from kept bases equal results computed from every row.
         kept = results.results(s, 2568, draws=0, detail=True)
@@ -253,4 +276,36 @@ def test_callers_kept_per_data_version_share_one_read_of_the_frames(demo_db_path
         s.commit()
         results.cycle_rows(s, YEARS, catalogue, per_version=True)
         assert len(reads) == 3
+    engine.dispose()
+
+
+def test_a_patch_whose_new_service_has_no_volume_keeps_the_whole_cycles_figures(demo_db_path: Path, tmp_path: Path,
+                                                                               catalogue: Catalogue) -> None:
+    """A first missing annual volume in the cycle (an integer column until then) is patched in as a full read gives
+    it, where casting back to the cycle's integer type used to fail (the Overview after a new service)."""
+    copy = tmp_path / "volume.sqlite3"
+    copy.write_bytes(demo_db_path.read_bytes())
+    engine = make_engine(f"sqlite:///{copy}")
+    with Session(engine) as s:
+        s.execute(text("UPDATE services SET annual_volume = 5 WHERE annual_volume IS NULL"))
+        s.commit()
+        first = results.cycle_rows(s, YEARS, catalogue, read=(2568,))
+        assert first.bases[2568].services is not None
+        assert first.bases[2568].services["annual_volume"].dtype == "int64"
+        rid = s.execute(text("SELECT id FROM responses WHERE cycle_year = 2568 AND status = 'approved' "
+                             "ORDER BY id LIMIT 1")).scalar_one()
+        s.execute(text("INSERT INTO services (response_id, code, name, digital_level, paper_required, "
+                       "uses_digital_id, uses_e_payment, uses_e_signature, uses_e_certificate) "
+                       "VALUES (:r, 'NEW', 'new service', 4, false, true, true, false, false)"), {"r": rid})
+        s.execute(text("UPDATE responses SET version = version + 1 WHERE id = :r"), {"r": rid})
+        repository.bump_data_version(s)
+        s.commit()
+        patched = results.cycle_rows(s, YEARS, catalogue).bases[2568]  # the Overview reads no cycle's rows
+        whole = cycle_base(2568, repository.frame(s), repository.responses(s), repository.services(s),
+                           repository.answers(s), catalogue, method_from_catalogue(catalogue), keep_rows=True)
+        assert patched.services is not None and whole.services is not None
+        assert patched.services["annual_volume"].isna().sum() == 1
+        assert patched.services["annual_volume"].dtype == whole.services["annual_volume"].dtype
+        for name in ("values", "scores", "service_counts"):
+            pd.testing.assert_frame_equal(getattr(patched, name), getattr(whole, name), obj=name)
     engine.dispose()

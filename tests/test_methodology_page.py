@@ -66,3 +66,14 @@ def test_methodology_on_an_empty_database(app_on_empty: Path) -> None:
     """No responses and no target edits: the line shows a dash for the moment, and still the method version."""
     assert _line(app_on_empty, "en") == ":material/update: " + t("method_data_updated", "en").format(
         when="–", method=default_catalogue().method.version)
+
+
+@pytest.mark.parametrize(("lang", "share"), [("th", "เกินร้อยละ 20 ของรอบ"), ("en", "more than 20 % of the cycle's")])
+def test_methodology_says_when_the_anomaly_and_peer_models_are_fitted_again(app_on_demo: Path, lang: str,
+                                                                            share: str) -> None:
+    """One line on the page: changed agencies are scored with the cycle's kept models, refitted past 20 % changed."""
+    at = signed_in_app(app_on_demo, [("planner", None)], lang)
+    at.switch_page(str(ROOT / "pages" / "methodology.py")).run()
+    assert not at.exception
+    notes = [c.value for c in at.caption if share in c.value]
+    assert notes == [t("models_note", lang).format(share="ร้อยละ 20" if lang == "th" else "20 %")]

@@ -9,6 +9,13 @@ again only for the same data: another database, a restore or a change to the cyc
 one, and a base of the same cycle under an earlier fingerprint can still be patched
 (`usecases.views.results.cycle_rows`). Folders are written whole or not at all (written aside,
 then renamed); the least recently used are removed beyond `MAX_KEPT`.
+
+Beside a cycle's bases, one file keeps the isolation forest and k-means fitted on that cycle
+(`analytics.models.CycleModels`, `<digest of what it belongs to>.models.pkl`): the same owner (data epoch,
+cycle, catalogue, method), so a restore, another catalogue or method never reuses them, and a restarted
+server scores changed agencies with them instead of fitting again. They are pickled (scikit-learn's own
+way of keeping a model) with the scikit-learn version and the data version they were fitted at, in the
+server-only folder; a file of another scikit-learn version, or one that cannot be read, is ignored (refit).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import shutil
 import threading
 import uuid
@@ -28,7 +36,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.feather as feather
+import sklearn
 
+from analytics.models import CycleModels
 from analytics.pipeline import CycleBase
 from data.config import bases_dir
 
@@ -86,7 +96,7 @@ def save(owner: tuple[Hashable, ...], fingerprint: str, base: CycleBase, root: P
         dtypes: dict[str, dict[str, str]] = {}
         for name in TABLES:
             table = getattr(base, name)
-            if table is None:
+            if table is None or (table.empty and len(table.columns) == 0):  # read back as an empty table
                 continue
             dtypes[name] = {str(c): str(t) for c, t in table.dtypes.items()}
             feather.write_feather(table.reset_index(drop=True), part / f"{name}.arrow", compression="lz4")
@@ -154,10 +164,72 @@ def _read(folder: Path) -> CycleBase | None:
 
 def _prune(root: Path, keep: int = MAX_KEPT) -> None:
     folders = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    if len(folders) <= keep:
-        return
-    for old in sorted(folders, key=lambda p: p.stat().st_mtime)[: len(folders) - keep]:
+    for old in sorted(folders, key=lambda p: p.stat().st_mtime)[: max(len(folders) - keep, 0)]:
         shutil.rmtree(old, ignore_errors=True)
+    owners = {p.name.split("-")[0] for p in root.iterdir() if p.is_dir()}
+    for suffix in (MODELS_SUFFIX, RESULTS_SUFFIX):  # models and results of an owner none of whose bases is kept
+        for kept in root.glob("*" + suffix):
+            if kept.name.split(".")[0] not in owners:
+                kept.unlink(missing_ok=True)
+
+
+MODELS_SUFFIX = ".models.pkl"
+RESULTS_SUFFIX = ".results.pkl"
+
+
+def models_path(owner: tuple[Hashable, ...], root: Path) -> Path:
+    return root / f"{_digest(owner)}{MODELS_SUFFIX}"
+
+
+def save_models_later(owner: tuple[Hashable, ...], models: CycleModels, data_version: int) -> None:
+    """Write a cycle's fitted models on the writer thread (`flush` waits for it)."""
+    root = bases_dir()
+    if root is None:
+        return
+    with _PENDING_LOCK:
+        _PENDING[:] = [f for f in _PENDING if not f.done()]
+        _PENDING.append(_WRITER.submit(save_models, owner, models, data_version, root))
+
+
+def save_models(owner: tuple[Hashable, ...], models: CycleModels, data_version: int, root: Path | None = None
+                ) -> None:
+    """Keep `models` beside the bases of `owner`, replacing the ones kept before (a failure is logged, not raised)."""
+    root = root or bases_dir()
+    if root is None:
+        return
+    final = models_path(owner, root)
+    part = root / f".{final.name}.{uuid.uuid4().hex[:8]}"
+    header = {"owner": repr(owner), "sklearn": sklearn.__version__, "data_version": data_version,
+              "year": models.year, "method_version": models.method_version}
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with part.open("wb") as f:
+            pickle.dump((header, models), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(part, 0o600)
+        os.replace(part, final)
+    except OSError as exc:
+        _LOG.warning("could not keep the models of %s on disk: %s", final.name, exc)
+        part.unlink(missing_ok=True)
+
+
+def load_models(owner: tuple[Hashable, ...], root: Path | None = None) -> CycleModels | None:
+    """Return the models kept for `owner`, or None when there are none, or they are of another scikit-learn."""
+    root = root or bases_dir()
+    if root is None:
+        return None
+    path = models_path(owner, root)
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as f:  # written by this server only, in its own 0700 folder
+            header, models = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError) as exc:
+        _LOG.warning("could not read the kept models %s: %s", path.name, exc)
+        return None
+    if header.get("owner") != repr(owner) or header.get("sklearn") != sklearn.__version__ \
+            or not isinstance(models, CycleModels):
+        return None
+    return models
 
 
 def forget(root: Path | None = None) -> None:
@@ -167,3 +239,54 @@ def forget(root: Path | None = None) -> None:
         for p in root.iterdir():
             with contextlib.suppress(OSError):
                 shutil.rmtree(p)
+
+
+def _pickle_path(owner: tuple[Hashable, ...], root: Path, suffix: str, variant: str = "") -> Path:
+    return root / f"{_digest(owner)}.{variant}{suffix}" if variant else root / f"{_digest(owner)}{suffix}"
+
+
+def save_results_later(owner: tuple[Hashable, ...], variant: str, version: tuple[Hashable, ...], results: object) -> None:
+    """Keep a cycle's computed results on disk on the writer thread, for the data `version` they were computed at
+    (one file per owner and `variant`: a newer version replaces it)."""
+    root = bases_dir()
+    if root is None:
+        return
+    with _PENDING_LOCK:
+        _PENDING[:] = [f for f in _PENDING if not f.done()]
+        _PENDING.append(_WRITER.submit(_save_pickle, _pickle_path(owner, root, RESULTS_SUFFIX, variant), root,
+                                       {"owner": repr(owner), "version": repr(version), "sklearn": sklearn.__version__},
+                                       results))
+
+
+def load_results(owner: tuple[Hashable, ...], variant: str, version: tuple[Hashable, ...]) -> object | None:
+    """Return the results kept for `owner` and `variant` if they were computed at data `version`, else None."""
+    root = bases_dir()
+    if root is None:
+        return None
+    return _load_pickle(_pickle_path(owner, root, RESULTS_SUFFIX, variant),
+                        {"owner": repr(owner), "version": repr(version), "sklearn": sklearn.__version__})
+
+
+def _save_pickle(final: Path, root: Path, header: dict[str, object], value: object) -> None:
+    part = root / f".{final.name}.{uuid.uuid4().hex[:8]}"
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with part.open("wb") as f:
+            pickle.dump((header, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(part, 0o600)
+        os.replace(part, final)
+    except OSError as exc:
+        _LOG.warning("could not keep %s on disk: %s", final.name, exc)
+        part.unlink(missing_ok=True)
+
+
+def _load_pickle(path: Path, header: dict[str, object]) -> object | None:
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as f:  # written by this server only, in its own 0700 folder
+            found, value = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError) as exc:
+        _LOG.warning("could not read the kept %s: %s", path.name, exc)
+        return None
+    return value if found == header else None

@@ -52,6 +52,19 @@ class Store(Generic[V]):
             for key in [k for k, v in self._items.items() if not keep(k, v)]:
                 del self._items[key]
 
+    def put_latest(self, key: tuple[Any, ...], value: V, version_at: int) -> None:
+        """Keep `value` under `key` and forget the entries of older data versions (the number at `version_at` in
+        the key) whose key is otherwise the same: a newer version is never served by them again, and each
+        held a whole cycle's results."""
+        def stale(k: Hashable) -> bool:
+            return (isinstance(k, tuple) and len(k) == len(key) and k[:version_at] == key[:version_at]
+                    and k[version_at + 1:] == key[version_at + 1:] and k[version_at] < key[version_at])
+
+        with self._lock:
+            for old in [k for k in self._items if stale(k)]:
+                del self._items[old]
+            self._items[key] = value
+
     def snapshot(self) -> list[tuple[Hashable, V]]:
         with self._lock:
             return list(self._items.items())
@@ -87,7 +100,7 @@ def view(engine: Engine, fn: Callable[..., V], *args: Any) -> V:
             took = time.perf_counter() - started
             if took > SLOW_VIEW_SECONDS:
                 _LOG.warning("slow view %s%r: %.1f s (data version %s)", key[0], args, took, key[2])
-            VIEWS.put(key, hit)
+            VIEWS.put_latest(key, hit, 2)
     return copy.deepcopy(hit)
 
 

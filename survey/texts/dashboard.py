@@ -161,6 +161,13 @@ TEXTS: dict[str, tuple[str, str]] = {
                           " {share} of the agencies in its frame have an approved response; until then they are provisional,"
                           " and every page that shows them says how many of the agencies are approved. The pages open on"
                           " the latest cycle with final results."),
+    "models_note": ("การตรวจหารูปแบบคำตอบโดยรวมที่ผิดปกติและการจัดกลุ่มเปรียบเทียบใช้แบบจำลองที่สร้างจากข้อมูลทั้งรอบ"
+                    " เมื่อคำตอบของหน่วยงานใดเปลี่ยน หน่วยงานนั้นจะได้รับการประเมินด้วยแบบจำลองเดิม และจะสร้างแบบจำลองใหม่"
+                    "เมื่อคำตอบที่นับแล้วเปลี่ยนเกิน{share} ของรอบ จนถึงตอนนั้นผลของหน่วยงานที่เปลี่ยนอาจต่างเล็กน้อยจากการสร้างใหม่ทั้งรอบ",
+                    "Unusual answers as a whole and peer groups come from models fitted on the whole cycle. An agency whose"
+                    " answers change is scored with those models; they are fitted again once more than {share} of the"
+                    " cycle's counted responses have changed, and until then a changed agency's flag or peer group may differ"
+                    " slightly from fitting the whole cycle again."),
     "assumption_note": ("ค่าเป้าหมายที่ระบุว่า \"สมมติฐาน\" เป็นค่าสมมติที่ผู้วางแผนนโยบายกำหนดเพื่อการวางแผน แก้ไขได้ ไม่ใช่ค่าเป้าหมายทางการ",
                         "Targets marked 'assumption' are editable working values, not official targets."),
     "dimensions_title": ("มิติและน้ำหนัก", "Dimensions and weights"),

@@ -63,8 +63,7 @@ def filter_options(session: Session, lang: str) -> FilterOptions:
 
 
 def last_change(session: Session, year: int | None = None) -> pd.Timestamp | None:
-    resp = repository.responses(session, None if year is None else [year])
-    return None if resp.empty else pd.Timestamp(resp["updated_at"].max())
+    return repository.last_update(session, None if year is None else [year])
 
 
 
@@ -72,7 +71,7 @@ def has_counted(session: Session, year: int | None) -> bool:
     """True when the cycle has a counted response, or a service inventory the national register wrote."""
     if year is None:
         return False
-    return bool(inventory_counted(repository.responses(session, [year])).any())
+    return bool(inventory_counted(repository.response_states(session, [year])).any())
 
 
 

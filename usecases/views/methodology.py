@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from analytics.actions import effective_weights
 from analytics.index import method_from_catalogue
+from analytics.models import PATCH_SHARE
 from survey.catalogue import default_catalogue
 from survey.i18n import join_list, t
 from survey.years import display_year
@@ -65,7 +66,7 @@ def methodology_view(session: Session, lang: str) -> MethodologyView:
             "normalisation": t(f"normalisation_{catalogue.method.normalisation}", lang),
             "aggregation": t(f"aggregation_{catalogue.method.aggregation}", lang),
             "min_coverage": catalogue.method.min_coverage, "jump_threshold": catalogue.method.jump_threshold,
-            "online_level": catalogue.online_level, "draws": PAGE_DRAWS}
+            "online_level": catalogue.online_level, "draws": PAGE_DRAWS, "refit_share": PATCH_SHARE}
     changes = [c for c in (last_change(session), last_edited(session)) if c is not None]
     return MethodologyView(catalogue.version, info, dimensions, indicators, bands, targets,
                            max(changes) if changes else None)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
-from analytics.index import method_from_catalogue, scores_wide
+import analytics
+from analytics.index import IndexMethod, method_from_catalogue
+from analytics.models import PATCH_SHARE, CycleModels
 from analytics.pipeline import (
     CycleBase,
     CycleResults,
@@ -21,6 +26,7 @@ from analytics.pipeline import (
 )
 from data import repository
 from survey.catalogue import Catalogue, default_catalogue
+from survey.targets import TARGETS_PATH
 from usecases import base_store
 from usecases.cache import Store, database_key
 from usecases.target_edits import effective_targets
@@ -37,6 +43,8 @@ HISTORY: Store[pd.DataFrame] = Store(maxsize=4)
 BASES: Store[CycleBase] = Store(maxsize=48)
 #: Every cycle's frame, responses and fingerprints per (database, data version, cycles): shared, never changed.
 FRAMES: Store[tuple[pd.DataFrame, pd.DataFrame, dict[int, str]]] = Store(maxsize=4)
+#: Each cycle's fitted isolation forest and k-means per owner (database, epoch, schema, cycle, catalogue, method).
+MODELS: Store[CycleModels] = Store(maxsize=16)
 
 
 @dataclass(frozen=True)
@@ -58,8 +66,9 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     A cycle's base is kept while the digest of its frame and counted responses stays the same
     (`cycle_fingerprints`), so after a submission only the changed cycle is scored again. Cycles in
     `read` (the ones a page shows) keep their answers and services in the base: after a change to a
-    few of their responses, only those responses' rows are read and those agencies scored again
-    (`patch_base`), when the method scores each agency on its own values. The rows returned are
+    few responses of a cycle with such a base (any cycle, read or not), only those responses' rows are read
+    and those agencies scored again (`patch_base`), when the method scores each agency on its own values. The
+    rows returned are
     those of `read` cycles and of cycles that had to be read whole. With `per_version` (for callers whose
     results are themselves kept per data version), the frames and responses read are shared by every such
     call of the same data version.
@@ -72,23 +81,24 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     if known is None:
         frame, responses = repository.frame(session, years), repository.responses(session, years)
         known = (frame, responses, cycle_fingerprints(frame, responses))
-        FRAMES.put(read_key, known)
+        FRAMES.put_latest(read_key, known, 1)
     frame, responses, prints = known
-    # The epoch changes on every restore and seed: a kept base never outlives the data it came from.
-    db, shape = f"{database_key(session)}#{repository.get_state(session, 'data_epoch', '')}", repr(method)
+    db, shape = _database(session), repr(method)
     keys = {y: (db, y, prints.get(y, ""), catalogue.sha256, shape) for y in years}
     kept = dict(BASES.snapshot())
     bases = {y: kept[k] for y, k in keys.items() if k in kept}
     # A restarted server finds the bases it kept on disk (under the database's schema too, on PostgreSQL).
-    owners = {y: (db, repository.schema_name(session), y, catalogue.sha256, shape) for y in years}
+    owners = {y: _owner(session, y, catalogue, method) for y in years}
     for y in [y for y in years if y not in bases]:
         found = base_store.load(owners[y], keys[y][2])
         if found is not None:
             bases[y] = found
             BASES.put(keys[y], found)
-    earlier = {k[1]: b for k, b in kept.items() if isinstance(k, tuple) and k[0] == db and k[1] in read
+    # Any cycle whose responses changed since a base that kept its rows is patched, not read again: the Overview
+    # (which reads no cycle's rows) after a submission too, so that the cards' results find the patched rows.
+    earlier = {k[1]: b for k, b in kept.items() if isinstance(k, tuple) and k[0] == db
                and k[1] in keys and k[1] not in bases and k[3:] == (catalogue.sha256, shape) and b.counted is not None}
-    for y in [y for y in read if y in keys and y not in bases and y not in earlier]:
+    for y in [y for y in years if y not in bases and y not in earlier]:
         last = base_store.latest_with_rows(owners[y])
         if last is not None:
             earlier[y] = last
@@ -108,7 +118,8 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     if whole:
         sv, an = repository.services(session, whole), repository.answers(session, whole)
         for y in whole:
-            bases[y] = cycle_base(y, frame, responses, sv, an, catalogue, method, keep_rows=y in read)
+            bases[y] = cycle_base(y, frame, responses, sv, an, catalogue, method, keep_rows=y in read,
+                                  keep_scores=y in read)
             _keep_base(keys[y], bases[y], owners[y])
         parts.append((sv, an))
     for y in read:
@@ -122,8 +133,25 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     return CycleRows(frame, responses, services, answers, bases)
 
 
-#: Above this share of a cycle's counted responses changed, the cycle is scored again whole.
-PATCH_SHARE = 0.2
+def _database(session: Session) -> str:
+    """The database and its data epoch: the epoch changes on every restore and seed, so nothing kept outlives
+    the data it came from."""
+    return f"{database_key(session)}#{repository.get_state(session, 'data_epoch', '')}"
+
+
+def _owner(session: Session, year: int, catalogue: Catalogue, method: IndexMethod) -> tuple[str, str, int, str, str]:
+    """What a cycle's kept base and models belong to: database and epoch, schema, cycle, catalogue, method."""
+    return (_database(session), repository.schema_name(session), year, catalogue.sha256, repr(method))
+
+
+def _models(owner: tuple[str, str, int, str, str]) -> CycleModels | None:
+    """Return the cycle's kept models: in memory, else on disk (a restarted server), else None."""
+    found = MODELS.get(owner)
+    if found is None:
+        found = base_store.load_models(owner)
+        if found is not None:
+            MODELS.put(owner, found)
+    return found
 
 
 def _keep_base(key: tuple[str, int, str, str, str], base: CycleBase, owner: tuple[str, str, int, str, str]) -> None:
@@ -147,15 +175,43 @@ def results(session: Session, year: int, draws: int = PAGE_DRAWS, detail: bool =
     if hit is not None:
         return hit
     catalogue = default_catalogue()
+    owner = _owner(session, year, catalogue, method_from_catalogue(catalogue))
+    # A restarted server finds the results it computed for this very data version on disk (and this code and
+    # targets file): nothing of the cycle is read or computed again.
+    variant, version = f"{draws}-{int(detail)}", (key[2], _code_digest(), _targets_digest())
+    found = base_store.load_results(owner, variant, version)
+    if isinstance(found, CycleResults):
+        RESULTS.put_latest(key, found, 2)
+        return found
     years = [y for y in repository.cycles(session)["year_be"].tolist() if y <= year]
+    kept_models = _models(owner) if detail else None
     # One thread for the small k-means and isolation-forest fits: on a busy two-core server, OpenMP
     # threads fighting each other made the clustering alone take seconds instead of milliseconds.
     with threadpool_limits(limits=1):
         rows = cycle_rows(session, years, catalogue, read=(year,), per_version=True)
         res = cycle_results(year, rows.frame, rows.responses, rows.services, rows.answers, catalogue,
-                            effective_targets(session, catalogue), draws=draws, detail=detail, bases=rows.bases)
-    RESULTS.put(key, res)
+                            effective_targets(session, catalogue), draws=draws, detail=detail, bases=rows.bases,
+                            models=kept_models)
+    if res.models is not None and res.models is not kept_models:  # fitted now: keep them for the next change
+        MODELS.put(owner, res.models)
+        base_store.save_models_later(owner, res.models, repository.data_version(session))
+    RESULTS.put_latest(key, res, 2)
+    base_store.save_results_later(owner, variant, version, res)
     return res
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A digest of the code results are computed by (analytics/ and this module): kept results of other code are
+    never read."""
+    files = [*sorted(Path(analytics.__file__).parent.glob("*.py")), Path(__file__)]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
+
+
+def _targets_digest() -> str:
+    """The targets file's version (the planners' edits are in the database and move its data version)."""
+    stat = TARGETS_PATH.stat()
+    return f"{stat.st_mtime_ns}-{stat.st_size}"
 
 
 def all_scores(session: Session) -> pd.DataFrame:
@@ -167,8 +223,11 @@ def all_scores(session: Session) -> pd.DataFrame:
     catalogue = default_catalogue()
     years = [int(y) for y in repository.cycles(session)["year_be"]]
     bases = cycle_rows(session, years, catalogue, per_version=True).bases
-    parts = [bases[y].scores for y in years if not bases[y].scores.empty]
-    scores = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    wide = scores_wide(scores).reset_index() if not scores.empty else pd.DataFrame()
-    HISTORY.put(key, wide)
+    # Each base's one row per agency is `scores_wide` of its scores with the root's coverage and band beside it.
+    parts = [bases[y].score_rows.drop(columns=["coverage", "band", "band_label"]) for y in years
+             if not bases[y].score_rows.empty]
+    wide = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not wide.empty:  # the node columns in `scores_wide`'s order, whichever cycles have which nodes
+        wide = wide[["cycle_year", "agency_id", *sorted(c for c in wide.columns if c not in ("cycle_year", "agency_id"))]]
+    HISTORY.put_latest(key, wide, 1)
     return wide
