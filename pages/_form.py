@@ -1,5 +1,11 @@
-"""The self-assessment form's state and saving: what is typed lives in the widgets between saves; the
-draft itself is in the database (`usecases.respond.save`), so a closed tab loses nothing that was saved."""
+"""The self-assessment form's state and saving.
+
+What the form shows is kept in plain session keys (VALUES, SERVICES), never only in widget keys:
+Streamlit deletes a widget's state when a run does not draw it (another page in the sidebar), so
+each run puts the values back into the widgets that lost theirs (`load`). Every change is saved to
+the draft at once (the widgets' callbacks), sending only what changed since it was loaded or last
+saved (BASE, SAVED); the draft lives in the database, so a reload shows what is stored.
+"""
 
 from __future__ import annotations
 
@@ -8,49 +14,88 @@ from typing import Any
 import streamlit as st
 
 from pages._session import attempt, call, flash
-from survey.catalogue import default_catalogue
 from survey.i18n import t
-from survey.validation import AnswerInput, ServiceInput
+from survey.validation import errors
+from usecases import form as F
 from usecases import respond
 from usecases.access import Principal
 from usecases.intake import SaveResult
 
 LOADED, VERSION, SOURCE, EDITOR_N = "respond_loaded", "respond_version", "respond_source", "respond_editor_n"
 CONFLICT, SUBMITTING, RELOAD = "respond_conflict", "respond_submitting", "respond_reload"
-#: The answers as loaded or last saved: a save sends only what the user changed since, so saving
-#: over someone else's newer version after a conflict keeps their other changes.
-BASE = "respond_base"
+#: Widget key -> value as typed, and the service rows as typed: what the form shows.
+VALUES, SERVICES = "respond_values", "respond_services"
+#: The answers and service rows as loaded or last saved: a save sends only what differs from them.
+BASE, SAVED = "respond_base", "respond_saved_services"
+#: The open tab (a dimension id), and the tab bar's own key.
+TAB, TAB_BAR = "respond_tab", "respond_tab_bar"
+
+
+def editor_key() -> str:
+    return f"services_{st.session_state[EDITOR_N]}"
+
+
+def _fill(form: respond.Form, marker: tuple[str, int]) -> None:
+    state, values = st.session_state, F.widget_values(form.answers)
+    services = form.services or form.suggested_services
+    state.update({LOADED: marker, VERSION: form.version, VALUES: values, BASE: F.answers_from_widgets(values),
+                  SERVICES: list(services), SAVED: list(form.services), **values})
+    _new_editor(services)
+    state.pop(CONFLICT, None)
+    state.pop(SUBMITTING, None)
+
+
+def _new_editor(services: list[Any]) -> None:
+    st.session_state[SOURCE] = respond.services_table(services)
+    st.session_state[EDITOR_N] = st.session_state.get(EDITOR_N, 0) + 1
+
+
+def _sync() -> None:
+    """Take what the widgets hold into VALUES and SERVICES; give the widgets that lost their state their value back."""
+    state = st.session_state
+    values = state[VALUES]
+    for key, value in values.items():
+        if key in state:
+            values[key] = state[key]
+        else:
+            state[key] = value
+    if editor_key() in state:
+        state[SERVICES] = respond.edited_services(state[SOURCE], state[editor_key()])
+    elif respond.edited_services(state[SOURCE], None) != state[SERVICES]:
+        _new_editor(state[SERVICES])  # the editor's edits went with its widget state: start it from the rows as typed
+
+
+def _unsaved() -> bool:
+    state = st.session_state
+    return bool(F.changed_answers(state[BASE], typed_answers())) or state[SERVICES] != state[SAVED]
 
 
 def load(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> respond.Form:
-    """Return the stored form; put its answers into the widgets when first opened or asked to reload."""
+    """Return the stored form, and put what the form shows into its widgets.
+
+    Filled from the database when first opened, when asked to reload, and when someone else saved a
+    newer version while nothing typed here waits to be saved.
+    """
     form = call(respond.load_form, principal, agency_id, cycle_year, lang=lang)
-    marker = (agency_id, cycle_year)
-    if st.session_state.get(LOADED) != marker or st.session_state.pop(RELOAD, False):
-        for ind in default_catalogue().entered_indicators():
-            given = form.answers.get(ind.id, AnswerInput())
-            st.session_state[f"ans_{ind.id}"] = respond.widget_value(ind, given.value)
-            st.session_state[f"ev_{ind.id}"] = given.evidence or ""
-        st.session_state.update({LOADED: marker, VERSION: form.version, SOURCE: respond.services_table(form.services),
-                                 EDITOR_N: st.session_state.get(EDITOR_N, 0) + 1})
-        st.session_state[BASE] = typed_answers()
-        st.session_state.pop(CONFLICT, None)
-        st.session_state.pop(SUBMITTING, None)
+    state, marker = st.session_state, (agency_id, cycle_year)
+    if state.get(LOADED) != marker or state.pop(RELOAD, False):
+        _fill(form, marker)
+    _sync()
+    if form.version != state[VERSION] and state.get(CONFLICT) is None and not _unsaved():
+        _fill(form, marker)
     return form
 
 
-def typed_answers() -> dict[str, AnswerInput]:
-    """Return the answers as the widgets hold them now."""
-    ids = [ind.id for ind in default_catalogue().entered_indicators()]
-    return respond.answers_from_widgets({i: st.session_state.get(f"ans_{i}") for i in ids},
-                                        {i: st.session_state.get(f"ev_{i}") for i in ids})
+def typed_answers() -> dict[str, Any]:
+    """Return the answers as the form shows them."""
+    return F.answers_from_widgets(st.session_state[VALUES])
 
 
-def typed_services() -> list[ServiceInput]:
-    return respond.edited_services(st.session_state[SOURCE], st.session_state.get(f"services_{st.session_state[EDITOR_N]}"))
+def typed_services() -> list[Any]:
+    return list(st.session_state[SERVICES])
 
 
-def _after(result: SaveResult, lang: str, ok_text: str) -> bool:
+def _after(result: SaveResult, lang: str, ok_text: str | None) -> bool:
     if result.conflict is not None:
         st.session_state[CONFLICT] = result.conflict
         flash("error", result.conflict.message.get(lang) + " " + t("conflict_kept", lang))
@@ -60,37 +105,40 @@ def _after(result: SaveResult, lang: str, ok_text: str) -> bool:
         return False
     st.session_state[VERSION] = result.version
     st.session_state.pop(CONFLICT, None)
-    flash("success", ok_text)
+    if ok_text:
+        flash("success", ok_text)
     return True
 
 
-def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, services_only: bool = False) -> bool:
-    """Save what the form holds as the draft (a button's or the services table's callback)."""
+def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, quiet: bool = False) -> bool:
+    """Save what changed in the form since it was loaded or last saved; True when saved."""
+    _sync()
     state, typed, services = st.session_state, typed_answers(), typed_services()
-    changed = {} if services_only else respond.changed_answers(state[BASE], typed)
-    unchanged = services == respond.edited_services(state[SOURCE], None)
-    result, refused = attempt(respond.save, principal, agency_id, cycle_year, state[VERSION], changed,
-                              None if unchanged else services)
+    changed = F.changed_answers(state[BASE], typed)
+    send = None if services == state[SAVED] else services
+    result, refused = attempt(respond.save, principal, agency_id, cycle_year, state[VERSION], changed, send)
     if refused is not None:
         flash("error", refused)
         return False
-    ok = _after(result, lang, t("draft_saved" if result.changed else "nothing_changed", lang))
-    if ok and not services_only:
-        state[BASE] = typed
-    if ok and not unchanged:
-        state[SOURCE] = respond.services_table(services)
-        state[EDITOR_N] += 1
-    return ok
+    if not _after(result, lang, None if quiet else t("draft_saved" if result.changed else "all_saved", lang)):
+        return False
+    state[BASE] = typed
+    if any(f.startswith("service:") for f in result.changed):
+        state[SAVED] = services
+    return True
+
+
+def autosave(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
+    """Save a change as soon as it is made (every widget's callback; several changes in one run save once)."""
+    _sync()
+    state = st.session_state
+    if F.changed_answers(state[BASE], typed_answers()) or state[SERVICES] != state[SAVED]:
+        save(principal, agency_id, cycle_year, lang)
 
 
 def save_draft(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
-    """Save the form as the draft (the Save button's callback)."""
+    """Save the form (the Save button's callback; every change is saved already, unless a save was refused)."""
     save(principal, agency_id, cycle_year, lang)
-
-
-def save_services(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
-    """Save the services table as soon as it changes (the table's callback)."""
-    save(principal, agency_id, cycle_year, lang, services_only=True)
 
 
 def save_over(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
@@ -107,12 +155,21 @@ def discard(*_: Any) -> None:
 
 
 def submit(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
-    """Save, then submit; refused submissions turn the form's missing answers into errors beside their fields."""
-    if not save(principal, agency_id, cycle_year, lang):
+    """Save, then submit; a refusal for errors leaves them listed per tab (SUBMITTING), with the tabs marked."""
+    if not save(principal, agency_id, cycle_year, lang, quiet=True):
         return
     result, refused = attempt(respond.submit_form, principal, agency_id, cycle_year, st.session_state[VERSION])
     if refused is not None:
         flash("error", refused)
         return
     st.session_state[SUBMITTING] = not result.ok
+    if result.conflict is None and errors(result.problems):
+        return  # the page lists them per tab, its banner counting the same list
     _after(result, lang, t("submitted_ok", lang))
+
+
+def keep_tab(tabs: F.Tabs) -> None:
+    """Remember the tab the user opened (by its dimension: a tab's label changes with its errors)."""
+    chosen = tabs.dimension(str(st.session_state.get(TAB_BAR, "")))
+    if chosen is not None:
+        st.session_state[TAB] = chosen
