@@ -95,7 +95,7 @@ def typed_services() -> list[Any]:
     return list(st.session_state[SERVICES])
 
 
-def _after(result: SaveResult, lang: str, ok_text: str | None) -> bool:
+def _after(result: SaveResult, lang: str, ok_text: str | None, kind: str = "success") -> bool:
     if result.conflict is not None:
         st.session_state[CONFLICT] = result.conflict
         flash("error", result.conflict.message.get(lang) + " " + t("conflict_kept", lang))
@@ -106,11 +106,12 @@ def _after(result: SaveResult, lang: str, ok_text: str | None) -> bool:
     st.session_state[VERSION] = result.version
     st.session_state.pop(CONFLICT, None)
     if ok_text:
-        flash("success", ok_text)
+        flash(kind, ok_text)
     return True
 
 
-def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, quiet: bool = False) -> bool:
+def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, quiet: bool = False,
+         kind: str = "success") -> bool:
     """Save what changed in the form since it was loaded or last saved; True when saved."""
     _sync()
     state, typed, services = st.session_state, typed_answers(), typed_services()
@@ -120,7 +121,7 @@ def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, quiet
     if refused is not None:
         flash("error", refused)
         return False
-    if not _after(result, lang, None if quiet else t("draft_saved" if result.changed else "all_saved", lang)):
+    if not _after(result, lang, None if quiet else t("draft_saved" if result.changed else "all_saved", lang), kind):
         return False
     state[BASE] = typed
     if any(f.startswith("service:") for f in result.changed):
@@ -133,7 +134,7 @@ def autosave(principal: Principal, agency_id: str, cycle_year: int, lang: str) -
     _sync()
     state = st.session_state
     if F.changed_answers(state[BASE], typed_answers()) or state[SERVICES] != state[SAVED]:
-        save(principal, agency_id, cycle_year, lang)
+        save(principal, agency_id, cycle_year, lang, kind="toast")  # a toast: nothing on the page moves while typing
 
 
 def save_draft(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:

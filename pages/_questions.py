@@ -76,5 +76,5 @@ def services_editor(form: respond.Form, problems: form_state.TabProblems, lang: 
     if form.suggested_services and st.session_state[F.SAVED] == []:
         st.info(t("services_prefilled", lang).format(n=fmt_number(len(form.suggested_services), lang)))
     st.data_editor(st.session_state[F.SOURCE], key=F.editor_key(), num_rows="dynamic", column_config=cols,
-                   hide_index=True, disabled=disabled, width="stretch", **save)
+                   hide_index=True, disabled=disabled, width="stretch", placeholder="", **save)
     show_problems(problems.services, lang)

@@ -97,7 +97,7 @@ def test_draft_survives_a_new_session_and_submission_needs_every_answer(db: Path
     missing = values.pop("DAT.01")
     type_answers(at, values)
     at.run()  # each change is saved to the draft at once
-    assert "Draft saved." in texts(at.success)
+    assert "Draft saved." in texts(at.toast)
     at.button(key="save_draft").click().run()
     assert texts(at.success) == ["Every change is already saved in the draft."]
 
@@ -125,7 +125,7 @@ def test_form_and_upload_land_the_same_answers(db: Path) -> None:
     at = page(db, [("respondent", "A001")], "pages/my_response.py")
     type_answers(at, form_values())
     at.run()  # each change is saved to the draft at once
-    assert "Draft saved." in texts(at.success)
+    assert "Draft saved." in texts(at.toast)
     data = fill(run(db, respond.workbook, respondent("A002"), "A002", OPEN, "en"))
     assert run(db, respond.upload, respondent("A002"), "A002", OPEN, data, False).accepted
     typed = run(db, respond.load_form, respondent("A001"), "A001", OPEN)
@@ -258,7 +258,7 @@ def test_none_of_these_in_the_form_is_stored_as_a_workbook_stores_it_and_is_excl
     assert at.multiselect(key="ans_PLT.01").options[-1] == "None of these"
     at.multiselect(key="ans_PLT.01").set_value(["NONE"]).run()
     assert _progress_texts(at)[plt_tab] == "1 of 2 answered"  # an answer, not a blank
-    assert "Draft saved." in texts(at.success)  # saved as soon as chosen
+    assert "Draft saved." in texts(at.toast)  # saved as soon as chosen
     stored = run(db, respond.load_form, respondent("A001"), "A001", OPEN).answers["PLT.01"]
     assert stored.value == []  # what a workbook with every option answered "No" stores
 

@@ -247,7 +247,8 @@ def edited_services(source: pd.DataFrame, delta: Mapping[str, Any] | None) -> li
     """Return the service rows after a table editor's changes (its edited, added and deleted rows) to `source`.
 
     Applying the editor's delta to the unchanged source, instead of feeding the editor its own
-    output, is what keeps every edit (see Streamlit issues #7354, #7749). Blank rows are dropped.
+    output, is what keeps every edit (see Streamlit issues #7354, #7749). Blank rows (no name, no volume, the
+    level empty or the column's default 0) are dropped.
     """
     delta = delta or {}
     rows = [dict(r) for r in source.to_dict("records")]
@@ -260,8 +261,8 @@ def edited_services(source: pd.DataFrame, delta: Mapping[str, Any] | None) -> li
     out = []
     for r in rows:
         clean = {k: (None if _blank(v) else v) for k, v in r.items() if k in (*SERVICE_COLUMNS, "code")}
-        if all(clean.get(k) in (None, "", False) for k in ("name", "digital_level", "annual_volume")):
-            continue
+        if clean.get("name") in (None, "") and clean.get("annual_volume") is None and clean.get("digital_level") in (None, 0):
+            continue  # a row added (Enter on the table's last row) and left with the column defaults
         for flag in SERVICE_BOOLEANS:
             clean[flag] = bool(clean.get(flag)) if flag != "paper_required" or flag in clean else True
         out.append(ServiceInput(**clean))

@@ -8,12 +8,19 @@ from typing import Any
 
 import pytest
 
+import datetime as dt
+
+from sqlalchemy import select
+
 from data.db import make_engine, session_scope
+from data.models import Cycle, FrameEntry, Response
+from survey import clock
+from survey.catalogue import default_catalogue
 from tests.browser.conftest import Server, screenshot, sign_in, start_server, stop_server, wait_for_app
 from tests.conftest import APP_SECRET, add_user, sqlite_engine_at
 from tests.factories import full_answers
 from tests.test_respond import OPEN, open_intake
-from usecases import respond
+from usecases import cycles, intake, respond
 from usecases.access import Grant, Principal, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -152,3 +159,29 @@ def add_service(page: Any, grid: Any, row: int, name: str) -> None:
     page.wait_for_timeout(1000)
     wait_for_app(page)  # adding a row reruns the page
     edit_cell(page, grid, row, 100, name, "textarea.gdg-input")
+
+
+# ---------------------------------------------------------------------------------------------
+# The form on the demo: nothing typed is lost, tabs kept and marked, services by keyboard
+
+
+def live_cycle(database_url: str) -> tuple[str, int]:
+    """Open the current fiscal year's cycle on the demo (or keep it open when the demo already has it) and return
+    an agency that answered last cycle and has not started this one, with the year."""
+    year, today = clock.fiscal_year_be(), clock.today()
+    engine = make_engine(database_url)
+    with session_scope(engine) as s:
+        cycle = s.get(Cycle, year)
+        if cycle is None:
+            cycles.open_cycle(s, year, today - dt.timedelta(days=7), today + dt.timedelta(days=60),
+                              default_catalogue().version, "browser-test")
+        else:
+            cycle.status, cycle.closes_on = "open", max(cycle.closes_on, today + dt.timedelta(days=60))
+        framed = set(s.scalars(select(FrameEntry.agency_id).where(FrameEntry.cycle_year == year)))
+        started = set(s.scalars(select(Response.agency_id).where(Response.cycle_year == year)))
+        before = s.scalar(select(Cycle.year_be).where(Cycle.year_be < year).order_by(Cycle.year_be.desc()).limit(1))
+        last = s.scalars(select(Response.agency_id).where(Response.cycle_year == before).order_by(Response.agency_id))
+        agency = next(a for a in last if a in framed and a not in started
+                      and intake.previous_answers(s, a, year)[1])
+    engine.dispose()
+    return agency, year
