@@ -54,7 +54,8 @@ tabs, done = form_state.form_tabs(problems, lang), respond.progress(answers, ser
 if st.session_state.get(F.SUBMITTING) and tabs.errors:
     st.error(t("submit_blocked", lang).format(n=fmt_number(tabs.errors, lang), tabs=", ".join(tabs.marked)))
 st.session_state[F.TAB_BAR] = tabs.label(st.session_state.get(F.TAB))
-drawn = st.tabs(list(tabs.labels.values()), key=F.TAB_BAR, on_change=F.keep_tab, args=(tabs,))
+drawn = st.tabs(list(tabs.labels.values()), default=st.session_state[F.TAB_BAR], key=F.TAB_BAR, on_change=F.keep_tab,
+               args=(tabs,))
 for dim, tab in zip(catalogue.dimensions, drawn, strict=True):
     with tab:
         Q.section(principal, dim, form, tabs.problems[dim.id], done[dim.id], lang, not editable)
