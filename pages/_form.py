@@ -1,11 +1,5 @@
-"""The self-assessment form's state and saving.
-
-What the form shows is kept in plain session keys (VALUES, SERVICES), never only in widget keys:
-Streamlit deletes a widget's state when a run does not draw it (another page in the sidebar), so
-each run puts the values back into the widgets that lost theirs (`load`). Every change is saved to
-the draft at once (the widgets' callbacks), sending only what changed since it was loaded or last
-saved (BASE, SAVED); the draft lives in the database, so a reload shows what is stored.
-"""
+"""The form's state and saving: what it shows lives in plain session keys (VALUES, SERVICES), since Streamlit drops a
+widget's state when a run does not draw it (another page); each change is saved at once, only what changed (BASE)."""
 
 from __future__ import annotations
 
@@ -23,12 +17,9 @@ from usecases.intake import SaveResult
 
 LOADED, VERSION, SOURCE, EDITOR_N = "respond_loaded", "respond_version", "respond_source", "respond_editor_n"
 CONFLICT, SUBMITTING, RELOAD = "respond_conflict", "respond_submitting", "respond_reload"
-#: Widget key -> value as typed, and the service rows as typed: what the form shows.
-VALUES, SERVICES = "respond_values", "respond_services"
-#: The answers and service rows as loaded or last saved: a save sends only what differs from them.
-BASE, SAVED = "respond_base", "respond_saved_services"
-#: The open tab (a dimension id), and the tab bar's own key.
-TAB, TAB_BAR = "respond_tab", "respond_tab_bar"
+VALUES, SERVICES = "respond_values", "respond_services"  # widget key -> value as typed; service rows as typed
+BASE, SAVED = "respond_base", "respond_saved_services"  # answers and rows as loaded or last saved
+TAB, TAB_BAR = "respond_tab", "respond_tab_bar"  # the open tab (a dimension id); the tab bar's own key
 
 
 def editor_key() -> str:
@@ -41,13 +32,20 @@ def _fill(form: respond.Form, marker: tuple[str, int]) -> None:
     state.update({LOADED: marker, VERSION: form.version, VALUES: values, BASE: F.answers_from_widgets(values),
                   SERVICES: list(services), SAVED: list(form.services), **values})
     _new_editor(services)
-    state.pop(CONFLICT, None)
-    state.pop(SUBMITTING, None)
+    state.pop(CONFLICT, None), state.pop(SUBMITTING, None)
+
+
+def _refused(text: str) -> bool:
+    flash("error", text)
+    return False
+
+
+def discard(*_: Any) -> None:
+    st.session_state[RELOAD] = True
 
 
 def _new_editor(services: list[Any]) -> None:
-    st.session_state[SOURCE] = respond.services_table(services)
-    st.session_state[EDITOR_N] = st.session_state.get(EDITOR_N, 0) + 1
+    st.session_state.update({SOURCE: respond.services_table(services), EDITOR_N: st.session_state.get(EDITOR_N, 0) + 1})
 
 
 def _sync() -> None:
@@ -66,16 +64,11 @@ def _sync() -> None:
 
 
 def _unsaved() -> bool:
-    state = st.session_state
-    return bool(F.changed_answers(state[BASE], typed_answers())) or state[SERVICES] != state[SAVED]
+    return bool(F.changed_answers(st.session_state[BASE], typed_answers())) or typed_services() != st.session_state[SAVED]
 
 
 def load(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> respond.Form:
-    """Return the stored form, and put what the form shows into its widgets.
-
-    Filled from the database when first opened, when asked to reload, and when someone else saved a
-    newer version while nothing typed here waits to be saved.
-    """
+    """Return the stored form; fill the widgets from it when first opened, on reload, or on someone else's save."""
     form = call(respond.load_form, principal, agency_id, cycle_year, lang=lang)
     state, marker = st.session_state, (agency_id, cycle_year)
     if state.get(LOADED) != marker or state.pop(RELOAD, False):
@@ -87,7 +80,6 @@ def load(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> re
 
 
 def typed_answers() -> dict[str, Any]:
-    """Return the answers as the form shows them."""
     return F.answers_from_widgets(st.session_state[VALUES])
 
 
@@ -101,8 +93,7 @@ def _after(result: SaveResult, lang: str, ok_text: str | None, kind: str = "succ
         flash("error", result.conflict.message.get(lang) + " " + t("conflict_kept", lang))
         return False
     if not result.ok:
-        flash("error", result.message.get(lang) if result.message else t("access_denied", lang))
-        return False
+        return _refused(result.message.get(lang) if result.message else t("access_denied", lang))
     st.session_state[VERSION] = result.version
     st.session_state.pop(CONFLICT, None)
     if ok_text:
@@ -110,8 +101,7 @@ def _after(result: SaveResult, lang: str, ok_text: str | None, kind: str = "succ
     return True
 
 
-def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, quiet: bool = False,
-         kind: str = "success") -> bool:
+def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, quiet: bool = False, kind: str = "success") -> bool:
     """Save what changed in the form since it was loaded or last saved; True when saved."""
     _sync()
     state, typed, services = st.session_state, typed_answers(), typed_services()
@@ -119,40 +109,26 @@ def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, quiet
     send = None if services == state[SAVED] else services
     result, refused = attempt(respond.save, principal, agency_id, cycle_year, state[VERSION], changed, send)
     if refused is not None:
-        flash("error", refused)
-        return False
-    if not _after(result, lang, None if quiet else t("draft_saved" if result.changed else "all_saved", lang), kind):
-        return False
-    state[BASE] = typed
-    if any(f.startswith("service:") for f in result.changed):
-        state[SAVED] = services
-    return True
+        return _refused(refused)
+    ok = _after(result, lang, None if quiet else t("draft_saved" if result.changed else "all_saved", lang), kind)
+    state[BASE] = typed if ok else state[BASE]
+    state[SAVED] = services if ok and any(f.startswith("service:") for f in result.changed) else state[SAVED]
+    return ok
 
 
 def autosave(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
     """Save a change as soon as it is made (every widget's callback; several changes in one run save once)."""
     _sync()
-    state = st.session_state
-    if F.changed_answers(state[BASE], typed_answers()) or state[SERVICES] != state[SAVED]:
+    if _unsaved():
         save(principal, agency_id, cycle_year, lang, kind="toast")  # a toast: nothing on the page moves while typing
-
-
-def save_draft(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
-    """Save the form (the Save button's callback; every change is saved already, unless a save was refused)."""
-    save(principal, agency_id, cycle_year, lang)
 
 
 def save_over(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
     """Keep the user's input and save it over the newer version (after reading the conflict)."""
     conflict = st.session_state.pop(CONFLICT, None)
-    if conflict is not None:
-        st.session_state[VERSION] = conflict.current_version
+    st.session_state[VERSION] = conflict.current_version if conflict is not None else st.session_state[VERSION]
     if save(principal, agency_id, cycle_year, lang):
         st.session_state[RELOAD] = True  # show theirs and mine together, as stored
-
-
-def discard(*_: Any) -> None:
-    st.session_state[RELOAD] = True
 
 
 def submit(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
@@ -161,7 +137,7 @@ def submit(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> 
         return
     result, refused = attempt(respond.submit_form, principal, agency_id, cycle_year, st.session_state[VERSION])
     if refused is not None:
-        flash("error", refused)
+        _refused(refused)
         return
     st.session_state[SUBMITTING] = not result.ok
     if result.conflict is None and errors(result.problems):
@@ -171,6 +147,4 @@ def submit(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> 
 
 def keep_tab(tabs: F.Tabs) -> None:
     """Remember the tab the user opened (by its dimension: a tab's label changes with its errors)."""
-    chosen = tabs.dimension(str(st.session_state.get(TAB_BAR, "")))
-    if chosen is not None:
-        st.session_state[TAB] = chosen
+    st.session_state[TAB] = tabs.dimension(str(st.session_state.get(TAB_BAR, ""))) or st.session_state.get(TAB)

@@ -1,6 +1,8 @@
 """My response (respondents): the agency's self-assessment for an open cycle or a returned response, drafts,
 submission, Excel."""
 
+from typing import Any, cast
+
 import streamlit as st
 
 from pages import _form as F
@@ -61,7 +63,7 @@ for dim, tab in zip(catalogue.dimensions, drawn, strict=True):
         Q.section(principal, dim, form, tabs.problems[dim.id], done[dim.id], lang, not editable)
 
 left, right = st.columns(2)
-left.button(t("save_draft", lang), key="save_draft", on_click=F.save_draft, args=args, disabled=not editable)
+left.button(t("save_draft", lang), key="save_draft", on_click=cast(Any, F.save), args=args, disabled=not editable)
 right.button(t("submit", lang), key="submit", type="primary", on_click=F.submit, args=args, disabled=not editable)
 
 with st.expander(t("excel_title", lang)):

@@ -266,7 +266,7 @@ def test_the_form_keeps_every_answer_across_pages_and_reloads_and_keeps_its_tab(
             wait_for_app(page, 120_000)
             page.locator("[data-testid='stSidebarNav'] a", has_text="My response").click()
             wait_for_app(page, 120_000)
-        page.get_by_role("tab", name=dat).click()  # after a page change the tab bar starts again from the first tab
+        page.get_by_role("tab").nth(1).click()  # after a page change the tab bar starts again from the first tab
         wait_for_app(page, 120_000)
         assert (shown(page, "DAT.02"), shown(page, "DAT.03")) == ("", "7"), leave
         assert page.get_by_text("1 of 5 answered").first.is_visible(), leave
@@ -315,10 +315,8 @@ def test_ten_services_entered_with_the_keyboard_alone_are_stored(browser: object
     page.mouse.click(box["x"] + 100, box["y"] + ROW * (len(offered) + 1) + ROW // 2)  # the empty last row: a new row
     wait_for_app(page, 120_000)
     timings = []
-    for i in range(10):  # the keyboard only: Enter, name, Tab, level, Tab, volume, Enter, back to the name
+    for i in range(10):  # the keyboard only: name, Tab, level, Tab, volume, Enter, back to the name
         start = time.monotonic()  # each Tab or Enter saves the row: wait for it as the eye would
-        page.keyboard.press("Enter")  # edit the selected cell
-        page.wait_for_timeout(300)
         page.keyboard.type(f"บริการทดสอบแป้นพิมพ์ {i + 1}", delay=120)  # about a typist's pace
         page.keyboard.press("Tab")
         settle(page)
