@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._auth import current_principal, identity_provider_sign_in, sign_out, write_cookie
+from pages._cycle_open import notice
 from pages._session import current_lang, language_switch
 from survey.i18n import t
 from usecases import runtime
@@ -61,4 +62,7 @@ else:
     if not pages:
         st.warning(t("no_roles", lang))
         st.stop()
-st.navigation(pages).run()
+page = st.navigation(pages)
+if principal is not None and page is pages[0]:
+    notice(principal, lang)  # the administrator's landing page says when no cycle is open
+page.run()

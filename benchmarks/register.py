@@ -133,13 +133,21 @@ def section(r: dict[str, Any]) -> str:
 
 def write_section(path: Path, text: str) -> None:
     """Put `text` (a "## " section) in the file at `path`, replacing the section of the same title."""
-    title = text.splitlines()[0]
     old = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    if title in old:
-        start = old.index(title)
-        end = old.find("\n## ", start + len(title))
-        old = old[:start].rstrip("\n") + ("\n" + old[end:] if end != -1 else "")
+    span = section_span(old, text.splitlines()[0])
+    if span:
+        old = old[:span[0]].rstrip("\n") + ("\n" + old[span[1]:] if span[1] < len(old) else "")
     path.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
+
+
+def section_span(text: str, title: str) -> tuple[int, int] | None:
+    """Where the section headed `title` lies in `text`: up to the next heading or the next backend's
+    `<!-- ... -->` marker, whichever comes first (the marker belongs to the section after it)."""
+    if title not in text:
+        return None
+    start = text.index(title)
+    ends = [e for e in (text.find("\n## ", start + len(title)), text.find("\n<!-- ", start)) if e != -1]
+    return start, min(ends) if ends else len(text)
 
 
 if __name__ == "__main__":

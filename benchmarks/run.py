@@ -459,14 +459,12 @@ def write_report(out: Path, backend: str, section: str) -> None:
             mark, end = f"<!-- {other} -->", f"<!-- /{other} -->"
             if other != backend and mark in text_now and end in text_now:
                 kept.append(text_now[text_now.index(mark):text_now.index(end) + len(end)] + "\n")
-        title = "## National services register import"
-        if title in text_now:  # the register phase's own section (benchmarks/register.py) stays as it was
-            start = text_now.index(title)
-            ends = [e for e in (text_now.find("\n## ", start + len(title)), text_now.find("\n<!-- ", start)) if e != -1]
-            kept.append(text_now[start:min(ends) if ends else len(text_now)].rstrip("\n") + "\n")
+        span = register.section_span(text_now, "## National services register import")
+        if span:  # the register phase's own section (benchmarks/register.py) stays as it was
+            kept.append(text_now[span[0]:span[1]].rstrip("\n") + "\n")
     out.parent.mkdir(parents=True, exist_ok=True)
-    ordered = sorted([section, *kept], key=lambda part: ("postgresql" in part.split("\n", 1)[0],
-                                                        part.startswith("## National")))
+    ordered = sorted([section, *kept], key=lambda part: (part.startswith("## National"),  # last, as register.py puts it
+                                                        "postgresql" in part.split("\n", 1)[0]))
     out.write_text(INTRO + "\n".join(ordered), encoding="utf-8")
 
 

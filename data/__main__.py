@@ -8,6 +8,7 @@ whose commit failed, so that the database holds the old or the new contents and 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import os
@@ -21,6 +22,7 @@ from data.backup import BackupError, RestoreUncertain, backup, restore
 from data.config import account_policy
 from data.db import make_engine, session_scope
 from data.migrate import downgrade, upgrade
+from survey import clock
 from survey.catalogue import default_catalogue
 from survey.errors import message
 from survey.i18n import LANGS
@@ -41,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     seed.add_argument("--agencies", type=int, default=320, help="number of agencies (default 320)")
     seed.add_argument("--provincial", type=int, default=0, help="number of provincial units to add")
     seed.add_argument("--seed", type=int, default=2565, help="random seed (default 2565)")
+    seed.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                      help="the day the demo is alive on, YYYY-MM-DD (default: today in Thailand); its fiscal "
+                           "year's cycle is open, the earlier ones are closed")
     seed.add_argument("--if-empty", action="store_true", help="only when the database holds no cycles yet")
     seed.add_argument("--no-accounts", action="store_true", help="do not create the demo accounts")
     bk = sub.add_parser("backup", help="write the whole database to a portable file")
@@ -94,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
                     print("the database already holds data; not seeding")
                     return 0
         started = time.perf_counter()
-        counts = seed_demo(engine, default_catalogue(), DemoSpec(args.agencies, args.provincial, args.seed))
+        spec = DemoSpec.live(args.today or clock.today(), args.agencies, args.provincial, args.seed)
+        counts = seed_demo(engine, default_catalogue(), spec)
         counts["seconds"] = round(time.perf_counter() - started, 2)  # type: ignore[assignment]
         print(json.dumps({"demo": True, **counts}))
         if not args.no_accounts:

@@ -9,6 +9,7 @@ import streamlit as st
 from pages._session import labelled
 from survey.errors import DomainError
 from survey.i18n import t
+from usecases import tables
 from usecases.runtime import transaction
 
 
@@ -55,4 +56,5 @@ def check_then_apply(key: str, lang: str, run: Callable[..., Any], show: Callabl
 
 
 def table(frame: Any, lang: str) -> None:
-    st.dataframe(labelled(frame, lang), hide_index=True, width="stretch")
+    """Draw a preview table: empty cells as "–", dates in the reader's calendar (`usecases.tables.readable`)."""
+    st.dataframe(labelled(tables.readable(frame, lang), lang), hide_index=True, width="stretch")

@@ -9,7 +9,7 @@ import streamlit as st
 from pages._session import labelled
 from survey.i18n import fmt_year, t
 from survey.validation import Problem
-from usecases import respond
+from usecases import respond, tables
 
 
 def status_label(status: str, lang: str) -> str:
@@ -65,7 +65,6 @@ def problem_rows(problems: list[Problem], lang: str) -> list[dict[str, str]]:
 
 
 def table(frame: Any, lang: str) -> Any:
-    """Return a frame for display: statuses in words, column names in the reader's language."""
-    if "status" in frame.columns:
-        frame = frame.assign(status=frame["status"].map(lambda s: status_label(str(s), lang)))
-    return labelled(frame, lang)  # every text cell safe for the table's own CSV download
+    """Return a frame for display: statuses and dates in words, empty cells as "–" (`usecases.tables.readable`),
+    column names in the reader's language."""
+    return labelled(tables.readable(frame, lang), lang)  # every text cell safe for the table's own CSV download

@@ -6,10 +6,10 @@ import streamlit as st
 
 from pages._form import RELOAD
 from pages._pickers import problem_rows
-from pages._session import call, flash
+from pages._session import call, flash, labelled
 from survey.files import MAX_BYTES
 from survey.i18n import t
-from usecases import respond
+from usecases import import_reports, respond
 from usecases.access import Principal
 
 
@@ -25,8 +25,7 @@ def upload_section(principal: Principal, agency_id: str, cycle_year: int, lang: 
         (st.info if check.accepted else st.error)(check.message.get(lang))
     if not check.diff.empty:
         st.caption(t("upload_changes", lang))
-        st.dataframe(check.diff.rename(columns=lambda c: t("question_id" if c in ("indicator", "indicator_id") else f"col_{c}", lang)),
-                     hide_index=True)
+        st.dataframe(labelled(import_reports.change_table(check.diff, lang), lang), hide_index=True)
     if check.problems:
         st.dataframe(problem_rows(check.problems, lang), hide_index=True)
     if check.accepted and st.button(t("apply_upload", lang), key="apply_upload"):

@@ -15,7 +15,7 @@ from pages._session import current_lang
 from survey.catalogue import default_catalogue
 from survey.i18n import fmt_date, fmt_number, t
 from usecases import form as form_state
-from usecases import respond
+from usecases import respond, review
 
 lang = current_lang()
 principal = page_principal("my_response")
@@ -36,8 +36,8 @@ elif not editable:
     st.info(t("not_editable_now", lang))
 if not form.comments.empty:
     st.subheader(t("reviewer_comments", lang))
-    for c in form.comments.to_dict("records"):
-        st.warning(f"**{c['indicator_id'] or t('general_comment', lang)}** ({c['actor']}): {c['comment']}")
+    for note in review.comment_notes(form.comments, lang):
+        st.warning(f"**{note.label}**: {note.comment}")
 
 conflict = st.session_state.get(F.CONFLICT)
 if conflict is not None:

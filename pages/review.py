@@ -36,7 +36,7 @@ if view.problems:
     st.dataframe(P.problem_rows(view.problems, lang), hide_index=True, width="stretch")
 if not view.comments.empty:
     st.subheader(t("reviewer_comments", lang))
-    st.dataframe(P.table(view.comments, lang), hide_index=True, width="stretch")
+    st.dataframe(P.table(review.comments_table(view.comments, lang), lang), hide_index=True, width="stretch")
 
 args = (principal, rid, view.version, lang)
 with st.expander(t("return_with_comments", lang), expanded=view.status == "submitted"), st.form("review_return_form"):

@@ -7,14 +7,14 @@ from pages._session import act, current_lang, labelled
 from survey.i18n import fmt_year, t
 from survey.targets import BASES
 from usecases.runtime import transaction
-from usecases.target_edits import TargetEdit, edit_target, effective_targets, target_history, targets_table
+from usecases.target_edits import TargetEdit, edit_target, effective_targets, shown_targets
 
 lang = current_lang()
 principal = page_principal("targets")
 st.title(t("targets", lang))
 st.caption(t("targets_help", lang))
 with transaction() as session:
-    table = targets_table(session, principal, lang=lang)
+    table, changes = shown_targets(session, principal, lang)
     targets = {tg.id: tg for tg in effective_targets(session)}
 st.dataframe(labelled(table, lang), hide_index=True, width="stretch")
 
@@ -45,6 +45,4 @@ if target_id is not None:
             act(edit_target, principal, target_id, edit, rerun=True)
 
 st.subheader(t("target_history", lang))
-with transaction() as session:
-    changes = target_history(session, principal)
 st.dataframe(labelled(changes, lang), hide_index=True, width="stretch")

@@ -58,22 +58,67 @@ def _db(path: Path) -> Engine:
     return make_engine(f"sqlite:///{path}")
 
 
-def test_cycles_page_opens_a_cycle_from_last_years_frame_and_extends_one_agency(app_on_demo: Path) -> None:
+def test_cycles_page_opens_a_cycle_from_last_years_frame_and_extends_one_agency(
+        app_on_demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On 6 Dec 2026 the page proposes fiscal year 2570 (2027 to English readers; it proposed "last cycle + 1",
+    2569, before issue 15), opening that day for 90 days, and says what it opened."""
+    monkeypatch.setattr("survey.clock.today", lambda: dt.date(2026, 12, 6))
     at = _open(app_on_demo, "cycles", Role.ADMINISTRATOR, "en")
-    assert at.number_input(key="open_year").value == 2026  # the cycle after B.E. 2568, shown in C.E.
+    assert [w.value for w in at.warning] == ["No survey cycle is open now, so agencies cannot respond. Open the cycle "
+                                             "of fiscal year 2027 on the Survey cycles page."]
+    assert at.number_input(key="open_year").value == 2027
+    assert at.date_input(key="open_opens").value == dt.date(2026, 12, 6)
+    assert at.selectbox(key="open_source").value == 2568
     at.multiselect(key="open_remove").set_value(["D0001"])
     at.button(key="open_submit").click().run()
-    assert not at.exception and [s.value for s in at.success] == ["Saved."]
+    assert not at.exception and [s.value for s in at.success] == [
+        "Cycle 2027 opened: it accepts responses 6 Dec 2026 – 6 Mar 2027."]
+    assert not at.warning  # a cycle is open now
     engine = _db(app_on_demo)
     with session_scope(engine) as s:
-        assert len(frame_ids(s, 2569)) == len(frame_ids(s, 2568)) - 1 and "D0001" not in frame_ids(s, 2569)
-    at.selectbox(key="cycle_chosen").set_value(2569).run()
+        assert len(frame_ids(s, 2570)) == len(frame_ids(s, 2568)) - 1 and "D0001" not in frame_ids(s, 2570)
+    at.selectbox(key="cycle_chosen").set_value(2570).run()
     at.date_input(key="dl_date").set_value(dt.date(2027, 12, 31))
     at.selectbox(key="dl_agency").set_value("D0002")
     at.button(key="dl_submit").click().run()
     assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["The deadline of agency D0002 Fictional Department of Non-formal Education 1 "
+                                             "in cycle 2027 is now 31 Dec 2027."]
     with session_scope(engine) as s:
-        assert deadline_for(s, 2569, "D0002") == dt.date(2027, 12, 31)
+        assert deadline_for(s, 2570, "D0002") == dt.date(2027, 12, 31)
+    engine.dispose()
+
+
+def test_the_administrators_landing_page_says_when_no_cycle_is_open(
+        app_on_demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The closed demo (B.E. 2564-2568) on 6 Dec 2026: the administrator lands on a page that says no cycle is open and
+    which to open; a planner landing on the same page is not told."""
+    monkeypatch.setattr("survey.clock.today", lambda: dt.date(2026, 12, 6))
+    admin = signed_in_app(app_on_demo, [(Role.ADMINISTRATOR.value, None)], "th").run()
+    assert admin.warning[0].value == ("ขณะนี้ไม่มีรอบสำรวจที่เปิดรับ หน่วยงานจึงยังตอบแบบสำรวจไม่ได้ "
+                                                   "เปิดรอบสำรวจปีงบประมาณ 2570 ได้ที่หน้ารอบสำรวจ")  # then the demo label
+    planner = signed_in_app(app_on_demo, [(Role.PLANNER.value, None)], "th").run()
+    assert not any("ไม่มีรอบสำรวจที่เปิดรับ" in w.value for w in planner.warning)
+
+
+def test_cycles_page_in_thai_shows_buddhist_era_dates_and_refuses_dates_outside_the_fiscal_year(
+        app_on_demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thai readers see B.E. dates with Thai month names in the table and beside the date fields; a closing date more
+    than three months after the fiscal year is refused with a message naming it, and nothing is opened."""
+    monkeypatch.setattr("survey.clock.today", lambda: dt.date(2026, 12, 6))
+    at = _open(app_on_demo, "cycles", Role.ADMINISTRATOR, "th")
+    table = at.dataframe[0].value
+    assert table.iloc[0].tolist()[:3] == ["2568", "1 มิ.ย. 2568", "31 ส.ค. 2568"]
+    assert "ปีงบประมาณ 2570: 1 ต.ค. 2569 – 30 ก.ย. 2570" in [c.value for c in at.caption]
+    assert "รับคำตอบแบบสำรวจ 6 ธ.ค. 2569 – 6 มี.ค. 2570" in [c.value for c in at.caption]
+    at.date_input(key="open_closes").set_value(dt.date(2028, 3, 1))
+    at.button(key="open_submit").click().run()
+    assert [e.value for e in at.error] == [
+        "วันปิดรับ 1 มี.ค. 2571 ไม่อยู่ในช่วงของปีงบประมาณ 2570 (1 ต.ค. 2569 – 30 ก.ย. 2570): รอบสำรวจปิดรับได้ตั้งแต่วันที่"
+        "ปีงบประมาณเริ่ม จนถึงไม่เกิน 3 เดือนหลังปีงบประมาณสิ้นสุด"]
+    engine = _db(app_on_demo)
+    with session_scope(engine) as s:
+        assert frame_ids(s, 2570) == []
     engine.dispose()
 
 
@@ -85,7 +130,8 @@ def test_targets_page_saves_an_edit_and_refuses_a_sourced_goal_without_source(ap
     assert not at.exception and not at.error and at.success
     targets, history = at.dataframe[0].value, at.dataframe[1].value
     assert targets.iloc[0].tolist()[:2] == ["T.ONLINE_RATIO", "KPI.ONLINE_RATIO"] and targets.iloc[0, 7] == 90.0
-    assert history.iloc[0].tolist()[1:] == ["T.ONLINE_RATIO", history.iloc[0, 2], "goal.value", "95.0", "90.0"]
+    assert history.iloc[0].tolist()[1:] == ["T.ONLINE_RATIO", history.iloc[0, 2], "ค่าเป้าหมาย", "95.0", "90.0"]  # the field in words
+    assert history.iloc[0, 0].endswith(" น.")  # the moment in Thai time
     at.radio(key="tg_basis_T.ONLINE_RATIO").set_value("sourced")
     at.button(key="tg_submit").click().run()
     assert [e.value for e in at.error] == ["เป้าหมายที่มีแหล่งอ้างอิงต้องระบุแหล่งที่มา มิฉะนั้นให้คงเป็นสมมติฐาน"]

@@ -12,11 +12,14 @@ from data.models import AuditEntry, FrameEntry
 from survey.catalogue import default_catalogue
 from usecases.cycles import (
     CycleError,
+    Proposal,
     accepts_submission,
+    check_dates,
     close_cycle,
     deadline_for,
     extend_deadline,
     open_cycle,
+    propose,
     set_frame,
 )
 from usecases.demo import DemoSpec, seed_demo
@@ -73,3 +76,46 @@ def test_bad_cycle_operations_are_refused_in_both_languages(seeded: Engine) -> N
             extend_deadline(s, 2568, dt.date(2025, 9, 30), "admin", agency_id="NOPE")
         with pytest.raises(CycleError, match="No survey cycle 2590"):
             close_cycle(s, 2590, "admin")
+
+
+# ---------------------------------------------------------------------------------------------
+# The cycle the Cycles page proposes, and the dates it accepts (issue 15: it proposed "last cycle + 1" and took any dates)
+
+
+@pytest.mark.parametrize(("today", "existing", "expected"), [
+    # 6 Dec 2026 is in fiscal year 2570 (1 Oct 2026 - 30 Sep 2027): the last cycle is 2568, yet 2570 is proposed.
+    (dt.date(2026, 12, 6), [2564, 2568], Proposal(2570, dt.date(2026, 12, 6), dt.date(2027, 3, 6), 2568)),
+    # 30 Sep is the last day of fiscal year 2570, 1 Oct the first of 2571.
+    (dt.date(2027, 9, 30), [2569], Proposal(2570, dt.date(2027, 9, 30), dt.date(2027, 12, 29), 2569)),
+    (dt.date(2027, 10, 1), [2569, 2570], Proposal(2571, dt.date(2027, 10, 1), dt.date(2027, 12, 30), 2570)),
+    # This year's cycle exists: the next fiscal year's, opening when that year starts.
+    (dt.date(2026, 12, 6), [2569, 2570], Proposal(2571, dt.date(2027, 10, 1), dt.date(2027, 12, 30), 2570)),
+    (dt.date(2026, 12, 6), [], Proposal(2570, dt.date(2026, 12, 6), dt.date(2027, 3, 6), None)),
+])
+def test_proposes_the_current_fiscal_year(today: dt.date, existing: list[int], expected: Proposal) -> None:
+    assert propose(existing, today) == expected
+
+
+def test_dates_outside_the_fiscal_year_are_refused_naming_the_problem() -> None:
+    """Fiscal year 2570 runs 1 Oct 2026 - 30 Sep 2027; a cycle may open from three months before it (92 days:
+    1 Jul 2026) until its end, and close from its start until three months after it (31 Dec 2027)."""
+    check_dates(2570, dt.date(2026, 7, 1), dt.date(2027, 12, 31))  # both edges accepted
+    check_dates(2027, dt.date(2026, 12, 6), dt.date(2027, 3, 6))  # C.E. 2027 is B.E. 2570
+    with pytest.raises(CycleError) as same_day:
+        check_dates(2570, dt.date(2026, 12, 6), dt.date(2026, 12, 6))
+    assert same_day.value.message("th") == "วันปิดรับ (6 ธ.ค. 2569) ต้องอยู่หลังวันเปิดรับ (6 ธ.ค. 2569)"
+    assert same_day.value.message("en") == "The closing date (6 Dec 2026) must come after the opening date (6 Dec 2026)."
+    with pytest.raises(CycleError) as early:
+        check_dates(2570, dt.date(2026, 6, 30), dt.date(2026, 12, 31))
+    assert early.value.message("th") == ("วันเปิดรับ 30 มิ.ย. 2569 ไม่อยู่ในช่วงของปีงบประมาณ 2570 (1 ต.ค. 2569 – 30 ก.ย. 2570):"
+                                         " รอบสำรวจเปิดรับได้เร็วสุด 3 เดือนก่อนปีงบประมาณเริ่ม และต้องเปิดรับก่อนปีงบประมาณสิ้นสุด")
+    assert early.value.message("en") == ("The opening date 30 Jun 2026 does not fit fiscal year 2027 (1 Oct 2026 – 30 Sep "
+                                         "2027): a cycle opens at most three months before its fiscal year starts, and "
+                                         "before the year ends.")
+    with pytest.raises(CycleError, match="opening date 1 Oct 2027"):
+        check_dates(2570, dt.date(2027, 10, 1), dt.date(2027, 12, 1))
+    with pytest.raises(CycleError) as late:
+        check_dates(2570, dt.date(2027, 6, 1), dt.date(2028, 1, 1))
+    assert late.value.message("en").startswith("The closing date 1 Jan 2028 does not fit fiscal year 2027")
+    with pytest.raises(CycleError, match="closing date 30 Sep 2026"):
+        check_dates(2570, dt.date(2026, 8, 1), dt.date(2026, 9, 30))

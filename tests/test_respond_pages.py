@@ -223,8 +223,12 @@ def test_excel_round_trip_in_the_page(db: Path) -> None:
 
     at.file_uploader(key="respond_upload").set_value(("A001.xlsx", data, "application/octet-stream")).run()
     assert any("dry run" in i for i in texts(at.info))
-    diff = next(d.value for d in at.dataframe if "Question id" in d.value.columns)
-    assert list(diff.columns) == ["Question id", "Old", "New"] and "DAT.02" in set(diff["Question id"])
+    diff = next(d.value for d in at.dataframe if "What changes" in d.value.columns)
+    assert list(diff.columns) == ["What changes", "Old", "New"]
+    dat02 = diff.loc[diff["What changes"].str.startswith("DAT.02 ")].set_index("What changes")["New"]
+    question = default_catalogue().indicator("DAT.02").question.en
+    assert dat02.to_dict() == {f"DAT.02 {question}": "12", f"DAT.02 {question} (Evidence)": "https://example.go.th/e"}
+    assert not diff.map(lambda v: v is None or "{" in str(v) or "#" in str(v)).any().any()  # no JSON, None or codes
     assert run(db, respond.load_form, respondent("A001"), "A001", OPEN).version == 0  # nothing stored yet
     at.button(key="apply_upload").click().run()
     assert not at.exception and any("imported" in s for s in texts(at.success))

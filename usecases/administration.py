@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from data.models import Agency, AuditEntry, Cycle, FrameEntry, Ministry, Response
 from survey import files
+from survey.errors import Message, Year
 from survey.files import read_table
 from survey.versions import editions
 from survey.workflow import Channel
@@ -55,6 +56,19 @@ def cycles_table(session: Session, principal: Principal) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows, columns=cols)
 
 
+def proposed_cycle(session: Session, principal: Principal, today: dt.date | None = None) -> cycles.Proposal:
+    """Return the cycle the Cycles page proposes to open: the current fiscal year's (`cycles.propose`)."""
+    require_administrator(principal)
+    return cycles.propose(session.scalars(select(Cycle.year_be)), today)
+
+
+def no_open_cycle_notice(session: Session, principal: Principal, today: dt.date | None = None) -> Message | None:
+    """Return, for an administrator, a notice that no cycle is open and which one to open; None otherwise."""
+    if not principal.has(Role.ADMINISTRATOR) or cycles.open_years(session):
+        return None
+    return Message("no_open_cycle_admin", {"year": Year(proposed_cycle(session, principal, today).year)})
+
+
 def frame_table(session: Session, principal: Principal, year: int) -> pd.DataFrame:
     """Return a cycle's frame: each expected agency with its ministry and its own deadline, if extended."""
     require_administrator(principal)
@@ -71,9 +85,11 @@ def open_cycle(session: Session, principal: Principal, year: int, opens_on: dt.d
                remove: Iterable[str] = (), channel: str = Channel.WEB) -> Cycle:
     """Open a cycle from last year's frame (or `copy_frame_from`'s), plus `add`, less `remove`.
 
-    The instrument version must be one of the stored editions (`survey.versions.editions`).
+    The instrument version must be one of the stored editions (`survey.versions.editions`), and the dates must
+    make a cycle of the fiscal year (`cycles.check_dates`).
     """
     require_administrator(principal)
+    cycles.check_dates(year, opens_on, closes_on)
     known = [e.version for e in editions()]
     if catalogue_version not in known:
         raise cycles.CycleError("unknown_instrument_version", version=catalogue_version, known=", ".join(known))

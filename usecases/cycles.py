@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from data.models import Agency, AuditEntry, Cycle, FrameEntry
 from data.repository import bump_data_version
 from survey import clock, workflow
-from survey.errors import DomainError
+from survey.errors import DomainError, Year
 from survey.workflow import Channel
 from survey.years import to_be, to_ce
 
@@ -25,6 +25,55 @@ def _audit(session: Session, actor: str, channel: str, action: str, year: int, d
            agency_id: str | None = None, old: str | None = None, new: str | None = None) -> None:
     session.add(AuditEntry(actor=actor, channel=channel, action=action, cycle_year=year, agency_id=agency_id,
                            old_value=old, new_value=new, detail=detail))
+
+
+#: A cycle may open up to this long before its fiscal year starts and close up to this long after it ends
+#: (a survey of the year's plans often opens in September; late agencies are chased after September).
+NEAR_FISCAL_YEAR = dt.timedelta(days=92)
+#: How long a proposed cycle stays open.
+PROPOSED_LENGTH = dt.timedelta(days=90)
+
+
+def check_dates(year: int, opens_on: dt.date, closes_on: dt.date) -> None:
+    """Refuse dates that do not make a cycle of fiscal year `year`: closing on or before opening, or opening or
+    closing more than `NEAR_FISCAL_YEAR` outside the fiscal year (1 October to 30 September)."""
+    year = to_be(year)
+    if closes_on <= opens_on:
+        raise CycleError("cycle_closes_not_after_opens", opens=opens_on, closes=closes_on)
+    first, last = clock.fiscal_year_bounds(year)
+    bounds = {"year": Year(year), "first": first, "last": last}
+    if not first - NEAR_FISCAL_YEAR <= opens_on <= last:
+        raise CycleError("cycle_opens_outside_fiscal_year", opens=opens_on, **bounds)
+    if not first <= closes_on <= last + NEAR_FISCAL_YEAR:
+        raise CycleError("cycle_closes_outside_fiscal_year", closes=closes_on, **bounds)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The cycle the Cycles page proposes to open: its fiscal year (B.E.), dates, and the cycle whose frame it copies."""
+
+    year: int
+    opens_on: dt.date
+    closes_on: dt.date
+    copy_frame_from: int | None
+
+
+def propose(existing: Iterable[int], today: dt.date | None = None) -> Proposal:
+    """Return the cycle to open next: the current fiscal year's (the next one once it exists), opening today (or on
+    the first day of its fiscal year when that is later) for `PROPOSED_LENGTH`."""
+    today = today or clock.today()
+    years = sorted(to_be(y) for y in existing)
+    year = clock.fiscal_year_be(today)
+    while year in years:
+        year += 1
+    opens = max(today, clock.fiscal_year_bounds(year)[0])
+    earlier = [y for y in years if y < year]
+    return Proposal(year, opens, opens + PROPOSED_LENGTH, earlier[-1] if earlier else None)
+
+
+def open_years(session: Session) -> list[int]:
+    """Return the years of the cycles open now."""
+    return list(session.scalars(select(Cycle.year_be).where(Cycle.status == "open").order_by(Cycle.year_be)))
 
 
 def get_cycle(session: Session, year: int) -> Cycle:

@@ -1,8 +1,12 @@
-"""Deterministic demo data: real ministries, fictional agencies, five cycles B.E. 2564-2568.
+"""Deterministic demo data: real ministries, fictional agencies, closed cycles from B.E. 2564 on.
 
 The national share of key services fully online follows the published trajectory: 72.71 % in
 B.E. 2565 (plan p.13) and more than 10 points lower in 2564. Every other figure is invented for
 the demo and the database is marked as demo (`app_state.dataset = demo`).
+
+A live demo (`DemoSpec.live(today)`, what `python -m data seed --demo` makes) is alive on the day it
+is seeded: the cycles of the fiscal years before `today` are closed with their results, and the
+current fiscal year's cycle is open around `today`, with agencies in every state (`demo_live`).
 """
 
 from __future__ import annotations
@@ -28,11 +32,14 @@ from data.models import (
     FrameEntry,
     Ministry,
     Response,
+    ReviewComment,
     Service,
     utcnow,
 )
+from survey import clock
 from survey.catalogue import Catalogue, Indicator
 from survey.workflow import COUNTED_STATUSES, Status
+from usecases import demo_live
 
 # Real ministries of the Thai government (names as published), plus a group for agencies outside them.
 MINISTRIES: tuple[tuple[str, str, str, float], ...] = (
@@ -104,14 +111,47 @@ DEMO_YEARS: tuple[int, ...] = (2564, 2565, 2566, 2567, 2568)
 #: others are demo values chosen to follow it (2564 more than 10 points lower).
 DEMO_ONLINE_RATIO: dict[int, float] = {2564: 61.84, 2565: 72.71, 2566: 77.93, 2567: 82.46, 2568: 86.12}
 PUBLISHED_ONLINE_RATIO = {2565: 72.71}
+PUBLISHED_YEAR = 2565
+FIRST_DEMO_YEAR = DEMO_YEARS[0]
+
+
+def online_ratio(year: int) -> float:
+    """Return the demo's national share of key services online for a year (percent): the table above, then a
+    rise of 2.3 points a year after 2568 (demo values, never above 97)."""
+    if year in DEMO_ONLINE_RATIO:
+        return DEMO_ONLINE_RATIO[year]
+    if year > DEMO_YEARS[-1]:
+        return min(97.0, DEMO_ONLINE_RATIO[DEMO_YEARS[-1]] + 2.3 * (year - DEMO_YEARS[-1]))
+    return 80.0
 
 
 @dataclass(frozen=True)
 class DemoSpec:
+    """What to seed. Without `today` every cycle is closed (B.E. 2564-2568 by default); with it, the cycle of
+    `today`'s fiscal year is open around `today` (`DemoSpec.live`)."""
+
     agencies: int = 320
     provincial: int = 0
     seed: int = 2565
     years: Sequence[int] = DEMO_YEARS
+    today: dt.date | None = None
+
+    @classmethod
+    def live(cls, today: dt.date, agencies: int = 320, provincial: int = 0, seed: int = 2565) -> DemoSpec:
+        """Return the live demo of `today`: closed cycles from B.E. 2564 to last fiscal year, and this year's open."""
+        current = clock.fiscal_year_be(today)
+        if current <= PUBLISHED_YEAR:
+            raise ValueError(f"a live demo needs a day after fiscal year {PUBLISHED_YEAR}")
+        return cls(agencies, provincial, seed, tuple(range(FIRST_DEMO_YEAR, current + 1)), today)
+
+    def open_year(self) -> int | None:
+        """Return the year of the cycle seeded open (None: every cycle is closed)."""
+        if self.today is None:
+            return None
+        current = clock.fiscal_year_be(self.today)
+        if any(y > current for y in self.years):
+            raise ValueError(f"the demo cannot hold a cycle after fiscal year {current}, today's")
+        return current if current in self.years else None
 
 
 def be_to_ce(year_be: int) -> int:
@@ -222,40 +262,54 @@ def seed_demo(engine: Engine, catalogue: Catalogue, spec: DemoSpec = DemoSpec())
         conn.execute(insert(Ministry), [{"id": m[0], "name_th": m[1], "name_en": m[2]} for m in MINISTRIES])
         conn.execute(insert(Agency), agencies)
         response_id = 0
+        open_year = spec.open_year()
+        comments: list[dict] = []
         for yi, year in enumerate(years):
+            live = demo_live.OpenCycle.around(spec.today, agencies) if year == open_year and spec.today else None
             ce = be_to_ce(year)
-            opens, closes = dt.date(ce, 6, 1), dt.date(ce, 8, 31)
+            opens, closes = (live.opens, live.closes) if live else (dt.date(ce, 6, 1), dt.date(ce, 8, 31))
             conn.execute(insert(Cycle), [{"year_be": year, "year_ce": ce, "opens_on": opens, "closes_on": closes,
-                                          "catalogue_version": catalogue.version, "status": "closed"}])
+                                          "catalogue_version": catalogue.version,
+                                          "status": "open" if live else "closed"}])
             conn.execute(insert(FrameEntry), [{"cycle_year": year, "agency_id": a["id"], "deadline": None}
                                               for a in agencies])
             progress = np.clip(latent + 0.07 * yi + rng.normal(0, 0.05, size=n_ag), 0, 1)
             status_draw = rng.random(n_ag)
             responses, answers, services = [], [], []
             for ai, agency in enumerate(agencies):
-                if status_draw[ai] < 0.02:
-                    continue  # no response at all this cycle
-                if status_draw[ai] < 0.03:
-                    status = Status.DRAFT
-                elif status_draw[ai] < 0.04:
-                    status = Status.RETURNED
-                elif status_draw[ai] < 0.25:
-                    status = Status.SUBMITTED
+                if live:
+                    state = live.state(agency["id"], float(status_draw[ai]))
+                    if state is None:
+                        continue  # not started yet
+                    status = state
+                    submitted, approved = live.moments(status, rng)
                 else:
-                    status = Status.APPROVED
-                late = status != Status.DRAFT and rng.random() < 0.04
-                submitted = None
-                if status != Status.DRAFT:
-                    day = closes + dt.timedelta(days=int(rng.integers(1, 20))) if late else \
-                        opens + dt.timedelta(days=int(rng.integers(10, 90)))
-                    submitted = dt.datetime.combine(day, dt.time(10, 0), tzinfo=dt.UTC)
+                    if status_draw[ai] < 0.02:
+                        continue  # no response at all this cycle
+                    if status_draw[ai] < 0.03:
+                        status = Status.DRAFT
+                    elif status_draw[ai] < 0.04:
+                        status = Status.RETURNED
+                    elif status_draw[ai] < 0.25:
+                        status = Status.SUBMITTED
+                    else:
+                        status = Status.APPROVED
+                    late = status != Status.DRAFT and rng.random() < 0.04
+                    submitted = None
+                    if status != Status.DRAFT:
+                        day = closes + dt.timedelta(days=int(rng.integers(1, 20))) if late else \
+                            opens + dt.timedelta(days=int(rng.integers(10, 90)))
+                        submitted = dt.datetime.combine(day, dt.time(10, 0), tzinfo=dt.UTC)
+                    approved = submitted if status == Status.APPROVED else None
                 response_id += 1
                 responses.append({
                     "id": response_id, "cycle_year": year, "agency_id": agency["id"], "status": str(status),
                     "catalogue_version": catalogue.version, "version": 1, "created_at": utcnow(),
-                    "updated_at": submitted or utcnow(), "updated_by": "demo-seed", "submitted_at": submitted,
-                    "approved_at": submitted if status == Status.APPROVED else None,
+                    "updated_at": approved or submitted or utcnow(), "updated_by": "demo-seed",
+                    "submitted_at": submitted, "approved_at": approved,
                 })
+                if live and status == Status.RETURNED:
+                    comments += live.review_comments(response_id, submitted)
                 p = float(progress[ai])
                 staff = int(np.clip(rng.lognormal(6.5, 0.9), 20, 60000))
                 values: dict[str, float | None] = {}
@@ -289,7 +343,7 @@ def seed_demo(engine: Engine, catalogue: Catalogue, spec: DemoSpec = DemoSpec())
                         "_score": p + float(service_noise[ai][si]) + 0.05 * yi, "_counted": str(status) in COUNTED_STATUSES,
                         "annual_volume": int(rng.lognormal(8, 1.6)),
                     })
-            _assign_levels(services, DEMO_ONLINE_RATIO.get(year, 80.0), rng, responses)
+            _assign_levels(services, online_ratio(year), rng, responses)
             conn.execute(insert(Response), responses)
             if answers:
                 conn.execute(insert(Answer), answers)
@@ -297,6 +351,8 @@ def seed_demo(engine: Engine, catalogue: Catalogue, spec: DemoSpec = DemoSpec())
             counts["responses"] += len(responses)
             counts["answers"] += len(answers)
             counts["services"] += len(services)
+        if comments:
+            conn.execute(insert(ReviewComment), comments)
         conn.execute(insert(AppState), [{"key": "dataset", "value": "demo"},
                                         {"key": "data_version", "value": "1"},
                                         {"key": "data_epoch", "value": uuid.uuid4().hex},
@@ -312,6 +368,13 @@ def _assign_levels(services: list[dict], target_pct: float, rng: np.random.Gener
                    responses: list[dict]) -> None:
     """Give services digital levels so that counted services hit the national target ratio."""
     counted = [s for s in services if s["_counted"]]
+    if not counted and services:  # an open cycle where nobody has submitted yet: level every service
+        for s in services:
+            s["_counted"] = True
+        _assign_levels(services, target_pct, rng, [{**r, "status": Status.SUBMITTED} for r in responses])
+        return
+    if not counted:
+        return
     total, k = _calibrated_total(len(counted), target_pct)
     counted_ids = [r["id"] for r in responses if r["status"] in COUNTED_STATUSES]
     for extra in range(total - len(counted)):

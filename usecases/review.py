@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 from data.models import Response
 from survey.answers import shown
 from survey.catalogue import Catalogue, default_catalogue
+from survey.i18n import t
 from survey.validation import (
     AnswerInput,
     Problem,
     validate,
 )
-from survey.workflow import Channel
-from usecases import access, intake, submission, tracking
+from survey.workflow import Channel, Status
+from usecases import access, intake, submission, tables, tracking
 from usecases.access import AccessDenied, Principal
 from usecases.intake import SaveResult
 from usecases.respond import services_table
@@ -39,12 +40,48 @@ def review_list(session: Session, principal: Principal, cycle_year: int) -> pd.D
 
 
 
+#: The order responses are offered in for review: those waiting for the reviewer first.
+REVIEW_ORDER = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.LOCKED, Status.DRAFT)
+
+
 def started(frame: pd.DataFrame, lang: str) -> dict[int, tuple[str, str]]:
-    """Return response id -> ("agency id and name", status) for the rows of `review_list` that have a response."""
+    """Return response id -> ("agency id and name", status) for the rows of `review_list` that have a response,
+    the submitted ones (waiting for the reviewer) first."""
     rows = frame.loc[frame["response_id"].notna()]
     names = rows["name_th"] if lang == "th" else rows["name_en"]
-    return {int(r): (f"{a} {n}", str(s)) for r, a, n, s in zip(rows["response_id"], rows["agency_id"], names,
-                                                               rows["status"], strict=True)}
+    found = [(int(r), f"{a} {n}", str(s)) for r, a, n, s in zip(rows["response_id"], rows["agency_id"], names,
+                                                                rows["status"], strict=True)]
+    rank = {str(s): i for i, s in enumerate(REVIEW_ORDER)}
+    return {r: (label, s) for r, label, s in sorted(found, key=lambda x: rank.get(x[2], len(rank)))}
+
+
+@dataclass(frozen=True)
+class CommentNote:
+    """A reviewer's comment as a reader sees it: what it is on, who wrote it and when (in words), the step, the text."""
+
+    label: str
+    action: str
+    comment: str
+
+
+def comment_notes(comments: pd.DataFrame, lang: str) -> list[CommentNote]:
+    """Return the comments of `submission.review_comments` labelled in words: "General comment from demo-coordinator,
+    7 Dec 2026" or "Comment on DAT.04 from ...", and the review step ("Returned") in words, not its code."""
+    notes = []
+    for at, actor, action, indicator, text in zip(comments["at"], comments["actor"], comments["action"],
+                                                  comments["indicator_id"], comments["comment"], strict=True):
+        params = {"actor": actor, "date": tables.cell(at, lang)}
+        label = t("comment_label_general", lang).format(**params) if tables.missing(indicator) else \
+            t("comment_label_question", lang).format(question=indicator, **params)
+        notes.append(CommentNote(label, tables.code_word("review_action", action, lang), str(text)))
+    return notes
+
+
+def comments_table(comments: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return the reviewers' comments as a table: who and when in words, the step, the comment."""
+    return pd.DataFrame.from_records([{"review_note": n.label, "action": n.action, "comment": n.comment}
+                                      for n in comment_notes(comments, lang)],
+                                     columns=["review_note", "action", "comment"])
 
 
 

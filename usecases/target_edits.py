@@ -27,10 +27,11 @@ from data.models import TargetChange, TargetOverride, utcnow
 from data.repository import bump_data_version
 from survey.catalogue import Catalogue, default_catalogue
 from survey.errors import DomainError
-from survey.i18n import LANGS, t
+from survey.i18n import LANGS, TEXTS, t
 from survey.targets import BASES, TARGETS_PATH, Target, TargetsError, parse_targets
 from survey.workflow import Channel
-from survey.years import to_be
+from survey.years import display_year, to_be
+from usecases import tables
 from usecases.access import AccessDenied, Principal, Role
 
 #: Roles that edit targets.
@@ -243,3 +244,14 @@ def targets_table(session: Session, principal: Principal, catalogue: Catalogue |
              "at_risk_margin": t.at_risk_margin, "edited": t.id in edited}
             for t in effective_targets(session, catalogue)]
     return pd.DataFrame(rows)
+
+
+def shown_targets(session: Session, principal: Principal, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the targets table and their history as the Targets page shows them: the basis and each changed field
+    in words, years in the reader's calendar, moments in Thai time, empty cells as "–"."""
+    table = targets_table(session, principal, lang=lang)
+    table = table.assign(**{c: [display_year(int(y), lang) for y in table[c]] for c in ("baseline_year", "goal_year")})
+    history = target_history(session, principal)
+    fields = [t(f.replace(".", "_"), lang) if f.replace(".", "_") in TEXTS else f for f in history["field"]]
+    return (tables.readable(table, lang, {"basis": "wb_basis"}),
+            tables.readable(history.assign(field=fields), lang))

@@ -22,6 +22,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "new_deadline": ("กำหนดส่งใหม่", "New deadline"),
     "one_agency_optional": ("เฉพาะหน่วยงาน (เว้นว่าง = ทั้งรอบ)", "Only one agency (empty = the whole cycle)"),
     "whole_cycle": ("ทั้งรอบสำรวจ", "The whole cycle"),
+    "fiscal_year_span": ("ปีงบประมาณ {year}: {first} – {last}", "Fiscal year {year}: {first} – {last}"),
+    "cycle_dates_chosen": ("รับคำตอบแบบสำรวจ {opens} – {closes}", "Accepts responses {opens} – {closes}"),
+    "cycle_opened": ("เปิดรอบสำรวจปี {year} แล้ว รับคำตอบแบบสำรวจ {opens} – {closes}",
+                     "Cycle {year} opened: it accepts responses {opens} – {closes}."),
+    "cycle_closed_done": ("ปิดรอบสำรวจปี {year} แล้ว", "Cycle {year} closed."),
+    "deadline_moved": ("ขยายกำหนดส่งของรอบปี {year} เป็น {date} แล้ว", "The deadline of cycle {year} is now {date}."),
+    "deadline_moved_agency": ("ขยายกำหนดส่งของหน่วยงาน {agency} ในรอบปี {year} เป็น {date} แล้ว",
+                              "The deadline of agency {agency} in cycle {year} is now {date}."),
+    "frame_saved": ("บันทึกรายชื่อหน่วยงานที่ต้องตอบของรอบปี {year} แล้ว", "The frame of cycle {year} is saved."),
+    "no_open_cycle_admin": ("ขณะนี้ไม่มีรอบสำรวจที่เปิดรับ หน่วยงานจึงยังตอบแบบสำรวจไม่ได้ "
+                            "เปิดรอบสำรวจปีงบประมาณ {year} ได้ที่หน้ารอบสำรวจ",
+                            "No survey cycle is open now, so agencies cannot respond. Open the cycle of fiscal "
+                            "year {year} on the Survey cycles page."),
     # Organisations
     "organisations": ("หน่วยงาน", "Organisations"),
     "add_agency": ("เพิ่มหน่วยงาน", "Add an agency"),

@@ -91,6 +91,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cycle_not_found": ("ไม่พบรอบสำรวจปี {year}", "No survey cycle {year} B.E."),
     "cycle_exists": ("มีรอบสำรวจปี {year} อยู่แล้ว", "Survey cycle {year} B.E. already exists."),
     "closes_before_opens": ("วันปิดรับต้องไม่ก่อนวันเปิดรับ", "The closing date cannot come before the opening date."),
+    "cycle_closes_not_after_opens": ("วันปิดรับ ({closes}) ต้องอยู่หลังวันเปิดรับ ({opens})",
+                                     "The closing date ({closes}) must come after the opening date ({opens})."),
+    "cycle_opens_outside_fiscal_year": (
+        "วันเปิดรับ {opens} ไม่อยู่ในช่วงของปีงบประมาณ {year} ({first} – {last}): รอบสำรวจเปิดรับได้เร็วสุด 3 เดือน"
+        "ก่อนปีงบประมาณเริ่ม และต้องเปิดรับก่อนปีงบประมาณสิ้นสุด",
+        "The opening date {opens} does not fit fiscal year {year} ({first} – {last}): a cycle opens at most three "
+        "months before its fiscal year starts, and before the year ends."),
+    "cycle_closes_outside_fiscal_year": (
+        "วันปิดรับ {closes} ไม่อยู่ในช่วงของปีงบประมาณ {year} ({first} – {last}): รอบสำรวจปิดรับได้ตั้งแต่วันที่"
+        "ปีงบประมาณเริ่ม จนถึงไม่เกิน 3 เดือนหลังปีงบประมาณสิ้นสุด",
+        "The closing date {closes} does not fit fiscal year {year} ({first} – {last}): a cycle closes after its "
+        "fiscal year starts and at most three months after the year ends."),
     "unknown_agencies": ("ไม่พบหน่วยงานรหัส {ids}", "Unknown agency ids: {ids}"),
     "agency_not_in_frame": ("หน่วยงาน {agency} ไม่อยู่ในรายชื่อหน่วยงานที่ต้องตอบของรอบปี {year}",
                             "Agency {agency} is not in the frame of cycle {year} B.E."),

@@ -82,6 +82,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "agency_outcome_kept": ("คงของเดิม", "kept"),
     "agency_outcome_refused": ("ไม่รับ", "refused"),
     # Pages
+    "register_summary": ("{file}: {rows} แถว {agencies} หน่วยงาน จัดงานบริการเข้าบัญชีบริการ {placed} รายการ "
+                         "บัญชีบริการเปลี่ยน {changes} รายการ แถวที่จับคู่ไม่ได้ {refused} แถว",
+                         "{file}: {rows} rows, {agencies} agencies, {placed} services placed, {changes} inventory "
+                         "changes, {refused} rows not matched"),
+    "register_row_skipped": ("ข้ามแถวนี้", "Skipped"),
     "register_import": ("นำเข้าทะเบียนบริการภาครัฐ", "Import the national services register"),
     "register_import_help": ("อัปโหลดทะเบียนบริการ (.xlsx หรือ .csv) และไฟล์การจับคู่ (YAML ดู `docs/INTAKE.md`)"
                              " ระบบจะแสดงผลการตรวจสอบก่อน แล้วจึงกด «นำไปใช้»",
