@@ -116,11 +116,10 @@ def save(principal: Principal, agency_id: str, cycle_year: int, lang: str, quiet
     return ok
 
 
-def autosave(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
+def autosave(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> bool:
     """Save a change as soon as it is made (every widget's callback; several changes in one run save once)."""
     _sync()
-    if _unsaved():
-        save(principal, agency_id, cycle_year, lang, kind="toast")  # a toast: nothing on the page moves while typing
+    return not _unsaved() or save(principal, agency_id, cycle_year, lang, kind="toast")  # nothing on the page moves
 
 
 def save_over(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:

@@ -9,9 +9,10 @@ import streamlit as st
 
 from pages import _form as F
 from pages._pickers import show_problems
+from pages._service_table import services_editor
 from survey import answers as shown_answers
 from survey.catalogue import Dimension, Indicator, default_catalogue
-from survey.i18n import fmt_number, t
+from survey.i18n import t
 from survey.validation import AnswerInput
 from usecases import form as form_state
 from usecases import respond
@@ -44,7 +45,7 @@ def section(principal: Principal, dim: Dimension, form: respond.Form, problems: 
     show_problems(problems.other, lang)
     if any(i.type == "service_inventory" for i in dim.indicators):
         st.subheader(t("my_services_title", lang))
-        services_editor(form, problems, lang, disabled, save)
+        services_editor(principal, form, problems, lang, disabled)
     for ind in dim.indicators:
         if not ind.entered:
             continue
@@ -58,23 +59,3 @@ def section(principal: Principal, dim: Dimension, form: respond.Form, problems: 
                 st.text_input(t("comment_explain", lang), key=f"cm_{ind.id}", disabled=disabled, **save)
             show_problems(mine, lang)
 
-
-def services_editor(form: respond.Form, problems: form_state.TabProblems, lang: str, disabled: bool,
-                    save: dict[str, Any]) -> None:
-    """The key services: fixed column widths and one key for the whole visit, so Tab and Enter move from cell
-    to cell while each change is saved."""
-    cat = default_catalogue()
-    cols = {"name": st.column_config.TextColumn(t("col_name", lang), required=True, width=320),
-            "digital_level": st.column_config.SelectboxColumn(
-                t("col_digital_level", lang), options=[lv.value for lv in cat.digital_levels], width=230,
-                format_func=lambda v: f"{v} - {cat.digital_level_label(int(v), lang)}", required=True, default=0),
-            "annual_volume": st.column_config.NumberColumn(t("col_annual_volume", lang), min_value=0, step=1, width=140),
-            "code": st.column_config.TextColumn(t("col_code", lang), width=110)}
-    cols |= {f: st.column_config.CheckboxColumn(t(f"col_{f}", lang), default=f == "paper_required", width=110)
-             for f in respond.SERVICE_COLUMNS[3:]}
-    st.caption(t("services_help", lang))
-    if form.suggested_services and st.session_state[F.SAVED] == []:
-        st.info(t("services_prefilled", lang).format(n=fmt_number(len(form.suggested_services), lang)))
-    st.data_editor(st.session_state[F.SOURCE], key=F.editor_key(), num_rows="dynamic", column_config=cols,
-                   hide_index=True, disabled=disabled, width="stretch", placeholder="", **save)
-    show_problems(problems.services, lang)

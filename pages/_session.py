@@ -22,11 +22,13 @@ def current_lang() -> str:
 
 
 def language_switch(lang: str) -> None:
-    """Draw the Thai/English switch; the choice is kept in the address so a shared link keeps it."""
+    """Draw the Thai/English switch; the choice is kept in the address so a shared link or a reload keeps it."""
     # A constant label and index: a widget whose parameters change becomes a new widget and loses
-    # its value. The address is written only when the user switches, so a shared link keeps it.
+    # its value. A sidebar link opens its page without the address's `?lang=`: every run writes it back.
     st.sidebar.radio("ภาษา / Language", LANGS, index=LANGS.index(lang), horizontal=True, key="lang_switch",
                      format_func=lambda code: {"th": "ไทย", "en": "English"}[code], on_change=_remember_lang)
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
 
 
 def _remember_lang() -> None:
