@@ -289,11 +289,13 @@ def test_the_form_keeps_every_answer_across_pages_and_reloads_and_keeps_its_tab(
     assert str(banner.inner_text()).startswith(f"Cannot submit yet: {total} errors to correct, in ")
     assert all(label in banner.inner_text() for label in labels if label.endswith(")"))
     assert stored_form(server, agency, year).status == "draft"
+    banner.scroll_into_view_if_needed()  # the app scrolls inside its own container: show the banner and the tabs
     screenshot(page, "respond-form-refused-en")
     page.locator("[data-testid='stSidebar'] label", has_text="ไทย").click()
     wait_for_app(page, 120_000)
     page.get_by_text("ยังส่งไม่ได้").first.wait_for()
     assert selected_tab(page).startswith("ธรรมาภิบาลข้อมูล") and selected_tab(page).endswith("(4)")
+    page.locator("[data-testid='stAlert']").first.scroll_into_view_if_needed()
     screenshot(page, "respond-form-refused-th")
 
 
