@@ -25,7 +25,7 @@ def language_switch(lang: str) -> None:
     """Draw the Thai/English switch; a choice other than Thai is kept in the address, so a reload and a shared
     link keep it."""
     # A constant label and index: a widget whose parameters change becomes a new widget and loses
-    # its value. The address is written only when the user switches, so a shared link keeps it.
+    # its value.
     st.sidebar.radio("ภาษา / Language", LANGS, index=LANGS.index(lang), horizontal=True, key="lang_switch",
                      format_func=lambda code: {"th": "ไทย", "en": "English"}[code], on_change=_remember_lang)
     # Moving to another page leaves the address behind: write the language back, so a reload keeps it.

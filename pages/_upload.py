@@ -7,6 +7,7 @@ import streamlit as st
 from pages._form import RELOAD
 from pages._pickers import problem_rows
 from pages._session import call, flash, labelled
+from survey.files import MAX_BYTES
 from survey.i18n import t
 from usecases import import_reports, respond
 from usecases.access import Principal
@@ -14,7 +15,8 @@ from usecases.access import Principal
 
 def upload_section(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
     """Upload a filled workbook: show what it would change and its problems by cell, then apply it on request."""
-    file = st.file_uploader(t("upload_workbook", lang), type=["xlsx", "xlsm", "xls"], key="respond_upload")
+    file = st.file_uploader(t("upload_workbook", lang), type=["xlsx"], key="respond_upload")
+    st.caption(t("upload_limits", lang).format(mb=MAX_BYTES // 2**20))
     if file is None:
         return
     data = file.getvalue()

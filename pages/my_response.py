@@ -1,6 +1,8 @@
 """My response (respondents): the agency's self-assessment for an open cycle or a returned response, drafts,
 submission, Excel."""
 
+from typing import Any, cast
+
 import streamlit as st
 
 from pages import _form as F
@@ -11,7 +13,8 @@ from pages import _upload as U
 from pages._auth import page_principal
 from pages._session import current_lang
 from survey.catalogue import default_catalogue
-from survey.i18n import fmt_date, t
+from survey.i18n import fmt_date, fmt_number, t
+from usecases import form as form_state
 from usecases import respond, review
 
 lang = current_lang()
@@ -49,14 +52,18 @@ catalogue = default_catalogue()
 answers, services = F.typed_answers(), F.typed_services()
 problems = S.call(respond.check, principal, agency_id, cycle, answers, services,
                   bool(st.session_state.get(F.SUBMITTING)), lang=lang)
-done = respond.progress(answers, services)
-tabs = st.tabs([d.name.get(lang) for d in catalogue.dimensions])
-for dim, tab in zip(catalogue.dimensions, tabs, strict=True):
+tabs, done = form_state.form_tabs(problems, lang), respond.progress(answers, services)
+if st.session_state.get(F.SUBMITTING) and tabs.errors:
+    st.error(t("submit_blocked", lang).format(n=fmt_number(tabs.errors, lang), tabs=", ".join(tabs.marked)))
+st.session_state[F.TAB_BAR] = tabs.label(st.session_state.get(F.TAB))
+drawn = st.tabs(list(tabs.labels.values()), default=st.session_state[F.TAB_BAR], key=F.TAB_BAR, on_change=F.keep_tab,
+               args=(tabs,))
+for dim, tab in zip(catalogue.dimensions, drawn, strict=True):
     with tab:
-        Q.section(principal, dim, form, problems, done[dim.id], lang, not editable)
+        Q.section(principal, dim, form, tabs.problems[dim.id], done[dim.id], lang, not editable)
 
 left, right = st.columns(2)
-left.button(t("save_draft", lang), key="save_draft", on_click=F.save_draft, args=args, disabled=not editable)
+left.button(t("save_draft", lang), key="save_draft", on_click=cast(Any, F.save), args=args, disabled=not editable)
 right.button(t("submit", lang), key="submit", type="primary", on_click=F.submit, args=args, disabled=not editable)
 
 with st.expander(t("excel_title", lang)):

@@ -314,3 +314,23 @@ def test_reopening_the_whole_cycle_opens_it_for_every_agency(db: Engine) -> None
         assert s.get_one(Cycle, CLOSED).status == "open"
     assert run(db, respond.load_form, RESP_B, "A002", CLOSED, today=today).editable
     assert [c.year for c in run(db, respond.my_cycles, RESP_A, "A001", today)] == [OPEN, CLOSED]
+
+
+def test_last_cycles_services_are_offered_as_the_template_offers_them_until_the_draft_holds_its_own(db: Engine) -> None:
+    """The form's table starts from the previous cycle's inventory, the rows the Excel template pre-fills."""
+    from usecases import intake
+
+    with session_scope(db) as s:
+        resp = intake.get_or_create_draft(s, "A001", CLOSED, "resp_a")
+        assert intake.save_draft(s, resp.id, resp.version, full_answers(), services(), "resp_a", "web").ok
+    form = run(db, respond.load_form, RESP_A, "A001", OPEN)
+    assert form.services == [] and form.status == "not_started"
+    template_rows = run(db, lambda s: intake.previous_answers(s, "A001", OPEN)[1])
+    assert form.suggested_services == template_rows
+    assert [(x.code, x.name, x.digital_level, x.annual_volume) for x in form.suggested_services] == [
+        ("S1", "ขออนุญาตก่อสร้าง", 4, 1200), ("S2", "Registration of boats", 2, 300)]
+    assert run(db, respond.load_form, RESP_B, "A002", OPEN).suggested_services == []  # no earlier cycle
+    saved = run(db, respond.save, RESP_A, "A001", OPEN, form.version, {}, form.suggested_services)  # the next save
+    assert saved.ok
+    stored = run(db, respond.load_form, RESP_A, "A001", OPEN)
+    assert stored.services == form.suggested_services and stored.suggested_services == []

@@ -96,15 +96,17 @@ def test_draft_survives_a_new_session_and_submission_needs_every_answer(db: Path
     values = form_values()
     missing = values.pop("DAT.01")
     type_answers(at, values)
+    at.run()  # each change is saved to the draft at once
+    assert "Draft saved." in texts(at.toast)
     at.button(key="save_draft").click().run()
-    assert "Draft saved." in texts(at.success)
+    assert texts(at.success) == ["Every change is already saved in the draft."]
 
     at = again(db, "somchai", "pages/my_response.py")  # a closed tab: the draft is in the database
     assert at.number_input(key="ans_DAT.02").value == values["DAT.02"]
     assert at.multiselect(key="ans_PLT.01").value == values["PLT.01"]
     assert at.text_input(key="ev_SEC.04").value == EVIDENCE
     at.button(key="submit").click().run()
-    assert any("cannot submit yet" in e for e in texts(at.error))
+    assert any(e.startswith("Cannot submit yet: 1 errors to correct, in Data governance") for e in texts(at.error))
     assert any(e.startswith("DAT.01") and "not answered yet" in e for e in texts(at.error))  # beside its field
     assert at.metric[0].value == "Draft"
 
@@ -122,8 +124,8 @@ def test_form_and_upload_land_the_same_answers(db: Path) -> None:
     run(db, respond.save, respondent("A001"), "A001", OPEN, 0, {}, FORM_SERVICES)
     at = page(db, [("respondent", "A001")], "pages/my_response.py")
     type_answers(at, form_values())
-    at.button(key="save_draft").click().run()
-    assert "Draft saved." in texts(at.success)
+    at.run()  # each change is saved to the draft at once
+    assert "Draft saved." in texts(at.toast)
     data = fill(run(db, respond.workbook, respondent("A002"), "A002", OPEN, "en"))
     assert run(db, respond.upload, respondent("A002"), "A002", OPEN, data, False).accepted
     typed = run(db, respond.load_form, respondent("A001"), "A001", OPEN)
@@ -134,10 +136,8 @@ def test_form_and_upload_land_the_same_answers(db: Path) -> None:
 def test_a_conflicting_save_shows_what_changed_and_keeps_the_input(db: Path) -> None:
     run(db, respond.save, respondent("A001"), "A001", OPEN, 0, {"DAT.02": AnswerInput(1)}, None)
     at = page(db, [("respondent", "A001")], "pages/my_response.py")
-    at.number_input(key="ans_DAT.02").set_value(7)
-    at.run()
-    run(db, respond.save, respondent("A001"), "A001", OPEN, 2, {"DAT.03": AnswerInput(30)}, None)  # a colleague
-    at.button(key="save_draft").click().run()
+    assert run(db, respond.save, respondent("A001"), "A001", OPEN, 2, {"DAT.03": AnswerInput(30)}, None).ok  # a colleague
+    at.number_input(key="ans_DAT.02").set_value(7).run()  # saved at once: over the version this page loaded
     assert not at.exception
     assert any("Someone else saved this response" in e and "DAT.03" in e for e in texts(at.error))
     conflict = at.dataframe[0].value
@@ -262,8 +262,7 @@ def test_none_of_these_in_the_form_is_stored_as_a_workbook_stores_it_and_is_excl
     assert at.multiselect(key="ans_PLT.01").options[-1] == "None of these"
     at.multiselect(key="ans_PLT.01").set_value(["NONE"]).run()
     assert _progress_texts(at)[plt_tab] == "1 of 2 answered"  # an answer, not a blank
-    at.button(key="save_draft").click().run()
-    assert "Draft saved." in texts(at.success)
+    assert "Draft saved." in texts(at.toast)  # saved as soon as chosen
     stored = run(db, respond.load_form, respondent("A001"), "A001", OPEN).answers["PLT.01"]
     assert stored.value == []  # what a workbook with every option answered "No" stores
 
@@ -274,7 +273,10 @@ def test_none_of_these_in_the_form_is_stored_as_a_workbook_stores_it_and_is_excl
     at.sidebar.radio(key="lang_switch").set_value("en").run()
     assert any("“None of these” cannot be chosen together with other options" in e for e in texts(at.error))
     at.button(key="submit").click().run()
-    assert any("cannot submit yet" in e for e in texts(at.error))
+    banner, *listed = texts(at.error)  # the banner counts exactly the errors shown, each tab marked with its own
+    assert banner.startswith(f"Cannot submit yet: {len(listed)} errors to correct") and len(listed) == 29
+    assert "Central platforms and infrastructure (2)" in banner and "Shared services (1)" in banner
+    assert [tab.label for tab in at.tabs][4:6] == ["Central platforms and infrastructure (2)", "Shared services (1)"]
     assert run(db, respond.load_form, respondent("A001"), "A001", OPEN).status == "draft"
 
 

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 
 from data.models import Agency, Cycle, FrameEntry, Response
 from survey import answers, clock, excel, workflow
-from survey.answers import chosen
-from survey.catalogue import Catalogue, Indicator, Text, default_catalogue
+from survey.catalogue import Catalogue, Text, default_catalogue
 from survey.errors import Localised
 from survey.validation import (
     SERVICE_BOOLEANS,
@@ -130,6 +129,8 @@ class Form:
     problems: list[Problem] = field(default_factory=list)
     #: False when the cycle is closed to the agency (no administrator reopened or extended it).
     accepts_changes: bool = True
+    #: Last cycle's services, offered (as the Excel template offers them) while the draft holds none.
+    suggested_services: list[ServiceInput] = field(default_factory=list)
 
     @property
     def editable(self) -> bool:
@@ -145,18 +146,24 @@ def _find(session: Session, agency_id: str, cycle_year: int) -> Response | None:
 def load_form(session: Session, principal: Principal, agency_id: str, cycle_year: int,
               catalogue: Catalogue | None = None, today: dt.date | None = None) -> Form:
     """Return the agency's stored answers, last cycle's, the status, the reviewers' comments and whether
-    the cycle still accepts changes from the agency."""
+    the cycle still accepts changes from the agency.
+
+    While an editable draft holds no services, last cycle's are offered (`suggested_services`), as the
+    Excel template pre-fills them; they are stored with the draft's next save.
+    """
     require_own_agency(principal, agency_id)
     catalogue = catalogue or default_catalogue()
     resp = _find(session, agency_id, cycle_year)
     answers, services = intake.current_answers(session, resp.id, catalogue) if resp else ({}, [])
-    previous, _ = intake.previous_answers(session, agency_id, cycle_year, catalogue)
+    previous, previous_services = intake.previous_answers(session, agency_id, cycle_year, catalogue)
     comments = submission.review_comments(session, resp.id) if resp else submission.review_comments(session, -1)
     problems = validate(answers, services, catalogue, intake.previous_values(session, agency_id, cycle_year))
-    return Form(agency_id, cycle_year, resp.id if resp else None, resp.version if resp else 0,
-                resp.status if resp else workflow.NOT_STARTED, answers, services, previous, comments,
-                submission.deadline_for(session, agency_id, cycle_year), problems,
-                accepts_changes(session, cycle_year, agency_id, _today(today)))
+    status = resp.status if resp else workflow.NOT_STARTED
+    accepts = accepts_changes(session, cycle_year, agency_id, _today(today))
+    suggested = previous_services if not services and status in EDITABLE and accepts else []
+    return Form(agency_id, cycle_year, resp.id if resp else None, resp.version if resp else 0, status, answers,
+                services, previous, comments, submission.deadline_for(session, agency_id, cycle_year), problems,
+                accepts, suggested)
 
 
 def check(session: Session, principal: Principal, agency_id: str, cycle_year: int, answers: Mapping[str, AnswerInput],
@@ -215,14 +222,6 @@ def _value(given: AnswerInput | None) -> Any:
     return given.value if given is not None else None
 
 
-
-
-
-
-
-
-
-
 # ---------------------------------------------------------------------------------------------
 # The service inventory in an editable table
 
@@ -248,7 +247,8 @@ def edited_services(source: pd.DataFrame, delta: Mapping[str, Any] | None) -> li
     """Return the service rows after a table editor's changes (its edited, added and deleted rows) to `source`.
 
     Applying the editor's delta to the unchanged source, instead of feeding the editor its own
-    output, is what keeps every edit (see Streamlit issues #7354, #7749). Blank rows are dropped.
+    output, is what keeps every edit (see Streamlit issues #7354, #7749). Blank rows (no name, no volume, the
+    level empty or the column's default 0) are dropped.
     """
     delta = delta or {}
     rows = [dict(r) for r in source.to_dict("records")]
@@ -261,8 +261,8 @@ def edited_services(source: pd.DataFrame, delta: Mapping[str, Any] | None) -> li
     out = []
     for r in rows:
         clean = {k: (None if _blank(v) else v) for k, v in r.items() if k in (*SERVICE_COLUMNS, "code")}
-        if all(clean.get(k) in (None, "", False) for k in ("name", "digital_level", "annual_volume")):
-            continue
+        if clean.get("name") in (None, "") and clean.get("annual_volume") is None and clean.get("digital_level") in (None, 0):
+            continue  # a row added (Enter on the table's last row) and left with the column defaults
         for flag in SERVICE_BOOLEANS:
             clean[flag] = bool(clean.get(flag)) if flag != "paper_required" or flag in clean else True
         out.append(ServiceInput(**clean))
@@ -326,39 +326,8 @@ def upload(session: Session, principal: Principal, agency_id: str, cycle_year: i
 # Review (coordinators)
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 # ---------------------------------------------------------------------------------------------
 # Tracking and history
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def submit_form(session: Session, principal: Principal, agency_id: str, cycle_year: int, expected_version: int,
@@ -367,28 +336,3 @@ def submit_form(session: Session, principal: Principal, agency_id: str, cycle_ye
     require_own_agency(principal, agency_id)
     resp = _find(session, agency_id, cycle_year)
     return submit(session, principal, resp.id if resp is not None else -1, expected_version, today)
-
-
-# ---------------------------------------------------------------------------------------------
-# The form's widgets: stored answers as widgets hold them, and back
-
-
-def widget_value(ind: Indicator, value: Any) -> Any:
-    """Return a stored answer as its widget holds it (None when the widget cannot show it)."""
-    if ind.type == "multi_choice":
-        return chosen(ind, value)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if ind.type in ("yes_no", "stage", "count"):
-        return int(value) if float(value).is_integer() else None
-    return float(value)
-
-
-def answers_from_widgets(values: Mapping[str, Any], evidence: Mapping[str, Any]) -> dict[str, AnswerInput]:
-    """Return the answers as the form's widgets hold them (an emptied multi-choice is unanswered)."""
-    return {i: AnswerInput(None if v == [] else v, evidence.get(i) or None) for i, v in values.items()}
-
-
-def changed_answers(base: Mapping[str, AnswerInput], typed: Mapping[str, AnswerInput]) -> dict[str, AnswerInput]:
-    """Return the answers typed differently from `base` (the answers as loaded or last saved): a save sends only these."""
-    return {k: v for k, v in typed.items() if base.get(k) != v}

@@ -91,5 +91,5 @@ LATIN_ALLOWED: tuple[str, ...] = (
     "e-Document", "e-Mail", "DG-LINK", "Consent", "E-Government", "Data-Centric", "Fully Digital", "Smart", "Open",
     "UTF-8", "GDCC", "GDX", "GIN", "EGDI", "GTMI", "OECD", "DGI", "OSI", "TII", "HCI", "UN", "API", "CIO", "CDO",
     "DPO", "RoPA", "CSV", "csv", "JSON", "YAML", "ISO 8601", "base64", "Excel", "xlsx", "xlsm", "xls", "MB",
-    "claim", "z",
+    "claim", "z", "Tab", "Enter",  # keys of the keyboard, named as printed on them
 )

@@ -20,8 +20,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "none_of_these": ("ไม่มีข้อใดเลย", "None of these"),
     "answered_of": ("ตอบแล้ว {done} จาก {total} ข้อ", "{done} of {total} answered"),
     "my_services_title": ("บัญชีบริการสำคัญ", "Key services"),
-    "services_help": ("เพิ่ม แก้ไข หรือลบแถวได้ การแก้ไขจะบันทึกเป็นฉบับร่างทันที",
-                      "Add, edit or remove rows; each change is saved to the draft at once."),
+    "services_help": ("เพิ่ม แก้ไข หรือลบแถวได้ การแก้ไขจะบันทึกเป็นฉบับร่างทันที ใช้แป้นพิมพ์ได้ทั้งหมด: พิมพ์ลงในช่องแล้วกด Tab "
+                      "ไปช่องถัดไป กด Enter เพื่อยืนยัน และกด Enter ที่แถวว่างท้ายตารางเพื่อเพิ่มแถว",
+                      "Add, edit or remove rows; each change is saved to the draft at once. The keyboard does it all: "
+                      "type into a cell, Tab to the next one, Enter to confirm, and Enter on the empty last row adds a row."),
+    "services_prefilled": ("ตารางนี้กรอกบริการสำคัญ {n} รายการจากรอบก่อนไว้ให้แล้ว เช่นเดียวกับแบบฟอร์ม Excel กรุณาตรวจสอบและแก้ไข "
+                           "บริการเหล่านี้จะบันทึกพร้อมการแก้ไขครั้งถัดไป",
+                           "Pre-filled with last cycle's {n} key services, as the Excel workbook is: check and correct them. "
+                           "They are saved with your next change."),
+    "choose_answer": ("เลือกคำตอบ", "Choose an answer"),
+    "choose_answers": ("เลือกได้หลายข้อ", "Choose one or more"),
+    "not_answered": ("ยังไม่ได้ตอบ", "Not answered"),
+    "comment_explain": ("หมายเหตุ (ชี้แจงการเปลี่ยนแปลงจากรอบก่อน)", "Comment (explain the change from last cycle)"),
+    "all_saved": ("ฉบับร่างบันทึกทุกการแก้ไขไว้แล้ว", "Every change is already saved in the draft."),
+    "submit_blocked": ("ยังส่งไม่ได้: มีข้อผิดพลาด {n} รายการ ในหัวข้อ {tabs} แต่ละรายการแสดงไว้ที่ข้อนั้น",
+                       "Cannot submit yet: {n} errors to correct, in {tabs}; each is shown at its question."),
+    "upload_limits": ("รับเฉพาะแบบฟอร์ม Excel (.xlsx) ที่ดาวน์โหลดจากหน้านี้ ขนาดไม่เกิน {mb} MB "
+                      "ไม่รับไฟล์ที่มีมาโคร (.xlsm) ไฟล์ Excel แบบเก่า (.xls) และไฟล์ที่ตั้งรหัสผ่าน",
+                      "Only the Excel workbook (.xlsx) downloaded from this page, up to {mb} MB; files with macros (.xlsm), "
+                      "old Excel files (.xls) and password-protected files are refused."),
     "save_draft": ("บันทึกฉบับร่าง", "Save draft"),
     "draft_saved": ("บันทึกฉบับร่างแล้ว", "Draft saved."),
     "nothing_changed": ("ไม่มีการเปลี่ยนแปลง", "Nothing changed."),

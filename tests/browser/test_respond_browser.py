@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from data.db import make_engine, session_scope
+from data.models import Cycle, FrameEntry, Response
+from survey import clock
+from survey.catalogue import default_catalogue
 from tests.browser.conftest import Server, screenshot, sign_in, start_server, stop_server, wait_for_app
 from tests.conftest import APP_SECRET, add_user, sqlite_engine_at
 from tests.factories import full_answers
 from tests.test_respond import OPEN, open_intake
-from usecases import respond
+from usecases import cycles, intake, respond
 from usecases.access import Grant, Principal, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -52,7 +58,7 @@ def test_a_respondent_fills_and_submits_in_chromium(browser: object, respond_ser
     grid = page.locator("[data-testid='stDataFrame']").first
     add_service(page, grid, 1, "Boat registration")
     add_service(page, grid, 2, "Ferry licence")
-    edit_cell(page, grid, 1, 300, "1200", "input.gdg-input")  # row 1's yearly volume
+    edit_cell(page, grid, 1, 640, "1200", "input.gdg-input")  # row 1's yearly volume (after name 320, level 230)
     page.wait_for_timeout(1000)
     toolbar(page, grid, "Delete row(s)", row_marker=2).click(force=True)  # remove row 2
     wait_for_app(page)
@@ -132,15 +138,15 @@ def edit_cell(page: Any, grid: Any, row: int, x: int, text: str, editor_css: str
             page.keyboard.press("Enter")
         else:
             page.mouse.dblclick(cx, cy)
-        try:
+        try:  # the table's own rerun (after the last save) may close an editor just opened: open it again
             editor.wait_for(timeout=3000)
+            editor.fill(text, timeout=3000)
             break
         except Exception:
             page.keyboard.press("Escape")
             page.wait_for_timeout(500)
     else:
         raise AssertionError(f"the editor of row {row} at x={x} never opened")
-    editor.fill(text)
     page.keyboard.press("Enter")
     wait_for_app(page)
     page.get_by_text("Draft saved.").first.wait_for()
@@ -152,3 +158,191 @@ def add_service(page: Any, grid: Any, row: int, name: str) -> None:
     page.wait_for_timeout(1000)
     wait_for_app(page)  # adding a row reruns the page
     edit_cell(page, grid, row, 100, name, "textarea.gdg-input")
+
+
+# ---------------------------------------------------------------------------------------------
+# The form on the demo: nothing typed is lost, tabs kept and marked, services by keyboard
+
+
+def live_cycle(database_url: str) -> tuple[str, int]:
+    """Open the current fiscal year's cycle on the demo (or keep it open when the demo already has it) and return
+    an agency that answered last cycle and has not started this one, with the year."""
+    year, today = clock.fiscal_year_be(), clock.today()
+    engine = make_engine(database_url)
+    with session_scope(engine) as s:
+        cycle = s.get(Cycle, year)
+        if cycle is None:
+            cycles.open_cycle(s, year, today - dt.timedelta(days=7), today + dt.timedelta(days=60),
+                              default_catalogue().version, "browser-test")
+        else:
+            cycle.status, cycle.closes_on = "open", max(cycle.closes_on, today + dt.timedelta(days=60))
+        framed = set(s.scalars(select(FrameEntry.agency_id).where(FrameEntry.cycle_year == year)))
+        started = set(s.scalars(select(Response.agency_id).where(Response.cycle_year == year)))
+        before = s.scalar(select(Cycle.year_be).where(Cycle.year_be < year).order_by(Cycle.year_be.desc()).limit(1))
+        last = s.scalars(select(Response.agency_id).where(Response.cycle_year == before).order_by(Response.agency_id))
+        agency = next(a for a in last if a in framed and a not in started
+                      and intake.previous_answers(s, a, year)[1])
+    engine.dispose()
+    return agency, year
+
+
+RESPONDENT = "respondent_live"
+
+
+@pytest.fixture
+def live_form(app_on_demo: Path, tmp_path: Path) -> Iterator[tuple[Server, str, int]]:
+    """The app on a copy of the demo with this fiscal year's cycle open, and a respondent of an agency that answered
+    last cycle (so its services are offered) and has not started this one."""
+    agency, year = live_cycle(f"sqlite:///{app_on_demo}")
+    add_user(app_on_demo, RESPONDENT, [("respondent", agency)])
+    server = start_server(f"sqlite:///{app_on_demo}", tmp_path / "streamlit.log", {"READINESS_SESSION_SECRET": APP_SECRET})
+    yield server, agency, year
+    stop_server(server)
+
+
+def stored_form(server: Server, agency: str, year: int) -> respond.Form:
+    engine = make_engine(server.database_url)
+    me = Principal(0, RESPONDENT, grants=frozenset({Grant(Role.RESPONDENT, agency_id=agency)}))
+    with session_scope(engine) as s:
+        form = respond.load_form(s, me, agency, year)
+    engine.dispose()
+    return form
+
+
+def open_form(page: Any, server: Server, lang: str = "en") -> None:
+    page.goto(f"{server.url}/my_response?lang={lang}")
+    wait_for_app(page, 120_000)
+    page.locator("[data-testid='stDataFrame'] canvas").first.wait_for()
+    wait_for_app(page, 120_000)
+
+
+def selected_tab(page: Any) -> str:
+    return str(page.locator("[role='tab'][aria-selected='true']").first.inner_text()).strip()
+
+
+def shown(page: Any, ind_id: str) -> str:
+    return str(page.locator(f"input[aria-label^='{ind_id}']").first.input_value())
+
+
+def type_number(page: Any, ind_id: str, text: str) -> None:
+    field = page.locator(f"input[aria-label^='{ind_id}']").first
+    field.fill(text)
+    field.press("Enter")
+    wait_for_app(page, 120_000)
+
+
+def test_the_form_keeps_every_answer_across_pages_and_reloads_and_keeps_its_tab(
+        browser: object, live_form: tuple[Server, str, int]) -> None:
+    server, agency, year = live_form
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})  # type: ignore[attr-defined]
+    page.set_default_timeout(120_000)
+    page.goto(f"{server.url}/?lang=en")
+    wait_for_app(page, 120_000)
+    sign_in(page, RESPONDENT)
+    open_form(page, server)
+    offered = stored_form(server, agency, year).suggested_services
+    page.get_by_text(f"Pre-filled with last cycle's {len(offered)} key services").wait_for()
+
+    dat = "Data governance, master data and open data"
+    page.get_by_role("tab", name=dat).click()
+    wait_for_app(page, 120_000)
+    type_number(page, "DAT.02", "12")  # saved at once, with the offered services
+    type_number(page, "DAT.03", "7")
+    type_number(page, "DAT.02", "")  # cleared: unanswered, not 0
+    assert selected_tab(page) == dat
+    page.get_by_role("button", name="Save draft").click()
+    wait_for_app(page, 120_000)
+    page.get_by_text("Every change is already saved in the draft.").wait_for()
+    assert selected_tab(page) == dat  # Save keeps the tab
+    stored = stored_form(server, agency, year)
+    assert stored.answers["DAT.02"].value is None and stored.answers["DAT.03"].value == 7
+    assert stored.services == offered and stored.status == "draft"
+
+    for leave in ("Methodology", "reload"):  # another page and back, then a reload: the screen shows what is stored
+        if leave == "reload":
+            page.reload()
+        else:
+            page.locator("[data-testid='stSidebarNav'] a", has_text=leave).click()
+            wait_for_app(page, 120_000)
+            page.locator("[data-testid='stSidebarNav'] a", has_text="My response").click()
+            wait_for_app(page, 120_000)
+            assert "lang=en" in page.url and selected_tab(page) == dat  # the language and the open tab kept
+        assert "lang=en" in page.url, leave
+        if leave == "reload":  # a reload is a new session: the form comes back from the database, on the first tab
+            page.get_by_role("tab", name=dat).click()
+            wait_for_app(page, 120_000)
+        page.get_by_text("1 of 5 answered").first.wait_for()  # the tab drawn from what is stored
+        assert (shown(page, "DAT.02"), shown(page, "DAT.03")) == ("", "7"), leave
+    page.get_by_role("button", name="Save draft").click()  # nothing typed over the draft
+    wait_for_app(page, 120_000)
+    again = stored_form(server, agency, year)
+    assert again.answers == stored.answers and again.version == stored.version
+
+    page.get_by_role("button", name="Submit").click()  # refused: the errors listed per tab, each tab marked
+    wait_for_app(page, 120_000)
+    banner = page.locator("[data-testid='stAlert']", has_text="Cannot submit yet").first
+    banner.wait_for()
+    assert selected_tab(page) == f"{dat} (4)"  # the tab kept, now marked with its four unanswered questions
+    labels = [str(t.inner_text()).strip() for t in page.get_by_role("tab").all()]
+    marks = [int(label.rsplit("(", 1)[1].rstrip(")")) for label in labels if label.endswith(")")]
+    total = sum(marks)
+    assert str(banner.inner_text()).startswith(f"Cannot submit yet: {total} errors to correct, in ")
+    assert all(label in banner.inner_text() for label in labels if label.endswith(")"))
+    assert stored_form(server, agency, year).status == "draft"
+    banner.scroll_into_view_if_needed()  # the app scrolls inside its own container: show the banner and the tabs
+    screenshot(page, "respond-form-refused-en")
+    page.locator("[data-testid='stSidebar'] label", has_text="ไทย").click()
+    wait_for_app(page, 120_000)
+    page.get_by_text("ยังส่งไม่ได้").first.wait_for()
+    assert selected_tab(page).startswith("ธรรมาภิบาลข้อมูล") and selected_tab(page).endswith("(4)")
+    page.locator("[data-testid='stAlert']").first.scroll_into_view_if_needed()
+    screenshot(page, "respond-form-refused-th")
+
+
+def settle(page: Any) -> None:
+    """Wait for the save a Tab or Enter started (its rerun may begin a moment after the key)."""
+    page.wait_for_timeout(600)
+    wait_for_app(page, 120_000)
+
+
+def test_ten_services_entered_with_the_keyboard_alone_are_stored(browser: object,
+                                                                  live_form: tuple[Server, str, int]) -> None:
+    server, agency, year = live_form
+    offered = stored_form(server, agency, year).suggested_services
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})  # type: ignore[attr-defined]
+    page.set_default_timeout(120_000)
+    page.goto(f"{server.url}/?lang=th")
+    wait_for_app(page, 120_000)
+    sign_in(page, RESPONDENT)
+    open_form(page, server, "th")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = canvas_box(page, grid)
+    page.mouse.click(box["x"] + 100, box["y"] + ROW * (len(offered) + 1) + ROW // 2)  # the empty last row: a new row
+    wait_for_app(page, 120_000)
+    timings = []
+    for i in range(10):  # the keyboard only: Enter on the empty last row adds one; name, Tab, level, Tab, volume, Enter
+        start = time.monotonic()  # each Tab or Enter saves the row (the table alone reruns): wait for it as the eye would
+        if i:
+            page.keyboard.press("ArrowLeft")
+            page.keyboard.press("ArrowLeft")
+            page.keyboard.press("Enter")
+            settle(page)
+        page.keyboard.type(f"บริการทดสอบแป้นพิมพ์ {i + 1}", delay=120)  # about a typist's pace
+        page.keyboard.press("Tab")
+        settle(page)
+        page.keyboard.type(str(i % 5), delay=120)
+        page.wait_for_timeout(300)
+        page.keyboard.press("Tab")
+        settle(page)
+        page.keyboard.type(str(100 * (i + 1)), delay=120)
+        page.keyboard.press("Enter")
+        settle(page)
+        timings.append(time.monotonic() - start)
+    page.wait_for_timeout(1000)
+    wait_for_app(page, 120_000)
+    screenshot(page, "respond-services-keyboard-th")
+    stored = stored_form(server, agency, year).services
+    assert stored[:len(offered)] == offered
+    assert [(s.name, s.digital_level, s.annual_volume) for s in stored[len(offered):]] == [
+        (f"บริการทดสอบแป้นพิมพ์ {i + 1}", i % 5, 100 * (i + 1)) for i in range(10)]
+    print(f"ten rows by keyboard: {sum(timings):.1f} s, slowest row {max(timings):.1f} s")
