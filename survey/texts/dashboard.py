@@ -33,6 +33,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cw_proactiveness": ("ให้บริการเชิงรุก", "Proactiveness"),
     "no_rows": ("ไม่มีรายการ", "None to show."),
     "choose_option": ("เลือกรายการ", "Choose an option"),
+    "choose_options": ("เลือกได้หลายรายการ", "Choose options"),
     "provisional": ("ผลเบื้องต้น", "provisional"),
     "actual_provisional": ("ค่าจริง (ผลเบื้องต้น ไม่นำมาคำนวณแนวโน้ม)", "Actual (provisional, left out of the trend)"),
     "provisional_banner": ("ผลเบื้องต้น: รอบสำรวจ {year} ยังไม่ปิด หน่วยงานได้รับอนุมัติคำตอบแบบสำรวจแล้ว {approved} จาก {expected} หน่วยงาน"

@@ -180,25 +180,27 @@ def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
-def display_frame(frame: pd.DataFrame, lang: str, decimals: int = DECIMALS["number"]) -> pd.DataFrame:
-    """Return a table as readers see it: no None or NaN (a dash), dates as `fmt_date` writes them (B.E. with
-    Thai month names for Thai readers).
-
-    A numeric column with a missing value becomes text through `fmt_number` (whole numbers without decimals),
-    because the table would show a missing number as "None"; numeric columns without gaps stay numbers.
-    """
+def display_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return a table as readers see it: no None or NaN text (a dash), dates as `fmt_date` writes them (B.E. with
+    Thai month names for Thai readers). Numeric columns stay numbers, gaps included (`table_styler` shows a gap
+    as a dash), so they stay right-aligned and sort by value."""
     out = frame.copy()
     for col in out.columns:
         values = out[col]
-        if pd.api.types.is_bool_dtype(values):
+        if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
             continue
         if pd.api.types.is_datetime64_any_dtype(values):
             out[col] = [fmt_date(None if _missing(v) else v.to_pydatetime(), lang) for v in values]
-        elif pd.api.types.is_numeric_dtype(values):
-            if values.isna().any():
-                whole = bool((values.dropna() % 1 == 0).all())
-                out[col] = [fmt_number(None if _missing(v) else float(v), lang, 0 if whole else decimals)
-                            for v in values]
         else:
             out[col] = ["–" if _missing(v) else fmt_date(v, lang) if isinstance(v, dt.date) else v for v in values]
     return out
+
+
+def table_styler(frame: pd.DataFrame, lang: str, decimals: int = DECIMALS["number"]) -> Any:
+    """Return a Styler that shows `frame`'s gaps as a dash and its fractional numbers through `fmt_number`
+    (`decimals`; whole numbers without decimals), while the cells keep their numbers for sorting."""
+    def number(digits: int) -> Any:
+        return lambda v: fmt_number(float(v), lang, digits)
+    floats = {col: number(0 if bool((values.dropna() % 1 == 0).all()) else decimals)
+              for col, values in frame.items() if pd.api.types.is_float_dtype(values)}
+    return frame.style.format(na_rep="–").format(floats, na_rep="–")
