@@ -8,7 +8,7 @@ indicator the target is set on: for the EGDI rank lower is better.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -214,15 +214,19 @@ def observed_actuals(target: Target) -> pd.DataFrame:
 
 
 def trend_to_goal(years: Sequence[int], values: Sequence[float], goal_year: int, goal_value: float,
-                  polarity: int = 1, horizon: int = 10) -> tuple[pd.DataFrame, int | None]:
+                  polarity: int = 1, horizon: int = 10, final: Collection[int] | None = None
+                  ) -> tuple[pd.DataFrame, int | None]:
     """Return the least-squares trend line through the actual values and the year it reaches the goal.
 
-    The line (`linear_trend`) is drawn from the first actual year to the later of the goal year, the
-    year it reaches the goal (`year_reaching`) and the last actual year, but no further than
-    `horizon` years past the goal year. Columns: year, value. An empty frame and None with fewer than
-    two years of actuals.
+    Only the years in `final` (every year when None) are fitted: a provisional cycle's figure, from the few
+    agencies counted so far, would pull the line and its forecast. The line (`linear_trend`) is drawn from
+    the first fitted year to the later of the goal year, the year it reaches the goal (`year_reaching`) and
+    the last fitted year, but no further than `horizon` years past the goal year. Columns: year, value. An
+    empty frame and None with fewer than two fitted years.
     """
-    fit = linear_trend(list(years), list(values)) if len(years) >= 2 else None
+    kept = [(int(y), float(v)) for y, v in zip(years, values, strict=True) if final is None or int(y) in final]
+    years, values = [y for y, _ in kept], [v for _, v in kept]
+    fit = linear_trend(years, values) if len(years) >= 2 else None
     if fit is None:
         return pd.DataFrame(columns=["year", "value"]), None
     slope, intercept = fit

@@ -46,14 +46,14 @@ def open_form(principal: Principal, proposal: Proposal, years: list[int], agenci
     st.caption(t("cycle_dates_chosen", lang).format(**_span(opens, closes, lang)))
     versions = [e.version for e in reversed(editions())]
     version = st.selectbox(t("instrument_version", lang), versions, key="open_version",
-                           index=versions.index(default_catalogue().version))
+                           index=versions.index(default_catalogue().version), placeholder=t("choose_option", lang))
     source = st.selectbox(t("copy_frame_from", lang), years, format_func=lambda y: fmt_year(y, lang), key="open_source",
-                          index=years.index(proposal.copy_frame_from) if proposal.copy_frame_from in years else None)
+                          index=years.index(proposal.copy_frame_from) if proposal.copy_frame_from in years else None, placeholder=t("choose_option", lang))
     names = dict(zip(agencies["agency_id"], agencies["name_th" if lang == "th" else "name_en"], strict=True))
     label = lambda a: f"{a} {names.get(a, '')}"  # noqa: E731
     active = agencies.loc[agencies["active"], "agency_id"].tolist()
-    add = st.multiselect(t("frame_add", lang), active, format_func=label, key="open_add")
-    remove = st.multiselect(t("frame_remove", lang), list(names), format_func=label, key="open_remove")
+    add = st.multiselect(t("frame_add", lang), active, format_func=label, key="open_add", placeholder=t("choose_options", lang))
+    remove = st.multiselect(t("frame_remove", lang), list(names), format_func=label, key="open_remove", placeholder=t("choose_options", lang))
     if st.button(t("open_cycle", lang), key="open_submit", type="primary"):
         done = t("cycle_opened", lang).format(year=fmt_year(year_be, lang), **_span(opens, closes, lang))
         act(administration.open_cycle, principal, int(year), opens, closes, version, source, add, remove, rerun=True,

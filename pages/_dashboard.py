@@ -10,9 +10,9 @@ import streamlit as st
 from pages._auth import record_export
 from pages._session import cached, labelled
 from survey.cells import csv_bytes
-from survey.i18n import TEXTS, fmt_datetime, fmt_number, fmt_percent_text, fmt_year, t
+from survey.i18n import TEXTS, fmt_datetime, fmt_year, t
 from usecases.access import can_export_summary
-from usecases.views.common import FINAL_SHARE, display_frame, is_demo
+from usecases.views.common import display_frame, is_demo, provisional_text, table_styler
 
 
 def demo_banner(lang: str) -> None:
@@ -95,11 +95,9 @@ def filter_bar(lang: str, options: Any, ministry: bool = True, agency_type: bool
 
 def provisional_banner(standing: Any, lang: str) -> None:
     """Say that a cycle's results are provisional, with how many of its agencies are approved."""
-    if standing is not None and not standing.final:
-        st.warning(t("provisional_banner", lang).format(
-            year=fmt_year(standing.year, lang), approved=fmt_number(standing.approved, lang),
-            expected=fmt_number(standing.expected, lang), pending=fmt_number(standing.counted - standing.approved, lang),
-            share=fmt_percent_text(100 * FINAL_SHARE, lang, 0)), icon=":material/pending:")
+    text = provisional_text(standing, lang)
+    if text is not None:
+        st.warning(text, icon=":material/pending:")
 
 
 def show_table(frame: Any, lang: str, principal: Any, name: str, agency_ids: list[str] | None = None,
@@ -112,10 +110,8 @@ def show_table(frame: Any, lang: str, principal: Any, name: str, agency_ids: lis
     if frame.empty:  # Streamlit would print "empty" in English inside the table
         st.caption(t("no_rows", lang))
         return
-    shown = labelled(display_frame(frame, lang), lang)
-    config = {col: st.column_config.NumberColumn(format="%.2f") for col, dtype in shown.dtypes.items()
-              if getattr(dtype, "kind", "") == "f"}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height or "auto")
+    shown = table_styler(labelled(display_frame(frame, lang), lang), lang)
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto")
     if agency_ids is not None or can_export_summary(principal):
         st.download_button(t("download_csv", lang), csv_bytes(labelled(frame, lang)),
                            file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}", on_click=record_export,

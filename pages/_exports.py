@@ -40,7 +40,7 @@ def workbook_download(principal: Principal, year: int, lang: str) -> None:
     names = cached(ministry_names)
     scope = st.selectbox(t("wb_scope", lang), [None, *names["ministry_id"].tolist()], key="workbook_scope",
                          format_func=lambda m: t("wb_scope_nation", lang) if m is None else
-                         names.set_index("ministry_id").loc[m, f"name_{lang}"])
+                         names.set_index("ministry_id").loc[m, f"name_{lang}"], placeholder=t("choose_option", lang))
     file_name = workbook_file_name(year, lang, scope)
     if not cached(runs_as_job, year, scope):
         st.download_button(t("wb_download", lang), partial(workbook_bytes, year, lang, scope), file_name=file_name,

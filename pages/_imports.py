@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from pages._session import labelled
+from pages._session import labelled, show_rows
 from survey.errors import DomainError
 from survey.i18n import t
 from usecases import tables
@@ -57,4 +57,4 @@ def check_then_apply(key: str, lang: str, run: Callable[..., Any], show: Callabl
 
 def table(frame: Any, lang: str) -> None:
     """Draw a preview table: empty cells as "–", dates in the reader's calendar (`usecases.tables.readable`)."""
-    st.dataframe(labelled(tables.readable(frame, lang), lang), hide_index=True, width="stretch")
+    show_rows(labelled(tables.readable(frame, lang), lang), lang)

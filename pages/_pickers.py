@@ -22,14 +22,14 @@ def agency_picker(agencies: dict[str, Any], lang: str, key: str) -> str:
         st.info(t("no_agency", lang))
         st.stop()
     return str(st.selectbox(t("agency", lang), list(agencies), format_func=lambda a: f"{a} {agencies[a].get(lang)}",
-                            key=key))
+                            key=key, placeholder=t("choose_option", lang)))
 
 
 def cycle_picker(years: list[int], lang: str, key: str) -> int:
     if not years:
         st.info(t("no_cycle", lang))
         st.stop()
-    return int(st.selectbox(t("cycle", lang), years, format_func=lambda y: fmt_year(y, lang), key=key))
+    return int(st.selectbox(t("cycle", lang), years, format_func=lambda y: fmt_year(y, lang), key=key, placeholder=t("choose_option", lang)))
 
 
 def my_cycle_picker(choices: list[respond.CycleChoice], lang: str) -> int:
@@ -46,7 +46,7 @@ def my_cycle_picker(choices: list[respond.CycleChoice], lang: str) -> int:
         notes += [t("cycle_is_closed", lang)] if c.cycle_status == "closed" else []
         return " · ".join([fmt_year(year, lang), *notes])
 
-    year = int(st.selectbox(t("cycle", lang), list(by_year), format_func=label, key="respond_cycle"))
+    year = int(st.selectbox(t("cycle", lang), list(by_year), format_func=label, key="respond_cycle", placeholder=t("choose_option", lang)))
     elsewhere = [fmt_year(c.year, lang) for c in choices if c.returned and c.year != year]
     if elsewhere:
         st.info(t("returned_elsewhere", lang).format(years=", ".join(elsewhere)))

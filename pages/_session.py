@@ -120,3 +120,12 @@ def labelled(frame: Any, lang: str) -> Any:
         if shown[col].dtype.kind == "O":  # object or text (pandas 3 "str")
             shown[col] = shown[col].where(shown[col].notna(), "")
     return shown
+
+
+def show_rows(rows: Any, lang: str, **kwargs: Any) -> None:
+    """Draw a table (a frame or a list of rows), or for an empty one a line in the reader's language: Streamlit
+    would print "empty" in English inside the table."""
+    if len(rows) == 0:
+        st.info(t("no_rows", lang), icon=":material/info:")
+        return
+    st.dataframe(rows, **{"hide_index": True, "width": "stretch", **kwargs})

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages import _cycle_open as CO
 from pages._auth import page_principal
-from pages._session import act, current_lang, labelled
+from pages._session import act, current_lang, labelled, show_rows
 from survey import clock
 from survey.i18n import fmt_date, fmt_year, t
 from usecases import administration, tables
@@ -21,7 +21,7 @@ with transaction() as session:
 years = [int(y) for y in table["cycle_year"]]
 year_label = lambda y: fmt_year(y, lang)  # noqa: E731
 shown = tables.readable(table.assign(cycle_year=[year_label(y) for y in years]), lang, {"status": "cycle_status"})
-st.dataframe(labelled(shown, lang), hide_index=True, width="stretch")
+show_rows(labelled(shown, lang), lang)
 active = agencies[agencies["active"]]
 names = dict(zip(agencies["agency_id"], agencies["name_th" if lang == "th" else "name_en"], strict=True))
 agency_label = lambda a: f"{a} {names.get(a, '')}"  # noqa: E731
@@ -31,16 +31,16 @@ open_tab, frame_tab, deadline_tab, close_tab = st.tabs([t("open_cycle", lang), t
 with open_tab:
     CO.open_form(principal, proposal, years, agencies, lang)
 
-chosen = st.sidebar.selectbox(t("cycle", lang), years, format_func=year_label, key="cycle_chosen") if years else None
+chosen = st.sidebar.selectbox(t("cycle", lang), years, format_func=year_label, key="cycle_chosen", placeholder=t("choose_option", lang)) if years else None
 with frame_tab:
     if chosen is not None:
         with transaction() as session:
             frame = administration.frame_table(session, principal, chosen)
         st.caption(t("frame_size", lang).format(n=len(frame), year=year_label(chosen)))
-        st.dataframe(labelled(tables.readable(frame, lang), lang), hide_index=True, width="stretch", height=240)
-        add = st.multiselect(t("frame_add", lang), active["agency_id"].tolist(), format_func=agency_label, key="fr_add")
+        show_rows(labelled(tables.readable(frame, lang), lang), lang, height=240)
+        add = st.multiselect(t("frame_add", lang), active["agency_id"].tolist(), format_func=agency_label, key="fr_add", placeholder=t("choose_options", lang))
         remove = st.multiselect(t("frame_remove", lang), frame["agency_id"].tolist(), format_func=agency_label,
-                                key="fr_remove")
+                                key="fr_remove", placeholder=t("choose_options", lang))
         if st.button(t("save_frame", lang), key="frame_submit"):
             act(administration.set_frame, principal, chosen, add, remove, rerun=True,
                 done=t("frame_saved", lang).format(year=year_label(chosen)))

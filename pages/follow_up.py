@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages._auth import in_session, page_principal
-from pages._session import current_lang, labelled
+from pages._session import current_lang, labelled, show_rows
 from survey.i18n import fmt_number, fmt_year, t
 from usecases import tables
 from usecases.follow_up import cycle_years, follow_up_csv, follow_up_workbook, late_agencies, record_follow_up_export
@@ -17,13 +17,13 @@ with transaction() as session:
 if not years:
     st.info(t("no_cycles", lang))
     st.stop()
-year = st.selectbox(t("cycle", lang), years, format_func=lambda y: fmt_year(y, lang), key="fu_year")
+year = st.selectbox(t("cycle", lang), years, format_func=lambda y: fmt_year(y, lang), key="fu_year", placeholder=t("choose_option", lang))
 with transaction() as session:
     late = late_agencies(session, principal, year)
 cols = st.columns(2)
 cols[0].metric(t("not_submitted", lang), fmt_number(len(late), lang))
 cols[1].metric(t("past_deadline", lang), fmt_number(int(late["late"].sum()), lang))
-st.dataframe(labelled(tables.readable(late, lang), lang), hide_index=True, width="stretch")
+show_rows(labelled(tables.readable(late, lang), lang), lang)
 ids = late["agency_id"].tolist()
 name = f"follow_up_{fmt_year(year, lang)}"
 cols = st.columns(2)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages._auth import page_principal
 from pages._jobs import jobs_section
-from pages._session import current_lang, labelled
+from pages._session import current_lang, labelled, show_rows
 from survey.i18n import fmt_year, t
 from survey.versions import CHANGES, compare, diff_rows, edition_summary, editions, lineage_check
 from usecases import runtime
@@ -16,7 +16,7 @@ lang = current_lang()
 principal = page_principal("instrument")
 st.title(t("instrument", lang))
 history = editions()
-st.dataframe(labelled(edition_summary(history), lang), hide_index=True, width="stretch")
+show_rows(labelled(edition_summary(history), lang), lang)
 check = lineage_check(history)
 if check.ok:
     st.success(t("lineage_ok", lang))
@@ -29,8 +29,8 @@ if len(versions) < 2:
     st.info(t("one_edition", lang).format(version=versions[0]))
 else:
     cols = st.columns(2)
-    old = cols[0].selectbox(t("old_version", lang), versions, index=len(versions) - 2, key="diff_old")
-    new = cols[1].selectbox(t("new_version", lang), versions, index=len(versions) - 1, key="diff_new")
+    old = cols[0].selectbox(t("old_version", lang), versions, index=len(versions) - 2, key="diff_old", placeholder=t("choose_option", lang))
+    new = cols[1].selectbox(t("new_version", lang), versions, index=len(versions) - 1, key="diff_new", placeholder=t("choose_option", lang))
     by_version = {e.version: e for e in history}
     diff = compare(by_version[old], by_version[new])
     counts = st.columns(5)
@@ -38,7 +38,7 @@ else:
         col.metric(t(f"change_{change}", lang), len(getattr(diff, change)))
     rows = diff_rows(diff)
     rows = rows.assign(change=[t(f"change_{c}", lang) for c in rows["change"]])
-    st.dataframe(labelled(rows, lang), hide_index=True, width="stretch")
+    show_rows(labelled(rows, lang), lang)
 st.caption(t("versions_recorded", lang))
 
 st.header(t("recompute", lang))
@@ -48,7 +48,7 @@ if st.button(t("recompute_all", lang), key="recompute_all"):
     st.info(t("job_started", lang).format(id=job))
 with transaction() as session:
     years = cycle_years(session)
-year = st.selectbox(t("cycle", lang), years, format_func=lambda y: fmt_year(y, lang), key="unc_year")
+year = st.selectbox(t("cycle", lang), years, format_func=lambda y: fmt_year(y, lang), key="unc_year", placeholder=t("choose_option", lang))
 if st.button(t("run_uncertainty", lang), key="run_uncertainty") and year is not None:
     job = start_uncertainty(runtime.engine(), principal, year)
     st.info(t("job_started", lang).format(id=job))

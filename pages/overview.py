@@ -4,6 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages._auth import page_principal
+from pages._charts import trajectory_chart
 from pages._dashboard import demo_banner, empty_state, filter_bar, freshness, show_table, styled
 from pages._exports import workbook_download
 from pages._session import cached, current_lang
@@ -38,28 +39,7 @@ for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
         else:
             st.caption(t("status_no target", lang))
 
-years = sorted({*view.actuals["year"], *view.path.get("year", []), *view.trend.get("year", [])})
-fig = go.Figure()
-hover = "%{text}: %{y:.2f} %<extra>%{fullData.name}</extra>"
-fig.add_scatter(x=view.actuals["year"], y=view.actuals["value"], mode="lines+markers", name=t("actual", lang),
-                text=[fmt_year(int(y), lang) for y in view.actuals["year"]], hovertemplate=hover)
-if not view.path.empty:
-    label = t("target_path", lang) + (f" ({t('assumption', lang)})" if view.target.is_assumption else "")
-    fig.add_scatter(x=view.path["year"], y=view.path["value"], mode="lines", line={"dash": "dash"}, name=label,
-                    text=[fmt_year(int(y), lang) for y in view.path["year"]], hovertemplate=hover)
-if not view.trend.empty:
-    fig.add_scatter(x=view.trend["year"], y=view.trend["value"], mode="lines", line={"dash": "dot"},
-                    name=t("fitted_trend", lang), text=[fmt_year(int(y), lang) for y in view.trend["year"]],
-                    hovertemplate=hover)
-if view.goal is not None:
-    fig.add_scatter(x=[view.goal[0]], y=[view.goal[1]], mode="markers", marker={"symbol": "star", "size": 14},
-                    name=f"{t('goal', lang)} {fmt_year(view.goal[0], lang)}", text=[fmt_year(view.goal[0], lang)],
-                    hovertemplate=hover)
-if view.reaches_goal is not None:
-    fig.add_vline(x=view.reaches_goal, line_dash="dot", line_color="gray",
-                  annotation_text=f"{t('trend_reaches', lang)} {fmt_year(view.reaches_goal, lang)}")
-fig.update_xaxes(tickvals=years, ticktext=[fmt_year(int(y), lang) for y in years])
-styled(fig, t("trajectory_title", lang), t("fiscal_year", lang), f"{t('percent', lang)} (%)")
+trajectory_chart(view, lang)
 if view.target is not None:
     st.caption(f"{t('goal', lang)}: {fmt_percent(view.target.goal_value, lang)} ({fmt_year(view.target.goal_year, lang)}). "
                f"{view.target.note.get(lang) if view.target.note else ''} {t('baseline', lang)} "

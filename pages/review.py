@@ -16,27 +16,27 @@ principal = page_principal("review")
 st.title(t("review", lang))
 cycle = P.cycle_picker(S.call(tracking.cycles, principal, lang=lang), lang, "review_cycle")
 listing = S.call(review.review_list, principal, cycle, lang=lang)
-st.dataframe(P.table(listing.drop(columns=["response_id"]), lang), hide_index=True, width="stretch")
+S.show_rows(P.table(listing.drop(columns=["response_id"]), lang), lang)
 choices = review.started(listing, lang)
 if not choices:
     st.info(t("no_responses", lang))
     st.stop()
 rid = st.selectbox(t("open_response", lang), list(choices), key="review_response",
-                   format_func=lambda r: f"{choices[r][0]} ({P.status_label(choices[r][1], lang)})")
+                   format_func=lambda r: f"{choices[r][0]} ({P.status_label(choices[r][1], lang)})", placeholder=t("choose_option", lang))
 view = S.call(review.review_view, principal, rid, lang, lang=lang)
 S.show_flash()
 st.metric(t("status", lang), P.status_label(view.status, lang))
 
 st.header(t("answers", lang))
-st.dataframe(P.table(view.answers, lang), hide_index=True, width="stretch")
+S.show_rows(P.table(view.answers, lang), lang)
 st.header(t("my_services_title", lang))
-st.dataframe(P.table(view.services, lang), hide_index=True, width="stretch")
+S.show_rows(P.table(view.services, lang), lang)
 if view.problems:
     st.header(t("problems", lang))
-    st.dataframe(P.problem_rows(view.problems, lang), hide_index=True, width="stretch")
+    S.show_rows(P.problem_rows(view.problems, lang), lang)
 if not view.comments.empty:
     st.header(t("reviewer_comments", lang))
-    st.dataframe(P.table(review.comments_table(view.comments, lang), lang), hide_index=True, width="stretch")
+    S.show_rows(P.table(review.comments_table(view.comments, lang), lang), lang)
 
 args = (principal, rid, view.version, lang)
 with st.expander(t("return_with_comments", lang), expanded=view.status == "submitted"), st.form("review_return_form"):

@@ -18,6 +18,6 @@ summary = tracking.tracking_summary(frame)
 keys = ["expected", "not_started", "draft", "submitted", "returned", "approved", "locked", "late"]
 for col, key in zip(st.columns(len(keys)), keys, strict=True):
     col.metric(t(key, lang) if key in ("expected", "late") else P.status_label(key, lang), fmt_number(summary[key], lang))
-st.dataframe(P.table(frame, lang), hide_index=True, width="stretch")
+S.show_rows(P.table(frame, lang), lang)
 st.download_button(t("download_tracking", lang), S.deferred(tracking.tracking_csv, principal, cycle),
                    file_name=f"tracking-{cycle}.csv", mime="text/csv", key="tracking_csv", on_click="ignore")

@@ -450,3 +450,27 @@ def job_ended(engine: Engine, job_id: int, timeout: float = 60) -> JobStatus:
             return status
         time.sleep(0.05)
     raise TimeoutError(job_id)
+
+
+LIVE_DAY = dt.date(2026, 12, 6)  # fiscal year B.E. 2570: cycles 2564-2569 closed, 2570 open (provisional)
+
+
+@pytest.fixture(scope="session")
+def live_demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding a live demo of LIVE_DAY (80 agencies), made once."""
+    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+    engine = sqlite_engine_at(path)
+    seed_demo(engine, default_catalogue(), DemoSpec.live(LIVE_DAY, agencies=80))
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app_on_live_demo(live_demo_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Point the app at a private copy of the live demo database."""
+    copy = tmp_path / "live.sqlite3"
+    copy.write_bytes(live_demo_path.read_bytes())
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    monkeypatch.setenv("READINESS_SESSION_SECRET", APP_SECRET)
+    monkeypatch.delenv("READINESS_ADMIN_USERNAME", raising=False)
+    return copy

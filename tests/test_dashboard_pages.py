@@ -6,15 +6,18 @@ roles that may not open a page are refused by the page itself.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey.i18n import t
+from data.db import session_scope
+from survey.i18n import fmt_date, t
 from tests.conftest import APP_SECRET, ROOT, add_user, signed_in_app, sqlite_engine_at
 from usecases.access import PAGE_ROLES, Grant, Principal, Role, allowed_pages
+from usecases.views.agency import agency_view
 
 DASHBOARD = ("overview", "ministries", "agency", "gaps", "adoption", "quality", "methodology")
 SCOPES: dict[Role, str | None] = {Role.RESPONDENT: "D0001", Role.COORDINATOR: "MDES", Role.PLANNER: None,
@@ -137,3 +140,38 @@ def test_a_slow_view_is_logged_with_its_name(tmp_path: Path, monkeypatch: pytest
         assert cache.view(engine, view, 2568) == 2569
     assert any("slow view tests.test_dashboard_pages.test_a_slow_view_is_logged_with_its_name.<locals>.view(2568,)"
                in r.getMessage() and "data version 7" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_agency_deadline_is_shown_whole_on_a_line_of_its_own(on_shared_demo: Path, lang: str) -> None:
+    """A metric cut the date to "31 ส.ค. 2…" in a row of five: the deadline and the submission date are a text line."""
+    engine = sqlite_engine_at(on_shared_demo)
+    with session_scope(engine) as s:
+        planner = Principal(1, "planner", grants=frozenset({Grant(Role.PLANNER)}))
+        health = agency_view(s, planner, 2568, "D0001", None, None, lang).health
+    engine.dispose()
+    at = signed_in_app(on_shared_demo, [("planner", None)], lang)
+    at.query_params["cycle"], at.query_params["agency"] = "2568", "D0001"
+    at.switch_page(str(ROOT / "pages" / "agency.py")).run()
+    assert not at.exception
+    assert t("health_deadline", lang) not in [m.label for m in at.metric]
+    line = (f"{t('health_deadline', lang)}: **{fmt_date(health['deadline'], lang)}** · "
+            f"{t('health_submitted', lang)}: **{fmt_date(health['submitted_at'], lang)}**")
+    assert line in [m.value for m in at.markdown]
+    assert ("2568" if lang == "th" else "2025") in fmt_date(health["deadline"], lang)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_executive_gaps_page_opens_on_the_final_cycle_with_dimension_names(app_on_live_demo: Path,
+                                                                                lang: str) -> None:
+    """Live demo (2564-2569 closed, 2570 open): the executive's Gaps page opens on B.E. 2569, the latest final cycle,
+    and the crosswalk chart names the dimensions in the reader's language, never their codes."""
+    at = signed_in_app(app_on_live_demo, [("executive", None)], lang)
+    at.switch_page(str(ROOT / "pages" / "gaps.py")).run()
+    assert not at.exception
+    assert at.selectbox(key=f"filter_cycle_{lang}").value == "2569"
+    assert not any(t("provisional", lang) in w.value for w in at.warning)
+    crosswalk = json.loads(at.get("plotly_chart")[-1].proto.spec)["data"][0]["x"]
+    assert f"DGI {t('cw_digital_by_design', lang)}" in crosswalk
+    assert f"GTMI {t('cw_PSDI', lang)}" in crosswalk
+    assert not [x for x in crosswalk if "_" in x or x.split(" ", 1)[1] in ("digital_by_design", "data_driven", "PSDI")]

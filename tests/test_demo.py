@@ -218,3 +218,13 @@ def test_seed_command_makes_the_demo_of_the_day(sqlite_engine: Engine, monkeypat
         cycles = repository.cycles(s).set_index("year_be")
         assert cycles.loc[2571, "status"] == "open" and cycles.loc[2570, "status"] == "closed"
     assert '"cycles": 8' in capsys.readouterr().out
+
+
+def test_demo_service_names_are_thai_and_marked_fictional(live_engine: Engine) -> None:
+    """Real registers name services in Thai; the demo's are Thai too, marked "(สมมติ)" as its agencies are."""
+    with Session(live_engine) as s:
+        names = repository.services(s)["name"]
+    assert len(names) > 1000
+    assert names.str.endswith(" (สมมติ)").all()
+    assert names.str.contains(r"[\u0e00-\u0e7f]").all() and not names.str.contains(r"[A-Za-z]").any()
+    assert {"การขออนุญาต รายการที่ 1 (สมมติ)", "การจดทะเบียน รายการที่ 2 (สมมติ)"} <= set(names)

@@ -171,3 +171,24 @@ def test_scorer_output(tmp_path: Path) -> None:
     out = tmp_path / "o.csv"
     assert analytics_main(["score", "--method", str(method), "--data", str(data), "--out", str(out)]) == 0
     assert_csv_safe(out.read_bytes(), expected=1)
+
+
+def test_a_dashboard_table_keeps_its_numbers_and_shows_gaps_as_a_dash() -> None:
+    """A numeric column with a gap stays numeric (right-aligned, sorted by value: 10 after 9, not after 1); the
+    Styler shows the gap as "–" and fractions to two decimals; risky text stays behind an apostrophe, in the table
+    and in its CSV download, where the gap is an empty cell."""
+    from pages._session import labelled
+    from survey.cells import csv_bytes
+    from usecases.views.common import display_frame, table_styler
+
+    frame = pd.DataFrame({"rank": pd.array([10, None, 9], dtype="Int64"), "readiness_index": [62.484, None, 63.01],
+                          "agencies": [3.0, None, 12.0], "ministry": [RISKY[0], None, "MDES"]})
+    shown = labelled(display_frame(frame, "th"), "th")
+    assert str(shown.iloc[:, 0].dtype) == "Int64" and shown.iloc[:, 1].dtype.kind == "f"
+    assert shown.iloc[:, 0].dropna().sort_values().tolist() == [9, 10]
+    assert shown.iloc[:, 3].tolist() == ["'" + RISKY[0], "–", "MDES"]
+    html = table_styler(shown, "th").to_html()
+    cells = [c.split(">")[-1] for c in html.split("</td>")[:-1]]
+    assert cells == ["10", "62.48", "3", "'" + RISKY[0], "–", "–", "–", "–", "9", "63.01", "12", "MDES"]
+    download = csv_bytes(labelled(frame, "th")).decode("utf-8-sig").splitlines()
+    assert download[2].startswith(",,,") and not any(formula_like(c) for c in csv_cells(csv_bytes(shown)))

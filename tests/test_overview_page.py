@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey.i18n import t
+from analytics.targets import trend_to_goal
+from data.db import make_engine, session_scope
+from survey.i18n import fmt_year, t
 from tests.conftest import signed_in_app
+from usecases.views.overview import overview_view
 
 PLANNER = [("planner", None)]
 
@@ -47,3 +54,54 @@ def test_language_switch(app_on_demo: Path) -> None:
     at.sidebar.radio(key="lang_switch").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Overview"
+
+
+def _values(data: Any) -> list[Any]:
+    """Return a plotly array: a list, or a typed array (`{"dtype", "bdata"}`, base64) decoded."""
+    if isinstance(data, dict):
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)
+
+
+def _traces(at: AppTest, index: int = 0) -> dict[str, Any]:
+    """Return a drawn plotly chart's traces by name."""
+    return {trace["name"]: trace for trace in json.loads(at.get("plotly_chart")[index].proto.spec)["data"]}
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_provisional_cycle_is_drawn_apart_and_left_out_of_the_trend(app_on_live_demo: Path, lang: str) -> None:
+    """The live demo of 6 Dec 2026: B.E. 2564-2569 closed, 2570 open with 16 of 80 agencies approved. Chosen, 2570's
+    point (90.72 %) is a hollow marker named provisional, and the fitted trend is the least-squares line through
+    2564-2569 only (2569: 90.94, 2570: 96.01), not through all seven points."""
+    engine = make_engine(f"sqlite:///{app_on_live_demo}")
+    with session_scope(engine) as s:
+        view = overview_view(s, 2570, lang)
+    engine.dispose()
+    actuals = view.actuals.set_index("year")
+    assert actuals["final"].to_dict() == {2564: True, 2565: True, 2566: True, 2567: True, 2568: True, 2569: True,
+                                          2570: False}
+    assert round(actuals.at[2570, "value"], 2) == 90.72
+    final = actuals[actuals["final"]]
+    fitted, _ = trend_to_goal(final.index.tolist(), final["value"].tolist(), 2570, 95.0)
+    everything, _ = trend_to_goal(actuals.index.tolist(), actuals["value"].tolist(), 2570, 95.0)
+    assert view.trend["value"].tolist() == pytest.approx(fitted["value"].tolist())
+    assert view.trend["value"].tolist() != pytest.approx(everything["value"].tolist())
+    trend = view.trend.set_index("year")["value"]
+    assert (round(trend[2569], 2), round(trend[2570], 2)) == (90.94, 96.01)
+
+    at = signed_in_app(app_on_live_demo, PLANNER, lang)
+    at.query_params["cycle"] = "2570"
+    at.run()
+    assert not at.exception
+    traces = _traces(at)
+    solid, hollow = traces[t("actual", lang)], traces[t("actual_provisional", lang)]
+    assert _values(solid["x"]) == list(range(2564, 2570))
+    assert _values(hollow["x"]) == [2570] and round(_values(hollow["y"])[0], 2) == 90.72
+    assert hollow["marker"]["symbol"] == "circle-open"
+    assert hollow["text"] == [f"{fmt_year(2570, lang)} ({t('provisional', lang)})"]
+
+
+def test_a_final_cycle_has_no_provisional_point(app_on_live_demo: Path) -> None:
+    at = _run(app_on_live_demo, "en")  # opens on B.E. 2569, closed
+    names = list(_traces(at))
+    assert t("actual", "en") in names and t("actual_provisional", "en") not in names

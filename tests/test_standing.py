@@ -20,7 +20,7 @@ from tests.factories import full_answers, services
 from usecases import intake, submission
 from usecases.access import Grant, Principal, Role
 from usecases.cycles import frame_ids, open_cycle
-from usecases.views.common import filter_options
+from usecases.views.common import CycleStanding, filter_options, provisional_text
 from usecases.views.ministries import ministries_view
 
 PLANNER = Principal(1, "planner", grants=frozenset({Grant(Role.PLANNER)}))
@@ -136,7 +136,8 @@ def test_the_ministries_table_is_in_the_order_of_its_rank_and_score(demo_engine:
                                                                     agency_type: str | None) -> None:
     with session_scope(demo_engine) as s:
         table = ministries_view(s, PLANNER, 2568, agency_type, "en").table
-    ranked = table[table["rank"] != "–"]
+    assert str(table["rank"].dtype) == "Int64"  # a number column: header-click sorting is by value
+    ranked = table[table["rank"].notna()]
     ranks = ranked["rank"].astype(int).tolist()
     assert len(ranked) >= 15
     assert ranks == sorted(ranks) and ranks[0] == 1
@@ -147,3 +148,18 @@ def test_the_ministries_table_is_in_the_order_of_its_rank_and_score(demo_engine:
     for rank, interval in zip(ranks, ranked["rank_range"], strict=True):
         lo, _, hi = interval.partition("-")
         assert int(lo) <= rank <= int(hi or lo), (rank, interval)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_provisional_banner_names_pending_responses_only_when_there_are_some(lang: str) -> None:
+    """16 of 80 approved and 25 counted: 9 more submitted responses count; with 16 counted, none: the clause goes."""
+    pending = CycleStanding(2570, False, 80, 16, 25)
+    text = provisional_text(pending, lang)
+    assert text is not None and ("16 จาก 80" if lang == "th" else "16 of 80") in text
+    clause = "ส่งแล้วแต่ยังไม่ได้รับอนุมัติอีก 9 หน่วยงาน" if lang == "th" else "also count 9 submitted responses"
+    assert clause in text
+    none = provisional_text(CycleStanding(2570, False, 80, 16, 16), lang)
+    assert none is not None and ("16 จาก 80" if lang == "th" else "16 of 80") in none
+    assert ("ยังไม่ได้รับอนุมัติ" if lang == "th" else "submitted responses") not in none
+    assert ("ร้อยละ 80" if lang == "th" else "80 %") in none
+    assert provisional_text(CycleStanding(2569, True, 80, 80, 80), lang) is None

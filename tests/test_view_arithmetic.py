@@ -48,3 +48,18 @@ def test_peer_profile_is_the_median_of_the_peers() -> None:
     scores = pd.DataFrame({"D1": [10.0, 20.0, 90.0, 0.0], "D2": [50.0, 60.0, 70.0, 0.0]}, index=["A", "B", "C", "X"])
     profile = peer_profile(scores, ["A", "B", "C", "Z"], ["D1", "D2"])
     assert profile.to_dict() == {"D1": 20.0, "D2": 60.0}
+
+
+def test_trend_to_goal_fits_the_final_years_only() -> None:
+    """The by-hand line above, with a provisional B.E. 2566 at 40 (few agencies counted so far) beside it: fitted on
+    the final years 2563-2565 only, the line is the same (2.5 a year, 80 reached in 2571). Fitted on all four years
+    it would fall: mean year 2564.5, mean value 56.875, slope = (-1.5 x 3.125 - 0.5 x 5.625 + 0.5 x 8.125
+    + 1.5 x -16.875) / 5 = -5.75 a year, so the goal would never be reached."""
+    years, values = [2563, 2564, 2565, 2566], [60.0, 62.5, 65.0, 40.0]
+    trend, reaches = trend_to_goal(years, values, goal_year=2570, goal_value=80.0, final={2563, 2564, 2565})
+    assert reaches == 2571
+    assert trend["year"].tolist() == list(range(2563, 2572))
+    assert trend["value"].iloc[0] == pytest.approx(60.0) and trend["value"].iloc[-1] == pytest.approx(80.0)
+    pulled, never = trend_to_goal(years, values, goal_year=2570, goal_value=80.0)
+    assert never is None
+    assert pulled["value"].iloc[1] - pulled["value"].iloc[0] == pytest.approx(-5.75)

@@ -57,7 +57,7 @@ def test_executive_workbook_in_english_for_the_country(demo_engine: Engine) -> N
     mi = pd.DataFrame(rows[1:], columns=rows[0]).set_index("Ministry")
     assert len(mi) == len(page) == 21
     assert (mi["Rank, 5th percentile"] <= mi["Rank, 95th percentile"]).all()
-    assert mi.loc[page["ministry"], "Rank"].tolist() == [int(r) for r in page["rank"]]  # the page shows text
+    assert mi.loc[page["ministry"], "Rank"].tolist() == page["rank"].tolist()  # the page shows the same number
     with session_scope(demo_engine) as session, pytest.raises(ValueError, match="no survey cycle"):
         executive_workbook(session, 2500, "en")
 

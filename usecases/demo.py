@@ -336,10 +336,10 @@ def seed_demo(engine: Engine, catalogue: Catalogue, spec: DemoSpec = DemoSpec())
                             min(left, right)
                 k = int(n_services[ai]) + (1 if yi >= 3 and ai % 7 == 0 else 0)
                 for si in range(k):
-                    word_th, word_en = _SERVICE_WORDS[si % len(_SERVICE_WORDS)]
+                    word_th = _SERVICE_WORDS[si % len(_SERVICE_WORDS)][0]
                     services.append({
                         "response_id": response_id, "code": f"{agency['id']}-S{si + 1:02d}",
-                        "name": f"{word_en} service {si + 1} ({word_th}) [demo]",
+                        "name": f"การ{word_th} รายการที่ {si + 1} (สมมติ)",  # Thai as in a real register, marked as the agencies are
                         "_score": p + float(service_noise[ai][si]) + 0.05 * yi, "_counted": str(status) in COUNTED_STATUSES,
                         "annual_volume": int(rng.lognormal(8, 1.6)),
                     })
@@ -379,7 +379,7 @@ def _assign_levels(services: list[dict], target_pct: float, rng: np.random.Gener
     counted_ids = [r["id"] for r in responses if r["status"] in COUNTED_STATUSES]
     for extra in range(total - len(counted)):
         rid = counted_ids[int(rng.integers(len(counted_ids)))]
-        s = {"response_id": rid, "code": f"R{rid}-X{extra + 1:02d}", "name": f"Additional service {extra + 1} [demo]",
+        s = {"response_id": rid, "code": f"R{rid}-X{extra + 1:02d}", "name": f"งานบริการเพิ่มเติม รายการที่ {extra + 1} (สมมติ)",
              "_score": float(rng.normal(0.5, 0.3)), "_counted": True, "annual_volume": int(rng.lognormal(7, 1.5))}
         services.append(s)
         counted.append(s)

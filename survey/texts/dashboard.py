@@ -33,13 +33,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cw_proactiveness": ("ให้บริการเชิงรุก", "Proactiveness"),
     "no_rows": ("ไม่มีรายการ", "None to show."),
     "choose_option": ("เลือกรายการ", "Choose an option"),
+    "choose_options": ("เลือกได้หลายรายการ", "Choose options"),
     "provisional": ("ผลเบื้องต้น", "provisional"),
+    "actual_provisional": ("ค่าจริง (ผลเบื้องต้น ไม่นำมาคำนวณแนวโน้ม)", "Actual (provisional, left out of the trend)"),
     "provisional_banner": ("ผลเบื้องต้น: รอบสำรวจ {year} ยังไม่ปิด หน่วยงานได้รับอนุมัติคำตอบแบบสำรวจแล้ว {approved} จาก {expected} หน่วยงาน"
                            " ตัวเลขนับรวมคำตอบแบบสำรวจที่ส่งแล้วแต่ยังไม่ได้รับอนุมัติอีก {pending} หน่วยงาน จึงอาจเปลี่ยนได้"
                            "จนกว่าจะปิดรอบสำรวจหรือหน่วยงานได้รับอนุมัติแล้วอย่างน้อย{share}",
                            "Provisional results: cycle {year} is still open and {approved} of {expected} agencies approved."
                            " The figures also count {pending} submitted responses not yet approved, so they may change until"
                            " the cycle closes or at least {share} of its agencies are approved."),
+    "provisional_banner_none_pending": ("ผลเบื้องต้น: รอบสำรวจ {year} ยังไม่ปิด หน่วยงานได้รับอนุมัติคำตอบแบบสำรวจแล้ว {approved} จาก"
+                                        " {expected} หน่วยงาน ตัวเลขจึงอาจเปลี่ยนได้จนกว่าจะปิดรอบสำรวจหรือหน่วยงานได้รับอนุมัติแล้ว"
+                                        "อย่างน้อย{share}",
+                                        "Provisional results: cycle {year} is still open and {approved} of {expected}"
+                                        " agencies approved, so the figures may change until the cycle closes or at least"
+                                        " {share} of its agencies are approved."),
     "no_cycle_data": ("รอบสำรวจนี้ยังไม่มีคำตอบแบบสำรวจที่ส่งแล้ว", "No response has been submitted in this cycle yet."),
     "no_cycle_data_hint": ("ตัวเลขจะแสดงเมื่อหน่วยงานส่งคำตอบแบบสำรวจ ลองเลือกรอบสำรวจอื่น",
                            "Figures appear once agencies submit; try another cycle."),

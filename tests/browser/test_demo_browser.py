@@ -125,3 +125,25 @@ def test_demo_admin_sees_targets_without_raw_values(browser: object, live_demo: 
     cells = _cells(page)
     assert "สมมติฐาน (ผู้วางแผนนโยบายแก้ไขได้)" in cells and "assumption" not in cells  # the basis in words
     assert not RAW.search(" ".join(cells)), [c for c in cells if RAW.search(c)]
+
+
+def test_demo_planner_sees_the_open_cycle_provisional_and_an_agency_deadline_in_thai(browser: object,
+                                                                                    live_demo: LiveDemo) -> None:
+    """The open cycle chosen: its point on the trajectory is hollow and named provisional in the legend, the banner
+    says how many agencies are approved; the agency profile shows its deadline whole (a metric cut it)."""
+    year = clock.fiscal_year_be()
+    page = _open(browser, live_demo, "demo-planner", "overview", "th", "ภาพรวม")
+    page.goto(f"{live_demo.server.url}/?lang=th&cycle={year}")  # the Overview is the app's first page  # type: ignore[attr-defined]
+    wait_for_app(page)
+    legend = page.locator(".legendtext").filter(has_text="ผลเบื้องต้น").first  # type: ignore[attr-defined]
+    legend.wait_for()
+    assert "หน่วยงานได้รับอนุมัติคำตอบแบบสำรวจแล้ว" in _text(page)
+    legend.scroll_into_view_if_needed()
+    screenshot(page, "demo_planner_overview_provisional_th")
+    page.goto(f"{live_demo.server.url}/agency?lang=th&cycle={year - 1}&agency=D0001")  # type: ignore[attr-defined]
+    wait_for_app(page)
+    line = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="กำหนดส่ง: ").first  # type: ignore[attr-defined]
+    line.wait_for()
+    page.locator("h2").first.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    assert re.search(r"กำหนดส่ง: \d{1,2} \S+\. ?\S*\. \d{4} · วันที่ส่ง: ", line.inner_text()), line.inner_text()
+    screenshot(page, "demo_planner_agency_th")

@@ -14,7 +14,7 @@ from analytics.standing import FINAL_SHARE as FINAL_SHARE
 from analytics.standing import cycle_standing, default_cycle
 from data import repository
 from survey.catalogue import Catalogue, default_catalogue
-from survey.i18n import DECIMALS, TEXTS, fmt_date, fmt_number, t
+from survey.i18n import DECIMALS, TEXTS, fmt_date, fmt_number, fmt_percent_text, fmt_year, t
 from usecases.access import Principal, Role, readable_agency_ids
 
 SUMMARY_READERS = frozenset({Role.PLANNER, Role.EXECUTIVE})
@@ -47,11 +47,24 @@ class FilterOptions:
 
 
 
+def provisional_text(standing: CycleStanding | None, lang: str) -> str | None:
+    """Return what the banner of a provisional cycle says ("N of M agencies approved", and how many more submitted
+    responses count if any), None for a final cycle."""
+    if standing is None or standing.final:
+        return None
+    pending = standing.counted - standing.approved
+    return t("provisional_banner" if pending else "provisional_banner_none_pending", lang).format(
+        year=fmt_year(standing.year, lang), approved=fmt_number(standing.approved, lang),
+        expected=fmt_number(standing.expected, lang), pending=fmt_number(pending, lang),
+        share=fmt_percent_text(100 * FINAL_SHARE, lang, 0))
+
+
+
 def filter_options(session: Session, lang: str) -> FilterOptions:
     """Return the cycles, ministries and agency types, and the default cycle (`analytics.standing.default_cycle`:
     the latest final cycle with counted answers)."""
     cycles = repository.cycles(session)
-    table = cycle_standing(cycles, repository.frame(session), repository.responses(session))
+    table = _standing(session, cycles)
     standing = tuple(CycleStanding(int(r["year"]), bool(r["final"]), int(r["expected"]), int(r["approved"]),
                                    int(r["counted"])) for r in table.to_dict("records"))
     mins = repository.ministries(session)
@@ -59,6 +72,18 @@ def filter_options(session: Session, lang: str) -> FilterOptions:
                   zip(mins["ministry_id"], mins["name_th"], mins["name_en"], strict=True))
     types = tuple(sorted(repository.agencies(session)["agency_type"].dropna().unique().tolist()))
     return FilterOptions(tuple(int(y) for y in cycles["year_be"]), default_cycle(table), names, types, standing)
+
+
+
+def _standing(session: Session, cycles: pd.DataFrame | None = None) -> pd.DataFrame:
+    cycles = repository.cycles(session) if cycles is None else cycles
+    return cycle_standing(cycles, repository.frame(session), repository.responses(session))
+
+
+def final_years(session: Session) -> frozenset[int]:
+    """Return the cycles whose results are final (`analytics.standing.cycle_standing`); the others are provisional."""
+    table = _standing(session)
+    return frozenset(int(y) for y in table.loc[table["final"], "year"])
 
 
 
@@ -154,25 +179,27 @@ def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
-def display_frame(frame: pd.DataFrame, lang: str, decimals: int = DECIMALS["number"]) -> pd.DataFrame:
-    """Return a table as readers see it: no None or NaN (a dash), dates as `fmt_date` writes them (B.E. with
-    Thai month names for Thai readers).
-
-    A numeric column with a missing value becomes text through `fmt_number` (whole numbers without decimals),
-    because the table would show a missing number as "None"; numeric columns without gaps stay numbers.
-    """
+def display_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return a table as readers see it: no None or NaN text (a dash), dates as `fmt_date` writes them (B.E. with
+    Thai month names for Thai readers). Numeric columns stay numbers, gaps included (`table_styler` shows a gap
+    as a dash), so they stay right-aligned and sort by value."""
     out = frame.copy()
     for col in out.columns:
         values = out[col]
-        if pd.api.types.is_bool_dtype(values):
+        if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
             continue
         if pd.api.types.is_datetime64_any_dtype(values):
             out[col] = [fmt_date(None if _missing(v) else v.to_pydatetime(), lang) for v in values]
-        elif pd.api.types.is_numeric_dtype(values):
-            if values.isna().any():
-                whole = bool((values.dropna() % 1 == 0).all())
-                out[col] = [fmt_number(None if _missing(v) else float(v), lang, 0 if whole else decimals)
-                            for v in values]
         else:
             out[col] = ["–" if _missing(v) else fmt_date(v, lang) if isinstance(v, dt.date) else v for v in values]
     return out
+
+
+def table_styler(frame: pd.DataFrame, lang: str, decimals: int = DECIMALS["number"]) -> Any:
+    """Return a Styler that shows `frame`'s gaps as a dash and its fractional numbers through `fmt_number`
+    (`decimals`; whole numbers without decimals), while the cells keep their numbers for sorting."""
+    def number(digits: int) -> Any:
+        return lambda v: fmt_number(float(v), lang, digits)
+    floats = {col: number(0 if bool((values.dropna() % 1 == 0).all()) else decimals)
+              for col, values in frame.items() if pd.api.types.is_float_dtype(values)}
+    return frame.style.format(na_rep="–").format(floats, na_rep="–")

@@ -76,7 +76,7 @@ def ministries_view(session: Session, principal: Principal, year: int | None, ag
     u = unc.scores.set_index("ministry_id")
     # The nominal rank orders the ministries by the mean readiness index shown (`group_uncertainty`).
     table["order"] = table["ministry_id"].map(u["rank_nominal"])
-    table["rank"] = [str(int(r)) if np.isfinite(r) else "–" for r in table["order"].astype(float)]
+    table["rank"] = table["order"].astype(float).round().astype("Int64")  # a number: sorts by value
     table["rank_range"] = [rank_range(lo, hi) if np.isfinite(lo) else "–" for lo, hi in
                            zip(table["ministry_id"].map(u["rank_p05"]).astype(float),
                                table["ministry_id"].map(u["rank_p95"]).astype(float), strict=True)]

@@ -16,6 +16,7 @@ from survey.i18n import t
 from survey.targets import Target, target_for
 from usecases.target_edits import effective_targets
 from usecases.views.common import (
+    final_years,
     has_counted,
     last_change,
 )
@@ -81,6 +82,7 @@ class OverviewView:
     year: int | None
     has_data: bool
     cards: tuple[Card, ...]
+    #: year, value, final (False for a provisional cycle: drawn apart and left out of the fitted trend).
     actuals: pd.DataFrame
     path: pd.DataFrame
     trend: pd.DataFrame
@@ -150,13 +152,15 @@ def overview_view(session: Session, year: int | None, lang: str) -> OverviewView
                       np.nan, np.nan, np.nan, "no target", "", np.nan))
     actuals = national[["cycle_be", "online_service_ratio"]].rename(
         columns={"cycle_be": "year", "online_service_ratio": "value"}).dropna()
+    final = final_years(session)
+    actuals = actuals.assign(final=actuals["year"].astype(int).isin(final)).reset_index(drop=True)
     path = base.path if base.path is not None else empty
     trend, reaches, goal = empty, None, None
     tg = base.target
     if tg is not None:
         goal = (tg.goal_year, tg.goal_value)
         trend, reaches = trend_to_goal(actuals["year"].astype(int).tolist(), actuals["value"].tolist(), tg.goal_year,
-                                       tg.goal_value)
+                                       tg.goal_value, final=final)
         if trend.empty:
             trend = empty
     return OverviewView(year, True, tuple(cards), actuals, path, trend, goal, reaches, tg, international,
