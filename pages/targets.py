@@ -18,7 +18,8 @@ with transaction() as session:
     targets = {tg.id: tg for tg in effective_targets(session)}
 st.dataframe(labelled(table, lang), hide_index=True, width="stretch")
 
-target_id = st.selectbox(t("target", lang), list(targets), key="target_chosen")
+target_id = st.selectbox(t("target", lang), list(targets), key="target_chosen",
+                         placeholder=t("choose_option", lang))
 if target_id is not None:
     tg = targets[target_id]
     year = lambda y: int(fmt_year(y, lang))  # noqa: E731

@@ -28,15 +28,18 @@ with create, st.form("create_user_form", clear_on_submit=True):
     display_name = st.text_input(t("display_name", lang), key="new_display_name")
     email = st.text_input(t("email", lang), key="new_email")
     password = st.text_input(t("password_optional", lang), type="password", key="new_user_password")
-    role = st.selectbox(t("role", lang), roles, format_func=role_label, key="new_role")
+    role = st.selectbox(t("role", lang), roles, format_func=role_label, key="new_role",
+                        placeholder=t("choose_option", lang))
     scope = st.text_input(t("scope", lang), key="new_scope")
     if st.form_submit_button(t("create_user", lang), key="create_user_submit"):
         act(accounts.create_user, principal, username, display_name, email=email or None,
                   password=password or None, roles=[(role, scope or None)], policy=runtime.policy())
 
 with change:
-    user_id = st.selectbox(t("user", lang), list(names), format_func=lambda i: names[i], key="change_user")
-    role = st.selectbox(t("role", lang), roles, format_func=role_label, key="change_role")
+    user_id = st.selectbox(t("user", lang), list(names), format_func=lambda i: names[i], key="change_user",
+                           placeholder=t("choose_option", lang))
+    role = st.selectbox(t("role", lang), roles, format_func=role_label, key="change_role",
+                        placeholder=t("choose_option", lang))
     scope = st.text_input(t("scope", lang), key="change_scope")
     cols = st.columns(4)
     if cols[0].button(t("grant_role", lang), key="grant") and user_id is not None:
@@ -73,10 +76,12 @@ with mapping:
     with st.form("oidc_mapping_form", clear_on_submit=True):
         cols = st.columns(4)
         claim, value = cols[0].text_input(t("claim", lang), "groups"), cols[1].text_input(t("claim_value", lang))
-        role = cols[2].selectbox(t("role", lang), roles, format_func=role_label, key="mapping_role")
+        role = cols[2].selectbox(t("role", lang), roles, format_func=role_label, key="mapping_role",
+                                    placeholder=t("choose_option", lang))
         scope = cols[3].text_input(t("scope", lang), key="mapping_scope")
         if st.form_submit_button(t("add_mapping", lang), key="add_mapping_submit"):
             act(accounts.add_oidc_mapping, principal, claim, value, role, scope or None)
-    rule = st.selectbox(t("remove_mapping", lang), rules["mapping_id"].tolist(), index=None, key="mapping_remove")
+    rule = st.selectbox(t("remove_mapping", lang), rules["mapping_id"].tolist(), index=None, key="mapping_remove",
+                        placeholder=t("choose_option", lang))
     if rule is not None and st.button(t("remove_mapping", lang), key="remove_mapping"):
         act(accounts.remove_oidc_mapping, principal, rule)
