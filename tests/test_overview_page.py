@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas.testing as pdt
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from survey.i18n import t
 from tests.conftest import signed_in_app
+from usecases.views.overview import overview, overview_view
 
 PLANNER = [("planner", None)]
 
@@ -47,3 +51,19 @@ def test_language_switch(app_on_demo: Path) -> None:
     at.sidebar.radio(key="lang_switch").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Overview"
+
+
+def test_overview_series_from_the_cards_results_equals_the_cycles_read_again(demo_engine: Engine) -> None:
+    """The national series made from the cards' results (online ratios computed once) is the one computed again
+    from every cycle's rows, column for column, and so is the target's path; an earlier cycle too."""
+    with Session(demo_engine) as s:
+        full = overview(s)
+        years = [int(y) for y in full.national["cycle_be"]]
+        assert len(years) == 5
+        for year in (years[-1], years[-3]):
+            view = overview_view(s, year, "en")
+            expected = full.national[full.national["cycle_be"] <= year][view.national.columns.tolist()]
+            assert len(view.national) == years.index(year) + 1
+            pdt.assert_frame_equal(view.national, expected)
+            assert full.path is not None
+            pdt.assert_frame_equal(view.path, full.path)
