@@ -26,21 +26,36 @@ def _groups(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
 
 
 def _summarise(long: pd.DataFrame) -> pd.DataFrame:
-    """long: cycle_year, group, item, agency_id, adopted (bool) -> one row per cycle, group and item."""
+    """long: cycle_year, group, item, agency_id, adopted (bool) -> one row per cycle, group and item.
+
+    Counted on integer codes: each key factorised in sorted order, so the rows come out sorted by cycle, group
+    and item; the non-adopters of each row sorted by their agency id's text.
+    """
     keys = ["cycle_year", "group", "item"]
     if long.empty:
         return pd.DataFrame(columns=ADOPTION_COLUMNS)
-    long = long.assign(agency_id=long["agency_id"].astype(str), adopted=long["adopted"].astype(bool))
-    out = long.groupby(keys, sort=True).agg(agencies=("adopted", "size"), adopted=("adopted", "sum")).reset_index()
-    out["adopted"] = out["adopted"].astype(int)
+    codes = [pd.factorize(long[k], sort=True) for k in keys]
+    known = np.logical_and.reduce([c >= 0 for c, _ in codes])  # a row with a missing key belongs to no group
+    if not known.all():
+        long, codes = long[known], [(c[known], u) for c, u in codes]
+    key = np.zeros(len(long), dtype=np.int64)
+    for c, u in codes:
+        key = key * len(u) + c
+    _, first, row = np.unique(key, return_index=True, return_inverse=True)
+    row = row.reshape(-1)
+    n = len(first)
+    adopted = long["adopted"].to_numpy(dtype=bool)
+    out = long[keys].iloc[first].reset_index(drop=True)
+    out["agencies"] = np.bincount(row, minlength=n).astype(np.int64)
+    out["adopted"] = np.bincount(row[adopted], minlength=n).astype(int)
     out["rate"] = 100.0 * out["adopted"] / out["agencies"].where(out["agencies"] > 0)
     # Who lags, per row of `out`: sort the non-adopters by row and agency once, then cut the list at each row.
-    lag = long.loc[~long["adopted"], [*keys, "agency_id"]]
-    row = pd.MultiIndex.from_frame(out[keys]).get_indexer(pd.MultiIndex.from_frame(lag[keys]))
-    order = np.lexsort((lag["agency_id"].to_numpy(dtype=object), row))
-    names, row = lag["agency_id"].to_numpy(dtype=object)[order], row[order]
-    cuts = np.searchsorted(row, np.arange(len(out) + 1))
-    out["not_adopted"] = [names[cuts[i]:cuts[i + 1]].tolist() for i in range(len(out))]
+    lag = ~adopted
+    names, texts = pd.factorize(long.loc[lag, "agency_id"].astype(str).to_numpy(dtype=object), sort=True)
+    order = np.lexsort((names, row[lag]))
+    listed, rows = np.asarray(texts, dtype=object)[names[order]], row[lag][order]
+    cuts = np.searchsorted(rows, np.arange(n + 1))
+    out["not_adopted"] = [listed[cuts[i]:cuts[i + 1]].tolist() for i in range(n)]
     return out[ADOPTION_COLUMNS]
 
 
@@ -99,13 +114,14 @@ def option_adoption(answers: pd.DataFrame, frame: pd.DataFrame, catalogue: Catal
     options = ind.option_ids()
     chosen = [set(chosen_options(t)) for t in texts]
     ticked = np.array([[o in c for o in options] for c in chosen], dtype=bool).reshape(len(texts), len(options))
-    parts = []
-    for j, opt in enumerate(options):
-        parts.append(pd.DataFrame({"cycle_year": a["cycle_year"], "group": a["group"], "item": opt,
-                                   "agency_id": a["agency_id"], "adopted": ticked[codes, j]}))
-    if not parts:
+    if not options:
         return pd.DataFrame(columns=ADOPTION_COLUMNS)
-    return _summarise(pd.concat(parts, ignore_index=True))
+    # One row per answer and option, option by option: the answers' columns taken once for every option.
+    n = len(a)
+    long = a[["cycle_year", "group", "agency_id"]].take(np.tile(np.arange(n), len(options))).reset_index(drop=True)
+    long["item"] = pd.Series(np.repeat(np.asarray(options, dtype=object), n), dtype=a["group"].dtype)
+    long["adopted"] = ticked[codes].T.reshape(-1)
+    return _summarise(long)
 
 
 def adoption_summary(answers: pd.DataFrame, values: pd.DataFrame, frame: pd.DataFrame, catalogue: Catalogue,

@@ -6,8 +6,11 @@ review page, the Excel export and the command line show the same list.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import string
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,6 +42,38 @@ def _messages(key: str, **params: object) -> dict[str, str]:
     """Return a flag's message in both languages (the text `key` of survey/texts), as the flag table stores it."""
     text = message(key, **params)
     return {"message_th": text.get("th"), "message_en": text.get("en")}
+
+
+def _year_name(year: int, lang: str) -> str:
+    return Year(year).get(lang)
+
+
+def _mapped(values: np.ndarray, render: Callable[[Any], str]) -> np.ndarray:
+    """Return `render(v)` for each of `values` (an object array), calling it once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    return np.array([render(u) for u in uniques.tolist()] + [""], dtype=object)[codes]
+
+
+def _formatted(numbers: pd.Series, spec: str) -> np.ndarray:
+    """Return `format(x, spec)` of each float (as an f-string writes it), once per distinct bit pattern (so -0.0
+    stays "-0" and each NaN is written as itself)."""
+    x = numbers.to_numpy(dtype=float)
+    codes, uniques = pd.factorize(x.view(np.int64))
+    return np.array([format(u, spec) for u in uniques.view(np.float64).tolist()] + [""], dtype=object)[codes]
+
+
+def _format_rows(template: str, n: int, **columns: np.ndarray | str) -> np.ndarray:
+    """Return `template.format(**row)` for each of `n` rows, each column `n` strings or one string for every row:
+    the template's literal parts and columns joined as whole object arrays, not one format call per row."""
+    out = np.full(n, "", dtype=object)
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if literal:
+            out = out + literal
+        if name is not None:
+            if spec or conversion:
+                raise ValueError(f"{template!r}: only plain fields are joined column-wise")
+            out = out + columns[name]
+    return out
 
 
 def _flags(rows: list[dict]) -> pd.DataFrame:
@@ -125,22 +160,21 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
     change = (v["value"] - v["prev"]).abs()
     rel = change / v["prev"].abs().where(v["prev"] != 0)
     flagged = v[(rel > limit) | ((v["prev"] == 0) & (change > limit * span))]
-    # Tens of thousands of flags at national scale: built column by column, each language's text and each
-    # year's name looked up once (the same strings as `message("flag_jump", ...)` gives).
-    texts = {lang: t("flag_jump", lang) for lang in ("th", "en")}
-    prev_years = flagged["prev_year"].astype(int).tolist()
-    years = {(y, lang): Year(y).get(lang) for y in set(prev_years) for lang in texts}
+    # Tens of thousands of flags at national scale: built column by column, each distinct number and year's name
+    # written once and the texts joined as whole columns (the same strings as `message("flag_jump", ...)` gives).
     share = f"{100 * limit:g}"
-    ids, before, after = flagged["indicator_id"].tolist(), flagged["prev"].tolist(), flagged["value"].tolist()
+    prev_years = flagged["prev_year"].astype(int).to_numpy()
+    ids = flagged["indicator_id"].to_numpy(dtype=object)
+    before, after = _formatted(flagged["prev"], "g"), _formatted(flagged["value"], "g")
     out = pd.DataFrame({
         "cycle_year": flagged["cycle_year"].to_numpy(),
         "response_id": flagged["response_id"].to_numpy() if "response_id" in flagged.columns else None,
         "agency_id": flagged["agency_id"].to_numpy(), "indicator_id": flagged["indicator_id"].to_numpy(),
         "rule": "jump", "severity": "warning", "value": flagged["value"].to_numpy(),
-        **{f"message_{lang}": [texts[lang].format(id=i, before=f"{b:g}", year=years[(y, lang)], after=f"{a:g}",
-                                                  limit=share)
-                               for i, b, a, y in zip(ids, before, after, prev_years, strict=True)]
-           for lang in texts}}, columns=FLAG_COLUMNS)
+        **{f"message_{lang}": _format_rows(t("flag_jump", lang), len(flagged), id=ids, before=before, after=after,
+                                           year=_mapped(prev_years, partial(_year_name, lang=lang)),
+                                           limit=share)
+           for lang in ("th", "en")}}, columns=FLAG_COLUMNS)
     return out if len(out) else _flags([])
 
 
@@ -187,13 +221,17 @@ def robust_outlier_flags(values: pd.DataFrame, peers: pd.DataFrame | None = None
     z = (MODIFIED_Z_CONSTANT * (v["value"] - med) / mad.where(mad > 0)).astype(float)
     out = v.assign(z=z)
     flagged = out[out["z"].abs() > limit]
-    rows = []
-    for r in flagged.itertuples(index=False):
-        rows.append({"cycle_year": r.cycle_year, "response_id": getattr(r, "response_id", None),
-                     "agency_id": r.agency_id, "indicator_id": r.indicator_id, "rule": "robust_z",
-                     "severity": "info", "value": r.value,
-                     **_messages("flag_robust_z", id=r.indicator_id, value=f"{r.value:g}", z=f"{r.z:.1f}")})
-    return _flags(rows)
+    # Column by column (the same strings as `message("flag_robust_z", ...)` gives for each row).
+    ids = flagged["indicator_id"].to_numpy(dtype=object)
+    value, zs = _formatted(flagged["value"], "g"), _formatted(flagged["z"], ".1f")
+    result = pd.DataFrame({
+        "cycle_year": flagged["cycle_year"].to_numpy(),
+        "response_id": flagged["response_id"].to_numpy() if "response_id" in flagged.columns else None,
+        "agency_id": flagged["agency_id"].to_numpy(), "indicator_id": flagged["indicator_id"].to_numpy(),
+        "rule": "robust_z", "severity": "info", "value": flagged["value"].to_numpy(),
+        **{f"message_{lang}": _format_rows(t("flag_robust_z", lang), len(flagged), id=ids, value=value, z=zs)
+           for lang in ("th", "en")}}, columns=FLAG_COLUMNS)
+    return result if len(result) else _flags([])
 
 
 def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:

@@ -19,7 +19,12 @@ def national_series(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.D
     (`online_ratios` at national level; `counts` from `agency_service_counts` replaces `services`);
     response_rate = 100 x agencies responded / agencies expected. Missing figures are NaN, never 0.
     """
-    nation = online_ratios(frame, responses, services, online_level, "nation", counts=counts)
+    return national_table(online_ratios(frame, responses, services, online_level, "nation", counts=counts))
+
+
+def national_table(nation: pd.DataFrame) -> pd.DataFrame:
+    """Return `national_series` from the national online ratios (`online_ratios` at level "nation", or a cycle's
+    results' `online_nation`, which holds them for every cycle up to its own)."""
     if nation.empty:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     expected = nation["agencies_expected"].astype(int)

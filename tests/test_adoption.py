@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.adoption import adoption_summary, option_adoption, stage_distribution, standards_adoption
+from analytics.adoption import (
+    ADOPTION_COLUMNS,
+    _groups,
+    adoption_summary,
+    option_adoption,
+    stage_distribution,
+    standards_adoption,
+)
+from analytics.indicators import chosen_options
 from survey.catalogue import Catalogue
 
 FRAME = pd.DataFrame({"cycle_year": 2565, "agency_id": ["A", "B", "C", "D"], "ministry_id": ["M1", "M1", "M2", "M2"],
@@ -50,3 +59,74 @@ def test_platform_options_by_hand(catalogue: Catalogue) -> None:
     values = pd.DataFrame(columns=["cycle_year", "agency_id", "indicator_id", "value"])
     both = adoption_summary(answers, values, FRAME, catalogue)
     assert set(both["kind"]) == {"platform"}
+
+
+
+def _summarise_by_groupby(long: pd.DataFrame) -> pd.DataFrame:
+    """The summary as it was built before (pandas groupby on the keys, a sort of the ids' texts): the reference."""
+    keys = ["cycle_year", "group", "item"]
+    if long.empty:
+        return pd.DataFrame(columns=ADOPTION_COLUMNS)
+    long = long.assign(agency_id=long["agency_id"].astype(str), adopted=long["adopted"].astype(bool))
+    out = long.groupby(keys, sort=True).agg(agencies=("adopted", "size"), adopted=("adopted", "sum")).reset_index()
+    out["adopted"] = out["adopted"].astype(int)
+    out["rate"] = 100.0 * out["adopted"] / out["agencies"].where(out["agencies"] > 0)
+    # Who lags, per row of `out`: sort the non-adopters by row and agency once, then cut the list at each row.
+    lag = long.loc[~long["adopted"], [*keys, "agency_id"]]
+    row = pd.MultiIndex.from_frame(out[keys]).get_indexer(pd.MultiIndex.from_frame(lag[keys]))
+    order = np.lexsort((lag["agency_id"].to_numpy(dtype=object), row))
+    names, row = lag["agency_id"].to_numpy(dtype=object)[order], row[order]
+    cuts = np.searchsorted(row, np.arange(len(out) + 1))
+    out["not_adopted"] = [names[cuts[i]:cuts[i + 1]].tolist() for i in range(len(out))]
+    return out[ADOPTION_COLUMNS]
+
+
+def _option_adoption_by_parts(answers: pd.DataFrame, frame: pd.DataFrame, catalogue: Catalogue, indicator_id: str,
+                    by: str | None = None) -> pd.DataFrame:
+    """The option table as it was built before: one frame per option, concatenated (the reference)."""
+    ind = catalogue.indicator(indicator_id)
+    if ind.type != "multi_choice":
+        raise ValueError(f"{indicator_id} is not a multi-choice question")
+    a = answers[(answers["indicator_id"] == indicator_id) & answers["value_text"].notna()]
+    a = a.merge(_groups(frame, by), on=["cycle_year", "agency_id"], how="inner")
+    # Answers repeat the same few option lists: parse each distinct text once, then index by its code.
+    codes, texts = pd.factorize(a["value_text"])
+    options = ind.option_ids()
+    chosen = [set(chosen_options(t)) for t in texts]
+    ticked = np.array([[o in c for o in options] for c in chosen], dtype=bool).reshape(len(texts), len(options))
+    parts = []
+    for j, opt in enumerate(options):
+        parts.append(pd.DataFrame({"cycle_year": a["cycle_year"], "group": a["group"], "item": opt,
+                                   "agency_id": a["agency_id"], "adopted": ticked[codes, j]}))
+    if not parts:
+        return pd.DataFrame(columns=ADOPTION_COLUMNS)
+    return _summarise_by_groupby(pd.concat(parts, ignore_index=True))
+
+
+def test_summary_on_codes_equals_the_groupby_build(demo, catalogue: Catalogue,  # type: ignore[no-untyped-def]
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Standards, platforms and shared services, national and per ministry, every cycle of the 120-agency demo:
+    the summary counted on integer codes (options taken as one frame) equals the groupby build (a frame per option) frame for frame (lists of who lags too); so do
+    integer agency ids (sorted as text: "10" before "9") and a row with a missing cycle (left out)."""
+    from analytics import adoption
+    from analytics.indicators import indicator_values
+    from analytics.pipeline import counted_frames
+
+    _, sv, ans = counted_frames(demo.frame, demo.responses, demo.services, demo.answers)
+    values = indicator_values(ans, sv, catalogue)
+    new = [adoption_summary(ans, values, demo.frame, catalogue, by) for by in (None, "ministry_id")]
+    monkeypatch.setattr(adoption, "_summarise", _summarise_by_groupby)
+    monkeypatch.setattr(adoption, "option_adoption", _option_adoption_by_parts)
+    old = [adoption_summary(ans, values, demo.frame, catalogue, by) for by in (None, "ministry_id")]
+    monkeypatch.undo()
+    for n, o in zip(new, old, strict=True):
+        assert len(n) > 20 and n["not_adopted"].map(len).sum() > 0
+        pd.testing.assert_frame_equal(n, o)
+    long = pd.DataFrame({"cycle_year": [2567, 2567, 2567, 2568, None], "group": "national", "item": "STD.01",
+                         "agency_id": [9, 10, 11, 9, 12], "adopted": [False, False, True, True, False]})
+    none = ans.iloc[:0]
+    pd.testing.assert_frame_equal(option_adoption(none, demo.frame, catalogue, "PLT.01"),
+                                  _option_adoption_by_parts(none, demo.frame, catalogue, "PLT.01"))
+    got = adoption._summarise(long)
+    pd.testing.assert_frame_equal(got, _summarise_by_groupby(long))
+    assert got["not_adopted"].tolist() == [["10", "9"], []]

@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas.testing as pdt
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from analytics.targets import trend_to_goal
 from data.db import make_engine, session_scope
 from survey.i18n import fmt_year, t
 from tests.conftest import signed_in_app
-from usecases.views.overview import overview_view
+from usecases.views.overview import overview, overview_view
 
 PLANNER = [("planner", None)]
 
@@ -105,3 +108,19 @@ def test_a_final_cycle_has_no_provisional_point(app_on_live_demo: Path) -> None:
     at = _run(app_on_live_demo, "en")  # opens on B.E. 2569, closed
     names = list(_traces(at))
     assert t("actual", "en") in names and t("actual_provisional", "en") not in names
+
+
+def test_overview_series_from_the_cards_results_equals_the_cycles_read_again(demo_engine: Engine) -> None:
+    """The national series made from the cards' results (online ratios computed once) is the one computed again
+    from every cycle's rows, column for column, and so is the target's path; an earlier cycle too."""
+    with Session(demo_engine) as s:
+        full = overview(s)
+        years = [int(y) for y in full.national["cycle_be"]]
+        assert len(years) == 5
+        for year in (years[-1], years[-3]):
+            view = overview_view(s, year, "en")
+            expected = full.national[full.national["cycle_be"] <= year][view.national.columns.tolist()]
+            assert len(view.national) == years.index(year) + 1
+            pdt.assert_frame_equal(view.national, expected)
+            assert full.path is not None
+            pdt.assert_frame_equal(view.path, full.path)

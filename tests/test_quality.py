@@ -10,6 +10,12 @@ import pytest
 
 from analytics.quality import (
     FLAG_COLUMNS,
+    JUMP_TYPES,
+    MODIFIED_Z_CONSTANT,
+    MODIFIED_Z_LIMIT,
+    _flags,
+    _messages,
+    _span,
     completeness_by_indicator,
     completeness_by_response,
     jump_flags,
@@ -21,6 +27,7 @@ from analytics.quality import (
 )
 from survey.catalogue import Catalogue
 from survey.errors import Year, message
+from survey.i18n import t
 
 ANSWER_COLUMNS = ["response_id", "cycle_year", "agency_id", "indicator_id", "value_num", "value_text"]
 
@@ -127,3 +134,97 @@ def test_one_year_equals_all_years_filtered(demo, catalogue) -> None:  # type: i
     expected = every[every["cycle_year"] == 2567].reset_index(drop=True)
     assert len(one) > 0
     pd.testing.assert_frame_equal(one.reset_index(drop=True), expected)
+
+
+
+# The flags' texts are joined column by column; these are the row-by-row builds they replaced, kept as the reference.
+def _jump_flags_row_by_row(values: pd.DataFrame, catalogue: Catalogue, threshold: float | None = None,
+               year: int | None = None) -> pd.DataFrame:
+    """The jump flags as they were built before: one format call per row (the reference)."""
+    limit = catalogue.method.jump_threshold if threshold is None else threshold
+    if limit < 0:
+        raise ValueError("threshold must be >= 0")
+    quantities = [i.id for i in catalogue.indicators() if i.type in JUMP_TYPES]
+    v = values[values["indicator_id"].isin(quantities)].dropna(subset=["value"])
+    if year is None:
+        v = v.sort_values(["agency_id", "indicator_id", "cycle_year"])
+        prev = v.groupby(["agency_id", "indicator_id"])[["cycle_year", "value"]].shift(1)
+        v = v.assign(prev_year=prev["cycle_year"], prev=prev["value"]).dropna(subset=["prev"])
+    else:  # the same, for one cycle: each value against the unit's latest earlier one
+        keys = ["agency_id", "indicator_id"]
+        earlier = v[v["cycle_year"] < year].sort_values("cycle_year", kind="stable").drop_duplicates(keys, keep="last")
+        earlier = earlier[[*keys, "cycle_year", "value"]].rename(columns={"cycle_year": "prev_year", "value": "prev"})
+        v = v[v["cycle_year"] == year].merge(earlier, on=keys, how="inner")
+    span = v["indicator_id"].map({i: _span(catalogue, i) for i in quantities}).astype(float)
+    change = (v["value"] - v["prev"]).abs()
+    rel = change / v["prev"].abs().where(v["prev"] != 0)
+    flagged = v[(rel > limit) | ((v["prev"] == 0) & (change > limit * span))]
+    # Tens of thousands of flags at national scale: built column by column, each language's text and each
+    # year's name looked up once (the same strings as `message("flag_jump", ...)` gives).
+    texts = {lang: t("flag_jump", lang) for lang in ("th", "en")}
+    prev_years = flagged["prev_year"].astype(int).tolist()
+    years = {(y, lang): Year(y).get(lang) for y in set(prev_years) for lang in texts}
+    share = f"{100 * limit:g}"
+    ids, before, after = flagged["indicator_id"].tolist(), flagged["prev"].tolist(), flagged["value"].tolist()
+    out = pd.DataFrame({
+        "cycle_year": flagged["cycle_year"].to_numpy(),
+        "response_id": flagged["response_id"].to_numpy() if "response_id" in flagged.columns else None,
+        "agency_id": flagged["agency_id"].to_numpy(), "indicator_id": flagged["indicator_id"].to_numpy(),
+        "rule": "jump", "severity": "warning", "value": flagged["value"].to_numpy(),
+        **{f"message_{lang}": [texts[lang].format(id=i, before=f"{b:g}", year=years[(y, lang)], after=f"{a:g}",
+                                                  limit=share)
+                               for i, b, a, y in zip(ids, before, after, prev_years, strict=True)]
+           for lang in texts}}, columns=FLAG_COLUMNS)
+    return out if len(out) else _flags([])
+
+
+def _robust_flags_row_by_row(values: pd.DataFrame, peers: pd.DataFrame | None = None, peer_column: str = "ministry_id",
+                         limit: float = MODIFIED_Z_LIMIT, min_peers: int = 5) -> pd.DataFrame:
+    """The robust-z flags as they were built before: one message per row (the reference)."""
+    v = values.dropna(subset=["value"])
+    if peers is not None:
+        v = v.merge(peers[["agency_id", peer_column]].drop_duplicates("agency_id"), on="agency_id", how="left")
+        size = v.groupby(["cycle_year", "indicator_id", peer_column], dropna=False)["value"].transform("size")
+        v[peer_column] = v[peer_column].where(size >= min_peers, "__all__")
+        keys = ["cycle_year", "indicator_id", peer_column]
+    else:
+        keys = ["cycle_year", "indicator_id"]
+    grouped = v.groupby(keys, dropna=False)["value"]
+    med = grouped.transform("median")
+    mad = (v["value"] - med).abs().groupby([v[k] for k in keys], dropna=False).transform("median")
+    z = (MODIFIED_Z_CONSTANT * (v["value"] - med) / mad.where(mad > 0)).astype(float)
+    out = v.assign(z=z)
+    flagged = out[out["z"].abs() > limit]
+    rows = []
+    for r in flagged.itertuples(index=False):
+        rows.append({"cycle_year": r.cycle_year, "response_id": getattr(r, "response_id", None),
+                     "agency_id": r.agency_id, "indicator_id": r.indicator_id, "rule": "robust_z",
+                     "severity": "info", "value": r.value,
+                     **_messages("flag_robust_z", id=r.indicator_id, value=f"{r.value:g}", z=f"{r.z:.1f}")})
+    return _flags(rows)
+
+
+def test_flags_built_column_wise_equal_the_row_by_row_build(demo, catalogue) -> None:  # type: ignore[no-untyped-def]
+    """Jump and robust-z flags (every cycle and one cycle, with and without peers) equal, texts byte for byte,
+    the row-by-row build on the 120-agency demo; and a value of -0.0 and a repeated value keep their own text."""
+    from analytics.indicators import indicator_values
+    from analytics.pipeline import counted_frames
+
+    _, sv, ans = counted_frames(demo.frame, demo.responses, demo.services, demo.answers)
+    values = indicator_values(ans, sv, catalogue)
+    peers = demo.frame[["agency_id", "ministry_id"]]
+    for year in (None, 2567):
+        new, old = jump_flags(values, catalogue, year=year), _jump_flags_row_by_row(values, catalogue, year=year)
+        assert len(new) > 50
+        pd.testing.assert_frame_equal(new, old)
+    for pe in (None, peers):
+        new, old = robust_outlier_flags(values, pe), _robust_flags_row_by_row(values, pe)
+        assert len(new) > 50
+        pd.testing.assert_frame_equal(new, old)
+    odd = values.copy()
+    odd.loc[odd.index[:40], "value"] = -0.0
+    pd.testing.assert_frame_equal(jump_flags(odd, catalogue), _jump_flags_row_by_row(odd, catalogue))
+    pd.testing.assert_frame_equal(robust_outlier_flags(odd), _robust_flags_row_by_row(odd))
+    empty = values.iloc[:0]
+    pd.testing.assert_frame_equal(jump_flags(empty, catalogue), _jump_flags_row_by_row(empty, catalogue))
+    pd.testing.assert_frame_equal(robust_outlier_flags(empty), _robust_flags_row_by_row(empty))

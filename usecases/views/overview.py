@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from analytics.targets import observed_actuals, target_path, trend_to_goal
-from analytics.trajectory import national_series
+from analytics.trajectory import national_series, national_table
 from data import repository
 from survey.catalogue import KpiId, default_catalogue
 from survey.i18n import t
@@ -40,15 +40,21 @@ def overview(session: Session) -> Overview:
     counts = pd.concat([b.service_counts for b in rows.bases.values()], ignore_index=True)
     national = national_series(rows.frame, rows.responses, rows.services, catalogue.online_level, counts=counts)
     target = target_for(effective_targets(session, catalogue), KpiId.ONLINE_RATIO)
-    path = None
-    if target is not None:
-        base = national.loc[national["cycle_be"] == target.baseline_year, "online_service_ratio"]
-        baseline = None if base.empty or pd.isna(base.iloc[0]) else float(base.iloc[0])
-        if target.baseline_value is not None or baseline is not None:
-            path = target_path(target, baseline)
     resp = rows.responses
     last = None if resp.empty else pd.Timestamp(resp["updated_at"].max())
-    return Overview(national, path, target, repository.is_demo(session), last)
+    return Overview(national, online_path(national, target), target, repository.is_demo(session), last)
+
+
+def online_path(national: pd.DataFrame, target: Target | None) -> pd.DataFrame | None:
+    """Return the online-ratio target's path from its baseline (given, else the national figure of its baseline
+    year in `national`), None without a target or a baseline."""
+    if target is None:
+        return None
+    base = national.loc[national["cycle_be"] == target.baseline_year, "online_service_ratio"]
+    baseline = None if base.empty or pd.isna(base.iloc[0]) else float(base.iloc[0])
+    if target.baseline_value is not None or baseline is not None:
+        return target_path(target, baseline)
+    return None
 
 
 
@@ -107,7 +113,17 @@ def overview_view(session: Session, year: int | None, lang: str) -> OverviewView
     """Return the national cards, the online-share trajectory with path and trend, and the international picture."""
     catalogue = default_catalogue()
     targets = effective_targets(session, catalogue)
-    base = overview(session)
+    counted = year is not None and has_counted(session, year)
+    online_target = target_for(targets, KpiId.ONLINE_RATIO)
+    # The cards' results hold the national online ratios of every cycle up to `year`: the series is made from them,
+    # not computed again, unless the target's baseline is a later cycle (its path needs that cycle's figure).
+    # The cards need headline figures only: no Monte Carlo, flags or peers, so a new submission shows fast.
+    res = results(session, year, draws=0, detail=False) if counted and year is not None else None
+    if res is not None and (online_target is None or online_target.baseline_year <= res.year):
+        national = national_table(res.online_nation)
+        base = Overview(national, online_path(national, online_target), online_target, False, None)
+    else:
+        base = overview(session)
     national = base.national[base.national["cycle_be"] <= year] if year is not None else base.national
     national = national[["cycle_be", "online_service_ratio", "services", "services_online", "agencies_expected",
                          "agencies_responded", "response_rate"]]
@@ -131,11 +147,9 @@ def overview_view(session: Session, year: int | None, lang: str) -> OverviewView
     rank_target = target_for(targets, KpiId.EGDI_RANK)
     rank_goal = None if rank_target is None else rank_target.goal_value
     ranks = observations[observations["kpi"] == KpiId.EGDI_RANK].reset_index(drop=True)
-    if not has_counted(session, year) or year is None:
+    if res is None or year is None:
         return OverviewView(year, False, (), empty, empty, empty, None, None, base.target, international,
                             observations, national, last_change(session), rank_goal, ranks)
-    # The cards need headline figures only: no Monte Carlo, flags or peers, so a new submission shows fast.
-    res = results(session, year, draws=0, detail=False)
     nat = res.national.set_index("figure")
     cards = []
     for headline in catalogue.headline_kpis:
