@@ -29,7 +29,7 @@ import pickle
 import shutil
 import threading
 import uuid
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -65,11 +65,15 @@ _PENDING_LOCK = threading.Lock()
 def save_later(owner: tuple[Hashable, ...], fingerprint: str, base: CycleBase) -> None:
     """Write `base` on the one writer thread, off the request that computed it (`flush` waits for it)."""
     root = bases_dir()
-    if root is None:
-        return
+    if root is not None:
+        _later(save, owner, fingerprint, base, root)
+
+
+def _later(write: Callable[..., None], *args: object) -> None:
+    """Hand a write to the one writer thread, forgetting the writes already done."""
     with _PENDING_LOCK:
         _PENDING[:] = [f for f in _PENDING if not f.done()]
-        _PENDING.append(_WRITER.submit(save, owner, fingerprint, base, root))
+        _PENDING.append(_WRITER.submit(write, *args))
 
 
 def flush() -> None:
@@ -184,11 +188,8 @@ def models_path(owner: tuple[Hashable, ...], root: Path) -> Path:
 def save_models_later(owner: tuple[Hashable, ...], models: CycleModels, data_version: int) -> None:
     """Write a cycle's fitted models on the writer thread (`flush` waits for it)."""
     root = bases_dir()
-    if root is None:
-        return
-    with _PENDING_LOCK:
-        _PENDING[:] = [f for f in _PENDING if not f.done()]
-        _PENDING.append(_WRITER.submit(save_models, owner, models, data_version, root))
+    if root is not None:
+        _later(save_models, owner, models, data_version, root)
 
 
 def save_models(owner: tuple[Hashable, ...], models: CycleModels, data_version: int, root: Path | None = None
@@ -197,19 +198,9 @@ def save_models(owner: tuple[Hashable, ...], models: CycleModels, data_version: 
     root = root or bases_dir()
     if root is None:
         return
-    final = models_path(owner, root)
-    part = root / f".{final.name}.{uuid.uuid4().hex[:8]}"
     header = {"owner": repr(owner), "sklearn": sklearn.__version__, "data_version": data_version,
               "year": models.year, "method_version": models.method_version}
-    try:
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with part.open("wb") as f:
-            pickle.dump((header, models), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.chmod(part, 0o600)
-        os.replace(part, final)
-    except OSError as exc:
-        _LOG.warning("could not keep the models of %s on disk: %s", final.name, exc)
-        part.unlink(missing_ok=True)
+    _save_pickle(models_path(owner, root), root, header, models)
 
 
 def load_models(owner: tuple[Hashable, ...], root: Path | None = None) -> CycleModels | None:
@@ -217,15 +208,10 @@ def load_models(owner: tuple[Hashable, ...], root: Path | None = None) -> CycleM
     root = root or bases_dir()
     if root is None:
         return None
-    path = models_path(owner, root)
-    if not path.exists():
+    found = _read_pickle(models_path(owner, root))
+    if found is None:
         return None
-    try:
-        with path.open("rb") as f:  # written by this server only, in its own 0700 folder
-            header, models = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError) as exc:
-        _LOG.warning("could not read the kept models %s: %s", path.name, exc)
-        return None
+    header, models = found
     if header.get("owner") != repr(owner) or header.get("sklearn") != sklearn.__version__ \
             or not isinstance(models, CycleModels):
         return None
@@ -251,11 +237,8 @@ def save_results_later(owner: tuple[Hashable, ...], variant: str, version: tuple
     root = bases_dir()
     if root is None:
         return
-    with _PENDING_LOCK:
-        _PENDING[:] = [f for f in _PENDING if not f.done()]
-        _PENDING.append(_WRITER.submit(_save_pickle, _pickle_path(owner, root, RESULTS_SUFFIX, variant), root,
-                                       {"owner": repr(owner), "version": repr(version), "sklearn": sklearn.__version__},
-                                       results))
+    _later(_save_pickle, _pickle_path(owner, root, RESULTS_SUFFIX, variant), root,
+           {"owner": repr(owner), "version": repr(version), "sklearn": sklearn.__version__}, results)
 
 
 def load_results(owner: tuple[Hashable, ...], variant: str, version: tuple[Hashable, ...]) -> object | None:
@@ -281,12 +264,18 @@ def _save_pickle(final: Path, root: Path, header: dict[str, object], value: obje
 
 
 def _load_pickle(path: Path, header: dict[str, object]) -> object | None:
+    found = _read_pickle(path)
+    return found[1] if found is not None and found[0] == header else None
+
+
+def _read_pickle(path: Path) -> tuple[dict[str, object], object] | None:
+    """Return the (header, value) kept at `path`, or None when there is none or it cannot be read."""
     if not path.exists():
         return None
     try:
         with path.open("rb") as f:  # written by this server only, in its own 0700 folder
-            found, value = pickle.load(f)
+            header, value = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError) as exc:
         _LOG.warning("could not read the kept %s: %s", path.name, exc)
         return None
-    return value if found == header else None
+    return (header, value) if isinstance(header, dict) else None
