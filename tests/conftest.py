@@ -206,8 +206,12 @@ APP_SECRET = "s" * 40
 @pytest.fixture
 def app_on_demo(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Point the app at a private copy of the demo database."""
-    copy = tmp_path / "app.sqlite3"
-    copy.write_bytes(demo_db_path.read_bytes())
+    return _app_on_copy(demo_db_path, tmp_path / "app.sqlite3", monkeypatch)
+
+
+def _app_on_copy(source: Path, copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the app (DATABASE_URL, the session secret, no bootstrap administrator) at a copy of `source`."""
+    copy.write_bytes(source.read_bytes())
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
     monkeypatch.setenv("READINESS_SESSION_SECRET", APP_SECRET)
     monkeypatch.delenv("READINESS_ADMIN_USERNAME", raising=False)
@@ -468,9 +472,4 @@ def live_demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def app_on_live_demo(live_demo_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Point the app at a private copy of the live demo database."""
-    copy = tmp_path / "live.sqlite3"
-    copy.write_bytes(live_demo_path.read_bytes())
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
-    monkeypatch.setenv("READINESS_SESSION_SECRET", APP_SECRET)
-    monkeypatch.delenv("READINESS_ADMIN_USERNAME", raising=False)
-    return copy
+    return _app_on_copy(live_demo_path, tmp_path / "live.sqlite3", monkeypatch)

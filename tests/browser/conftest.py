@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,8 +80,8 @@ def stop_server(server: Server) -> None:
         server.process.kill()
 
 
-@pytest.fixture
-def browser() -> Iterator[object]:
+def launched_chromium() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, closed at the end (for fixtures of any scope)."""
     from playwright.sync_api import sync_playwright
 
     path = chromium_path()
@@ -88,6 +89,11 @@ def browser() -> Iterator[object]:
         b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    yield from launched_chromium()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Every page for every role in both languages, checked by axe-core in Chromium, with a screenshot of each.
 
-One server on a copy of the demo database serves all five roles; each role signs in like a person,
+One server on a copy of the live demo serves all five roles; each role signs in like a person,
 clicks every link of its sidebar in turn, and switches Thai to English with the sidebar switch. axe-core
 (the axe.min.js bundled in the axe-playwright-python wheel, nothing fetched at run time) checks each
 page; no serious or critical violation is allowed, and no heading-order one (docs/ACCESSIBILITY.md).
@@ -21,10 +21,9 @@ from sqlalchemy import select
 from data.db import make_engine, session_scope
 from data.models import Agency
 from tests.browser.conftest import (
-    CHROMIUM_ARGS,
     SCREENSHOTS,
     Server,
-    chromium_path,
+    launched_chromium,
     screenshot,
     start_server,
     stop_server,
@@ -48,11 +47,12 @@ EXCLUDED: tuple[tuple[str, str, str], ...] = ()
 
 
 @pytest.fixture(scope="module")
-def a11y_server(demo_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The app on a copy of the demo database, with one account per role named after it (password PASSWORD)."""
+def a11y_server(live_demo_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app on a copy of the live demo (this fiscal year's cycle open, so the respondent's form is checked too),
+    with one account per role named after it (password PASSWORD)."""
     folder = tmp_path_factory.mktemp("a11y")
     copy = folder / "app.sqlite3"
-    copy.write_bytes(demo_db_path.read_bytes())
+    copy.write_bytes(live_demo_path.read_bytes())
     engine = make_engine(f"sqlite:///{copy}")
     with session_scope(engine) as s:
         agency = s.scalars(select(Agency).order_by(Agency.id)).first()
@@ -71,13 +71,7 @@ def a11y_server(demo_db_path: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    path = chromium_path()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from launched_chromium()
 
 
 def _settle(page: Any, where: str) -> None:
