@@ -20,6 +20,7 @@ CONFLICT, SUBMITTING, RELOAD = "respond_conflict", "respond_submitting", "respon
 VALUES, SERVICES = "respond_values", "respond_services"  # widget key -> value as typed; service rows as typed
 BASE, SAVED = "respond_base", "respond_saved_services"  # answers and rows as loaded or last saved
 TAB, TAB_BAR = "respond_tab", "respond_tab_bar"  # the open tab (a dimension id); the tab bar's own key
+STATUS = "respond_status"  # the response's status as loaded or last saved
 
 
 def editor_key() -> str:
@@ -29,7 +30,7 @@ def editor_key() -> str:
 def _fill(form: respond.Form, marker: tuple[str, int]) -> None:
     state, values = st.session_state, F.widget_values(form.answers)
     services = form.services or form.suggested_services
-    state.update({LOADED: marker, VERSION: form.version, VALUES: values, BASE: F.answers_from_widgets(values),
+    state.update({LOADED: marker, VERSION: form.version, STATUS: form.status, VALUES: values, BASE: F.answers_from_widgets(values),
                   SERVICES: list(services), SAVED: list(form.services), **values})
     _new_editor(services)
     state.pop(CONFLICT, None), state.pop(SUBMITTING, None)
@@ -94,7 +95,7 @@ def _after(result: SaveResult, lang: str, ok_text: str | None, kind: str = "succ
         return False
     if not result.ok:
         return _refused(result.message.get(lang) if result.message else t("access_denied", lang))
-    st.session_state[VERSION] = result.version
+    st.session_state.update({VERSION: result.version, STATUS: result.status})
     st.session_state.pop(CONFLICT, None)
     if ok_text:
         flash(kind, ok_text)
@@ -120,6 +121,13 @@ def autosave(principal: Principal, agency_id: str, cycle_year: int, lang: str) -
     """Save a change as soon as it is made (every widget's callback; several changes in one run save once)."""
     _sync()
     return not _unsaved() or save(principal, agency_id, cycle_year, lang, kind="toast")  # nothing on the page moves
+
+
+def header_stale(form: respond.Form) -> bool:
+    """True when a save since `form` was loaded changed what the page's header shows: the status, or the note
+    that last cycle's services are saved with the next change (the table's fragment alone does not redraw it)."""
+    state = st.session_state
+    return state[STATUS] != form.status or bool(form.suggested_services and not form.services and state[SAVED])
 
 
 def save_over(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
