@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -294,11 +295,11 @@ def test_the_form_keeps_every_answer_across_pages_and_reloads_and_keeps_its_tab(
             page.get_by_role("tab", name=dat).click()
             wait_for_app(page, 120_000)
         page.get_by_text("1 of 5 answered").first.wait_for()  # the tab drawn from what is stored
-        assert (shown(page, "DAT.02"), shown(page, "DAT.03")) == ("", "7"), leave
+        for ind_id, value in (("DAT.02", ""), ("DAT.03", "7")):  # the field may be drawn a moment after its tab
+            wait_on_screen(partial(lambda i, v: shown(page, i) == v, ind_id, value), f"{leave}: {ind_id} = {value!r}")
         page.get_by_role("tab", name=first_tab).click()  # the services table shows the edited row
         wait_for_app(page, 120_000)
-        cells = grid_texts(page, grid)
-        assert str(volume) in cells or f"{volume:,}" in cells, (leave, cells)
+        wait_on_screen(lambda: bool({str(volume), f"{volume:,}"} & set(grid_texts(page, grid))), f"{leave}: {volume}")
         page.get_by_role("tab", name=dat).click()
         wait_for_app(page, 120_000)
     page.get_by_role("button", name="Save draft").click()  # nothing typed over the draft
@@ -325,6 +326,15 @@ def test_the_form_keeps_every_answer_across_pages_and_reloads_and_keeps_its_tab(
     assert selected_tab(page).startswith("ธรรมาภิบาลข้อมูล") and selected_tab(page).endswith("(4)")
     page.locator("[data-testid='stAlert']").first.scroll_into_view_if_needed()
     screenshot(page, "respond-form-refused-th")
+
+
+def wait_on_screen(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    """Wait until the screen shows something that stays (a field's value, a cell): fail when it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never shown: {what}")
+        time.sleep(0.3)
 
 
 def grid_texts(page: Any, grid: Any) -> list[str]:
