@@ -123,13 +123,6 @@ def autosave(principal: Principal, agency_id: str, cycle_year: int, lang: str) -
     return not _unsaved() or save(principal, agency_id, cycle_year, lang, kind="toast")  # nothing on the page moves
 
 
-def header_stale(form: respond.Form) -> bool:
-    """True when a save since `form` was loaded changed what the page's header shows: the status, or the note
-    that last cycle's services are saved with the next change (the table's fragment alone does not redraw it)."""
-    state = st.session_state
-    return state[STATUS] != form.status or bool(form.suggested_services and not form.services and state[SAVED])
-
-
 def save_over(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
     """Keep the user's input and save it over the newer version (after reading the conflict)."""
     conflict = st.session_state.pop(CONFLICT, None)

@@ -19,10 +19,17 @@ from usecases.access import Principal
 _WHOLE_PAGE = "respond_services_page_rerun"  # the table's save needs the whole page redrawn
 
 
+def _header_stale(form: respond.Form) -> bool:
+    """True when a save since `form` was loaded changed what the page's header shows: the status, or the note
+    that last cycle's services are saved with the next change (the table's fragment alone does not redraw it)."""
+    state = st.session_state
+    return state[F.STATUS] != form.status or bool(form.suggested_services and not form.services and state[F.SAVED])
+
+
 def _save(principal: Principal, form: respond.Form, lang: str) -> None:
     """The table's callback: save its change at once; a refusal, a conflict, or a save that changed the page's
     header (the first save: the status, the pre-filled note) is shown by the whole page, once."""
-    if not F.autosave(principal, form.agency_id, form.cycle_year, lang) or F.header_stale(form):
+    if not F.autosave(principal, form.agency_id, form.cycle_year, lang) or _header_stale(form):
         st.session_state[_WHOLE_PAGE] = True
 
 
