@@ -73,6 +73,7 @@ def test_a_respondent_fills_and_submits_in_chromium(browser: object, respond_ser
     screenshot(page, "respond-services-edited")
 
     page.get_by_role("tab", name="Data governance, master data and open data").click()
+    settle(page)  # the tab's own rerun (it keeps the open tab) must not swallow what is typed next
     field = page.locator("input[aria-label^='DAT.02']")
     field.fill("12")
     field.press("Enter")
