@@ -20,6 +20,7 @@ CONFLICT, SUBMITTING, RELOAD = "respond_conflict", "respond_submitting", "respon
 VALUES, SERVICES = "respond_values", "respond_services"  # widget key -> value as typed; service rows as typed
 BASE, SAVED = "respond_base", "respond_saved_services"  # answers and rows as loaded or last saved
 TAB, TAB_BAR = "respond_tab", "respond_tab_bar"  # the open tab (a dimension id); the tab bar's own key
+STATUS = "respond_status"  # the response's status as loaded or last saved
 
 
 def editor_key() -> str:
@@ -29,7 +30,7 @@ def editor_key() -> str:
 def _fill(form: respond.Form, marker: tuple[str, int]) -> None:
     state, values = st.session_state, F.widget_values(form.answers)
     services = form.services or form.suggested_services
-    state.update({LOADED: marker, VERSION: form.version, VALUES: values, BASE: F.answers_from_widgets(values),
+    state.update({LOADED: marker, VERSION: form.version, STATUS: form.status, VALUES: values, BASE: F.answers_from_widgets(values),
                   SERVICES: list(services), SAVED: list(form.services), **values})
     _new_editor(services)
     state.pop(CONFLICT, None), state.pop(SUBMITTING, None)
@@ -94,7 +95,7 @@ def _after(result: SaveResult, lang: str, ok_text: str | None, kind: str = "succ
         return False
     if not result.ok:
         return _refused(result.message.get(lang) if result.message else t("access_denied", lang))
-    st.session_state[VERSION] = result.version
+    st.session_state.update({VERSION: result.version, STATUS: result.status})
     st.session_state.pop(CONFLICT, None)
     if ok_text:
         flash(kind, ok_text)

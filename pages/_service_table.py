@@ -16,12 +16,20 @@ from usecases import form as form_state
 from usecases import respond
 from usecases.access import Principal
 
-_WHOLE_PAGE = "respond_services_page_rerun"  # a save from the table was refused or met a conflict: show the page
+_WHOLE_PAGE = "respond_services_page_rerun"  # the table's save needs the whole page redrawn
 
 
-def _save(principal: Principal, agency_id: str, cycle_year: int, lang: str) -> None:
-    """The table's callback: save its change at once; a refusal or a conflict is shown by the whole page."""
-    if not F.autosave(principal, agency_id, cycle_year, lang):
+def _header_stale(form: respond.Form) -> bool:
+    """True when a save since `form` was loaded changed what the page's header shows: the status, or the note
+    that last cycle's services are saved with the next change (the table's fragment alone does not redraw it)."""
+    state = st.session_state
+    return state[F.STATUS] != form.status or bool(form.suggested_services and not form.services and state[F.SAVED])
+
+
+def _save(principal: Principal, form: respond.Form, lang: str) -> None:
+    """The table's callback: save its change at once; a refusal, a conflict, or a save that changed the page's
+    header (the first save: the status, the pre-filled note) is shown by the whole page, once."""
+    if not F.autosave(principal, form.agency_id, form.cycle_year, lang) or _header_stale(form):
         st.session_state[_WHOLE_PAGE] = True
 
 
@@ -51,5 +59,5 @@ def services_editor(principal: Principal, form: respond.Form, problems: form_sta
         st.info(t("services_prefilled", lang).format(n=fmt_number(len(form.suggested_services), lang)))
     st.data_editor(st.session_state[F.SOURCE], key=F.editor_key(), num_rows="dynamic", column_config=_columns(lang),
                    hide_index=True, disabled=disabled, width="stretch", placeholder="", on_change=_save,
-                   args=(principal, form.agency_id, form.cycle_year, lang))
+                   args=(principal, form, lang))
     show_problems(problems.services, lang)

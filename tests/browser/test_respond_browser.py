@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -56,23 +58,30 @@ def test_a_respondent_fills_and_submits_in_chromium(browser: object, respond_ser
 
     # Key services in the table editor: each change is saved to the draft as soon as it is entered.
     grid = page.locator("[data-testid='stDataFrame']").first
-    add_service(page, grid, 1, "Boat registration")
-    add_service(page, grid, 2, "Ferry licence")
-    edit_cell(page, grid, 1, 640, "1200", "input.gdg-input")  # row 1's yearly volume (after name 320, level 230)
+
+    def rows() -> list[tuple[str, int, int | None]]:
+        return [(x.name, x.digital_level, x.annual_volume) for x in stored_form(respond_server, "A001", OPEN, "somchai").services]
+
+    add_service(page, grid, 1, "Boat registration", lambda: rows() == [("Boat registration", 0, None)])
+    add_service(page, grid, 2, "Ferry licence", lambda: [r[0] for r in rows()] == ["Boat registration", "Ferry licence"])
+    edit_cell(page, grid, 1, 640, "1200", "input.gdg-input",  # row 1's yearly volume (after name 320, level 230)
+              lambda: rows()[0] == ("Boat registration", 0, 1200))
     page.wait_for_timeout(1000)
     toolbar(page, grid, "Delete row(s)", row_marker=2).click(force=True)  # remove row 2
+    wait_until(lambda: rows() == [("Boat registration", 0, 1200)], "row 2 deleted")
     wait_for_app(page)
-    page.get_by_text("Draft saved.").first.wait_for()
     screenshot(page, "respond-services-edited")
 
     page.get_by_role("tab", name="Data governance, master data and open data").click()
+    settle(page)  # the tab's own rerun (it keeps the open tab) must not swallow what is typed next
     field = page.locator("input[aria-label^='DAT.02']")
     field.fill("12")
     field.press("Enter")
+    wait_until(lambda: "DAT.02" in stored_form(respond_server, "A001", OPEN, "somchai").answers, "DAT.02")
     wait_for_app(page)
     page.get_by_role("button", name="Save draft").click()
     wait_for_app(page)
-    page.get_by_text("Draft saved.").first.wait_for()
+    page.get_by_text("Every change is already saved in the draft.").first.wait_for()  # stays until the next run
 
     page.get_by_role("button", name="Submit").click()
     wait_for_app(page)
@@ -80,13 +89,18 @@ def test_a_respondent_fills_and_submits_in_chromium(browser: object, respond_ser
     page.locator("[data-testid='stMetricValue']").get_by_text("Submitted").wait_for()
     screenshot(page, "respond-submitted")
 
-    engine = make_engine(respond_server.database_url)
-    me = Principal(0, "somchai", grants=frozenset({Grant(Role.RESPONDENT, agency_id="A001")}))
-    with session_scope(engine) as s:
-        form = respond.load_form(s, me, "A001", OPEN)
-    engine.dispose()
+    form = stored_form(respond_server, "A001", OPEN, "somchai")
     assert form.status == "submitted" and form.answers["DAT.02"].value == 12
     assert [(x.name, x.digital_level, x.annual_volume) for x in form.services] == [("Boat registration", 0, 1200)]
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120) -> None:
+    """Wait until `condition` holds (read from the database: what is stored stays, unlike a toast)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never stored: {what}")
+        time.sleep(0.3)
 
 
 ROW = 35  # Streamlit's table row height in pixels; row 0 is the header
@@ -120,12 +134,12 @@ def toolbar(page: Any, grid: Any, name: str, row_marker: int | None = None) -> A
     return button
 
 
-def edit_cell(page: Any, grid: Any, row: int, x: int, text: str, editor_css: str) -> None:
+def edit_cell(page: Any, grid: Any, row: int, x: int, text: str, editor_css: str, stored: Callable[[], bool]) -> None:
     """Open a cell's editor, type, and enter it.
 
     The grid redraws after every rerun, and on a loaded machine a double click can land as two single clicks,
     so each try waits for the app to settle, selects the cell and presses Enter (the grid's own shortcut for
-    editing), and falls back to a double click.
+    editing), and falls back to a double click. Done when `stored` holds (the change is in the database).
     """
     editor = page.locator(editor_css)
     for attempt in range(10):
@@ -148,16 +162,16 @@ def edit_cell(page: Any, grid: Any, row: int, x: int, text: str, editor_css: str
     else:
         raise AssertionError(f"the editor of row {row} at x={x} never opened")
     page.keyboard.press("Enter")
+    wait_until(stored, f"row {row} at x={x}: {text}")
     wait_for_app(page)
-    page.get_by_text("Draft saved.").first.wait_for()
 
 
-def add_service(page: Any, grid: Any, row: int, name: str) -> None:
+def add_service(page: Any, grid: Any, row: int, name: str, stored: Callable[[], bool]) -> None:
     # force: the toolbar fades in and out with the pointer, so it never counts as "stable" for a plain click
     toolbar(page, grid, "Add row").click(force=True)
     page.wait_for_timeout(1000)
     wait_for_app(page)  # adding a row reruns the page
-    edit_cell(page, grid, row, 100, name, "textarea.gdg-input")
+    edit_cell(page, grid, row, 100, name, "textarea.gdg-input", stored)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,9 +214,9 @@ def live_form(app_on_demo: Path, tmp_path: Path) -> Iterator[tuple[Server, str, 
     stop_server(server)
 
 
-def stored_form(server: Server, agency: str, year: int) -> respond.Form:
+def stored_form(server: Server, agency: str, year: int, user: str = RESPONDENT) -> respond.Form:
     engine = make_engine(server.database_url)
-    me = Principal(0, RESPONDENT, grants=frozenset({Grant(Role.RESPONDENT, agency_id=agency)}))
+    me = Principal(0, user, grants=frozenset({Grant(Role.RESPONDENT, agency_id=agency)}))
     with session_scope(engine) as s:
         form = respond.load_form(s, me, agency, year)
     engine.dispose()
@@ -241,12 +255,22 @@ def test_the_form_keeps_every_answer_across_pages_and_reloads_and_keeps_its_tab(
     sign_in(page, RESPONDENT)
     open_form(page, server)
     offered = stored_form(server, agency, year).suggested_services
-    page.get_by_text(f"Pre-filled with last cycle's {len(offered)} key services").wait_for()
+    note = page.get_by_text(f"Pre-filled with last cycle's {len(offered)} key services")
+    note.wait_for()
+    status = page.locator("[data-testid='stMetricValue']").first
+    assert status.inner_text().strip() == "Not started"
+    volume = (offered[0].annual_volume or 0) + 4321  # the first row's yearly volume, edited in the table
+    edited = [dataclasses.replace(offered[0], annual_volume=volume), *offered[1:]]
+    grid = page.locator("[data-testid='stDataFrame']").first
+    edit_cell(page, grid, 1, 640, str(volume), "input.gdg-input", lambda: stored_form(server, agency, year).services == edited)
+    status.get_by_text("Draft").wait_for()  # the first save (from the table's fragment) redrew the page's header
+    note.wait_for(state="detached")  # and the offered services are saved now: no note
+    first_tab = selected_tab(page)
 
     dat = "Data governance, master data and open data"
     page.get_by_role("tab", name=dat).click()
     wait_for_app(page, 120_000)
-    type_number(page, "DAT.02", "12")  # saved at once, with the offered services
+    type_number(page, "DAT.02", "12")  # saved at once
     type_number(page, "DAT.03", "7")
     type_number(page, "DAT.02", "")  # cleared: unanswered, not 0
     assert selected_tab(page) == dat
@@ -256,7 +280,7 @@ def test_the_form_keeps_every_answer_across_pages_and_reloads_and_keeps_its_tab(
     assert selected_tab(page) == dat  # Save keeps the tab
     stored = stored_form(server, agency, year)
     assert stored.answers["DAT.02"].value is None and stored.answers["DAT.03"].value == 7
-    assert stored.services == offered and stored.status == "draft"
+    assert stored.services == edited and stored.status == "draft"
 
     for leave in ("Methodology", "reload"):  # another page and back, then a reload: the screen shows what is stored
         if leave == "reload":
@@ -272,7 +296,13 @@ def test_the_form_keeps_every_answer_across_pages_and_reloads_and_keeps_its_tab(
             page.get_by_role("tab", name=dat).click()
             wait_for_app(page, 120_000)
         page.get_by_text("1 of 5 answered").first.wait_for()  # the tab drawn from what is stored
-        assert (shown(page, "DAT.02"), shown(page, "DAT.03")) == ("", "7"), leave
+        for ind_id, value in (("DAT.02", ""), ("DAT.03", "7")):  # the field may be drawn a moment after its tab
+            wait_on_screen(partial(lambda i, v: shown(page, i) == v, ind_id, value), f"{leave}: {ind_id} = {value!r}")
+        page.get_by_role("tab", name=first_tab).click()  # the services table shows the edited row
+        wait_for_app(page, 120_000)
+        wait_on_screen(lambda: bool({str(volume), f"{volume:,}"} & set(grid_texts(page, grid))), f"{leave}: {volume}")
+        page.get_by_role("tab", name=dat).click()
+        wait_for_app(page, 120_000)
     page.get_by_role("button", name="Save draft").click()  # nothing typed over the draft
     wait_for_app(page, 120_000)
     again = stored_form(server, agency, year)
@@ -299,6 +329,21 @@ def test_the_form_keeps_every_answer_across_pages_and_reloads_and_keeps_its_tab(
     screenshot(page, "respond-form-refused-th")
 
 
+def wait_on_screen(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    """Wait until the screen shows something that stays (a field's value, a cell): fail when it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never shown: {what}")
+        time.sleep(0.3)
+
+
+def grid_texts(page: Any, grid: Any) -> list[str]:
+    """The texts of the table's cells as the grid gives them to screen readers (its canvas draws the same)."""
+    canvas_box(page, grid)
+    return [str(x).strip() for x in grid.locator("[role='gridcell']").all_inner_texts()]
+
+
 def settle(page: Any) -> None:
     """Wait for the save a Tab or Enter started (its rerun may begin a moment after the key)."""
     page.wait_for_timeout(600)
@@ -317,25 +362,40 @@ def test_ten_services_entered_with_the_keyboard_alone_are_stored(browser: object
     open_form(page, server, "th")
     grid = page.locator("[data-testid='stDataFrame']").first
     box = canvas_box(page, grid)
+    status = page.locator("[data-testid='stMetricValue']").first
+    assert status.inner_text().strip() == "ยังไม่เริ่ม"  # not started
     page.mouse.click(box["x"] + 100, box["y"] + ROW * (len(offered) + 1) + ROW // 2)  # the empty last row: a new row
     wait_for_app(page, 120_000)
+
+    def stored_row(i: int, row: tuple[str, int, int | None]) -> Callable[[], bool]:
+        def check() -> bool:
+            rows = stored_form(server, agency, year).services
+            return len(rows) == len(offered) + i + 1 and (rows[-1].name, rows[-1].digital_level, rows[-1].annual_volume) == row
+        return check
+
     timings = []
     for i in range(10):  # the keyboard only: Enter on the empty last row adds one; name, Tab, level, Tab, volume, Enter
-        start = time.monotonic()  # each Tab or Enter saves the row (the table alone reruns): wait for it as the eye would
+        start = time.monotonic()  # each Tab or Enter saves the row (the table alone reruns): wait until it is stored
+        name = f"บริการทดสอบแป้นพิมพ์ {i + 1}"
         if i:
             page.keyboard.press("ArrowLeft")
             page.keyboard.press("ArrowLeft")
             page.keyboard.press("Enter")
             settle(page)
-        page.keyboard.type(f"บริการทดสอบแป้นพิมพ์ {i + 1}", delay=120)  # about a typist's pace
+        page.keyboard.type(name, delay=120)  # about a typist's pace
         page.keyboard.press("Tab")
+        wait_until(stored_row(i, (name, 0, None)), f"row {i + 1}'s name")
         settle(page)
+        if not i:  # the first save changed the status: the whole page redrew, its header too
+            status.get_by_text("ฉบับร่าง").wait_for()  # draft
         page.keyboard.type(str(i % 5), delay=120)
         page.wait_for_timeout(300)
         page.keyboard.press("Tab")
+        wait_until(stored_row(i, (name, i % 5, None)), f"row {i + 1}'s level")
         settle(page)
         page.keyboard.type(str(100 * (i + 1)), delay=120)
         page.keyboard.press("Enter")
+        wait_until(stored_row(i, (name, i % 5, 100 * (i + 1))), f"row {i + 1}'s volume")
         settle(page)
         timings.append(time.monotonic() - start)
     page.wait_for_timeout(1000)
