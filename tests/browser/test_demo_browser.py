@@ -67,7 +67,10 @@ def _text(page: object) -> str:
 
 
 def _cells(page: object) -> list[str]:
-    """Return the text of every table cell drawn on the page (Streamlit draws tables on a canvas, with a hidden grid)."""
+    """Return the text of every table cell drawn on the page (Streamlit draws tables on a canvas, with a hidden grid),
+    once a table's cells are there: the page's title can show while the script is still running."""
+    page.locator("[data-testid='stDataFrame'] [role='gridcell']").first.wait_for(state="attached")  # type: ignore[attr-defined]
+    wait_for_app(page)
     return [str(c) for c in page.locator("[data-testid='stDataFrame'] [role='gridcell']").all_inner_texts()]  # type: ignore[attr-defined]
 
 
