@@ -31,14 +31,17 @@ def cycle_standing(cycles: pd.DataFrame, frame: pd.DataFrame, responses: pd.Data
     approved = those whose response is approved or locked;
     final = closed or (expected > 0 and approved >= FINAL_SHARE x expected).
     """
+    # Each cycle's members once; its responses joined to them once (not one scan of every response per cycle).
+    members = frame[["cycle_year", "agency_id"]].drop_duplicates()
+    expected_n = members.groupby("cycle_year").size()
+    resp = responses.merge(members, on=["cycle_year", "agency_id"], how="inner")
+    counted_n = resp.loc[inventory_counted(resp)].groupby("cycle_year")["agency_id"].nunique()
+    approved_n = resp.loc[resp["status"].isin(list(APPROVED_STATUSES))].groupby("cycle_year")["agency_id"].nunique()
     rows = []
     for year, status in zip(cycles["year_be"].astype(int), cycles["status"], strict=True):
-        members = set(frame.loc[frame["cycle_year"] == year, "agency_id"])
-        resp = responses[(responses["cycle_year"] == year) & responses["agency_id"].isin(members)]
-        counted = int(resp.loc[inventory_counted(resp), "agency_id"].nunique()) if not resp.empty else 0
-        approved = int(resp.loc[resp["status"].isin(list(APPROVED_STATUSES)), "agency_id"].nunique())
+        expected = int(expected_n.get(year, 0))
+        counted, approved = int(counted_n.get(year, 0)), int(approved_n.get(year, 0))
         closed = str(status) == CLOSED
-        expected = len(members)
         final = closed or (expected > 0 and approved >= FINAL_SHARE * expected)
         rows.append({"year": int(year), "closed": closed, "expected": expected, "counted": counted,
                      "approved": approved, "final": bool(final)})

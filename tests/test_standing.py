@@ -163,3 +163,39 @@ def test_the_provisional_banner_names_pending_responses_only_when_there_are_some
     assert ("ยังไม่ได้รับอนุมัติ" if lang == "th" else "submitted responses") not in none
     assert ("ร้อยละ 80" if lang == "th" else "80 %") in none
     assert provisional_text(CycleStanding(2569, True, 80, 80, 80), lang) is None
+
+
+def _standing_one_cycle_at_a_time(cycles: pd.DataFrame, frame: pd.DataFrame, responses: pd.DataFrame) -> list[dict]:
+    """The rule as first written, one cycle at a time: the reference for the joined computation."""
+    from analytics.online_services import inventory_counted
+    from survey.workflow import APPROVED_STATUSES
+
+    rows = []
+    for year, status in zip(cycles["year_be"].astype(int), cycles["status"], strict=True):
+        members = set(frame.loc[frame["cycle_year"] == year, "agency_id"])
+        resp = responses[(responses["cycle_year"] == year) & responses["agency_id"].isin(members)]
+        counted = int(resp.loc[inventory_counted(resp), "agency_id"].nunique()) if not resp.empty else 0
+        approved = int(resp.loc[resp["status"].isin(list(APPROVED_STATUSES)), "agency_id"].nunique())
+        expected = len(members)
+        closed = str(status) == "closed"
+        rows.append({"year": int(year), "closed": closed, "expected": expected, "counted": counted,
+                     "approved": approved, "final": bool(closed or (expected > 0 and approved >= FINAL_SHARE * expected))})
+    return rows
+
+
+def test_standing_of_every_cycle_equals_the_rule_cycle_by_cycle() -> None:
+    """Random frames and responses over four cycles (one with no frame, one with no response, agencies outside the
+    frame, register inventories, every state): the joined computation gives the cycle-by-cycle rule's rows."""
+    rng = np.random.default_rng(7)
+    states = ["draft", "submitted", "returned", "approved", "locked"]
+    for _ in range(20):
+        frame = pd.concat([_frame(y, int(rng.integers(0, 30))) for y in (2566, 2567, 2568)], ignore_index=True)
+        n = int(rng.integers(0, 60))
+        resp = pd.DataFrame({"cycle_year": rng.choice([2566, 2567, 2569], n),
+                             "agency_id": [f"A{int(i):03d}" for i in rng.integers(0, 40, n)],
+                             "status": rng.choice(states, n),
+                             "inventory_source": rng.choice(np.array(["register", None], dtype=object), n)})
+        cycles = _cycles(**{"2566": "closed", "2567": "open", "2568": "open", "2569": "open"})
+        got = cycle_standing(cycles, frame, resp)
+        assert got.to_dict("records") == _standing_one_cycle_at_a_time(cycles, frame, resp)
+        assert got.to_dict("records")[2]["counted"] == 0  # no response in B.E. 2568

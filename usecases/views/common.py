@@ -16,8 +16,12 @@ from data import repository
 from survey.catalogue import Catalogue, default_catalogue
 from survey.i18n import DECIMALS, TEXTS, fmt_date, fmt_number, fmt_percent_text, fmt_year, t
 from usecases.access import Principal, Role, readable_agency_ids
+from usecases.cache import Store, database_key
+from usecases.views.results import frames
 
 SUMMARY_READERS = frozenset({Role.PLANNER, Role.EXECUTIVE})
+#: Every cycle's standing per (database, data version).
+STANDING: Store[pd.DataFrame] = Store(maxsize=4)
 
 
 
@@ -76,8 +80,16 @@ def filter_options(session: Session, lang: str) -> FilterOptions:
 
 
 def _standing(session: Session, cycles: pd.DataFrame | None = None) -> pd.DataFrame:
-    cycles = repository.cycles(session) if cycles is None else cycles
-    return cycle_standing(cycles, repository.frame(session), repository.responses(session))
+    """Every cycle's standing, computed once per data version (closing a cycle moves it too) from the frames
+    the cycles' results read (`results.frames`)."""
+    key = (database_key(session), repository.data_version(session))
+    hit = STANDING.get(key)
+    if hit is None:
+        cycles = repository.cycles(session) if cycles is None else cycles
+        frame, responses, _ = frames(session, [int(y) for y in cycles["year_be"]])
+        hit = cycle_standing(cycles, frame, responses)
+        STANDING.put_latest(key, hit, 1)
+    return hit.copy()
 
 
 def final_years(session: Session) -> frozenset[int]:

@@ -74,15 +74,7 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     call of the same data version.
     """
     method = method_from_catalogue(catalogue)
-    # Callers whose own results are kept per data version (`results`, the Overview's view, which reads the cycles
-    # twice: its series, then its cards' results) share one read of the frames per data version.
-    read_key = (database_key(session), repository.data_version(session), tuple(years))
-    known = FRAMES.get(read_key) if per_version else None
-    if known is None:
-        frame, responses = repository.frame(session, years), repository.responses(session, years)
-        known = (frame, responses, cycle_fingerprints(frame, responses))
-        FRAMES.put_latest(read_key, known, 1)
-    frame, responses, prints = known
+    frame, responses, prints = frames(session, years, per_version)
     db, shape = _database(session), repr(method)
     keys = {y: (db, y, prints.get(y, ""), catalogue.sha256, shape) for y in years}
     kept = dict(BASES.snapshot())
@@ -131,6 +123,25 @@ def cycle_rows(session: Session, years: list[int], catalogue: Catalogue, read: t
     services = pd.concat([p[0] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
     answers = pd.concat([p[1] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][1]
     return CycleRows(frame, responses, services, answers, bases)
+
+
+def frames(session: Session, years: list[int] | None = None, per_version: bool = True
+           ) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, str]]:
+    """Return the frame and responses of `years` (None: every cycle) and each cycle's fingerprint.
+
+    Callers whose own results are kept per data version (`results`, the Overview's view, which reads the cycles
+    twice: its series, then its cards' results, and the cycles' standing every page shows) share one read per data
+    version: the frames returned are shared, never to be changed. Without `per_version` they are read afresh.
+    """
+    if years is None:
+        years = [int(y) for y in repository.cycles(session)["year_be"]]
+    read_key = (database_key(session), repository.data_version(session), tuple(years))
+    known = FRAMES.get(read_key) if per_version else None
+    if known is None:
+        frame, responses = repository.frame(session, years), repository.responses(session, years)
+        known = (frame, responses, cycle_fingerprints(frame, responses))
+        FRAMES.put_latest(read_key, known, 1)
+    return known
 
 
 def _database(session: Session) -> str:
