@@ -163,31 +163,66 @@ def patch_base(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFrame, se
                       services[services["agency_id"].isin(mine)], answers[answers["agency_id"].isin(mine)],
                       catalogue, method, keep_rows=True)
 
-    def splice(old: pd.DataFrame, new: pd.DataFrame | None, order: list[str] | None) -> pd.DataFrame:
-        kept = old[~old["agency_id"].isin(mine)] if "agency_id" in old.columns else old
+    def splice(old: pd.DataFrame, new: pd.DataFrame | None, order: list[str] | None,
+               match: list[str] | None = None) -> pd.DataFrame:
+        gone = old["agency_id"].isin(mine).to_numpy(dtype=bool) if "agency_id" in old.columns else None
+        # Most often a changed response keeps its rows' keys (an answer's value changed): each new row then takes the
+        # place of the old row with the same `match` key, which is where sorting by `order` would put it.
+        placed = _in_place(old, new, gone, match) if match is not None and gone is not None else None
+        if placed is not None:
+            return _keep_types(placed, old)
+        kept = old[~gone] if gone is not None else old
         out = pd.concat([kept, new], ignore_index=True) if new is not None and not new.empty else kept
-        if not old.empty:  # a few agencies' empty parts may come out as object columns: keep the cycle's types
-            for c, t in old.dtypes.items():
-                if c in out.columns and out[c].dtype != t:
-                    # A column the new rows cannot hold in the cycle's type (a first missing count in an integer
-                    # column) keeps the type they need, as reading the whole cycle again would give it.
-                    with contextlib.suppress(ValueError, TypeError):
-                        out[c] = out[c].astype(t)
+        out = _keep_types(out, old)
         return out.sort_values(order, kind="stable", ignore_index=True) if order else out.reset_index(drop=True)
 
-    scores = splice(base.scores, part.scores, None)
-    # composite_index lists every agency under the first node, then the next node, ...: keep its node order.
-    nodes = pd.Index(pd.unique(pd.concat([base.scores["node"], part.scores["node"]])))
-    agency_codes = pd.factorize(scores["agency_id"], sort=True)[0]  # integer keys sort much faster than text
-    order = np.lexsort((agency_codes, nodes.get_indexer(scores["node"])))
-    scores = scores.iloc[order].reset_index(drop=True)
+    placed = _in_place(base.scores, part.scores, base.scores["agency_id"].isin(mine).to_numpy(dtype=bool),
+                       ["agency_id", "node"])
+    scores = _keep_types(placed, base.scores) if placed is not None else splice(base.scores, part.scores, None)
+    if placed is None:
+        # composite_index lists every agency under the first node, then the next node, ...: keep its node order.
+        nodes = pd.Index(pd.unique(pd.concat([base.scores["node"], part.scores["node"]])))
+        agency_codes = pd.factorize(scores["agency_id"], sort=True)[0]  # integer keys sort much faster than text
+        order = np.lexsort((agency_codes, nodes.get_indexer(scores["node"])))
+        scores = scores.iloc[order].reset_index(drop=True)
     key = ["cycle_year", "agency_id"]
-    return CycleBase(year, method.version, splice(base.values, part.values, [*key, "indicator_id"]), scores,
+    values = splice(base.values, part.values, [*key, "indicator_id"], ["agency_id", "indicator_id"])
+    return CycleBase(year, method.version, values, scores,
                      splice(base.service_counts, part.service_counts, key),
                      splice(base.score_rows, part.score_rows, key) if not base.score_rows.empty
                      else _score_rows(scores, method),
                      splice(base.counted, part.counted, ["response_id"]), splice(base.answers, part.answers, None),
                      splice(base.services, part.services, None))
+
+
+def _in_place(old: pd.DataFrame, new: pd.DataFrame | None, gone: np.ndarray, match: list[str]) -> pd.DataFrame | None:
+    """Return `old` with each row marked `gone` replaced by the row of `new` with the same `match` key, in its place;
+    None unless the gone rows and the new rows have the same keys, each once."""
+    where = np.flatnonzero(gone)
+    if new is None or len(where) == 0 or len(new) != len(where):
+        return None
+    before = pd.MultiIndex.from_frame(old.iloc[where][match].reset_index(drop=True))
+    after = pd.MultiIndex.from_frame(new[match].reset_index(drop=True))
+    if not before.is_unique or not after.is_unique:
+        return None
+    pos = before.get_indexer(after)
+    if (pos < 0).any():
+        return None
+    take = np.arange(len(old))
+    take[where[pos]] = len(old) + np.arange(len(new))
+    return pd.concat([old, new], ignore_index=True).take(take).reset_index(drop=True)
+
+
+def _keep_types(out: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
+    """Return `out` in `old`'s column types: a few agencies' empty parts may come out as object columns."""
+    if not old.empty:
+        for c, t in old.dtypes.items():
+            if c in out.columns and out[c].dtype != t:
+                # A column the new rows cannot hold in the cycle's type (a first missing count in an integer
+                # column) keeps the type they need, as reading the whole cycle again would give it.
+                with contextlib.suppress(ValueError, TypeError):
+                    out[c] = out[c].astype(t)
+    return out
 
 
 def cycle_fingerprints(frame: pd.DataFrame, responses: pd.DataFrame) -> dict[int, str]:
