@@ -88,6 +88,17 @@ def bump_data_version(session: Session) -> int:
     return int(row.value)
 
 
+def cycle_changes(session: Session) -> dict[int, int]:
+    """Return each cycle's change counter (0: the agencies' ministry, type or province, for every cycle; -1: the
+    random mark of the counters' table, new whenever the table is made again).
+
+    The database moves a cycle's counter on every write to its responses or frame entries, however made
+    (migration 0009's triggers); a cycle without a counter has had no write since the migration.
+    """
+    rows = session.execute(text("SELECT cycle_year, MAX(changes) FROM cycle_changes GROUP BY cycle_year")).all()
+    return {int(year): int(changes) for year, changes in rows}
+
+
 def cycles(session: Session) -> pd.DataFrame:
     """Return the survey cycles, oldest first."""
     cols = ("year_be", "year_ce", "opens_on", "closes_on", "catalogue_version", "status")

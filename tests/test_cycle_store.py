@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from analytics.index import method_from_catalogue
@@ -254,7 +255,8 @@ def test_callers_kept_per_data_version_share_one_read_of_the_frames(demo_db_path
                                                                   catalogue: Catalogue,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The Overview reads every cycle twice (its series, then its cards' results): with `per_version` the frame is
-    read once per data version, again after the version moves, and always without it."""
+    read once per data version, and always without it; after the version moves, only a cycle written since is read
+    again (the database's change counters), and nothing when no cycle's rows were written."""
     copy = tmp_path / "frames.sqlite3"
     copy.write_bytes(demo_db_path.read_bytes())
     engine = make_engine(f"sqlite:///{copy}")
@@ -275,8 +277,71 @@ def test_callers_kept_per_data_version_share_one_read_of_the_frames(demo_db_path
         repository.bump_data_version(s)
         s.commit()
         results.cycle_rows(s, YEARS, catalogue, per_version=True)
-        assert len(reads) == 3
+        assert len(reads) == 2  # the version moved, no cycle's rows did
+        s.execute(text("UPDATE responses SET version = version + 1 WHERE id = (SELECT MIN(id) FROM responses "
+                       "WHERE cycle_year = 2567)"))
+        repository.bump_data_version(s)
+        s.commit()
+        three = results.cycle_rows(s, YEARS, catalogue, per_version=True)
+        assert reads[2:] == [[2567]]
+        fresh = (repository.frame(s, YEARS), repository.responses(s, YEARS))
+        pd.testing.assert_frame_equal(three.frame, _by(fresh[0], "cycle_year", "agency_id"))
+        pd.testing.assert_frame_equal(three.responses, _by(fresh[1], "cycle_year", "response_id"))
     engine.dispose()
+
+
+def _by(table: pd.DataFrame, *keys: str) -> pd.DataFrame:
+    return table.sort_values(list(keys), kind="stable", ignore_index=True)
+
+
+def test_every_write_to_a_cycle_moves_its_counter_and_only_its_own(any_engine: Engine, catalogue: Catalogue) -> None:
+    """On SQLite and PostgreSQL the database counts the writes itself (migration 0009), however they are made: a
+    response inserted, updated or deleted moves its cycle's counter alone; a frame entry likewise; an agency's
+    ministry or type moves counter 0 (every cycle); a name does not. The frames read again after each write equal a
+    fresh read of every cycle."""
+    from tests.factories import seed_intake
+
+    agencies = seed_intake(any_engine, agencies=3, cycles=(2567, 2568))
+    with Session(any_engine) as s:
+        marks: list[dict[int, int]] = [repository.cycle_changes(s)]
+
+        def step(sql: str, **params: object) -> dict[int, int]:
+            """Run a write (and move the data version, as every write of the app does), commit, and return the
+            counters that moved."""
+            s.execute(text(sql), params)
+            repository.bump_data_version(s)
+            s.commit()
+            now = repository.cycle_changes(s)
+            moved = {y: c for y, c in now.items() if marks[-1].get(y) != c}
+            marks.append(now)
+            both = results.frames(s, [2567, 2568])
+            fresh = (repository.frame(s, [2567, 2568]), repository.responses(s, [2567, 2568]))
+            pd.testing.assert_frame_equal(both[0], _by(fresh[0], "cycle_year", "agency_id"))
+            pd.testing.assert_frame_equal(both[1], _by(fresh[1], "cycle_year", "response_id"))
+            return moved
+
+        results.frames(s, [2567, 2568])
+        assert -1 in marks[0]  # the table's own random mark
+        moved = step("DELETE FROM cycle_frame WHERE cycle_year = 2568 AND agency_id = :a", a=agencies[2])
+        assert set(moved) == {2568}
+        moved = step("INSERT INTO responses (cycle_year, agency_id, status, catalogue_version, version, created_at, updated_at) "
+                     "VALUES (2568, :a, 'draft', '1', 1, '2025-01-01 00:00:00', '2025-01-01 00:00:00')", a=agencies[0])
+        assert set(moved) == {2568}
+        moved = step("UPDATE responses SET status = 'submitted', version = 2 WHERE agency_id = :a", a=agencies[0])
+        assert set(moved) == {2568}
+        moved = step("INSERT INTO responses (cycle_year, agency_id, status, catalogue_version, version, created_at, updated_at) "
+                     "VALUES (2567, :a, 'approved', '1', 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00')", a=agencies[1])
+        assert set(moved) == {2567}
+        moved = step("UPDATE agencies SET agency_type = 'province' WHERE id = :a", a=agencies[1])
+        assert set(moved) == {0}
+        moved = step("UPDATE agencies SET name_en = 'Renamed' WHERE id = :a", a=agencies[1])
+        assert moved == {}
+        moved = step("DELETE FROM responses WHERE agency_id = :a", a=agencies[0])
+        assert set(moved) == {2568}
+        moved = step("INSERT INTO cycle_frame (cycle_year, agency_id) VALUES (2568, :a)", a=agencies[2])
+        assert set(moved) == {2568}
+        assert all(later[y] > earlier[y] for earlier, later in itertools.pairwise(marks)
+                   for y in earlier if y in later and y >= 0 and later[y] != earlier[y])
 
 
 def test_a_patch_whose_new_service_has_no_volume_keeps_the_whole_cycles_figures(demo_db_path: Path, tmp_path: Path,

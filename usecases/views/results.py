@@ -43,6 +43,9 @@ HISTORY: Store[pd.DataFrame] = Store(maxsize=4)
 BASES: Store[CycleBase] = Store(maxsize=48)
 #: Every cycle's frame, responses and fingerprints per (database, data version, cycles): shared, never changed.
 FRAMES: Store[tuple[pd.DataFrame, pd.DataFrame, dict[int, str]]] = Store(maxsize=4)
+#: Each cycle's frame and responses as last read, per (database and epoch, schema, mark of the change counters), with
+#: the cycle's and the agencies' change counters they were read at and its fingerprint (`frames`).
+PARTS: Store[dict[int, tuple[tuple[int, int], pd.DataFrame, pd.DataFrame, str | None]]] = Store(maxsize=4)
 #: Each cycle's fitted isolation forest and k-means per owner (database, epoch, schema, cycle, catalogue, method).
 MODELS: Store[CycleModels] = Store(maxsize=16)
 
@@ -138,10 +141,51 @@ def frames(session: Session, years: list[int] | None = None, per_version: bool =
     read_key = (database_key(session), repository.data_version(session), tuple(years))
     known = FRAMES.get(read_key) if per_version else None
     if known is None:
-        frame, responses = repository.frame(session, years), repository.responses(session, years)
-        known = (frame, responses, cycle_fingerprints(frame, responses))
+        known = _read_frames(session, years) if per_version else _whole(repository.frame(session, years),
+                                                                         repository.responses(session, years))
         FRAMES.put_latest(read_key, known, 1)
     return known
+
+
+def _read_frames(session: Session, years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, str]]:
+    """Return the frames of `years`, reading again only the cycles whose change counter moved since they were last
+    read (`repository.cycle_changes`: the database counts every write to a cycle's responses and frame); each cycle
+    in the order a read of it alone gives (frame by agency, responses by id), so reuse never changes a result."""
+    if not years:  # no cycle: the columns of an empty read
+        return _whole(repository.frame(session, years), repository.responses(session, years))
+    changes = repository.cycle_changes(session)
+    owner = (_database(session), repository.schema_name(session), changes.get(-1, 0))
+    parts = dict(PARTS.get(owner) or {})
+    stamp = {y: (changes.get(y, 0), changes.get(0, 0)) for y in years}
+    # The counters are read before the rows: a write between the two makes the rows newer than their stamp, so they
+    # are read once more next time, never kept past a change.
+    stale = [y for y in years if y not in parts or parts[y][0] != stamp[y]]
+    if stale:
+        frame, responses = repository.frame(session, stale), repository.responses(session, stale)
+        prints = cycle_fingerprints(frame, responses)
+        for y in stale:
+            parts[y] = (stamp[y], *_ordered(frame[frame["cycle_year"] == y], responses[responses["cycle_year"] == y]),
+                        prints.get(y))
+        PARTS.put(owner, parts)
+    return (_joined([parts[y][1] for y in years]), _joined([parts[y][2] for y in years]),
+            {y: p for y in years if (p := parts[y][3]) is not None})
+
+
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The cycles' rows one after the other; an empty cycle's columns (read with no row to type them) take no part."""
+    full = [p for p in parts if not p.empty]
+    if not full:
+        return parts[0]
+    return full[0] if len(full) == 1 else pd.concat(full, ignore_index=True)
+
+
+def _ordered(frame: pd.DataFrame, responses: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return (frame.sort_values("agency_id", kind="stable", ignore_index=True),
+            responses.sort_values("response_id", kind="stable", ignore_index=True))
+
+
+def _whole(frame: pd.DataFrame, responses: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, str]]:
+    return frame, responses, cycle_fingerprints(frame, responses)
 
 
 def _database(session: Session) -> str:
