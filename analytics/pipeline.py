@@ -284,9 +284,10 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     over the ministries (`group_uncertainty`, the mean of their agencies' scores in the same draws), each when at
     least two of them have a score.
     `draws` = 0 skips the uncertainty analysis; `detail` = False keeps the headline figures only, for the
-    Overview's cards: national figures, scores, online ratios, targets and the adoption of the standards
-    stay; quality flags, peer groups, completeness, the crosswalk, stages, platform and shared-service
-    adoption and the ministries' adoption are left empty.
+    Overview's cards: national figures, scores, the national online ratios, the national targets and the adoption
+    of the standards stay; quality flags, peer groups, completeness, the crosswalk, stages, platform and
+    shared-service adoption, the ministries' adoption, the online ratios and targets of ministries, agency types
+    and agencies, and the shares of digital levels are left empty.
     `bases` holds `cycle_base` results of unchanged cycles (under `method`); `services` and `answers`
     then need to hold only the other cycles, and always cycle `year` (its detail reads them).
     `models` are the cycle's kept isolation forest and k-means (`analytics.models`): used for the agencies
@@ -322,12 +323,15 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
     ministry_all = _group_means(agency_all, "ministry_id", group_cols)
     type_all = _group_means(agency_all, "agency_type", group_cols)
 
-    online = online_ratio_levels(frame, responses, counts_all, ("agency", "ministry", "agency_type", "nation"))
+    # The Overview's cards (no detail) need the national online ratios only; targets are then followed nationally.
+    levels = ("agency", "ministry", "agency_type", "nation") if detail else ("nation",)
+    online = online_ratio_levels(frame, responses, counts_all, levels)
     online_keys = {"agency": ["agency_id"], "ministry": ["ministry_id"], "agency_type": ["agency_type"], "nation": []}
     online = {lv: year_on_year(t, ["online_service_ratio", "volume_online_ratio"], online_keys[lv])
               for lv, t in online.items()}
+    none = pd.DataFrame()
 
-    actuals = _actuals(online, agency_all, ministry_all, method.root)
+    actuals = _actuals(online, agency_all, ministry_all, method.root, units=detail)
     kpi_indicator = {k.id: k.indicator for k in catalogue.kpis if k.indicator}
     national_targets, ministry_targets, agency_targets, milestones = [], [], [], {}
     for t in targets:
@@ -376,9 +380,11 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
         ministry_scores=ministry_all[ministry_all["cycle_year"] == year].reset_index(drop=True),
         type_scores=type_all[type_all["cycle_year"] == year].reset_index(drop=True),
         national=_national(year, online, agency_all, method, counted, frame),
-        online_agency=_only(online["agency"], year), online_ministry=_only(online["ministry"], year),
-        online_type=_only(online["agency_type"], year), online_nation=online["nation"],
-        level_shares=digital_level_shares(frame[frame["cycle_year"] == year], responses, cycle_services, "nation"),
+        online_agency=_only(online["agency"], year) if detail else none,
+        online_ministry=_only(online["ministry"], year) if detail else none,
+        online_type=_only(online["agency_type"], year) if detail else none, online_nation=online["nation"],
+        level_shares=digital_level_shares(frame[frame["cycle_year"] == year], responses, cycle_services, "nation")
+        if detail else none,
         targets=_concat(national_targets), targets_ministry=_concat(ministry_targets),
         targets_agency=_concat(agency_targets), milestones=milestones,
         adoption=adoption_summary(cycle_answers, values, cycle_frame, catalogue) if detail
@@ -440,15 +446,19 @@ def _group_means(agency: pd.DataFrame, by: str, columns: list[str]) -> pd.DataFr
     return out.join(means).reset_index()
 
 
-def _actuals(online: Mapping[str, pd.DataFrame], agency: pd.DataFrame, ministry: pd.DataFrame, root: str
-             ) -> dict[str, dict[str, pd.DataFrame]]:
-    """Return each followed KPI's actuals per cycle: nationally, per ministry and (where meaningful) per agency."""
+def _actuals(online: Mapping[str, pd.DataFrame], agency: pd.DataFrame, ministry: pd.DataFrame, root: str,
+             units: bool = True) -> dict[str, dict[str, pd.DataFrame]]:
+    """Return each followed KPI's actuals per cycle: nationally and, with `units` (`online` then holds the ministries
+    and agencies too), per ministry and (where meaningful) per agency."""
     def pick(table: pd.DataFrame, col: str, keys: list[str]) -> pd.DataFrame:
         return table[["cycle_year", *keys, col]].rename(columns={col: "value"})
 
     nation_readiness = agency.groupby("cycle_year")[root].mean().rename("value").reset_index()
     resp_n = online["nation"].assign(rate=100.0 * online["nation"]["agencies_responded"]
                                      / online["nation"]["agencies_expected"])
+    if not units:
+        return {KpiId.ONLINE_RATIO: {"nation": pick(online["nation"], "online_service_ratio", [])},
+                KpiId.READINESS: {"nation": nation_readiness}, KpiId.RESPONSE_RATE: {"nation": pick(resp_n, "rate", [])}}
     resp_m = online["ministry"].assign(rate=100.0 * online["ministry"]["agencies_responded"]
                                        / online["ministry"]["agencies_expected"])
     return {

@@ -107,8 +107,9 @@ def test_past_cycles_under_another_method(demo: DemoFrames, catalogue: Catalogue
 
 
 def test_headline_results_without_detail_match(demo, catalogue, targets) -> None:  # type: ignore[no-untyped-def]
-    """detail=False (the Overview's cards) gives the same national figures, scores, targets and adoption of the
-    standards, and skips quality flags, peer groups, completeness, the crosswalk and the other adoption tables."""
+    """detail=False (the Overview's cards) gives the same national figures, scores, national targets and online
+    ratios and adoption of the standards, and skips quality flags, peer groups, completeness, the crosswalk, the other
+    adoption tables, and the online ratios, targets and digital levels below the nation."""
     from analytics.pipeline import cycle_results
 
     args = (2568, demo.frame, demo.responses, demo.services, demo.answers, catalogue, targets)
@@ -122,6 +123,10 @@ def test_headline_results_without_detail_match(demo, catalogue, targets) -> None
     assert set(full.adoption["kind"]) == {"standard", "platform", "shared_service"}
     assert light.quality_flags.empty and light.peers is None and not full.quality_flags.empty
     assert light.completeness.empty and light.crosswalk.empty and not full.crosswalk.empty
+    pd.testing.assert_frame_equal(full.online_nation, light.online_nation)
+    assert light.online_agency.empty and light.online_ministry.empty and light.online_type.empty
+    assert light.targets_ministry.empty and light.targets_agency.empty and light.level_shares.empty
+    assert not full.online_agency.empty and not full.targets_ministry.empty and not full.level_shares.empty
 
 
 def test_kept_bases_of_earlier_cycles_give_the_same_results(demo, catalogue, targets) -> None:  # type: ignore[no-untyped-def]
