@@ -40,7 +40,7 @@ from data.db import make_engine
 from data.migrate import upgrade
 from survey.catalogue import default_catalogue
 from survey.targets import load_targets
-from usecases import accounts, base_store, sessions, sign_in
+from usecases import accounts, base_store, runtime, sessions, sign_in
 from usecases.demo import DemoSpec, seed_demo
 from usecases.views import results as kept
 
@@ -234,7 +234,13 @@ def time_first_request(url: str) -> float:
     return took
 
 
+def peak_mb() -> float:
+    """This process's largest resident set so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def bench_scale(n: int, url: str, workbook_draws: int = 20, cycles: int = 5) -> dict[str, Any]:
+    peaks: dict[str, float] = {"start": peak_mb()}  # the largest resident set after each phase: where the peak is
     engine = make_engine(url)
     schema = bench_schema(url)
     if schema is not None:  # a schema of the benchmark's own: never the tests' schemas or public
@@ -246,6 +252,7 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20, cycles: int = 5) -> 
     started = time.perf_counter()
     counts = seed_demo(engine, cat, DemoSpec(agencies=n, years=tuple(range(YEAR - cycles + 1, YEAR + 1))))
     seed_s = time.perf_counter() - started
+    peaks["seed"] = peak_mb()
     load_s, frames = timed(lambda: load_cycle(engine))
     floor_s, floor_rows = timed(lambda: read_floor(engine))
     rows = sum(len(f) for f in frames)
@@ -254,6 +261,7 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20, cycles: int = 5) -> 
     fr, rs, sv, _ = frames
     kpi_s, _ = timed(partial(national_kpis, YEAR, fr, rs, sv, cat.online_level))
     del frames, fr, rs, sv  # each phase lets go of what it read: peak memory is the largest phase, not their sum
+    peaks["load"] = peak_mb()
     # Full analytics of the cycle (every figure of issue 5 except the Monte Carlo), reading every cycle
     # it needs for trends and jumps, against the floor of reading that cycle's rows.
     targets = load_targets(cat)
@@ -265,7 +273,9 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20, cycles: int = 5) -> 
             return cycle_results(YEAR, *everything, cat, targets, draws=0)
 
     cold_analytics_s, results = timed(analytics_cold, repeat=1)
+    peaks["every cycle from rows"] = peak_mb()
     mc_s, _ = timed(partial(monte_carlo, results.values, method_from_catalogue(cat), draws=1000), repeat=1)
+    peaks["Monte Carlo"] = peak_mb()
     del results
     gc.collect()
     # Full analytics of the cycle as the app runs it after a change to that cycle: earlier cycles'
@@ -281,11 +291,14 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20, cycles: int = 5) -> 
             return kept.results(s, YEAR, draws=0, detail=True)
 
     analytics_s, _ = timed(analytics_after_change)
+    peaks["after a change"] = peak_mb()
     # A restarted server's first request: a new process, with the bases this one kept on disk.
     base_store.flush()
     first_s = first_request(url)
     book_s, book_floor_s, cells = bench_workbook(engine, workbook_draws)
+    peaks["workbook"] = peak_mb()
     cold, warm, fresh = render_overview(url)
+    peaks["Overview"] = peak_mb()
     if schema is not None:
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -293,7 +306,7 @@ def bench_scale(n: int, url: str, workbook_draws: int = 20, cycles: int = 5) -> 
     return {"agencies": n, "cycles": cycles, "first_s": first_s, "answers": counts["answers"], "services": counts["services"], "seed_s": seed_s,
             "rows": rows, "load_s": load_s, "floor_s": floor_s, "kpis_s": kpi_s, "analytics_s": analytics_s,
             "mc_s": mc_s, "cold_analytics_s": cold_analytics_s, "cold_s": cold, "warm_s": warm, "fresh_s": fresh, "book_s": book_s,
-            "book_floor_s": book_floor_s, "cells": cells, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "book_floor_s": book_floor_s, "cells": cells, "peak_mb": peak_mb(), "peaks": peaks}
 
 
 def table(results: list[dict[str, Any]], backend: str) -> str:
@@ -374,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-request", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.first_request or args.one is not None:  # a server process: set up as `usecases.runtime.prepare` does
+        runtime.hand_back_memory()
     if args.first_request:
         print(json.dumps({"seconds": time_first_request(args.url)}))
         return 0
@@ -400,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['analytics_s']:.2f}s ({r['analytics_s'] / r['floor_s']:.1f}x floor); seed {r['seed_s']:.1f}s, load {r['load_s']:.3f}s vs floor {r['floor_s']:.3f}s "
                   f"({r['load_s'] / r['floor_s']:.2f}x), overview warm {r['warm_s']:.2f}s, "
                   f"submission visible in {r['fresh_s']:.2f}s, workbook {r['book_s']:.2f}s vs write floor "
-                  f"{r['book_floor_s']:.2f}s ({r['book_s'] / r['book_floor_s']:.2f}x), peak {r['peak_mb']:.0f} MB", flush=True)
+                  f"{r['book_floor_s']:.2f}s ({r['book_s'] / r['book_floor_s']:.2f}x), peak {r['peak_mb']:.0f} MB "
+                  f"(after each phase: {', '.join(f'{k} {v:.0f}' for k, v in r.get('peaks', {}).items())})", flush=True)
     backend = args.url_template.split(":")[0]
     body = table(results, backend)
     goals, growth = goals_table(results), growth_table(results)
@@ -435,9 +451,10 @@ INTRO = (
     "through the repository (SQLAlchemy + pandas) with the same SELECTs through a plain DB-API cursor, in the same "
     "run. `workbook / floor` compares `build_workbook` (Thai, whole country, from precomputed cycle results) with "
     "writing exactly its cells with xlsxwriter in constant-memory mode and nothing else (`write_floor`). "
-    "Each scale runs in a process of its own; peak MB is that process's maximum resident set over all its "
-    "phases (seeding, analytics, Monte Carlo, workbook and the Overview's AppTest render, one after the other, "
-    "each letting go of what it read). "
+    "Each scale runs in a process of its own, set up as the app server sets itself up (`usecases.runtime."
+    "hand_back_memory`: large freed blocks go back to the system); peak MB is that process's maximum resident set "
+    "over all its phases (seeding, analytics, Monte Carlo, workbook and the Overview's AppTest render, one after "
+    "the other, each letting go of what it read), and the line printed per scale gives the peak after each phase. "
     "`analytics, every cycle from rows` computes the cycle with nothing kept, in memory or on disk; "
     "`first request after a restart` is a new process asking for the cycle's results (detail on, no Monte Carlo) "
     "at the data version the first process last computed, with what it kept on disk (`usecases/base_store.py`: "
