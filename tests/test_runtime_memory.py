@@ -43,6 +43,17 @@ def _probe(tuned: bool) -> tuple[float, float, float]:
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists() or not sys.platform.startswith("linux"),
                     reason="glibc and /proc only")
+def test_arrow_columns_use_the_system_allocator() -> None:
+    """pyarrow's buffers (text columns) come from the system allocator once the setting is made."""
+    out = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); import pyarrow as pa; "
+                          "from usecases.runtime import hand_back_memory; assert hand_back_memory(); "
+                          "print(pa.default_memory_pool().backend_name)"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "system"
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists() or not sys.platform.startswith("linux"),
+                    reason="glibc and /proc only")
 def test_large_freed_blocks_go_back_to_the_system() -> None:
     """With the setting, 400 MB of freed 2 MB blocks leave the resident set within 40 MB of where it was; without
     it (glibc's default, which the setting replaces) most of it stays held by the heap."""

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pyarrow as pa
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -44,7 +45,12 @@ def hand_back_memory() -> bool:
         mallopt = libc.mallopt
     except (OSError, AttributeError):
         return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, MMAP_THRESHOLD))
+    if not (mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) and mallopt(_M_TRIM_THRESHOLD, MMAP_THRESHOLD)):
+        return False
+    # pyarrow's own allocator (mimalloc, which holds the text columns) kept freed memory too: the system allocator
+    # above hands it back (peak over the benchmark's phases 898 -> 765 MB at 8,000 agencies x 5 cycles).
+    pa.set_memory_pool(pa.system_memory_pool())
+    return True
 
 
 def engine() -> Engine:
