@@ -57,6 +57,8 @@ def folder_name(owner: tuple[Hashable, ...], fingerprint: str) -> str:
     return f"{_digest(owner)}-{_digest((fingerprint,))}"
 
 
+#: The layout of the pickles kept here: a header pickle, then the value's (2: header read on its own).
+PICKLE_FORMAT = 2
 _WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="base-store")
 _PENDING: list[Future[None]] = []
 _PENDING_LOCK = threading.Lock()
@@ -208,14 +210,10 @@ def load_models(owner: tuple[Hashable, ...], root: Path | None = None) -> CycleM
     root = root or bases_dir()
     if root is None:
         return None
-    found = _read_pickle(models_path(owner, root))
-    if found is None:
-        return None
-    header, models = found
-    if header.get("owner") != repr(owner) or header.get("sklearn") != sklearn.__version__ \
-            or not isinstance(models, CycleModels):
-        return None
-    return models
+    found = _read_pickle(models_path(owner, root), lambda header: header.get("owner") == repr(owner)
+                         and header.get("sklearn") == sklearn.__version__)
+    models = found[1] if found is not None else None
+    return models if isinstance(models, CycleModels) else None
 
 
 def forget(root: Path | None = None) -> None:
@@ -251,11 +249,13 @@ def load_results(owner: tuple[Hashable, ...], variant: str, version: tuple[Hasha
 
 
 def _save_pickle(final: Path, root: Path, header: dict[str, object], value: object) -> None:
+    """Write `header`, then `value`, as two pickles in one file: a reader checks the header without the value."""
     part = root / f".{final.name}.{uuid.uuid4().hex[:8]}"
     try:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
         with part.open("wb") as f:
-            pickle.dump((header, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({**header, "format": PICKLE_FORMAT}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.chmod(part, 0o600)
         os.replace(part, final)
     except OSError as exc:
@@ -264,18 +264,25 @@ def _save_pickle(final: Path, root: Path, header: dict[str, object], value: obje
 
 
 def _load_pickle(path: Path, header: dict[str, object]) -> object | None:
-    found = _read_pickle(path)
-    return found[1] if found is not None and found[0] == header else None
+    """Return the value kept at `path` when its header is `header`; the value is read only then (results of an
+    older data version, a hundred MB at 8,000 agencies, were read whole only to be thrown away)."""
+    found = _read_pickle(path, lambda kept: kept == header)
+    return found[1] if found is not None else None
 
 
-def _read_pickle(path: Path) -> tuple[dict[str, object], object] | None:
-    """Return the (header, value) kept at `path`, or None when there is none or it cannot be read."""
+def _read_pickle(path: Path, wanted: Callable[[dict[str, object]], bool] = lambda _: True
+                 ) -> tuple[dict[str, object], object] | None:
+    """Return the (header, value) kept at `path` when `wanted(header)`, or None when there is none, it is not wanted,
+    or it cannot be read (a file of an older format is not wanted)."""
     if not path.exists():
         return None
     try:
         with path.open("rb") as f:  # written by this server only, in its own 0700 folder
-            header, value = pickle.load(f)
+            header = pickle.load(f)
+            if not isinstance(header, dict) or header.pop("format", None) != PICKLE_FORMAT or not wanted(header):
+                return None
+            value = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError) as exc:
         _LOG.warning("could not read the kept %s: %s", path.name, exc)
         return None
-    return (header, value) if isinstance(header, dict) else None
+    return header, value
