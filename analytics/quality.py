@@ -146,7 +146,7 @@ def completeness_by_indicator(answers: pd.DataFrame, responses: pd.DataFrame, ca
     cycle, cycles = coded(answers["cycle_year"])
     resp, rids = coded(answers["response_id"])
     keep = has & (col >= 0) & (cycle >= 0) & (resp >= 0)
-    width = max(len(where), 1)
+    width = max(len(entered), 1)
     mark = np.zeros((len(rids), len(cycles), width), dtype=bool)
     mark[resp[keep], cycle[keep], col[keep]] = True
     counts = mark.sum(axis=0)
