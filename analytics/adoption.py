@@ -64,7 +64,8 @@ def _count(codes: list[np.ndarray], uniques: list[Any], adopted: np.ndarray, age
         lists[i] = listed[cuts[i]:cuts[i + 1]].tolist()
     columns = {k: u.take(c) for k, u, c in zip(ADOPTION_COLUMNS, uniques, parts[::-1], strict=False)}
     return pd.DataFrame({**columns, "agencies": agencies, "adopted": count,
-                         "rate": 100.0 * count / np.where(agencies > 0, agencies, np.nan), "not_adopted": lists},
+                         "rate": 100.0 * count / np.where(agencies > 0, agencies, np.nan),
+                         "not_adopted": lists if n else np.empty(0)},  # no row: an empty column, float as it was
                         columns=ADOPTION_COLUMNS)
 
 
@@ -152,7 +153,7 @@ def standards_adoption(values: pd.DataFrame, frame: pd.DataFrame, catalogue: Cat
 
 def _standards(values: pd.DataFrame, keys: _Keys, catalogue: Catalogue, adopted_stage: int) -> pd.DataFrame:
     std = [i.id for i in catalogue.indicators() if i.id.startswith("STD.") and i.type == "stage"]
-    v = values[values["indicator_id"].isin(std)].dropna(subset=["value"])
+    v = values[values["indicator_id"].isin(std) & values["value"].notna()]  # one take of the rows, not two
     joined = _in_frame(v, keys)
     if joined is None:
         long = v.merge(_groups(keys.frame, keys.by), on=["cycle_year", "agency_id"], how="inner")
@@ -172,7 +173,7 @@ def stage_distribution(values: pd.DataFrame, frame: pd.DataFrame, catalogue: Cat
     standard answered. Columns: cycle_year, group, item, stage, agencies, share.
     """
     std = [i.id for i in catalogue.indicators() if i.id.startswith("STD.") and i.type == "stage"]
-    v = values[values["indicator_id"].isin(std)].dropna(subset=["value"])
+    v = values[values["indicator_id"].isin(std) & values["value"].notna()]  # one take of the rows, not two
     stages = [lv.value for lv in catalogue.stages]
     keys = _keys(frame, by)
     joined = _in_frame(v, keys) if stages else None
@@ -228,16 +229,20 @@ def option_adoption(answers: pd.DataFrame, frame: pd.DataFrame, catalogue: Catal
     return _options(answers, _keys(frame, by), catalogue, indicator_id)
 
 
-@lru_cache(maxsize=4096)
-def _chosen(text: str) -> frozenset[str]:
-    """The options of one answer's text, parsed once for every summary (answers repeat a few hundred lists)."""
-    return frozenset(chosen_options(text))
+@lru_cache(maxsize=8192)
+def _ticks(text: str, options: tuple[str, ...]) -> tuple[bool, ...]:
+    """Whether one answer's text ticks each option: parsed once for every summary (answers repeat a few hundred
+    option lists)."""
+    chosen = set(chosen_options(text))
+    return tuple(o in chosen for o in options)
 
 
 def _ticked(texts: Any, options: tuple[str, ...]) -> np.ndarray:
-    """Return, per distinct answer text and option, whether the text ticks the option."""
-    chosen = [_chosen(t) if isinstance(t, str) else frozenset(chosen_options(t)) for t in texts]
-    return np.array([[o in c for o in options] for c in chosen], dtype=bool).reshape(len(chosen), len(options))
+    """Return, per distinct answer text and option, whether the text ticks the option (a text that is not a
+    string ticks none, as `chosen_options` reads it)."""
+    none = (False,) * len(options)
+    rows = [_ticks(t, options) if isinstance(t, str) else none for t in texts.tolist()]
+    return np.array(rows, dtype=bool).reshape(len(rows), len(options))
 
 
 def _options(answers: pd.DataFrame, keys: _Keys, catalogue: Catalogue, indicator_id: str) -> pd.DataFrame:
@@ -249,7 +254,6 @@ def _options(answers: pd.DataFrame, keys: _Keys, catalogue: Catalogue, indicator
     joined = _in_frame(a, keys)
     if joined is None:
         a = a.merge(_groups(keys.frame, keys.by), on=["cycle_year", "agency_id"], how="inner")
-        hit = np.ones(len(a), dtype=bool)
     # Answers repeat the same few option lists: parse each distinct text once, then index by its code.
     codes, texts = pd.factorize(a["value_text"])
     ticked = _ticked(texts, options)
@@ -265,8 +269,39 @@ def _options(answers: pd.DataFrame, keys: _Keys, catalogue: Catalogue, indicator
         return _summarise(long)
     hit, cycle, group, agency, names, cycles = joined
     item, items = pd.factorize(pd.Series(options, dtype=keys.group_dtype), sort=True)
+    if len(cycle) and (group >= 0).all() and len(items) == k:
+        return _count_options(cycle, group, agency, names, cycles, keys.group_names, items, item, ticked[codes[hit]])
     return _count([np.tile(cycle, k), np.tile(group, k), np.repeat(item, len(cycle))],
                   [cycles, keys.group_names, items], ticked[codes[hit]].T.reshape(-1), np.tile(agency, k), names)
+
+
+def _count_options(cycle: np.ndarray, group: np.ndarray, agency: np.ndarray, names: np.ndarray, cycles: Any,
+                   group_names: pd.Index, items: pd.Index, item: np.ndarray, ticked: np.ndarray) -> pd.DataFrame:
+    """`_count` of every answer (cycle, group and agency codes, all known) by every option (distinct, `item` its
+    code among the sorted `items`; `ticked` answers x options) without a row per pair: the answers sorted once by
+    cycle and group, then agency text; each option's adopters summed and its non-adopters cut per group."""
+    present, unit = _dense(cycle.astype(np.int64) * len(group_names) + group, len(cycles) * len(group_names))
+    n, k = len(present), len(item)
+    order = np.argsort(unit * max(len(names), 1) + agency, kind="stable")
+    unit, who, ticked = unit[order], names[agency[order]], ticked[order]
+    starts = np.searchsorted(unit, np.arange(n + 1))
+    agencies = np.diff(starts).astype(np.int64)
+    by_item = np.argsort(item)  # the option of each item in sorted order
+    count = np.add.reduceat(ticked.astype(np.int64), starts[:-1], axis=0)[:, by_item].astype(int)
+    lists = np.empty((n, k), dtype=object)
+    for t, j in enumerate(by_item.tolist()):
+        lag = ~ticked[:, j]
+        cuts = np.searchsorted(unit[lag], np.arange(n + 1))
+        listed = who[lag]
+        for i in range(n):
+            lists[i, t] = listed[cuts[i]:cuts[i + 1]].tolist()
+    cycle_of, group_of = np.divmod(present, len(group_names))
+    repeated = np.repeat(np.arange(n), k)
+    return pd.DataFrame({"cycle_year": cycles.take(cycle_of[repeated]), "group": group_names.take(group_of[repeated]),
+                         "item": items.take(np.tile(np.arange(k), n)), "agencies": agencies[repeated],
+                         "adopted": count.reshape(-1),
+                         "rate": 100.0 * count.reshape(-1) / np.where(agencies[repeated] > 0, agencies[repeated], np.nan),
+                         "not_adopted": lists.reshape(-1)}, columns=ADOPTION_COLUMNS)
 
 
 def adoption_summary(answers: pd.DataFrame, values: pd.DataFrame, frame: pd.DataFrame, catalogue: Catalogue,
@@ -284,7 +319,8 @@ def adoption_summary(answers: pd.DataFrame, values: pd.DataFrame, frame: pd.Data
         except KeyError:
             continue
         present.append((iid, kind))
-    mine = answers[answers["indicator_id"].isin([iid for iid, _ in present]) & answers["value_text"].notna()]
+    mine = answers.loc[answers["indicator_id"].isin([iid for iid, _ in present]) & answers["value_text"].notna(),
+                       ["cycle_year", "agency_id", "indicator_id", "value_text"]]
     for iid, kind in present:
         parts.append(_options(mine, keys, catalogue, iid).assign(kind=kind))
     return pd.concat(parts, ignore_index=True)

@@ -254,8 +254,10 @@ def tables(draw: st.DrawFn) -> tuple[pd.DataFrame, ...]:
     """frame, values, answers, responses, counts: a few agencies over one to three cycles, with every edge."""
     cycles = draw(st.lists(st.sampled_from(CYCLES), min_size=1, max_size=3, unique=True))
     pairs = [(c, a) for c in cycles for a in AGENCIES if draw(st.integers(0, 3))]
-    ministries = draw(st.lists(st.sampled_from(["M1", "M2", "M10", None]), min_size=len(pairs), max_size=len(pairs)))
-    types = draw(st.lists(st.sampled_from(["department", "state_enterprise", None]), min_size=len(pairs),
+    # Groups named in text order ("M10" before "M2"), in half the tables some agencies without one.
+    gaps = [None] if draw(st.booleans()) else []
+    ministries = draw(st.lists(st.sampled_from(["M1", "M2", "M10", *gaps]), min_size=len(pairs), max_size=len(pairs)))
+    types = draw(st.lists(st.sampled_from(["department", "state_enterprise", *gaps]), min_size=len(pairs),
                           max_size=len(pairs)))
     frame = _table({"cycle_year": ([c for c, _ in pairs], "int64"), "agency_id": ([a for _, a in pairs], "str"),
                     "ministry_id": (ministries, "str"), "agency_type": (types, "str")})
@@ -336,29 +338,42 @@ def test_tables_the_codes_cannot_stand_for(catalogue: Catalogue, drawn: tuple[pd
             _same(new[level], old[level])
 
 
-def _stub(catalogue: Catalogue, required: list[str], stages: list[int]) -> Any:
-    """The catalogue with other required questions and stages (for the cases the default one does not have)."""
+def _stub(catalogue: Catalogue, required: list[str], stages: list[int], options: tuple[str, ...]) -> Any:
+    """The catalogue with other required questions, stages and PLT.01 options, and without SHR.01 (for the cases
+    the default one does not have)."""
     entered = [SimpleNamespace(id=i, required=True) for i in required] + [SimpleNamespace(id="OPT.01", required=False)]
-    return SimpleNamespace(entered_indicators=lambda: entered, indicators=catalogue.indicators,
-                           indicator=catalogue.indicator, stages=[SimpleNamespace(value=s) for s in stages])
+    platforms = SimpleNamespace(type="multi_choice", option_ids=lambda: options)
+
+    def indicator(iid: str) -> Any:
+        if iid == "SHR.01":
+            raise KeyError(iid)
+        return platforms if iid == "PLT.01" else catalogue.indicator(iid)
+
+    return SimpleNamespace(entered_indicators=lambda: entered, indicators=catalogue.indicators, indicator=indicator,
+                           stages=[SimpleNamespace(value=s) for s in stages])
 
 
-@pytest.mark.parametrize("required", [[], ["DAT.01", "DAT.01", "STD.01"], [f"Q.{i:02d}" for i in range(70)] +
-                                      ["DAT.01", "PLT.01"]])
+@pytest.mark.parametrize(("required", "options"), [
+    ([], ("GIN", "GDX", "GIN")), (["DAT.01", "DAT.01", "STD.01"], ()),
+    ([f"Q.{i:02d}" for i in range(70)] + ["DAT.01", "PLT.01"], ("GDX", "GIN", "NONE_TICKS_IT"))])
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(drawn=tables())
-def test_other_catalogues(catalogue: Catalogue, required: list[str], drawn: tuple[pd.DataFrame, ...]) -> None:
+def test_other_catalogues(catalogue: Catalogue, required: list[str], options: tuple[str, ...],
+                          drawn: tuple[pd.DataFrame, ...]) -> None:
     """No required question, one listed twice, more than 62 (the gaps then found row by row): completeness alike;
-    stages listed out of order and twice: the distribution alike."""
+    stages listed out of order and twice: the distribution alike; an option listed twice, none, one nobody ticks,
+    no SHR.01 question: the adoption summary alike."""
     frame, values, answers, responses, _ = drawn
-    stub = _stub(catalogue, required, [3, 0, 1, 1, 4])
+    stub = _stub(catalogue, required, [3, 0, 1, 1, 4], options)
     if len(set(required)) == len(required):  # the reference cannot look up a repeated id
         _same(completeness_by_response(answers, responses, stub),
               _old_completeness_by_response(answers, responses, stub))
     _same(completeness_by_indicator(answers, responses, stub), _old_completeness_by_indicator(answers, responses, stub))
     for by in (None, "agency_type"):
         _same(stage_distribution(values, frame, stub, by), _old_stage_distribution(values, frame, stub, by))
+        _same(adoption_summary(answers, values, frame, stub, by),
+              _old_adoption_summary(answers, values, frame, stub, by))
 
 
 def test_empty_and_object_typed_tables(catalogue: Catalogue) -> None:
@@ -371,6 +386,9 @@ def test_empty_and_object_typed_tables(catalogue: Catalogue) -> None:
         drawn[i] = empties[i]
         _same_everywhere(drawn[2], drawn[1], drawn[0], drawn[3], drawn[4], catalogue)
     _same_everywhere(empties[2], empties[1], empties[0], empties[3], empties[4], catalogue)
+    # No agency with a ministry: every part of the ministry summary has rows but no group (an empty table).
+    nameless = frame.assign(ministry_id=pd.Series([None] * len(frame), dtype="str", index=frame.index))
+    _same_everywhere(answers, values, nameless, responses, counts, catalogue)
     untyped = pd.DataFrame(columns=["cycle_year", "agency_id", "indicator_id", "value"])
     for by in (None, "ministry_id"):
         _same(adoption_summary(answers, untyped, frame, catalogue, by),
