@@ -168,9 +168,9 @@ def stage_distribution(values: pd.DataFrame, frame: pd.DataFrame, catalogue: Cat
                        by: str | None = None) -> pd.DataFrame:
     """Return, per cycle, group and standard, how many answering agencies are at each stage, and the share (%).
 
-    share = 100 x #(agencies at stage s) / #(agencies that answered the standard at one of the stages).
-    Counted on integer codes (`_in_frame`), every stage of the catalogue listed for each cycle, group and
-    standard answered. Columns: cycle_year, group, item, stage, agencies, share.
+    share = 100 x #(agencies at stage s) / #(agencies that answered the standard).
+    Columns: cycle_year, group, item, stage, agencies, share. Counted on integer codes (`_in_frame`): every
+    stage of the catalogue listed for each cycle, group and standard answered, the denominator summed over them.
     """
     std = [i.id for i in catalogue.indicators() if i.id.startswith("STD.") and i.type == "stage"]
     v = values[values["indicator_id"].isin(std) & values["value"].notna()]  # one take of the rows, not two

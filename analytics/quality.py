@@ -146,10 +146,21 @@ def completeness_by_indicator(answers: pd.DataFrame, responses: pd.DataFrame, ca
     cycle, cycles = coded(answers["cycle_year"])
     resp, rids = coded(answers["response_id"])
     keep = has & (col >= 0) & (cycle >= 0) & (resp >= 0)
-    width = max(len(entered), 1)
-    mark = np.zeros((len(rids), len(cycles), width), dtype=bool)
-    mark[resp[keep], cycle[keep], col[keep]] = True
-    counts = mark.sum(axis=0)
+    # Each response and cycle numbered (densely while their pairs are few, else factorised), one row of marks each.
+    pair = resp[keep].astype(np.int64) * len(cycles) + cycle[keep]
+    if len(rids) * len(cycles) > 4 * len(pair) + 4096:
+        pair, _ = pd.factorize(pair)
+    mark = np.zeros((int(pair.max(initial=-1)) + 1, max(len(entered), 1)), dtype=bool)
+    mark[pair, col[keep]] = True
+    cycle_of = np.zeros(len(mark), dtype=np.int64)
+    cycle_of[pair] = cycle[keep]
+    # The marks summed per cycle: the rows sorted by cycle, each cycle's run added up.
+    order = np.argsort(cycle_of, kind="stable")
+    runs = cycle_of[order]
+    starts = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]]) if len(runs) else np.zeros(0, dtype=np.int64)
+    counts = np.zeros((len(cycles), mark.shape[1]), dtype=np.int64)
+    if len(starts):
+        counts[runs[starts]] = np.add.reduceat(mark[order], starts, axis=0, dtype=np.int64)
     got = {int(c): counts[i] for i, c in enumerate(cycles.tolist())}
     per_cycle = responses.groupby("cycle_year")["response_id"].nunique()
     rows = []

@@ -431,3 +431,21 @@ def test_unit_sums_are_pandas_compensated_sums() -> None:
     old = _old_online_ratio_levels(frame, responses, counts, LEVEL_NAMES)
     for level in LEVEL_NAMES:
         _same(new[level], old[level])
+
+
+def test_completeness_over_far_apart_cycles_and_ids(catalogue: Catalogue) -> None:
+    """Cycles and response ids too far apart to number by offset (each response and cycle then factorised), a
+    response answering twice, one answering in two cycles: completeness per indicator alike."""
+    answers = _table({"response_id": ([1, 1, 1, 10**12, 7, 7], "int64"),
+                      "cycle_year": ([0, 0, 2567, 2567, 2567, 2567], "int64"),
+                      "agency_id": (["A", "A", "A", "B", "C", "C"], "str"),
+                      "indicator_id": (["DAT.01", "DAT.01", "DAT.01", "STD.01", "DAT.02", "NOPE"], "str"),
+                      "value_num": ([1.0, 2.0, 3.0, np.nan, np.nan, 1.0], "float64"),
+                      "value_text": ([None, None, None, "[]", None, None], "str")})
+    responses = _table({"response_id": ([1, 10**12, 7, 8], "int64"), "cycle_year": ([2567, 2567, 2567, 0], "int64"),
+                        "agency_id": (["A", "B", "C", "D"], "str"), "status": (["approved"] * 4, "str")})
+    _same(completeness_by_indicator(answers, responses, catalogue),
+          _old_completeness_by_indicator(answers, responses, catalogue))
+    _same(completeness_by_response(answers, responses, catalogue),
+          _old_completeness_by_response(answers, responses, catalogue))
+    assert completeness_by_indicator(answers, responses, catalogue)["answered"].sum() == 3
