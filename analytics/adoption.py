@@ -117,7 +117,8 @@ def _in_frame(left: pd.DataFrame, keys: _Keys) -> tuple[np.ndarray, ...] | None:
 
     Return hit (per left row: in the frame), then per row hit: its cycle's code in cycles (sorted), its group's
     code, its agency id's code in names (sorted text, as an object array); and cycles. None where only the
-    merge can say: the frame repeats a pair, or the keys are not integer cycles and text ids typed alike.
+    merge can say: the frame repeats a pair, or the keys are not integer cycles and text ids typed alike (or
+    so many cycles and agencies that a table of every pair would not be small).
     """
     frame = keys.frame
     fc, fa, lc, la = frame["cycle_year"], frame["agency_id"], left["cycle_year"], left["agency_id"]
@@ -131,7 +132,7 @@ def _in_frame(left: pd.DataFrame, keys: _Keys) -> tuple[np.ndarray, ...] | None:
     cycle, cycles = pd.factorize(np.concatenate([fc.to_numpy(), lc.to_numpy()]), sort=True)
     key = agency.astype(np.int64) * len(cycles) + cycle
     space = len(names) * len(cycles)
-    if np.bincount(key[:nf], minlength=space).max(initial=0) > 1:
+    if space > 16 * len(key) + 65536 or np.bincount(key[:nf], minlength=space).max(initial=0) > 1:
         return None
     lookup = np.full(space, -1, dtype=np.int64)
     lookup[key[:nf]] = np.arange(nf)

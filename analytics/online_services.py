@@ -202,7 +202,8 @@ class _Coded(NamedTuple):
 def _coded(frame: pd.DataFrame, responses: pd.DataFrame, counts: pd.DataFrame) -> _Coded | None:
     """Return the frame coded for `_ratios_coded`, or None when only the merges can say: the frame repeats a
     cycle and agency or misses an agency id, the cycles are not integers or the ids not texts typed alike in the
-    three tables, or the counts are not typed as `agency_service_counts` makes them (or carry unit columns)."""
+    three tables, the counts are not typed as `agency_service_counts` makes them (or carry unit columns), or a
+    table of every cycle and agency would not be small."""
     counted = responses.loc[responses["status"].isin(list(COUNTED_STATUSES)), ["cycle_year", "agency_id"]]
     tables = (frame, counted, counts)
     cycle_type, id_type = frame["cycle_year"].dtype, frame["agency_id"].dtype
@@ -223,7 +224,7 @@ def _coded(frame: pd.DataFrame, responses: pd.DataFrame, counts: pd.DataFrame) -
     cycle, cycles = pd.factorize(np.concatenate([t["cycle_year"].to_numpy() for t in tables]), sort=True)
     key = agency.astype(np.int64) * len(cycles) + cycle
     nf, nr, space = len(frame), len(counted), len(names) * len(cycles)
-    if np.bincount(key[:nf], minlength=space).max(initial=0) > 1:
+    if space > 16 * len(key) + 65536 or np.bincount(key[:nf], minlength=space).max(initial=0) > 1:
         return None
     seen = np.zeros(space, dtype=bool)
     seen[key[nf:nf + nr]] = True
