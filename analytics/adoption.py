@@ -7,6 +7,9 @@ The plan (Digital Government Development Plan B.E. 2566-2570, p.13) names the st
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any, NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -25,38 +28,117 @@ def _groups(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
     return out
 
 
+def _count(codes: list[np.ndarray], uniques: list[Any], adopted: np.ndarray, agency: np.ndarray,
+           names: np.ndarray) -> pd.DataFrame:
+    """Return one row per cycle, group and item present, sorted by them (ADOPTION_COLUMNS), from integer codes.
+
+    codes: per row, the code of its cycle, group and item in `uniques` (each factorised in sorted order; -1 is
+    missing: the row belongs to no group); adopted: per row, bool; agency: per row, the code of its agency id's
+    text in `names` (sorted), so each row's non-adopters come out sorted by that text.
+    """
+    if len(adopted) == 0:
+        return pd.DataFrame(columns=ADOPTION_COLUMNS)
+    known = np.logical_and.reduce([c >= 0 for c in codes])
+    if not known.all():
+        codes, adopted, agency = [c[known] for c in codes], adopted[known], agency[known]
+    sizes = [len(u) for u in uniques]
+    key = np.zeros(len(adopted), dtype=np.int64)
+    for c, size in zip(codes, sizes, strict=True):
+        key = key * size + c
+    present, row = _dense(key, int(np.prod(sizes)))
+    n = len(present)
+    rest, parts = present, []
+    for size in reversed(sizes):
+        rest, c = np.divmod(rest, size)
+        parts.append(c)
+    agencies = np.bincount(row, minlength=n).astype(np.int64)
+    count = np.bincount(row[adopted], minlength=n).astype(int)
+    # Who lags, per row: one sort of (row, agency) pairs as integers, then the list cut at each row.
+    lag = ~adopted
+    width = max(len(names), 1)
+    rows, who = np.divmod(np.sort(row[lag] * width + agency[lag]), width)
+    listed = names[who]
+    cuts = np.searchsorted(rows, np.arange(n + 1))
+    lists = np.empty(n, dtype=object)
+    for i in range(n):
+        lists[i] = listed[cuts[i]:cuts[i + 1]].tolist()
+    columns = {k: u.take(c) for k, u, c in zip(ADOPTION_COLUMNS, uniques, parts[::-1], strict=False)}
+    return pd.DataFrame({**columns, "agencies": agencies, "adopted": count,
+                         "rate": 100.0 * count / np.where(agencies > 0, agencies, np.nan),
+                         "not_adopted": lists if n else np.empty(0)},  # no row: an empty column, float as it was
+                        columns=ADOPTION_COLUMNS)
+
+
+def _dense(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct keys (sorted) and each key's number among them: bincount over a key space up to 4 keys
+    a row, np.unique past it."""
+    if space <= 4 * len(key) + 4096:
+        present = np.flatnonzero(np.bincount(key, minlength=space))
+        dense = np.zeros(space, dtype=np.int64)
+        dense[present] = np.arange(len(present))
+        return present, dense[key]
+    present, row = np.unique(key, return_inverse=True)
+    return present, row.reshape(-1)
+
+
 def _summarise(long: pd.DataFrame) -> pd.DataFrame:
     """long: cycle_year, group, item, agency_id, adopted (bool) -> one row per cycle, group and item.
 
-    Counted on integer codes: each key factorised in sorted order, so the rows come out sorted by cycle, group
-    and item; the non-adopters of each row sorted by their agency id's text.
+    Counted on integer codes (`_count`): each key factorised in sorted order, so the rows come out sorted by
+    cycle, group and item; the non-adopters of each row sorted by their agency id's text.
     """
-    keys = ["cycle_year", "group", "item"]
     if long.empty:
         return pd.DataFrame(columns=ADOPTION_COLUMNS)
-    codes = [pd.factorize(long[k], sort=True) for k in keys]
-    known = np.logical_and.reduce([c >= 0 for c, _ in codes])  # a row with a missing key belongs to no group
-    if not known.all():
-        long, codes = long[known], [(c[known], u) for c, u in codes]
-    key = np.zeros(len(long), dtype=np.int64)
-    for c, u in codes:
-        key = key * len(u) + c
-    _, first, row = np.unique(key, return_index=True, return_inverse=True)
-    row = row.reshape(-1)
-    n = len(first)
-    adopted = long["adopted"].to_numpy(dtype=bool)
-    out = long[keys].iloc[first].reset_index(drop=True)
-    out["agencies"] = np.bincount(row, minlength=n).astype(np.int64)
-    out["adopted"] = np.bincount(row[adopted], minlength=n).astype(int)
-    out["rate"] = 100.0 * out["adopted"] / out["agencies"].where(out["agencies"] > 0)
-    # Who lags, per row of `out`: sort the non-adopters by row and agency once, then cut the list at each row.
-    lag = ~adopted
-    names, texts = pd.factorize(long.loc[lag, "agency_id"].astype(str).to_numpy(dtype=object), sort=True)
-    order = np.lexsort((names, row[lag]))
-    listed, rows = np.asarray(texts, dtype=object)[names[order]], row[lag][order]
-    cuts = np.searchsorted(rows, np.arange(n + 1))
-    out["not_adopted"] = [listed[cuts[i]:cuts[i + 1]].tolist() for i in range(n)]
-    return out[ADOPTION_COLUMNS]
+    codes = [pd.factorize(long[k], sort=True) for k in ("cycle_year", "group", "item")]
+    agency, names = pd.factorize(long["agency_id"].astype(str).to_numpy(dtype=object), sort=True,
+                                 use_na_sentinel=False)
+    return _count([c for c, _ in codes], [u for _, u in codes], long["adopted"].to_numpy(dtype=bool), agency,
+                  np.asarray(names, dtype=object))
+
+
+class _Keys(NamedTuple):
+    """The frame and its groups coded once for every part of a summary."""
+
+    frame: pd.DataFrame
+    by: str | None
+    groups: np.ndarray  # per frame row, the code of its group in `group_names` (sorted; -1 missing)
+    group_names: pd.Index
+    group_dtype: Any
+
+
+def _keys(frame: pd.DataFrame, by: str | None) -> _Keys:
+    group = _groups(frame, by)["group"]
+    codes, names = pd.factorize(group, sort=True)
+    return _Keys(frame, by, codes, names, group.dtype)
+
+
+def _in_frame(left: pd.DataFrame, keys: _Keys) -> tuple[np.ndarray, ...] | None:
+    """Pair each row of `left` with the frame's row of its cycle and agency, as the inner merge on them does.
+
+    Return hit (per left row: in the frame), then per row hit: its cycle's code in cycles (sorted), its group's
+    code, its agency id's code in names (sorted text, as an object array); and cycles. None where only the
+    merge can say: the frame repeats a pair, or the keys are not integer cycles and text ids typed alike (or
+    so many cycles and agencies that a table of every pair would not be small).
+    """
+    frame = keys.frame
+    fc, fa, lc, la = frame["cycle_year"], frame["agency_id"], left["cycle_year"], left["agency_id"]
+    if not (fc.dtype == lc.dtype and isinstance(fc.dtype, np.dtype) and fc.dtype.kind in "iu"
+            and isinstance(fa.dtype, pd.StringDtype) and fa.dtype == la.dtype):
+        return None
+    nf = len(frame)
+    agency, names = pd.factorize(pd.concat([fa, la], ignore_index=True), sort=True, use_na_sentinel=False)
+    if names.hasnans:
+        return None
+    cycle, cycles = pd.factorize(np.concatenate([fc.to_numpy(), lc.to_numpy()]), sort=True)
+    key = agency.astype(np.int64) * len(cycles) + cycle
+    space = len(names) * len(cycles)
+    if space > 16 * len(key) + 65536 or np.bincount(key[:nf], minlength=space).max(initial=0) > 1:
+        return None
+    lookup = np.full(space, -1, dtype=np.int64)
+    lookup[key[:nf]] = np.arange(nf)
+    pos = lookup[key[nf:]]
+    hit = pos >= 0
+    return hit, cycle[nf:][hit], keys.groups[pos[hit]], agency[nf:][hit], np.asarray(names, dtype=object), cycles
 
 
 def standards_adoption(values: pd.DataFrame, frame: pd.DataFrame, catalogue: Catalogue, by: str | None = None,
@@ -67,11 +149,20 @@ def standards_adoption(values: pd.DataFrame, frame: pd.DataFrame, catalogue: Cat
     not answer are left out, not counted as not adopting. `by` is a frame column (ministry_id,
     agency_type) or None for the nation. not_adopted lists the answering agencies below the stage.
     """
+    return _standards(values, _keys(frame, by), catalogue, adopted_stage)
+
+
+def _standards(values: pd.DataFrame, keys: _Keys, catalogue: Catalogue, adopted_stage: int) -> pd.DataFrame:
     std = [i.id for i in catalogue.indicators() if i.id.startswith("STD.") and i.type == "stage"]
-    v = values[values["indicator_id"].isin(std)].dropna(subset=["value"])
-    long = v.merge(_groups(frame, by), on=["cycle_year", "agency_id"], how="inner")
-    long = long.assign(item=long["indicator_id"], adopted=long["value"] >= adopted_stage)
-    return _summarise(long)
+    v = values[values["indicator_id"].isin(std) & values["value"].notna()]  # one take of the rows, not two
+    joined = _in_frame(v, keys)
+    if joined is None:
+        long = v.merge(_groups(keys.frame, keys.by), on=["cycle_year", "agency_id"], how="inner")
+        return _summarise(long.assign(item=long["indicator_id"], adopted=long["value"] >= adopted_stage))
+    hit, cycle, group, agency, names, cycles = joined
+    item, items = pd.factorize(v["indicator_id"], sort=True)
+    adopted = (v["value"] >= adopted_stage).to_numpy(dtype=bool)[hit]
+    return _count([cycle, group, item[hit]], [cycles, keys.group_names, items], adopted, agency, names)
 
 
 def stage_distribution(values: pd.DataFrame, frame: pd.DataFrame, catalogue: Catalogue,
@@ -79,12 +170,44 @@ def stage_distribution(values: pd.DataFrame, frame: pd.DataFrame, catalogue: Cat
     """Return, per cycle, group and standard, how many answering agencies are at each stage, and the share (%).
 
     share = 100 x #(agencies at stage s) / #(agencies that answered the standard).
-    Columns: cycle_year, group, item, stage, agencies, share.
+    Columns: cycle_year, group, item, stage, agencies, share. Counted on integer codes (`_in_frame`): every
+    stage of the catalogue listed for each cycle, group and standard answered, the denominator summed over them.
     """
     std = [i.id for i in catalogue.indicators() if i.id.startswith("STD.") and i.type == "stage"]
-    v = values[values["indicator_id"].isin(std)].dropna(subset=["value"])
-    long = v.merge(_groups(frame, by), on=["cycle_year", "agency_id"], how="inner")
+    v = values[values["indicator_id"].isin(std) & values["value"].notna()]  # one take of the rows, not two
     stages = [lv.value for lv in catalogue.stages]
+    keys = _keys(frame, by)
+    joined = _in_frame(v, keys) if stages else None
+    value = v["value"].to_numpy()
+    if joined is None or not np.isfinite(value).all() or (joined[2] < 0).any():
+        return _stage_distribution_merged(v, frame, stages, by)
+    hit, cycle, group, _, _, cycles = joined
+    item, items = pd.factorize(v["indicator_id"], sort=True)
+    sizes = [len(cycles), len(keys.group_names), len(items)]
+    present, row = _dense((cycle.astype(np.int64) * sizes[1] + group) * sizes[2] + item[hit], int(np.prod(sizes)))
+    # The catalogue's stages in the order the table is sorted in; each value's stage among the distinct ones.
+    listed = np.sort(np.asarray(stages, dtype=np.int64))
+    distinct, column = np.unique(listed, return_inverse=True)
+    stage = value[hit].astype(np.int64)
+    at = np.minimum(np.searchsorted(distinct, stage), len(distinct) - 1)
+    ok = distinct[at] == stage
+    n, width = len(present), len(distinct)
+    agencies = np.bincount(row.reshape(-1)[ok] * width + at[ok], minlength=n * width).reshape(n, width)[:, column]
+    total = agencies.sum(axis=1)
+    share = 100.0 * agencies / np.where(total > 0, total, np.nan)[:, None]
+    rest, item_of = np.divmod(present, sizes[2])
+    cycle_of, group_of = np.divmod(rest, sizes[1])
+    k = len(listed)
+    return pd.DataFrame({"cycle_year": cycles.take(np.repeat(cycle_of, k)),
+                         "group": keys.group_names.take(np.repeat(group_of, k)),
+                         "item": items.take(np.repeat(item_of, k)), "stage": np.tile(listed, n),
+                         "agencies": agencies.reshape(-1).astype(int), "share": share.reshape(-1)})
+
+
+def _stage_distribution_merged(v: pd.DataFrame, frame: pd.DataFrame, stages: list[int], by: str | None
+                               ) -> pd.DataFrame:
+    """`stage_distribution` by merges and groupbys on the keys, for frames the codes cannot stand for."""
+    long = v.merge(_groups(frame, by), on=["cycle_year", "agency_id"], how="inner")
     counts = long.assign(stage=long["value"].astype(int)).groupby(
         ["cycle_year", "group", "indicator_id", "stage"]).size().rename("agencies").reset_index()
     keys = long[["cycle_year", "group", "indicator_id"]].drop_duplicates()
@@ -104,34 +227,101 @@ def option_adoption(answers: pd.DataFrame, frame: pd.DataFrame, catalogue: Catal
 
     rate = 100 x #(agencies that ticked the option) / #(agencies that answered the question).
     """
+    return _options(answers, _keys(frame, by), catalogue, indicator_id)
+
+
+@lru_cache(maxsize=8192)
+def _ticks(text: str, options: tuple[str, ...]) -> tuple[bool, ...]:
+    """Whether one answer's text ticks each option: parsed once for every summary (answers repeat a few hundred
+    option lists)."""
+    chosen = set(chosen_options(text))
+    return tuple(o in chosen for o in options)
+
+
+def _ticked(texts: Any, options: tuple[str, ...]) -> np.ndarray:
+    """Return, per distinct answer text and option, whether the text ticks the option (a text that is not a
+    string ticks none, as `chosen_options` reads it)."""
+    none = (False,) * len(options)
+    rows = [_ticks(t, options) if isinstance(t, str) else none for t in texts.tolist()]
+    return np.array(rows, dtype=bool).reshape(len(rows), len(options))
+
+
+def _options(answers: pd.DataFrame, keys: _Keys, catalogue: Catalogue, indicator_id: str) -> pd.DataFrame:
     ind = catalogue.indicator(indicator_id)
     if ind.type != "multi_choice":
         raise ValueError(f"{indicator_id} is not a multi-choice question")
     a = answers[(answers["indicator_id"] == indicator_id) & answers["value_text"].notna()]
-    a = a.merge(_groups(frame, by), on=["cycle_year", "agency_id"], how="inner")
+    options = ind.option_ids()
+    joined = _in_frame(a, keys)
+    if joined is None:
+        a = a.merge(_groups(keys.frame, keys.by), on=["cycle_year", "agency_id"], how="inner")
     # Answers repeat the same few option lists: parse each distinct text once, then index by its code.
     codes, texts = pd.factorize(a["value_text"])
-    options = ind.option_ids()
-    chosen = [set(chosen_options(t)) for t in texts]
-    ticked = np.array([[o in c for o in options] for c in chosen], dtype=bool).reshape(len(texts), len(options))
+    ticked = _ticked(texts, options)
     if not options:
         return pd.DataFrame(columns=ADOPTION_COLUMNS)
-    # One row per answer and option, option by option: the answers' columns taken once for every option.
-    n = len(a)
-    long = a[["cycle_year", "group", "agency_id"]].take(np.tile(np.arange(n), len(options))).reset_index(drop=True)
-    long["item"] = pd.Series(np.repeat(np.asarray(options, dtype=object), n), dtype=a["group"].dtype)
-    long["adopted"] = ticked[codes].T.reshape(-1)
-    return _summarise(long)
+    k = len(options)
+    if joined is None:
+        # One row per answer and option, option by option: the answers' columns taken once for every option.
+        n = len(a)
+        long = a[["cycle_year", "group", "agency_id"]].take(np.tile(np.arange(n), k)).reset_index(drop=True)
+        long["item"] = pd.Series(np.repeat(np.asarray(options, dtype=object), n), dtype=a["group"].dtype)
+        long["adopted"] = ticked[codes].T.reshape(-1)
+        return _summarise(long)
+    hit, cycle, group, agency, names, cycles = joined
+    item, items = pd.factorize(pd.Series(options, dtype=keys.group_dtype), sort=True)
+    if len(cycle) and (group >= 0).all() and len(items) == k:
+        return _count_options(cycle, group, agency, names, cycles, keys.group_names, items, item, ticked[codes[hit]])
+    return _count([np.tile(cycle, k), np.tile(group, k), np.repeat(item, len(cycle))],
+                  [cycles, keys.group_names, items], ticked[codes[hit]].T.reshape(-1), np.tile(agency, k), names)
+
+
+def _count_options(cycle: np.ndarray, group: np.ndarray, agency: np.ndarray, names: np.ndarray, cycles: Any,
+                   group_names: pd.Index, items: pd.Index, item: np.ndarray, ticked: np.ndarray) -> pd.DataFrame:
+    """`_count` of every answer (cycle, group and agency codes, all known) by every option (distinct, `item` its
+    code among the sorted `items`; `ticked` answers x options) without a row per pair: the answers sorted once by
+    cycle and group, then agency text; each option's adopters summed and its non-adopters cut per group."""
+    present, unit = _dense(cycle.astype(np.int64) * len(group_names) + group, len(cycles) * len(group_names))
+    n, k = len(present), len(item)
+    order = np.argsort(unit * max(len(names), 1) + agency, kind="stable")
+    unit, who, ticked = unit[order], names[agency[order]], ticked[order]
+    starts = np.searchsorted(unit, np.arange(n + 1))
+    agencies = np.diff(starts).astype(np.int64)
+    by_item = np.argsort(item)  # the option of each item in sorted order
+    count = np.add.reduceat(ticked.astype(np.int64), starts[:-1], axis=0)[:, by_item].astype(int)
+    lists = np.empty((n, k), dtype=object)
+    for t, j in enumerate(by_item.tolist()):
+        lag = ~ticked[:, j]
+        cuts = np.searchsorted(unit[lag], np.arange(n + 1))
+        listed = who[lag]
+        for i in range(n):
+            lists[i, t] = listed[cuts[i]:cuts[i + 1]].tolist()
+    cycle_of, group_of = np.divmod(present, len(group_names))
+    repeated = np.repeat(np.arange(n), k)
+    return pd.DataFrame({"cycle_year": cycles.take(cycle_of[repeated]), "group": group_names.take(group_of[repeated]),
+                         "item": items.take(np.tile(np.arange(k), n)), "agencies": agencies[repeated],
+                         "adopted": count.reshape(-1),
+                         "rate": 100.0 * count.reshape(-1) / np.where(agencies[repeated] > 0, agencies[repeated], np.nan),
+                         "not_adopted": lists.reshape(-1)}, columns=ADOPTION_COLUMNS)
 
 
 def adoption_summary(answers: pd.DataFrame, values: pd.DataFrame, frame: pd.DataFrame, catalogue: Catalogue,
                      by: str | None = None) -> pd.DataFrame:
-    """Return standards, platforms (PLT.01) and shared services (SHR.01) adoption in one table, with a `kind` column."""
-    parts = [standards_adoption(values, frame, catalogue, by).assign(kind="standard")]
+    """Return standards, platforms (PLT.01) and shared services (SHR.01) adoption in one table, with a `kind` column.
+
+    The frame's groups are coded once for the three parts, and the answers narrowed once to both questions.
+    """
+    keys = _keys(frame, by)
+    parts = [_standards(values, keys, catalogue, ADOPTED_STAGE).assign(kind="standard")]
+    present = []
     for iid, kind in (("PLT.01", "platform"), ("SHR.01", "shared_service")):
         try:
             catalogue.indicator(iid)
         except KeyError:
             continue
-        parts.append(option_adoption(answers, frame, catalogue, iid, by).assign(kind=kind))
+        present.append((iid, kind))
+    mine = answers.loc[answers["indicator_id"].isin([iid for iid, _ in present]) & answers["value_text"].notna(),
+                       ["cycle_year", "agency_id", "indicator_id", "value_text"]]
+    for iid, kind in present:
+        parts.append(_options(mine, keys, catalogue, iid).assign(kind=kind))
     return pd.concat(parts, ignore_index=True)

@@ -12,7 +12,9 @@ inventory counts when its response is submitted, or when the register wrote it
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from survey.workflow import COUNTED_STATUSES, InventorySource
@@ -165,13 +167,123 @@ def online_ratios(frame: pd.DataFrame, responses: pd.DataFrame, services: pd.Dat
 
 def online_ratio_levels(frame: pd.DataFrame, responses: pd.DataFrame, counts: pd.DataFrame,
                         levels: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """Return `online_ratios` at each of `levels` from one set of per-agency `counts`, joining the frame once."""
+    """Return `online_ratios` at each of `levels` from one set of per-agency `counts`, joining the frame once.
+
+    The frame's keys are coded once for every level (`_coded`: cycles, agency ids, ministries and types as
+    integer codes in sorted order) and each level counted on them; the sums of a unit are still pandas' (its
+    compensated float sum, in the counts' order), so every figure is the one the merges and groupbys on the
+    text keys gave. Frames those codes cannot stand for (a repeated cycle and agency, keys typed otherwise)
+    take the merges.
+    """
     for level in levels:
         _unit_columns(level)
+    coded = _coded(frame, responses, counts)
+    if coded is not None:
+        return {level: _ratios_coded(coded, level) for level in levels}
     expected = _expected(frame, responses)
     info = frame[["cycle_year", "agency_id", "ministry_id", "agency_type"]]
     framed = counts.merge(info, on=["cycle_year", "agency_id"], how="inner")
     return {level: _ratios_at(expected, framed, level) for level in levels}
+
+
+_SUMS = ["services", "not_applicable", "online", "volume", "volume_online"]
+
+
+class _Coded(NamedTuple):
+    """The frame's keys as integer codes, shared by every level of `online_ratio_levels`."""
+
+    codes: dict[str, np.ndarray]  # per frame row and key column: its code in `uniques` (sorted; -1 missing)
+    uniques: dict[str, Any]
+    responded: np.ndarray  # per frame row: a counted response of that cycle and agency
+    rows: np.ndarray  # per counts row in the frame (in the counts' order): its frame row
+    sums: pd.DataFrame  # those counts rows' sums (_SUMS)
+
+
+def _coded(frame: pd.DataFrame, responses: pd.DataFrame, counts: pd.DataFrame) -> _Coded | None:
+    """Return the frame coded for `_ratios_coded`, or None when only the merges can say: the frame repeats a
+    cycle and agency or misses an agency id, the cycles are not integers or the ids not texts typed alike in the
+    three tables, the counts are not typed as `agency_service_counts` makes them (or carry unit columns), or a
+    table of every cycle and agency would not be small."""
+    counted = responses.loc[responses["status"].isin(list(COUNTED_STATUSES)), ["cycle_year", "agency_id"]]
+    tables = (frame, counted, counts)
+    cycle_type, id_type = frame["cycle_year"].dtype, frame["agency_id"].dtype
+    if not (isinstance(cycle_type, np.dtype) and cycle_type.kind in "iu" and isinstance(id_type, pd.StringDtype)
+            and all(t["cycle_year"].dtype == cycle_type and t["agency_id"].dtype == id_type for t in tables)):
+        return None
+    if "ministry_id" in counts.columns or "agency_type" in counts.columns:
+        return None
+    if "not_applicable" not in counts.columns:
+        counts = counts.assign(not_applicable=0)
+    if not all(counts[c].dtype == np.int64 for c in _SUMS[:3]) or not all(
+            counts[c].dtype == np.float64 for c in _SUMS[3:]):
+        return None
+    agency, names = pd.factorize(pd.concat([t["agency_id"] for t in tables], ignore_index=True), sort=True,
+                                 use_na_sentinel=False)
+    if names.hasnans:
+        return None
+    cycle, cycles = pd.factorize(np.concatenate([t["cycle_year"].to_numpy() for t in tables]), sort=True)
+    key = agency.astype(np.int64) * len(cycles) + cycle
+    nf, nr, space = len(frame), len(counted), len(names) * len(cycles)
+    if space > 16 * len(key) + 65536 or np.bincount(key[:nf], minlength=space).max(initial=0) > 1:
+        return None
+    seen = np.zeros(space, dtype=bool)
+    seen[key[nf:nf + nr]] = True
+    at = np.full(space, -1, dtype=np.int64)
+    at[key[:nf]] = np.arange(nf)
+    rows = at[key[nf + nr:]]
+    hit = rows >= 0
+    codes = {"cycle_year": cycle[:nf], "agency_id": agency[:nf]}
+    uniques: dict[str, Any] = {"cycle_year": cycles, "agency_id": names}
+    for column in ("ministry_id", "agency_type"):
+        codes[column], uniques[column] = pd.factorize(frame[column], sort=True)
+    return _Coded(codes, uniques, seen[key[:nf]], rows[hit], counts.loc[hit, _SUMS])
+
+
+def _ratios_coded(coded: _Coded, level: str) -> pd.DataFrame:
+    """`_ratios_at` on the codes: one row per unit of the frame with every key known, sorted by the keys."""
+    keys = ["cycle_year", *_unit_columns(level)]
+    codes, uniques = [coded.codes[k] for k in keys], [coded.uniques[k] for k in keys]
+    sizes = [len(u) for u in uniques]
+    known = np.logical_and.reduce([c >= 0 for c in codes])
+    key = np.zeros(int(known.sum()), dtype=np.int64)
+    for c, size in zip(codes, sizes, strict=True):
+        key = key * size + c[known]
+    space = int(np.prod(sizes))
+    if space <= 4 * len(key) + 4096:
+        present = np.flatnonzero(np.bincount(key, minlength=space))
+        dense = np.zeros(space, dtype=np.int64)
+        dense[present] = np.arange(len(present))
+        inverse = dense[key]
+    else:
+        present, inverse = np.unique(key, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    n = len(present)
+    unit = np.full(len(known), -1, dtype=np.int64)
+    unit[known] = inverse
+    out: dict[str, Any] = {}
+    rest = present
+    for k, u, size in zip(keys[::-1], uniques[::-1], sizes[::-1], strict=True):
+        rest, c = np.divmod(rest, size)
+        out[k] = u.take(c)
+    out = {k: out[k] for k in keys}
+    # (cycle, agency) pairs are distinct in the frame, so a unit's rows are distinct agencies.
+    out["agencies_expected"] = np.bincount(inverse, minlength=n).astype(np.int64)
+    out["agencies_responded"] = np.bincount(inverse, weights=coded.responded[known], minlength=n).astype(int)
+    of = unit[coded.rows]
+    mine = of >= 0
+    summed = coded.sums[mine].groupby(of[mine]).sum()
+    at = summed.index.to_numpy()
+    for column in _SUMS:
+        total = np.zeros(n, dtype=np.int64 if column in _SUMS[:3] else np.float64)
+        total[at] = summed[column].to_numpy()
+        out[column] = total
+    services, online, volume = out["services"], out["online"], out["volume"]
+    has = services > 0
+    applicable = services - out["not_applicable"]
+    out["online_service_ratio"] = 100.0 * online / np.where(has & (applicable > 0), applicable, np.nan)
+    out["volume_online_ratio"] = 100.0 * out["volume_online"] / np.where(has & (volume > 0), volume, np.nan)
+    out["missing"] = ~has
+    return pd.DataFrame(out)
 
 
 def _ratios_at(expected: pd.DataFrame, framed: pd.DataFrame, level: str) -> pd.DataFrame:

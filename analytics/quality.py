@@ -91,19 +91,27 @@ def completeness_by_response(answers: pd.DataFrame, responses: pd.DataFrame, cat
     columns = ["response_id", "cycle_year", "agency_id", "required", "answered", "completeness", "missing"]
     if responses.empty:
         return pd.DataFrame(columns=columns)
-    has = answers["value_num"].notna() | answers["value_text"].notna()
-    got = answers.loc[has & answers["indicator_id"].isin(required), ["response_id", "indicator_id"]]
+    has = answers["value_num"].notna().to_numpy() | answers["value_text"].notna().to_numpy()
+    # Each answer's required indicator as a column number (-1: not required), from its id's code: the few distinct
+    # ids are looked up, not every answer's text.
+    codes, ids = pd.factorize(answers["indicator_id"])
+    cols = np.append(pd.Index(required).get_indexer(ids), -1)[codes]
     # One row per response, one column per required indicator: answered or not.
     rid = pd.Index(responses["response_id"].drop_duplicates())
     matrix = np.zeros((len(rid), len(required)), dtype=bool)
-    rows = rid.get_indexer(got["response_id"])
-    cols = pd.Index(required).get_indexer(pd.Index(got["indicator_id"].astype(str)))
-    keep = rows >= 0
+    rows = rid.get_indexer(answers["response_id"])
+    keep = has & (cols >= 0) & (rows >= 0)
     matrix[rows[keep], cols[keep]] = True
     per_response = matrix[rid.get_indexer(responses["response_id"])]
     answered = per_response.sum(axis=1)
-    # Responses share a few patterns of gaps: make each pattern's list once.
-    patterns, inverse = np.unique(per_response, axis=0, return_inverse=True)
+    # Responses share a few patterns of gaps: make each pattern's list once (a pattern as the bits of one integer
+    # while they fit in 62).
+    if len(required) <= 62:
+        bits = per_response.astype(np.int64) @ (np.int64(1) << np.arange(len(required), dtype=np.int64))
+        values, inverse = np.unique(bits, return_inverse=True)
+        patterns = (values[:, None] >> np.arange(len(required), dtype=np.int64)) & 1 == 1
+    else:
+        patterns, inverse = np.unique(per_response, axis=0, return_inverse=True)
     lists = [[i for i, ok in zip(required, p, strict=True) if not ok] for p in patterns]
     return pd.DataFrame({
         "response_id": responses["response_id"].to_numpy(), "cycle_year": responses["cycle_year"].to_numpy(),
@@ -118,14 +126,48 @@ def completeness_by_indicator(answers: pd.DataFrame, responses: pd.DataFrame, ca
     completeness = 100 x #(responses with an answer to the indicator) / #(responses of the cycle).
     Columns: cycle_year, indicator_id, responses, answered, completeness.
     """
-    has = answers["value_num"].notna() | answers["value_text"].notna()
-    answered = answers[has].groupby(["cycle_year", "indicator_id"])["response_id"].nunique()
-    got = {(int(key[0]), str(key[1])): int(k) for key, k in zip(answered.index, answered.tolist(), strict=True)}
+    has = answers["value_num"].notna().to_numpy() | answers["value_text"].notna().to_numpy()
+    # Counted on codes: a mark per response, cycle and indicator answered (so a response counts once).
+    entered = catalogue.entered_indicators()
+    where: dict[str, int] = {}
+    for j, ind in enumerate(entered):
+        where.setdefault(ind.id, j)
+    codes, ids = pd.factorize(answers["indicator_id"])
+    col = np.array([where.get(str(u), -1) for u in ids] + [-1], dtype=np.int64)[codes]
+
+    def coded(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Integers in a short range as offsets from the smallest (no hashing), anything else factorised."""
+        x = values.to_numpy()
+        if x.dtype.kind in "iu" and len(x) and int(x.max()) - int(x.min()) < 4 * len(x):
+            return x.astype(np.int64) - int(x.min()), np.arange(int(x.min()), int(x.max()) + 1)
+        codes, uniques = pd.factorize(values)
+        return codes, np.asarray(uniques)
+
+    cycle, cycles = coded(answers["cycle_year"])
+    resp, rids = coded(answers["response_id"])
+    keep = has & (col >= 0) & (cycle >= 0) & (resp >= 0)
+    # Each response and cycle numbered (densely while their pairs are few, else factorised), one row of marks each.
+    pair = resp[keep].astype(np.int64) * len(cycles) + cycle[keep]
+    if len(rids) * len(cycles) > 4 * len(pair) + 4096:
+        pair, _ = pd.factorize(pair)
+    mark = np.zeros((int(pair.max(initial=-1)) + 1, max(len(entered), 1)), dtype=bool)
+    mark[pair, col[keep]] = True
+    cycle_of = np.zeros(len(mark), dtype=np.int64)
+    cycle_of[pair] = cycle[keep]
+    # The marks summed per cycle: the rows sorted by cycle, each cycle's run added up.
+    order = np.argsort(cycle_of, kind="stable")
+    runs = cycle_of[order]
+    starts = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]]) if len(runs) else np.zeros(0, dtype=np.int64)
+    counts = np.zeros((len(cycles), mark.shape[1]), dtype=np.int64)
+    if len(starts):
+        counts[runs[starts]] = np.add.reduceat(mark[order], starts, axis=0, dtype=np.int64)
+    got = {int(c): counts[i] for i, c in enumerate(cycles.tolist())}
     per_cycle = responses.groupby("cycle_year")["response_id"].nunique()
     rows = []
     for cyc, n in zip(per_cycle.index.tolist(), per_cycle.tolist(), strict=True):
-        for ind in catalogue.entered_indicators():
-            k = got.get((int(cyc), ind.id), 0)
+        answered = got.get(int(cyc))
+        for ind in entered:
+            k = 0 if answered is None else int(answered[where[ind.id]])
             rows.append({"cycle_year": cyc, "indicator_id": ind.id, "responses": int(n), "answered": k,
                          "completeness": 100.0 * k / n if n else np.nan})
     return pd.DataFrame(rows, columns=["cycle_year", "indicator_id", "responses", "answered", "completeness"])
