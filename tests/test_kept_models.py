@@ -226,3 +226,40 @@ def test_a_restarted_server_finds_the_results_of_the_same_data_version_on_disk(
         results.results(s, YEAR, draws=0, detail=True)
         assert computed == [1, 1]
     engine.dispose()
+
+
+def test_a_burst_of_writes_keeps_only_the_last_state_and_flush_makes_it_at_once(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three states of one results file handed over within the delay: only the last is written, none before the
+    delay, and `flush` writes it at once; a file of another owner is written too. A file's header is read
+    without its value: a header that does not match returns None without reading the value."""
+    monkeypatch.setenv("READINESS_BASES_DIR", str(tmp_path))
+    monkeypatch.setattr(base_store, "WRITE_DELAY", 30.0)
+    written: list[object] = []
+    real = base_store._save_pickle
+
+    def spy(final: Path, root: Path, header: dict[str, object], value: object) -> None:
+        written.append(value)
+        real(final, root, header, value)
+
+    monkeypatch.setattr(base_store, "_save_pickle", spy)
+    owner, other = ("db", "", 2568, "c", "m"), ("db", "", 2567, "c", "m")
+    for state in ("first", "second", "third"):
+        base_store.save_results_later(owner, "0-1", (state,), {"state": state})
+    base_store.save_results_later(other, "0-1", ("x",), {"state": "other"})
+    import time
+    time.sleep(0.3)
+    assert written == []  # within the delay nothing is written
+    started = time.monotonic()
+    base_store.flush()
+    assert time.monotonic() - started < 10
+    assert written == [{"state": "third"}, {"state": "other"}]
+    assert base_store.load_results(owner, "0-1", ("third",)) == {"state": "third"}
+    assert base_store.load_results(owner, "0-1", ("second",)) is None
+
+    def never(*_: object) -> object:
+        raise AssertionError("the value was read although its header did not match")
+
+    monkeypatch.setattr(base_store.pickle, "load", lambda f, _real=base_store.pickle.load: (
+        _real(f) if f.tell() == 0 else never()))
+    assert base_store.load_results(owner, "0-1", ("second",)) is None
