@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -170,7 +169,7 @@ def patch_base(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFrame, se
         # place of the old row with the same `match` key, which is where sorting by `order` would put it.
         placed = _in_place(old, new, gone, match) if match is not None and gone is not None else None
         if placed is not None:
-            return _keep_types(placed, old)
+            return placed
         kept = old[~gone] if gone is not None else old
         out = pd.concat([kept, new], ignore_index=True) if new is not None and not new.empty else kept
         out = _keep_types(out, old)
@@ -178,7 +177,7 @@ def patch_base(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFrame, se
 
     placed = _in_place(base.scores, part.scores, base.scores["agency_id"].isin(mine).to_numpy(dtype=bool),
                        ["agency_id", "node"])
-    scores = _keep_types(placed, base.scores) if placed is not None else splice(base.scores, part.scores, None)
+    scores = placed if placed is not None else splice(base.scores, part.scores, None)
     if placed is None:
         # composite_index lists every agency under the first node, then the next node, ...: keep its node order.
         nodes = pd.Index(pd.unique(pd.concat([base.scores["node"], part.scores["node"]])))
@@ -191,13 +190,14 @@ def patch_base(base: CycleBase, frame: pd.DataFrame, responses: pd.DataFrame, se
                      splice(base.service_counts, part.service_counts, key),
                      splice(base.score_rows, part.score_rows, key) if not base.score_rows.empty
                      else _score_rows(scores, method),
-                     splice(base.counted, part.counted, ["response_id"]), splice(base.answers, part.answers, None),
-                     splice(base.services, part.services, None))
+                     splice(base.counted, part.counted, ["response_id"]), splice(base.answers, part.answers, None, ["response_id", "indicator_id"]),
+                     splice(base.services, part.services, None, ["service_id"]))
 
 
 def _in_place(old: pd.DataFrame, new: pd.DataFrame | None, gone: np.ndarray, match: list[str]) -> pd.DataFrame | None:
     """Return `old` with each row marked `gone` replaced by the row of `new` with the same `match` key, in its place;
-    None unless the gone rows and the new rows have the same keys, each once."""
+    None unless the gone rows and the new rows have the same keys, each once, and `new` has `old`'s columns and
+    types."""
     where = np.flatnonzero(gone)
     if new is None or len(where) == 0 or len(new) != len(where):
         return None
@@ -208,9 +208,18 @@ def _in_place(old: pd.DataFrame, new: pd.DataFrame | None, gone: np.ndarray, mat
     pos = before.get_indexer(after)
     if (pos < 0).any():
         return None
-    take = np.arange(len(old))
-    take[where[pos]] = len(old) + np.arange(len(new))
-    return pd.concat([old, new], ignore_index=True).take(take).reset_index(drop=True)
+    rows, fresh = where[pos], new.reset_index(drop=True)
+    if list(fresh.columns) != list(old.columns) or not fresh.dtypes.equals(old.dtypes):
+        return None
+    # Column by column: a column whose values did not change (the keys, most texts) is shared, not copied.
+    out = old.copy(deep=False)
+    for c in old.columns:
+        if old[c].iloc[rows].reset_index(drop=True).equals(fresh[c]):
+            continue
+        changed = old[c].copy()
+        changed.iloc[rows] = fresh[c].to_numpy()
+        out[c] = changed
+    return out
 
 
 def _keep_types(out: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
@@ -219,9 +228,11 @@ def _keep_types(out: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
         for c, t in old.dtypes.items():
             if c in out.columns and out[c].dtype != t:
                 # A column the new rows cannot hold in the cycle's type (a first missing count in an integer
-                # column) keeps the type they need, as reading the whole cycle again would give it.
-                with contextlib.suppress(ValueError, TypeError):
+                # column) takes the type a read of the whole cycle gives it (floats with NaN, not objects).
+                try:
                     out[c] = out[c].astype(t)
+                except (ValueError, TypeError):
+                    out[c] = out[c].infer_objects()
     return out
 
 

@@ -374,3 +374,38 @@ def test_a_patch_whose_new_service_has_no_volume_keeps_the_whole_cycles_figures(
         for name in ("values", "scores", "service_counts"):
             pd.testing.assert_frame_equal(getattr(patched, name), getattr(whole, name), obj=name)
     engine.dispose()
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE answers SET value_num = value_num + 7 WHERE response_id = :r AND indicator_id = 'DAT.02'",
+    "UPDATE answers SET value_text = 'ไม่มี' WHERE response_id = :r AND value_text IS NOT NULL",
+    "DELETE FROM answers WHERE response_id = :r AND indicator_id = 'DAT.02'",
+    "UPDATE services SET digital_level = 1, annual_volume = NULL WHERE response_id = :r",
+    "INSERT INTO services (response_id, code, name, digital_level, paper_required, uses_digital_id, uses_e_payment, "
+    "uses_e_signature, uses_e_certificate) VALUES (:r, 'NEW', 'บริการใหม่', 4, false, true, false, false, false)",
+])
+def test_a_patched_base_equals_the_whole_cycle_scored_again(demo_db_path: Path, tmp_path: Path, catalogue: Catalogue,
+                                                           change: str) -> None:
+    """Whether a changed response keeps its rows' keys (values patched in place, unchanged columns shared) or not
+    (rows added or removed: spliced and sorted), the patched base equals scoring the whole cycle again: its tables
+    row for row, its answers and services as the same rows."""
+    copy = tmp_path / "inplace.sqlite3"
+    copy.write_bytes(demo_db_path.read_bytes())
+    engine = make_engine(f"sqlite:///{copy}")
+    with Session(engine) as s:
+        results.cycle_rows(s, YEARS, catalogue, read=(2568,))
+        rid = s.execute(text("SELECT r.id FROM responses r WHERE r.cycle_year = 2568 AND r.status = 'approved' AND "
+                             "EXISTS (SELECT 1 FROM services v WHERE v.response_id = r.id) ORDER BY r.id LIMIT 1")
+                        ).scalar_one()
+        s.execute(text(change), {"r": rid})
+        s.execute(text("UPDATE responses SET version = version + 1 WHERE id = :r"), {"r": rid})
+        repository.bump_data_version(s)
+        s.commit()
+        base = results.cycle_rows(s, YEARS, catalogue, read=(2568,)).bases[2568]
+        whole = cycle_base(2568, repository.frame(s), repository.responses(s), repository.services(s),
+                           repository.answers(s), catalogue, method_from_catalogue(catalogue), keep_rows=True)
+        for name in ("values", "scores", "service_counts", "score_rows", "counted"):
+            pd.testing.assert_frame_equal(getattr(base, name), getattr(whole, name), obj=name)
+        for name, key in (("answers", ["response_id", "indicator_id"]), ("services", ["service_id"])):
+            pd.testing.assert_frame_equal(_by(getattr(base, name), *key), _by(getattr(whole, name), *key), obj=name)
+    engine.dispose()
