@@ -32,22 +32,48 @@ def crosswalk_summary(scores: pd.DataFrame, catalogue: Catalogue, threshold: flo
     weakest_indicator = the dimension's indicator with the lowest mean s. Every framework dimension
     is listed, those fed by no indicator with NaN (a gap in the instrument itself).
     """
-    inds = scores[scores["kind"] == "indicator"][["agency_id", "node", "score"]].rename(columns={"node": "indicator_id"})
-    inds = inds.dropna(subset=["score"]).drop_duplicates(["agency_id", "indicator_id"])
-    # Agencies x indicators, NaN where not answered: each dimension is a few columns of it.
-    wide = inds.set_index(["agency_id", "indicator_id"])["score"].astype(float).unstack("indicator_id")
+    wide = _score_matrix(scores)
+    column = {ind: j for j, ind in enumerate(wide.columns.tolist())}
     cmap = crosswalk_map(catalogue)
+    ids_of: dict[tuple[str, str], list[str]] = {}
+    for fw, dim, ind in zip(cmap["framework"].tolist(), cmap["dimension"].tolist(), cmap["indicator_id"].tolist(),
+                            strict=True):
+        ids_of.setdefault((fw, dim), []).append(ind)
     rows = []
     for fw, dims in catalogue.frameworks.items():
         for dim in dims:
-            ids = cmap[(cmap["framework"] == fw) & (cmap["dimension"] == dim)]["indicator_id"].tolist()
-            part = wide[[i for i in ids if i in wide.columns]]
-            per_agency = part.mean(axis=1).dropna()  # over the indicators the agency answered
-            by_ind = part.mean(axis=0).dropna()
+            ids = ids_of.get((fw, dim), [])
+            answered = [i for i in ids if i in column]
+            part = wide.take([column[i] for i in answered], axis=1)
+            per_agency = part.mean(axis=1).to_numpy()  # over the indicators the agency answered
+            per_agency = per_agency[~np.isnan(per_agency)]
+            by_ind = part.mean(axis=0).to_numpy()
+            kept = np.flatnonzero(~np.isnan(by_ind))
+            n = len(per_agency)
             rows.append({
-                "framework": fw, "dimension": dim, "indicators": ids, "agencies": len(per_agency),
-                "mean_score": float(per_agency.mean()) if len(per_agency) else np.nan,
-                "share_below": 100.0 * float((per_agency < threshold).mean()) if len(per_agency) else np.nan,
-                "weakest_indicator": str(by_ind.idxmin()) if len(by_ind) else None,
+                "framework": fw, "dimension": dim, "indicators": ids, "agencies": n,
+                # the mean of a Series (its sum / its count), of the numbers and of the true/false below
+                "mean_score": float(per_agency.sum() / np.float64(n)) if n else np.nan,
+                "share_below": 100.0 * float(np.count_nonzero(per_agency < threshold) / np.float64(n)) if n else np.nan,
+                "weakest_indicator": str(answered[kept[np.argmin(by_ind[kept])]]) if len(kept) else None,
             })
     return pd.DataFrame(rows, columns=CROSSWALK_COLUMNS)
+
+
+def _score_matrix(scores: pd.DataFrame) -> pd.DataFrame:
+    """Return agencies x indicators of the `indicator` rows' scores, NaN where not answered: each agency's first
+    non-missing score per indicator, rows and columns sorted (what `set_index([agency_id, node]).unstack` gives),
+    placed into one matrix by integer codes instead of a sort of the long table."""
+    keep = (scores["kind"] == "indicator").to_numpy(dtype=bool, na_value=False) & scores["score"].notna().to_numpy()
+    rows = np.flatnonzero(keep)
+    agency, agencies = pd.factorize(scores["agency_id"].array.take(rows), sort=True, use_na_sentinel=False)
+    node, nodes = pd.factorize(scores["node"].array.take(rows), sort=True, use_na_sentinel=False)
+    key = agency.astype(np.int64) * len(nodes) + node
+    first = np.full(len(agencies) * len(nodes), len(rows))
+    np.minimum.at(first, key, np.arange(len(rows)))  # the first row of each (agency, indicator)
+    cells = np.flatnonzero(first < len(rows))
+    matrix = np.full(len(agencies) * len(nodes), np.nan)
+    matrix[cells] = scores["score"].to_numpy(dtype=float, na_value=np.nan)[rows[first[cells]]]
+    # One float block, each agency's row contiguous (the layout unstack makes, which the means below sum in).
+    return pd.DataFrame(matrix.reshape(len(agencies), len(nodes)), index=pd.Index(agencies, name="agency_id"),
+                        columns=pd.Index(nodes, name="indicator_id"), copy=False)

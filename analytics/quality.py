@@ -7,13 +7,15 @@ review page, the Excel export and the command line show the same list.
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.ensemble import IsolationForest
 
 from analytics.indicators import chosen_options
@@ -28,6 +30,8 @@ MODIFIED_Z_CONSTANT = 0.6745
 MODIFIED_Z_LIMIT = 3.5
 JUMP_TYPES = ("count", "percentage", "service_inventory", "derived")
 _OPS = {"<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater, "==": np.equal}
+#: The dtype pandas gives a column of texts (arrow-backed, NaN for missing).
+_TEXT: pd.api.extensions.ExtensionDtype = pd.Series(np.array(["x"], dtype=object)).dtype  # type: ignore[assignment]
 
 
 def rule_label(rule: str, lang: str) -> str:
@@ -48,32 +52,69 @@ def _year_name(year: int, lang: str) -> str:
     return Year(year).get(lang)
 
 
-def _mapped(values: np.ndarray, render: Callable[[Any], str]) -> np.ndarray:
-    """Return `render(v)` for each of `values` (an object array), calling it once per distinct value."""
+def _texts(strings: list[str], codes: np.ndarray) -> pa.Array:
+    """Return `strings[code]` for each of `codes` as an arrow array of texts (code -1: the empty text)."""
+    return pa.array([*strings, ""], type=pa.large_string()).take(np.where(codes < 0, len(strings), codes))
+
+
+def _mapped(values: Any, render: Callable[[Any], str]) -> pa.Array:
+    """Return `render(v)` for each of `values`, calling it once per distinct value."""
     codes, uniques = pd.factorize(values)
-    return np.array([render(u) for u in uniques.tolist()] + [""], dtype=object)[codes]
+    return _texts([render(u) for u in uniques.tolist()], codes)
 
 
-def _formatted(numbers: pd.Series, spec: str) -> np.ndarray:
+def _formatted(numbers: Any, spec: str) -> pa.Array:
     """Return `format(x, spec)` of each float (as an f-string writes it), once per distinct bit pattern (so -0.0
     stays "-0" and each NaN is written as itself)."""
-    x = numbers.to_numpy(dtype=float)
+    x = np.asarray(numbers, dtype=float)
     codes, uniques = pd.factorize(x.view(np.int64))
-    return np.array([format(u, spec) for u in uniques.view(np.float64).tolist()] + [""], dtype=object)[codes]
+    return _texts([format(u, spec) for u in uniques.view(np.float64).tolist()], codes)
 
 
-def _format_rows(template: str, n: int, **columns: np.ndarray | str) -> np.ndarray:
-    """Return `template.format(**row)` for each of `n` rows, each column `n` strings or one string for every row:
-    the template's literal parts and columns joined as whole object arrays, not one format call per row."""
-    out = np.full(n, "", dtype=object)
+def _format_rows(template: str, n: int, **columns: pa.Array | str) -> pd.api.extensions.ExtensionArray:
+    """Return `template.format(**row)` for each of `n` rows, each column `n` texts or one string for every row:
+    the template's literal parts and columns joined row-wise by arrow, not one format call per row."""
+    parts: list[pa.Array | str] = []
     for literal, name, spec, conversion in string.Formatter().parse(template):
         if literal:
-            out = out + literal
+            parts.append(literal)
         if name is not None:
             if spec or conversion:
                 raise ValueError(f"{template!r}: only plain fields are joined column-wise")
-            out = out + columns[name]
-    return out
+            parts.append(columns[name])
+    if all(isinstance(part, str) for part in parts):  # no column: the same text on every row
+        joined = pa.array(["".join(map(str, parts))] * n, type=pa.large_string())
+    else:
+        joined = pc.binary_join_element_wise(
+            *[pa.scalar(part, pa.large_string()) if isinstance(part, str) else part for part in parts],
+            pa.scalar("", pa.large_string()))
+    return pd.array(joined, dtype=_TEXT)
+
+
+def _taken(column: pd.Series, rows: np.ndarray) -> Any:
+    """Return `column.to_numpy()[rows]`, or, for a column of texts, those rows still arrow-backed (which is what
+    a frame makes of that array of texts anyway)."""
+    return column.array.take(rows) if column.dtype == _TEXT else column.to_numpy()[rows]
+
+
+def _flag_frame(flagged: pd.DataFrame | Mapping[str, Any], rule: str, severity: str, messages: Mapping[str, Any]) -> pd.DataFrame:
+    """Return one `rule` flag of `severity` per flagged row, with `messages` (message_th, message_en) as they are:
+    the flag table. `flagged` holds the rows' cycle_year, agency_id, indicator_id, value and, when known,
+    response_id: a frame, or arrays by name. No rows: the empty flag table."""
+    if not len(flagged["cycle_year"]):
+        return _flags([])
+
+    def column(name: str) -> Any:
+        col = flagged[name]
+        if isinstance(col, pd.Series):  # as `col.to_numpy()`, texts kept arrow-backed (see `_taken`)
+            return col.array if col.dtype == _TEXT else col.to_numpy()
+        return col
+
+    return pd.DataFrame({
+        "cycle_year": column("cycle_year"),
+        "response_id": column("response_id") if "response_id" in flagged else None,
+        "agency_id": column("agency_id"), "indicator_id": column("indicator_id"),
+        "rule": rule, "severity": severity, "value": column("value"), **messages}, columns=FLAG_COLUMNS)
 
 
 def _flags(rows: list[dict]) -> pd.DataFrame:
@@ -146,36 +187,76 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
     if limit < 0:
         raise ValueError("threshold must be >= 0")
     quantities = [i.id for i in catalogue.indicators() if i.type in JUMP_TYPES]
-    v = values[values["indicator_id"].isin(quantities)].dropna(subset=["value"])
+    flagged: pd.DataFrame | dict[str, Any]
     if year is None:
+        v = values[values["indicator_id"].isin(quantities)].dropna(subset=["value"])
         v = v.sort_values(["agency_id", "indicator_id", "cycle_year"])
         prev = v.groupby(["agency_id", "indicator_id"])[["cycle_year", "value"]].shift(1)
         v = v.assign(prev_year=prev["cycle_year"], prev=prev["value"]).dropna(subset=["prev"])
+        span = v["indicator_id"].map({i: _span(catalogue, i) for i in quantities}).astype(float).to_numpy()
+        flagged = v[_jumped(v["value"].to_numpy(dtype=float), v["prev"].to_numpy(dtype=float), span, limit)]
+        n = len(flagged)
+        ids = _mapped(flagged["indicator_id"].to_numpy(dtype=object), str)
     else:  # the same, for one cycle: each value against the unit's latest earlier one
-        keys = ["agency_id", "indicator_id"]
-        earlier = v[v["cycle_year"] < year].sort_values("cycle_year", kind="stable").drop_duplicates(keys, keep="last")
-        earlier = earlier[[*keys, "cycle_year", "value"]].rename(columns={"cycle_year": "prev_year", "value": "prev"})
-        v = v[v["cycle_year"] == year].merge(earlier, on=keys, how="inner")
-    span = v["indicator_id"].map({i: _span(catalogue, i) for i in quantities}).astype(float)
-    change = (v["value"] - v["prev"]).abs()
-    rel = change / v["prev"].abs().where(v["prev"] != 0)
-    flagged = v[(rel > limit) | ((v["prev"] == 0) & (change > limit * span))]
-    # Tens of thousands of flags at national scale: built column by column, each distinct number and year's name
-    # written once and the texts joined as whole columns (the same strings as `message("flag_jump", ...)` gives).
+        now, before, ind, indicators = _latest_earlier(values, quantities, year)
+        spans = np.array([_span(catalogue, i) for i in indicators], dtype=float)
+        value = values["value"].to_numpy(dtype=float)
+        hit = _jumped(value[now], value[before], spans[ind], limit)
+        now, before, ind, n = now[hit], before[hit], ind[hit], int(hit.sum())
+        flagged = {name: _taken(values[name], now) for name in ("cycle_year", "response_id", "agency_id",
+                                                                 "indicator_id", "value") if name in values.columns}
+        flagged |= {"prev_year": values["cycle_year"].to_numpy()[before], "prev": values["value"].to_numpy()[before]}
+        ids = _texts([str(i) for i in indicators], ind)
+    if not n:
+        return _flags([])
+    # Tens of thousands of flags at national scale: built column by column, each distinct number, id and year's
+    # name written once and the texts joined as whole columns (the same strings as `message("flag_jump", ...)`).
     share = f"{100 * limit:g}"
-    prev_years = flagged["prev_year"].astype(int).to_numpy()
-    ids = flagged["indicator_id"].to_numpy(dtype=object)
-    before, after = _formatted(flagged["prev"], "g"), _formatted(flagged["value"], "g")
-    out = pd.DataFrame({
-        "cycle_year": flagged["cycle_year"].to_numpy(),
-        "response_id": flagged["response_id"].to_numpy() if "response_id" in flagged.columns else None,
-        "agency_id": flagged["agency_id"].to_numpy(), "indicator_id": flagged["indicator_id"].to_numpy(),
-        "rule": "jump", "severity": "warning", "value": flagged["value"].to_numpy(),
-        **{f"message_{lang}": _format_rows(t("flag_jump", lang), len(flagged), id=ids, before=before, after=after,
-                                           year=_mapped(prev_years, partial(_year_name, lang=lang)),
-                                           limit=share)
-           for lang in ("th", "en")}}, columns=FLAG_COLUMNS)
-    return out if len(out) else _flags([])
+    prev_years = np.asarray(flagged["prev_year"]).astype(int)
+    numbers = _formatted(np.concatenate([np.asarray(flagged["prev"], dtype=float),
+                                         np.asarray(flagged["value"], dtype=float)]), "g")
+    before_text, after_text = numbers.slice(0, n), numbers.slice(n)
+    return _flag_frame(flagged, "jump", "warning", {
+        f"message_{lang}": _format_rows(t("flag_jump", lang), n, id=ids, before=before_text, after=after_text,
+                                        year=_mapped(prev_years, partial(_year_name, lang=lang)), limit=share)
+        for lang in ("th", "en")})
+
+
+def _jumped(value: np.ndarray, prev: np.ndarray, span: np.ndarray, limit: float) -> np.ndarray:
+    """Return where |value - prev| / |prev| > limit, or, from prev = 0, where |value - prev| > limit x span."""
+    change = np.abs(value - prev)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = change / np.where(prev != 0, np.abs(prev), np.nan)
+    return (rel > limit) | ((prev == 0) & (change > limit * span))
+
+
+def _latest_earlier(values: pd.DataFrame, quantities: list[str],
+                    year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
+    """Return the positions in `values` of `year`'s quantity values that have an earlier one (value not missing),
+    the positions of those earlier values, and the indicator of each (a code into the list of indicators last).
+
+    The earlier value of a unit (agency_id, indicator_id) is its row of the latest cycle before `year` (of two
+    in that cycle, the later row): found on integer codes of the unit, no sort of the earlier cycles' rows.
+    """
+    ind, indicators = pd.factorize(values["indicator_id"].array)
+    wanted = set(quantities)
+    quantity = np.array([i in wanted for i in indicators.tolist()] + [False])  # code -1: no indicator
+    cycles = values["cycle_year"].to_numpy()
+    cycles = cycles.astype(cycles.dtype.type)  # numpy's own dtype (an unpickled one sends ufunc.at a slow way)
+    use = quantity[ind] & values["value"].notna().to_numpy()
+    agency, agencies = pd.factorize(values["agency_id"].array, use_na_sentinel=False)
+    unit = agency * len(indicators) + ind  # one integer per (agency, indicator); only rows in `use` are keyed
+    earlier = np.flatnonzero(use & (cycles < year))
+    # Each unit's latest earlier cycle, then the last of its rows in that cycle.
+    latest = np.full(len(agencies) * len(indicators), cycles[earlier].min(initial=0), dtype=cycles.dtype)
+    np.maximum.at(latest, unit[earlier], cycles[earlier])
+    earlier = earlier[cycles[earlier] == latest[unit[earlier]]]
+    row = np.full(len(latest), -1, dtype=np.intp)
+    np.maximum.at(row, unit[earlier], earlier)
+    now = np.flatnonzero(use & (cycles == year))
+    before = row[unit[now]]
+    found = before >= 0
+    return now[found], before[found], ind[now[found]], indicators.tolist()
 
 
 def _span(catalogue: Catalogue, indicator_id: str) -> float:
@@ -207,31 +288,55 @@ def robust_outlier_flags(values: pd.DataFrame, peers: pd.DataFrame | None = None
     a frame with agency_id and that column, when given and the group has `min_peers` or more;
     otherwise all agencies). Iglewicz and Hoaglin: flag |0.6745 (x - median) / MAD| > 3.5.
     """
-    v = values.dropna(subset=["value"])
+    rows = np.flatnonzero(values["value"].notna().to_numpy())
+    x = values["value"].to_numpy(dtype=float)[rows]
+    # Groups as integer codes (a missing key is a group of its own, as groupby(dropna=False) makes it).
+    group = _pair(_codes(values["cycle_year"])[rows], _codes(values["indicator_id"])[rows])
     if peers is not None:
-        v = v.merge(peers[["agency_id", peer_column]].drop_duplicates("agency_id"), on="agency_id", how="left")
-        size = v.groupby(["cycle_year", "indicator_id", peer_column], dropna=False)["value"].transform("size")
-        v[peer_column] = v[peer_column].where(size >= min_peers, "__all__")
-        keys = ["cycle_year", "indicator_id", peer_column]
-    else:
-        keys = ["cycle_year", "indicator_id"]
-    grouped = v.groupby(keys, dropna=False)["value"]
-    med = grouped.transform("median")
-    mad = (v["value"] - med).abs().groupby([v[k] for k in keys], dropna=False).transform("median")
-    z = (MODIFIED_Z_CONSTANT * (v["value"] - med) / mad.where(mad > 0)).astype(float)
-    out = v.assign(z=z)
-    flagged = out[out["z"].abs() > limit]
+        mine = peers[["agency_id", peer_column]].drop_duplicates("agency_id")
+        agency, agencies = pd.factorize(values["agency_id"].array, use_na_sentinel=False)
+        at = pd.Index(mine["agency_id"]).get_indexer(agencies)
+        # Each agency's peer value (missing when it is not in `peers`, as the left merge gives), "__all__" last.
+        peer_of = np.asarray(mine[peer_column].array.take(at, allow_fill=True), dtype=object)
+        peer = pd.factorize(np.append(peer_of, "__all__"), use_na_sentinel=False)[0]
+        mine_peer = peer[agency[rows]]
+        cell = _pair(group, mine_peer)
+        small = np.bincount(cell)[cell] < min_peers
+        # Groups under min_peers are pooled into the "__all__" group of their cycle and indicator.
+        group = _pair(group, np.where(small, peer[-1], mine_peer))
+    med = _group_median(x, group)
+    mad = _group_median(np.abs(x - med), group)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = MODIFIED_Z_CONSTANT * (x - med) / np.where(mad > 0, mad, np.nan)
+    hit = np.abs(z) > limit
+    flagged = values.iloc[rows[hit]]
     # Column by column (the same strings as `message("flag_robust_z", ...)` gives for each row).
-    ids = flagged["indicator_id"].to_numpy(dtype=object)
-    value, zs = _formatted(flagged["value"], "g"), _formatted(flagged["z"], ".1f")
-    result = pd.DataFrame({
-        "cycle_year": flagged["cycle_year"].to_numpy(),
-        "response_id": flagged["response_id"].to_numpy() if "response_id" in flagged.columns else None,
-        "agency_id": flagged["agency_id"].to_numpy(), "indicator_id": flagged["indicator_id"].to_numpy(),
-        "rule": "robust_z", "severity": "info", "value": flagged["value"].to_numpy(),
-        **{f"message_{lang}": _format_rows(t("flag_robust_z", lang), len(flagged), id=ids, value=value, z=zs)
-           for lang in ("th", "en")}}, columns=FLAG_COLUMNS)
-    return result if len(result) else _flags([])
+    ids = _mapped(flagged["indicator_id"].to_numpy(dtype=object), str)
+    value, zs = _formatted(x[hit], "g"), _formatted(z[hit], ".1f")
+    return _flag_frame(flagged, "robust_z", "info", {
+        f"message_{lang}": _format_rows(t("flag_robust_z", lang), len(flagged), id=ids, value=value, z=zs)
+        for lang in ("th", "en")})
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    """Return an integer per distinct value of `column` (a missing value is one of them), numbered from 0."""
+    return pd.factorize(column.array, use_na_sentinel=False)[0]
+
+
+def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return an integer per distinct pair (a, b) of two codes from 0: a x (max b + 1) + b, renumbered from 0
+    when that would leave most numbers unused."""
+    n = int(b.max(initial=0)) + 1
+    pairs = a.astype(np.int64) * n + b
+    return pairs if (int(a.max(initial=0)) + 1) * n <= 2 * len(pairs) + 1024 else pd.factorize(pairs)[0]
+
+
+def _group_median(x: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Return the median of `x` over each row's group (missing values skipped): pandas' group median."""
+    if not len(x):
+        return np.array([], dtype=float)
+    groups = pd.Series(pd.Categorical.from_codes(group, categories=pd.RangeIndex(int(group.max()) + 1)))
+    return pd.Series(x).groupby(groups, observed=False).median().to_numpy()[group]
 
 
 def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -352,7 +457,7 @@ def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalo
     """
     if year is not None:
         answers = answers[answers["cycle_year"] == year]
-    this_year = values if year is None else values[values["cycle_year"] == year]
+    this_year = values if year is None else _rows_where(values, values["cycle_year"].to_numpy() == year)
     parts = [rule_flags(answers, catalogue), jump_flags(values, catalogue, year=year),
              robust_outlier_flags(this_year, frame, "ministry_id") if frame is not None
              else robust_outlier_flags(this_year)]
@@ -363,12 +468,38 @@ def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalo
     parts = [p for p in parts if not p.empty]
     if not parts:
         return _flags([])
-    order = {"error": 0, "warning": 1, "info": 2}
     out = pd.concat(parts, ignore_index=True)
-    # Value-table checks know the agency and cycle only; name the response so a reviewer can open it.
-    responses = answers[["cycle_year", "agency_id", "response_id"]].drop_duplicates(["cycle_year", "agency_id"])
-    known = out[["cycle_year", "agency_id"]].merge(responses, on=["cycle_year", "agency_id"], how="left")
+    # Value-table checks know the agency and cycle only; name the response so a reviewer can open it: the first
+    # response of the agency and cycle (looked for among the answers where they change, since answers come in runs).
+    keys = ["cycle_year", "agency_id"]
+    responses = answers.iloc[_changes(answers, keys)][[*keys, "response_id"]].drop_duplicates(keys)
+    known = out[keys].merge(responses, on=keys, how="left")
     out["response_id"] = out["response_id"].astype(object).where(out["response_id"].notna(),
                                                                  known["response_id"].to_numpy())
-    out = out.assign(_o=out["severity"].map(order)).sort_values(["cycle_year", "agency_id", "_o"], kind="stable")
-    return out.drop(columns="_o").reset_index(drop=True)
+    # By cycle, agency and severity (error, warning, info, then any other), ties in their order.
+    severity, severities = pd.factorize(out["severity"].array)
+    order = {"error": 0, "warning": 1, "info": 2}
+    rank = np.array([order.get(s, len(order)) for s in severities.tolist()] + [len(order)])[severity]
+    agency, agencies = pd.factorize(out["agency_id"].array, sort=True)
+    agency = np.where(agency < 0, len(agencies), agency)  # a missing agency last
+    return out.iloc[np.lexsort((rank, agency, out["cycle_year"].to_numpy()))].reset_index(drop=True)
+
+
+def _rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """Return `frame[mask]`: a slice of it when the rows are one block (a cycle's rows in the value table)."""
+    rows = np.flatnonzero(mask)
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+        return frame.iloc[rows[0]:rows[-1] + 1]
+    return frame.iloc[rows]
+
+
+def _changes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Return the positions of the rows whose `columns` differ from the row before (and the first row): among
+    them is the first row of each distinct combination of their values."""
+    change = np.ones(len(frame), dtype=bool)
+    if len(frame) > 1:
+        change[1:] = False
+        for name in columns:
+            col = frame[name].array
+            change[1:] |= np.asarray(col[1:] != col[:-1], dtype=bool)
+    return np.flatnonzero(change)
