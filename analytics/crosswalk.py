@@ -33,6 +33,7 @@ def crosswalk_summary(scores: pd.DataFrame, catalogue: Catalogue, threshold: flo
     is listed, those fed by no indicator with NaN (a gap in the instrument itself).
     """
     wide = _score_matrix(scores)
+    matrix = wide.to_numpy()
     column = {ind: j for j, ind in enumerate(wide.columns.tolist())}
     cmap = crosswalk_map(catalogue)
     ids_of: dict[tuple[str, str], list[str]] = {}
@@ -44,20 +45,39 @@ def crosswalk_summary(scores: pd.DataFrame, catalogue: Catalogue, threshold: flo
         for dim in dims:
             ids = ids_of.get((fw, dim), [])
             answered = [i for i in ids if i in column]
-            part = wide.take([column[i] for i in answered], axis=1)
-            per_agency = part.mean(axis=1).to_numpy()  # over the indicators the agency answered
+            # The dimension's columns, each agency's scores side by side: as a frame keeps them (indicators x
+            # agencies, Fortran order), since the order of the sums below follows that layout.
+            part = np.ascontiguousarray(matrix[:, [column[i] for i in answered]])
+            block = part.T
+            # mean over the indicators the agency answered; pandas sums under 6 agencies row by row.
+            per_agency = _nanmean(block, 0) if len(part) >= 6 else _nanmean(part, 1)
             per_agency = per_agency[~np.isnan(per_agency)]
-            by_ind = part.mean(axis=0).to_numpy()
+            by_ind = _nanmean(block, 1)
             kept = np.flatnonzero(~np.isnan(by_ind))
             n = len(per_agency)
             rows.append({
                 "framework": fw, "dimension": dim, "indicators": ids, "agencies": n,
-                # the mean of a Series (its sum / its count), of the numbers and of the true/false below
+                # a Series' mean: its sum / its count, of the numbers and of the true/false below
                 "mean_score": float(per_agency.sum() / np.float64(n)) if n else np.nan,
                 "share_below": 100.0 * float(np.count_nonzero(per_agency < threshold) / np.float64(n)) if n else np.nan,
                 "weakest_indicator": str(answered[kept[np.argmin(by_ind[kept])]]) if len(kept) else None,
             })
     return pd.DataFrame(rows, columns=CROSSWALK_COLUMNS)
+
+
+def _nanmean(values: np.ndarray, axis: int) -> np.ndarray:
+    """Return the mean along `axis` of the numbers that are not NaN (NaN where none), summed as pandas' mean sums
+    them: missing values set to 0 in a copy (in C order, made only when there are some), numpy's sum along
+    `axis`, divided by the count. The same floats to the last bit: numpy's order of summation follows the layout."""
+    mask = np.isnan(values)
+    if mask.any():
+        values = values.copy()
+        np.putmask(values, mask, 0)
+    count = (values.shape[axis] - mask.sum(axis)).astype(float)
+    with np.errstate(all="ignore"):
+        mean = values.sum(axis) / count
+    mean[count == 0] = np.nan
+    return mean
 
 
 def _score_matrix(scores: pd.DataFrame) -> pd.DataFrame:
@@ -66,9 +86,9 @@ def _score_matrix(scores: pd.DataFrame) -> pd.DataFrame:
     placed into one matrix by integer codes instead of a sort of the long table."""
     keep = (scores["kind"] == "indicator").to_numpy(dtype=bool, na_value=False) & scores["score"].notna().to_numpy()
     rows = np.flatnonzero(keep)
-    agency, agencies = pd.factorize(scores["agency_id"].array.take(rows), sort=True, use_na_sentinel=False)
-    node, nodes = pd.factorize(scores["node"].array.take(rows), sort=True, use_na_sentinel=False)
-    key = agency.astype(np.int64) * len(nodes) + node
+    agency, agencies = _sorted_codes(scores["agency_id"], rows)
+    node, nodes = _sorted_codes(scores["node"], rows)
+    key = agency * len(nodes) + node
     first = np.full(len(agencies) * len(nodes), len(rows))
     np.minimum.at(first, key, np.arange(len(rows)))  # the first row of each (agency, indicator)
     cells = np.flatnonzero(first < len(rows))
@@ -77,3 +97,12 @@ def _score_matrix(scores: pd.DataFrame) -> pd.DataFrame:
     # One float block, each agency's row contiguous (the layout unstack makes, which the means below sum in).
     return pd.DataFrame(matrix.reshape(len(agencies), len(nodes)), index=pd.Index(agencies, name="agency_id"),
                         columns=pd.Index(nodes, name="indicator_id"), copy=False)
+
+
+def _sorted_codes(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, list]:
+    """Return the code of each of `column`'s `rows` among their distinct values, and those values: sorted, a
+    missing value first (where unstack puts it)."""
+    codes, uniques = pd.factorize(pd.Series(column.array.take(rows)), sort=True)
+    if (codes < 0).any():
+        return codes + 1, [np.nan, *uniques.tolist()]
+    return codes, uniques.tolist()

@@ -53,13 +53,13 @@ def _year_name(year: int, lang: str) -> str:
 
 
 def _texts(strings: list[str], codes: np.ndarray) -> pa.Array:
-    """Return `strings[code]` for each of `codes` as an arrow array of texts (code -1: the empty text)."""
-    return pa.array([*strings, ""], type=pa.large_string()).take(np.where(codes < 0, len(strings), codes))
+    """Return `strings[code]` for each of `codes` (from 0) as an arrow array of texts."""
+    return pa.array(strings, type=pa.large_string()).take(codes)
 
 
 def _mapped(values: Any, render: Callable[[Any], str]) -> pa.Array:
-    """Return `render(v)` for each of `values`, calling it once per distinct value."""
-    codes, uniques = pd.factorize(values)
+    """Return `render(v)` for each of `values` (a missing value too), calling it once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return _texts([render(u) for u in uniques.tolist()], codes)
 
 
@@ -91,10 +91,13 @@ def _format_rows(template: str, n: int, **columns: pa.Array | str) -> pd.api.ext
     return pd.array(joined, dtype=_TEXT)
 
 
-def _taken(column: pd.Series, rows: np.ndarray) -> Any:
-    """Return `column.to_numpy()[rows]`, or, for a column of texts, those rows still arrow-backed (which is what
-    a frame makes of that array of texts anyway)."""
-    return column.array.take(rows) if column.dtype == _TEXT else column.to_numpy()[rows]
+def _taken(column: pd.Series, rows: np.ndarray | None = None) -> Any:
+    """Return `column.to_numpy()` (at `rows`) as a frame makes it again: texts stay arrow-backed (a frame would
+    infer that dtype from them anyway), unless all are missing (then it keeps the objects)."""
+    if column.dtype == _TEXT:
+        taken = column.array if rows is None else column.array.take(rows)
+        return taken.to_numpy() if taken.isna().all() else taken
+    return column.to_numpy() if rows is None else column.to_numpy()[rows]
 
 
 def _flag_frame(flagged: pd.DataFrame | Mapping[str, Any], rule: str, severity: str, messages: Mapping[str, Any]) -> pd.DataFrame:
@@ -106,9 +109,7 @@ def _flag_frame(flagged: pd.DataFrame | Mapping[str, Any], rule: str, severity: 
 
     def column(name: str) -> Any:
         col = flagged[name]
-        if isinstance(col, pd.Series):  # as `col.to_numpy()`, texts kept arrow-backed (see `_taken`)
-            return col.array if col.dtype == _TEXT else col.to_numpy()
-        return col
+        return _taken(col) if isinstance(col, pd.Series) else col
 
     return pd.DataFrame({
         "cycle_year": column("cycle_year"),
@@ -224,8 +225,8 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
 
 def _jumped(value: np.ndarray, prev: np.ndarray, span: np.ndarray, limit: float) -> np.ndarray:
     """Return where |value - prev| / |prev| > limit, or, from prev = 0, where |value - prev| > limit x span."""
-    change = np.abs(value - prev)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):  # infinite values and overflows as pandas takes them: quietly
+        change = np.abs(value - prev)
         rel = change / np.where(prev != 0, np.abs(prev), np.nan)
     return (rel > limit) | ((prev == 0) & (change > limit * span))
 
@@ -304,9 +305,9 @@ def robust_outlier_flags(values: pd.DataFrame, peers: pd.DataFrame | None = None
         small = np.bincount(cell)[cell] < min_peers
         # Groups under min_peers are pooled into the "__all__" group of their cycle and indicator.
         group = _pair(group, np.where(small, peer[-1], mine_peer))
-    med = _group_median(x, group)
-    mad = _group_median(np.abs(x - med), group)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):  # infinite values and overflows as pandas takes them: quietly
+        med = _group_median(x, group)
+        mad = _group_median(np.abs(x - med), group)
         z = MODIFIED_Z_CONSTANT * (x - med) / np.where(mad > 0, mad, np.nan)
     hit = np.abs(z) > limit
     flagged = values.iloc[rows[hit]]
@@ -480,7 +481,7 @@ def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalo
     severity, severities = pd.factorize(out["severity"].array)
     order = {"error": 0, "warning": 1, "info": 2}
     rank = np.array([order.get(s, len(order)) for s in severities.tolist()] + [len(order)])[severity]
-    agency, agencies = pd.factorize(out["agency_id"].array, sort=True)
+    agency, agencies = pd.factorize(out["agency_id"], sort=True)
     agency = np.where(agency < 0, len(agencies), agency)  # a missing agency last
     return out.iloc[np.lexsort((rank, agency, out["cycle_year"].to_numpy()))].reset_index(drop=True)
 
