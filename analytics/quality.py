@@ -74,16 +74,18 @@ def _formatted(numbers: Any, spec: str) -> pa.Array:
 def _format_rows(template: str, n: int, **columns: pa.Array | str) -> pd.api.extensions.ExtensionArray:
     """Return `template.format(**row)` for each of `n` rows, each column `n` texts or one string for every row:
     the template's literal parts and columns joined row-wise by arrow, not one format call per row."""
-    parts: list[pa.Array | str] = []
+    parts: list[pa.Array | str] = [""]
     for literal, name, spec, conversion in string.Formatter().parse(template):
-        if literal:
-            parts.append(literal)
-        if name is not None:
-            if spec or conversion:
-                raise ValueError(f"{template!r}: only plain fields are joined column-wise")
-            parts.append(columns[name])
+        if name is not None and (spec or conversion):
+            raise ValueError(f"{template!r}: only plain fields are joined column-wise")
+        for part in (literal, columns[name] if name is not None else ""):
+            if isinstance(part, str) and isinstance(parts[-1], str):
+                parts[-1] += part  # literals and one-string columns side by side: one part
+            else:
+                parts.append(part)
+    parts = [part for part in parts if not isinstance(part, str) or part]
     if all(isinstance(part, str) for part in parts):  # no column: the same text on every row
-        joined = pa.array(["".join(map(str, parts))] * n, type=pa.large_string())
+        joined = pa.array(["".join(part for part in parts if isinstance(part, str))] * n, type=pa.large_string())
     else:
         joined = pc.binary_join_element_wise(
             *[pa.scalar(part, pa.large_string()) if isinstance(part, str) else part for part in parts],
@@ -199,15 +201,15 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
         n = len(flagged)
         ids = _mapped(flagged["indicator_id"].to_numpy(dtype=object), str)
     else:  # the same, for one cycle: each value against the unit's latest earlier one
-        now, before, ind, indicators = _latest_earlier(values, quantities, year)
-        spans = np.array([_span(catalogue, i) for i in indicators], dtype=float)
+        now, before, ind = _latest_earlier(values, quantities, year)
+        spans = np.array([_span(catalogue, i) for i in quantities], dtype=float)
         value = values["value"].to_numpy(dtype=float)
         hit = _jumped(value[now], value[before], spans[ind], limit)
         now, before, ind, n = now[hit], before[hit], ind[hit], int(hit.sum())
         flagged = {name: _taken(values[name], now) for name in ("cycle_year", "response_id", "agency_id",
                                                                  "indicator_id", "value") if name in values.columns}
         flagged |= {"prev_year": values["cycle_year"].to_numpy()[before], "prev": values["value"].to_numpy()[before]}
-        ids = _texts([str(i) for i in indicators], ind)
+        ids = _texts(quantities, ind)
     if not n:
         return _flags([])
     # Tens of thousands of flags at national scale: built column by column, each distinct number, id and year's
@@ -231,33 +233,42 @@ def _jumped(value: np.ndarray, prev: np.ndarray, span: np.ndarray, limit: float)
     return (rel > limit) | ((prev == 0) & (change > limit * span))
 
 
-def _latest_earlier(values: pd.DataFrame, quantities: list[str],
-                    year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
-    """Return the positions in `values` of `year`'s quantity values that have an earlier one (value not missing),
-    the positions of those earlier values, and the indicator of each (a code into the list of indicators last).
+def _latest_earlier(values: pd.DataFrame, quantities: list[str], year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the positions in `values` of `year`'s values of `quantities` that have an earlier one (values not
+    missing), the positions of those earlier values, and the indicator of each (its place in `quantities`).
 
     The earlier value of a unit (agency_id, indicator_id) is its row of the latest cycle before `year` (of two
     in that cycle, the later row): found on integer codes of the unit, no sort of the earlier cycles' rows.
     """
-    ind, indicators = pd.factorize(values["indicator_id"].array)
-    wanted = set(quantities)
-    quantity = np.array([i in wanted for i in indicators.tolist()] + [False])  # code -1: no indicator
+    ind = _positions(values["indicator_id"], quantities)
+    use = (ind >= 0) & values["value"].notna().to_numpy()
     cycles = values["cycle_year"].to_numpy()
     cycles = cycles.astype(cycles.dtype.type)  # numpy's own dtype (an unpickled one sends ufunc.at a slow way)
-    use = quantity[ind] & values["value"].notna().to_numpy()
     agency, agencies = pd.factorize(values["agency_id"].array, use_na_sentinel=False)
-    unit = agency * len(indicators) + ind  # one integer per (agency, indicator); only rows in `use` are keyed
+    unit = agency * len(quantities) + ind  # one integer per (agency, indicator); only rows in `use` are keyed
     earlier = np.flatnonzero(use & (cycles < year))
+    unit_before, cycle_before = unit[earlier], cycles[earlier]
     # Each unit's latest earlier cycle, then the last of its rows in that cycle.
-    latest = np.full(len(agencies) * len(indicators), cycles[earlier].min(initial=0), dtype=cycles.dtype)
-    np.maximum.at(latest, unit[earlier], cycles[earlier])
-    earlier = earlier[cycles[earlier] == latest[unit[earlier]]]
+    latest = np.full(len(agencies) * len(quantities), cycle_before.min(initial=0), dtype=cycles.dtype)
+    np.maximum.at(latest, unit_before, cycle_before)
+    last = cycle_before == latest[unit_before]
     row = np.full(len(latest), -1, dtype=np.intp)
-    np.maximum.at(row, unit[earlier], earlier)
+    np.maximum.at(row, unit_before[last], earlier[last])
     now = np.flatnonzero(use & (cycles == year))
     before = row[unit[now]]
     found = before >= 0
-    return now[found], before[found], ind[now[found]], indicators.tolist()
+    return now[found], before[found], ind[now[found]]
+
+
+def _positions(column: pd.Series, wanted: list[str]) -> np.ndarray:
+    """Return the place in `wanted` of each of `column`'s values, -1 where it is not there (or missing)."""
+    if column.dtype == _TEXT:  # arrow-backed texts: one hash lookup each in arrow
+        texts = pa.array(column.array)
+        found = pc.index_in(texts, value_set=pa.array(wanted, type=texts.type))
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    codes, uniques = pd.factorize(column)
+    place = {w: j for j, w in enumerate(wanted)}
+    return np.array([place.get(u, -1) for u in uniques.tolist()] + [-1], dtype=np.intp)[codes]
 
 
 def _span(catalogue: Catalogue, indicator_id: str) -> float:
@@ -502,5 +513,8 @@ def _changes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
         change[1:] = False
         for name in columns:
             col = frame[name].array
-            change[1:] |= np.asarray(col[1:] != col[:-1], dtype=bool)
+            differs = col[1:] != col[:-1]
+            if isinstance(differs, pd.api.extensions.ExtensionArray):  # nullable: a missing value differs
+                differs = differs.to_numpy(dtype=bool, na_value=True)
+            change[1:] |= differs
     return np.flatnonzero(change)
