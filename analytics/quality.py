@@ -102,7 +102,8 @@ def _taken(column: pd.Series, rows: np.ndarray | None = None) -> Any:
     return column.to_numpy() if rows is None else column.to_numpy()[rows]
 
 
-def _flag_frame(flagged: pd.DataFrame | Mapping[str, Any], rule: str, severity: str, messages: Mapping[str, Any]) -> pd.DataFrame:
+def _flag_frame(flagged: pd.DataFrame | Mapping[str, Any], rule: str, severity: str,
+                messages: Mapping[str, Any]) -> pd.DataFrame:
     """Return one `rule` flag of `severity` per flagged row, with `messages` (message_th, message_en) as they are:
     the flag table. `flagged` holds the rows' cycle_year, agency_id, indicator_id, value and, when known,
     response_id: a frame, or arrays by name. No rows: the empty flag table."""
@@ -233,7 +234,8 @@ def _jumped(value: np.ndarray, prev: np.ndarray, span: np.ndarray, limit: float)
     return (rel > limit) | ((prev == 0) & (change > limit * span))
 
 
-def _latest_earlier(values: pd.DataFrame, quantities: list[str], year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _latest_earlier(values: pd.DataFrame, quantities: list[str],
+                    year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the positions in `values` of `year`'s values of `quantities` that have an earlier one (values not
     missing), the positions of those earlier values, and the indicator of each (its place in `quantities`).
 
@@ -241,7 +243,8 @@ def _latest_earlier(values: pd.DataFrame, quantities: list[str], year: int) -> t
     in that cycle, the later row): found on integer codes of the unit, no sort of the earlier cycles' rows.
     """
     ind = _positions(values["indicator_id"], quantities)
-    use = (ind >= 0) & values["value"].notna().to_numpy()
+    value = values["value"]
+    use = (ind >= 0) & (~np.isnan(value.to_numpy()) if value.dtype == np.float64 else value.notna().to_numpy())
     cycles = values["cycle_year"].to_numpy()
     cycles = cycles.astype(cycles.dtype.type)  # numpy's own dtype (an unpickled one sends ufunc.at a slow way)
     agency, agencies = pd.factorize(values["agency_id"].array, use_na_sentinel=False)
@@ -265,7 +268,7 @@ def _positions(column: pd.Series, wanted: list[str]) -> np.ndarray:
     if column.dtype == _TEXT:  # arrow-backed texts: one hash lookup each in arrow
         texts = pa.array(column.array)
         found = pc.index_in(texts, value_set=pa.array(wanted, type=texts.type))
-        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        return found.fill_null(-1).to_numpy(zero_copy_only=False)
     codes, uniques = pd.factorize(column)
     place = {w: j for j, w in enumerate(wanted)}
     return np.array([place.get(u, -1) for u in uniques.tolist()] + [-1], dtype=np.intp)[codes]
@@ -492,9 +495,13 @@ def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalo
     severity, severities = pd.factorize(out["severity"].array)
     order = {"error": 0, "warning": 1, "info": 2}
     rank = np.array([order.get(s, len(order)) for s in severities.tolist()] + [len(order)])[severity]
-    agency, agencies = pd.factorize(out["agency_id"], sort=True)
-    agency = np.where(agency < 0, len(agencies), agency)  # a missing agency last
-    return out.iloc[np.lexsort((rank, agency, out["cycle_year"].to_numpy()))].reset_index(drop=True)
+    return out.iloc[np.lexsort((rank, _ranks(out["agency_id"]), _ranks(out["cycle_year"])))].reset_index(drop=True)
+
+
+def _ranks(column: pd.Series) -> np.ndarray:
+    """Return each value's place among the column's distinct values in order, missing values last (as sorted)."""
+    codes, uniques = pd.factorize(column, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 def _rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:

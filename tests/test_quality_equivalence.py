@@ -89,7 +89,8 @@ def _old_jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float
         "agency_id": flagged["agency_id"].to_numpy(), "indicator_id": flagged["indicator_id"].to_numpy(),
         "rule": "jump", "severity": "warning", "value": flagged["value"].to_numpy(),
         **{f"message_{lang}": _old_format_rows(t("flag_jump", lang), len(flagged), id=ids, before=before,
-                                               after=after, year=_old_mapped(prev_years, partial(_year_name, lang=lang)),
+                                               after=after,
+                                               year=_old_mapped(prev_years, partial(_year_name, lang=lang)),
                                                limit=share)
            for lang in ("th", "en")}}, columns=FLAG_COLUMNS)
     return out if len(out) else _flags([])
