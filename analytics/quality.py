@@ -487,7 +487,7 @@ def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalo
     # Value-table checks know the agency and cycle only; name the response so a reviewer can open it: the first
     # response of the agency and cycle (looked for among the answers where they change, since answers come in runs).
     keys = ["cycle_year", "agency_id"]
-    responses = answers.iloc[_changes(answers, keys)][[*keys, "response_id"]].drop_duplicates(keys)
+    responses = answers[[*keys, "response_id"]].iloc[_changes(answers, keys)].drop_duplicates(keys)
     known = out[keys].merge(responses, on=keys, how="left")
     out["response_id"] = out["response_id"].astype(object).where(out["response_id"].notna(),
                                                                  known["response_id"].to_numpy())
