@@ -31,10 +31,11 @@ def crosswalk_summary(scores: pd.DataFrame, catalogue: Catalogue, threshold: flo
     mean_score = mean over agencies of that; share_below = 100 x #(agencies with it < threshold) / #agencies;
     weakest_indicator = the dimension's indicator with the lowest mean s. Every framework dimension
     is listed, those fed by no indicator with NaN (a gap in the instrument itself).
+    The scores are placed into an agencies x indicators matrix by integer codes; the means are summed in the
+    order pandas' DataFrame.mean sums them (`_nanmean`), so they are the same floats.
     """
-    wide = _score_matrix(scores)
-    matrix = wide.to_numpy()
-    column = {ind: j for j, ind in enumerate(wide.columns.tolist())}
+    matrix, indicators = _score_matrix(scores)
+    column = {ind: j for j, ind in enumerate(indicators)}
     cmap = crosswalk_map(catalogue)
     ids_of: dict[tuple[str, str], list[str]] = {}
     for fw, dim, ind in zip(cmap["framework"].tolist(), cmap["dimension"].tolist(), cmap["indicator_id"].tolist(),
@@ -80,10 +81,10 @@ def _nanmean(values: np.ndarray, axis: int) -> np.ndarray:
     return mean
 
 
-def _score_matrix(scores: pd.DataFrame) -> pd.DataFrame:
-    """Return agencies x indicators of the `indicator` rows' scores, NaN where not answered: each agency's first
-    non-missing score per indicator, rows and columns sorted (what `set_index([agency_id, node]).unstack` gives),
-    placed into one matrix by integer codes instead of a sort of the long table."""
+def _score_matrix(scores: pd.DataFrame) -> tuple[np.ndarray, list]:
+    """Return agencies x indicators of the `indicator` rows' scores, NaN where not answered (each agency's first
+    non-missing score per indicator), and the indicators: rows and columns sorted as
+    `set_index([agency_id, node]).unstack` sorts them, placed by integer codes instead of a sort of the long table."""
     keep = (scores["kind"] == "indicator").to_numpy(dtype=bool, na_value=False) & scores["score"].notna().to_numpy()
     rows = np.flatnonzero(keep)
     agency, agencies = _sorted_codes(scores["agency_id"], rows)
@@ -94,9 +95,7 @@ def _score_matrix(scores: pd.DataFrame) -> pd.DataFrame:
     cells = np.flatnonzero(first < len(rows))
     matrix = np.full(len(agencies) * len(nodes), np.nan)
     matrix[cells] = scores["score"].to_numpy(dtype=float, na_value=np.nan)[rows[first[cells]]]
-    # One float block, each agency's row contiguous (the layout unstack makes, which the means below sum in).
-    return pd.DataFrame(matrix.reshape(len(agencies), len(nodes)), index=pd.Index(agencies, name="agency_id"),
-                        columns=pd.Index(nodes, name="indicator_id"), copy=False)
+    return matrix.reshape(len(agencies), len(nodes)), nodes
 
 
 def _sorted_codes(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, list]:

@@ -185,7 +185,8 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
     the change is then compared with threshold x the indicator's goalpost range instead.
     Only quantities are checked (counts, percentages, inventory measures, ratios): yes/no answers,
     stages and option lists move in whole steps by design, and a step up is progress, not a jump.
-    With `year`, only that cycle's values are flagged (earlier cycles still give the previous values).
+    With `year`, only that cycle's values are flagged (earlier cycles still give the previous values), each
+    against its agency's latest earlier value of the indicator, found on integer codes (`_latest_earlier`).
     """
     limit = catalogue.method.jump_threshold if threshold is None else threshold
     if limit < 0:
@@ -302,6 +303,7 @@ def robust_outlier_flags(values: pd.DataFrame, peers: pd.DataFrame | None = None
     Peers are the agencies of the same cycle (and of the same `peer_column` value in `peers`,
     a frame with agency_id and that column, when given and the group has `min_peers` or more;
     otherwise all agencies). Iglewicz and Hoaglin: flag |0.6745 (x - median) / MAD| > 3.5.
+    The groups are integer codes of (cycle, indicator, peer); medians are pandas' group medians.
     """
     rows = np.flatnonzero(values["value"].notna().to_numpy())
     x = values["value"].to_numpy(dtype=float)[rows]

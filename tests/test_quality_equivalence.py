@@ -218,6 +218,10 @@ def test_jump_flags_as_before_on_the_demo(captured: tuple[tuple, dict], catalogu
         same(_old_jump_flags, jump_flags, plain, catalogue, threshold, year)
         same(_old_jump_flags, jump_flags, values.iloc[:0], catalogue, threshold, year)
         same(_old_jump_flags, jump_flags, values[values["cycle_year"] == year], catalogue, threshold, year)
+        # A unit answered twice in a cycle (the later row counts), in no order of cycles or rows.
+        twice = values[values["cycle_year"].isin([2566, 2567])].sample(n=2000, random_state=3)
+        twice = pd.concat([values, twice.assign(value=twice["value"] * 3 + 1)]).sample(frac=1.0, random_state=4)
+        same(_old_jump_flags, jump_flags, twice, catalogue, threshold, year)
 
 
 @pytest.mark.parametrize("min_peers", [1, 5, 40])
@@ -268,11 +272,33 @@ def peer_tables(draw: st.DrawFn) -> pd.DataFrame | None:
     return pd.DataFrame(rows, columns=["agency_id", "ministry_id"])
 
 
+def test_jump_flags_take_the_last_row_of_the_latest_earlier_cycle() -> None:
+    """DAT.02 of A: 2565 gives 10 then 100 (the later row counts), 2564 gives 1; 2566 gives 110: +10 %, no jump.
+    B: 2564 gives 100, 2565 gives 5 then 50 (rows out of cycle order); 2566 gives 40: -20 %, no jump either."""
+    values = pd.DataFrame({"cycle_year": [2565, 2566, 2564, 2565, 2565, 2566, 2564, 2565],
+                           "agency_id": ["A", "A", "A", "A", "B", "B", "B", "B"], "indicator_id": "DAT.02",
+                           "value": [10.0, 110.0, 1.0, 100.0, 5.0, 40.0, 100.0, 50.0]})
+    assert jump_flags(values, CATALOGUE, 0.5, 2566).empty
+    same(_old_jump_flags, jump_flags, values, CATALOGUE, 0.5, 2566)
+    same(_old_jump_flags, jump_flags, values.iloc[::-1], CATALOGUE, 0.5, 2566)  # now the first rows count
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=value_tables(), year=st.sampled_from([None, *CYCLES, 2570]),
        threshold=st.sampled_from([None, 0.0, 0.5, 3.0]))
 def test_jump_flags_as_before(values: pd.DataFrame, year: int | None, threshold: float | None) -> None:
     same(_old_jump_flags, jump_flags, values, CATALOGUE, threshold, year)
+
+
+def test_small_peer_groups_pool_with_a_group_named_all() -> None:
+    """F is alone in M1 (under min_peers 5): pooled into "__all__", which is also the name of A-E's ministry, so
+    F is judged against A-E: median 2 of 1, 1, 2, 2, 3, 100, MAD 1, z = 0.6745 x 98 = 66.1: flagged."""
+    values = pd.DataFrame({"cycle_year": 2567, "agency_id": list("ABCDEF"), "indicator_id": "DAT.02",
+                           "value": [1.0, 1.0, 2.0, 2.0, 3.0, 100.0]})
+    peers = pd.DataFrame({"agency_id": list("ABCDEF"), "ministry_id": ["__all__"] * 5 + ["M1"]})
+    assert robust_outlier_flags(values, peers)["agency_id"].tolist() == ["F"]
+    same(_old_robust_outlier_flags, robust_outlier_flags, values, peers)
+    same(_old_robust_outlier_flags, robust_outlier_flags, values, peers.assign(ministry_id=["M2"] * 5 + [None]))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -291,6 +317,19 @@ def answer_tables(draw: st.DrawFn) -> pd.DataFrame:
                                    st.sampled_from([None, '["gdx"]', "[]"])), max_size=30))
     return pd.DataFrame(rows, columns=["response_id", "cycle_year", "agency_id", "indicator_id", "value_num",
                                        "value_text"]).astype({"response_id": "int64", "cycle_year": "int64"})
+
+
+def test_quality_flags_name_the_first_response_of_each_cycle_and_agency() -> None:
+    """A answers in 2564 (response 1) and right after in 2565 (responses 2 then 3): its 2565 jump is response 2's."""
+    answers = pd.DataFrame([(1, 2564, "A", "DAT.03", 1.0, None), (2, 2565, "A", "DAT.03", 1.0, None),
+                            (3, 2565, "A", "DAT.03", 1.0, None), (4, 2565, "B", "DAT.03", 1.0, None)],
+                           columns=["response_id", "cycle_year", "agency_id", "indicator_id", "value_num",
+                                    "value_text"])
+    values = pd.DataFrame({"cycle_year": [2564, 2565, 2564, 2565], "agency_id": ["A", "A", "B", "B"],
+                           "indicator_id": "DAT.02", "value": [10.0, 100.0, 10.0, 1.0]})
+    flags = quality_flags(answers, values, CATALOGUE)
+    assert flags[["cycle_year", "agency_id", "response_id"]].values.tolist() == [[2565, "A", 2], [2565, "B", 4]]
+    same(_old_quality_flags, quality_flags, answers, values, CATALOGUE)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
