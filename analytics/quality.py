@@ -7,13 +7,15 @@ review page, the Excel export and the command line show the same list.
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.ensemble import IsolationForest
 
 from analytics.indicators import chosen_options
@@ -28,6 +30,8 @@ MODIFIED_Z_CONSTANT = 0.6745
 MODIFIED_Z_LIMIT = 3.5
 JUMP_TYPES = ("count", "percentage", "service_inventory", "derived")
 _OPS = {"<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater, "==": np.equal}
+#: The dtype pandas gives a column of texts (arrow-backed, NaN for missing).
+_TEXT: pd.api.extensions.ExtensionDtype = pd.Series(np.array(["x"], dtype=object)).dtype  # type: ignore[assignment]
 
 
 def rule_label(rule: str, lang: str) -> str:
@@ -48,32 +52,73 @@ def _year_name(year: int, lang: str) -> str:
     return Year(year).get(lang)
 
 
-def _mapped(values: np.ndarray, render: Callable[[Any], str]) -> np.ndarray:
-    """Return `render(v)` for each of `values` (an object array), calling it once per distinct value."""
-    codes, uniques = pd.factorize(values)
-    return np.array([render(u) for u in uniques.tolist()] + [""], dtype=object)[codes]
+def _texts(strings: list[str], codes: np.ndarray) -> pa.Array:
+    """Return `strings[code]` for each of `codes` (from 0) as an arrow array of texts."""
+    return pa.array(strings, type=pa.large_string()).take(codes)
 
 
-def _formatted(numbers: pd.Series, spec: str) -> np.ndarray:
+def _mapped(values: Any, render: Callable[[Any], str]) -> pa.Array:
+    """Return `render(v)` for each of `values` (a missing value too), calling it once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return _texts([render(u) for u in uniques.tolist()], codes)
+
+
+def _formatted(numbers: Any, spec: str) -> pa.Array:
     """Return `format(x, spec)` of each float (as an f-string writes it), once per distinct bit pattern (so -0.0
     stays "-0" and each NaN is written as itself)."""
-    x = numbers.to_numpy(dtype=float)
+    x = np.asarray(numbers, dtype=float)
     codes, uniques = pd.factorize(x.view(np.int64))
-    return np.array([format(u, spec) for u in uniques.view(np.float64).tolist()] + [""], dtype=object)[codes]
+    return _texts([format(u, spec) for u in uniques.view(np.float64).tolist()], codes)
 
 
-def _format_rows(template: str, n: int, **columns: np.ndarray | str) -> np.ndarray:
-    """Return `template.format(**row)` for each of `n` rows, each column `n` strings or one string for every row:
-    the template's literal parts and columns joined as whole object arrays, not one format call per row."""
-    out = np.full(n, "", dtype=object)
+def _format_rows(template: str, n: int, **columns: pa.Array | str) -> pd.api.extensions.ExtensionArray:
+    """Return `template.format(**row)` for each of `n` rows, each column `n` texts or one string for every row:
+    the template's literal parts and columns joined row-wise by arrow, not one format call per row."""
+    parts: list[pa.Array | str] = [""]
     for literal, name, spec, conversion in string.Formatter().parse(template):
-        if literal:
-            out = out + literal
-        if name is not None:
-            if spec or conversion:
-                raise ValueError(f"{template!r}: only plain fields are joined column-wise")
-            out = out + columns[name]
-    return out
+        if name is not None and (spec or conversion):
+            raise ValueError(f"{template!r}: only plain fields are joined column-wise")
+        for part in (literal, columns[name] if name is not None else ""):
+            if isinstance(part, str) and isinstance(parts[-1], str):
+                parts[-1] += part  # literals and one-string columns side by side: one part
+            else:
+                parts.append(part)
+    parts = [part for part in parts if not isinstance(part, str) or part]
+    if all(isinstance(part, str) for part in parts):  # no column: the same text on every row
+        joined = pa.array(["".join(part for part in parts if isinstance(part, str))] * n, type=pa.large_string())
+    else:
+        joined = pc.binary_join_element_wise(
+            *[pa.scalar(part, pa.large_string()) if isinstance(part, str) else part for part in parts],
+            pa.scalar("", pa.large_string()))
+    return pd.array(joined, dtype=_TEXT)
+
+
+def _taken(column: pd.Series, rows: np.ndarray | None = None) -> Any:
+    """Return `column.to_numpy()` (at `rows`) as a frame makes it again: texts stay arrow-backed (a frame would
+    infer that dtype from them anyway), unless all are missing (then it keeps the objects)."""
+    if column.dtype == _TEXT:
+        taken = column.array if rows is None else column.array.take(rows)
+        return taken.to_numpy() if taken.isna().all() else taken
+    return column.to_numpy() if rows is None else column.to_numpy()[rows]
+
+
+def _flag_frame(flagged: pd.DataFrame | Mapping[str, Any], rule: str, severity: str,
+                messages: Mapping[str, Any]) -> pd.DataFrame:
+    """Return one `rule` flag of `severity` per flagged row, with `messages` (message_th, message_en) as they are:
+    the flag table. `flagged` holds the rows' cycle_year, agency_id, indicator_id, value and, when known,
+    response_id: a frame, or arrays by name. No rows: the empty flag table."""
+    if not len(flagged["cycle_year"]):
+        return _flags([])
+
+    def column(name: str) -> Any:
+        col = flagged[name]
+        return _taken(col) if isinstance(col, pd.Series) else col
+
+    return pd.DataFrame({
+        "cycle_year": column("cycle_year"),
+        "response_id": column("response_id") if "response_id" in flagged else None,
+        "agency_id": column("agency_id"), "indicator_id": column("indicator_id"),
+        "rule": rule, "severity": severity, "value": column("value"), **messages}, columns=FLAG_COLUMNS)
 
 
 def _flags(rows: list[dict]) -> pd.DataFrame:
@@ -182,42 +227,94 @@ def jump_flags(values: pd.DataFrame, catalogue: Catalogue, threshold: float | No
     the change is then compared with threshold x the indicator's goalpost range instead.
     Only quantities are checked (counts, percentages, inventory measures, ratios): yes/no answers,
     stages and option lists move in whole steps by design, and a step up is progress, not a jump.
-    With `year`, only that cycle's values are flagged (earlier cycles still give the previous values).
+    With `year`, only that cycle's values are flagged (earlier cycles still give the previous values), each
+    against its agency's latest earlier value of the indicator, found on integer codes (`_latest_earlier`).
     """
     limit = catalogue.method.jump_threshold if threshold is None else threshold
     if limit < 0:
         raise ValueError("threshold must be >= 0")
     quantities = [i.id for i in catalogue.indicators() if i.type in JUMP_TYPES]
-    v = values[values["indicator_id"].isin(quantities)].dropna(subset=["value"])
+    flagged: pd.DataFrame | dict[str, Any]
     if year is None:
+        v = values[values["indicator_id"].isin(quantities)].dropna(subset=["value"])
         v = v.sort_values(["agency_id", "indicator_id", "cycle_year"])
         prev = v.groupby(["agency_id", "indicator_id"])[["cycle_year", "value"]].shift(1)
         v = v.assign(prev_year=prev["cycle_year"], prev=prev["value"]).dropna(subset=["prev"])
+        span = v["indicator_id"].map({i: _span(catalogue, i) for i in quantities}).astype(float).to_numpy()
+        flagged = v[_jumped(v["value"].to_numpy(dtype=float), v["prev"].to_numpy(dtype=float), span, limit)]
+        n = len(flagged)
+        ids = _mapped(flagged["indicator_id"].to_numpy(dtype=object), str)
     else:  # the same, for one cycle: each value against the unit's latest earlier one
-        keys = ["agency_id", "indicator_id"]
-        earlier = v[v["cycle_year"] < year].sort_values("cycle_year", kind="stable").drop_duplicates(keys, keep="last")
-        earlier = earlier[[*keys, "cycle_year", "value"]].rename(columns={"cycle_year": "prev_year", "value": "prev"})
-        v = v[v["cycle_year"] == year].merge(earlier, on=keys, how="inner")
-    span = v["indicator_id"].map({i: _span(catalogue, i) for i in quantities}).astype(float)
-    change = (v["value"] - v["prev"]).abs()
-    rel = change / v["prev"].abs().where(v["prev"] != 0)
-    flagged = v[(rel > limit) | ((v["prev"] == 0) & (change > limit * span))]
-    # Tens of thousands of flags at national scale: built column by column, each distinct number and year's name
-    # written once and the texts joined as whole columns (the same strings as `message("flag_jump", ...)` gives).
+        now, before, ind = _latest_earlier(values, quantities, year)
+        spans = np.array([_span(catalogue, i) for i in quantities], dtype=float)
+        value = values["value"].to_numpy(dtype=float)
+        hit = _jumped(value[now], value[before], spans[ind], limit)
+        now, before, ind, n = now[hit], before[hit], ind[hit], int(hit.sum())
+        flagged = {name: _taken(values[name], now) for name in ("cycle_year", "response_id", "agency_id",
+                                                                 "indicator_id", "value") if name in values.columns}
+        flagged |= {"prev_year": values["cycle_year"].to_numpy()[before], "prev": values["value"].to_numpy()[before]}
+        ids = _texts(quantities, ind)
+    if not n:
+        return _flags([])
+    # Tens of thousands of flags at national scale: built column by column, each distinct number, id and year's
+    # name written once and the texts joined as whole columns (the same strings as `message("flag_jump", ...)`).
     share = f"{100 * limit:g}"
-    prev_years = flagged["prev_year"].astype(int).to_numpy()
-    ids = flagged["indicator_id"].to_numpy(dtype=object)
-    before, after = _formatted(flagged["prev"], "g"), _formatted(flagged["value"], "g")
-    out = pd.DataFrame({
-        "cycle_year": flagged["cycle_year"].to_numpy(),
-        "response_id": flagged["response_id"].to_numpy() if "response_id" in flagged.columns else None,
-        "agency_id": flagged["agency_id"].to_numpy(), "indicator_id": flagged["indicator_id"].to_numpy(),
-        "rule": "jump", "severity": "warning", "value": flagged["value"].to_numpy(),
-        **{f"message_{lang}": _format_rows(t("flag_jump", lang), len(flagged), id=ids, before=before, after=after,
-                                           year=_mapped(prev_years, partial(_year_name, lang=lang)),
-                                           limit=share)
-           for lang in ("th", "en")}}, columns=FLAG_COLUMNS)
-    return out if len(out) else _flags([])
+    prev_years = np.asarray(flagged["prev_year"]).astype(int)
+    numbers = _formatted(np.concatenate([np.asarray(flagged["prev"], dtype=float),
+                                         np.asarray(flagged["value"], dtype=float)]), "g")
+    before_text, after_text = numbers.slice(0, n), numbers.slice(n)
+    return _flag_frame(flagged, "jump", "warning", {
+        f"message_{lang}": _format_rows(t("flag_jump", lang), n, id=ids, before=before_text, after=after_text,
+                                        year=_mapped(prev_years, partial(_year_name, lang=lang)), limit=share)
+        for lang in ("th", "en")})
+
+
+def _jumped(value: np.ndarray, prev: np.ndarray, span: np.ndarray, limit: float) -> np.ndarray:
+    """Return where |value - prev| / |prev| > limit, or, from prev = 0, where |value - prev| > limit x span."""
+    with np.errstate(all="ignore"):  # infinite values and overflows as pandas takes them: quietly
+        change = np.abs(value - prev)
+        rel = change / np.where(prev != 0, np.abs(prev), np.nan)
+    return (rel > limit) | ((prev == 0) & (change > limit * span))
+
+
+def _latest_earlier(values: pd.DataFrame, quantities: list[str],
+                    year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the positions in `values` of `year`'s values of `quantities` that have an earlier one (values not
+    missing), the positions of those earlier values, and the indicator of each (its place in `quantities`).
+
+    The earlier value of a unit (agency_id, indicator_id) is its row of the latest cycle before `year` (of two
+    in that cycle, the later row): found on integer codes of the unit, no sort of the earlier cycles' rows.
+    """
+    ind = _positions(values["indicator_id"], quantities)
+    value = values["value"]
+    use = (ind >= 0) & (~np.isnan(value.to_numpy()) if value.dtype == np.float64 else value.notna().to_numpy())
+    cycles = values["cycle_year"].to_numpy()
+    cycles = cycles.astype(cycles.dtype.type)  # numpy's own dtype (an unpickled one sends ufunc.at a slow way)
+    agency, agencies = pd.factorize(values["agency_id"].array, use_na_sentinel=False)
+    unit = agency * len(quantities) + ind  # one integer per (agency, indicator); only rows in `use` are keyed
+    earlier = np.flatnonzero(use & (cycles < year))
+    unit_before, cycle_before = unit[earlier], cycles[earlier]
+    # Each unit's latest earlier cycle, then the last of its rows in that cycle.
+    latest = np.full(len(agencies) * len(quantities), cycle_before.min(initial=0), dtype=cycles.dtype)
+    np.maximum.at(latest, unit_before, cycle_before)
+    last = cycle_before == latest[unit_before]
+    row = np.full(len(latest), -1, dtype=np.intp)
+    np.maximum.at(row, unit_before[last], earlier[last])
+    now = np.flatnonzero(use & (cycles == year))
+    before = row[unit[now]]
+    found = before >= 0
+    return now[found], before[found], ind[now[found]]
+
+
+def _positions(column: pd.Series, wanted: list[str]) -> np.ndarray:
+    """Return the place in `wanted` of each of `column`'s values, -1 where it is not there (or missing)."""
+    if column.dtype == _TEXT:  # arrow-backed texts: one hash lookup each in arrow
+        texts = pa.array(column.array)
+        found = pc.index_in(texts, value_set=pa.array(wanted, type=texts.type))
+        return found.fill_null(-1).to_numpy(zero_copy_only=False)
+    codes, uniques = pd.factorize(column)
+    place = {w: j for j, w in enumerate(wanted)}
+    return np.array([place.get(u, -1) for u in uniques.tolist()] + [-1], dtype=np.intp)[codes]
 
 
 def _span(catalogue: Catalogue, indicator_id: str) -> float:
@@ -248,32 +345,57 @@ def robust_outlier_flags(values: pd.DataFrame, peers: pd.DataFrame | None = None
     Peers are the agencies of the same cycle (and of the same `peer_column` value in `peers`,
     a frame with agency_id and that column, when given and the group has `min_peers` or more;
     otherwise all agencies). Iglewicz and Hoaglin: flag |0.6745 (x - median) / MAD| > 3.5.
+    The groups are integer codes of (cycle, indicator, peer); medians are pandas' group medians.
     """
-    v = values.dropna(subset=["value"])
+    rows = np.flatnonzero(values["value"].notna().to_numpy())
+    x = values["value"].to_numpy(dtype=float)[rows]
+    # Groups as integer codes (a missing key is a group of its own, as groupby(dropna=False) makes it).
+    group = _pair(_codes(values["cycle_year"])[rows], _codes(values["indicator_id"])[rows])
     if peers is not None:
-        v = v.merge(peers[["agency_id", peer_column]].drop_duplicates("agency_id"), on="agency_id", how="left")
-        size = v.groupby(["cycle_year", "indicator_id", peer_column], dropna=False)["value"].transform("size")
-        v[peer_column] = v[peer_column].where(size >= min_peers, "__all__")
-        keys = ["cycle_year", "indicator_id", peer_column]
-    else:
-        keys = ["cycle_year", "indicator_id"]
-    grouped = v.groupby(keys, dropna=False)["value"]
-    med = grouped.transform("median")
-    mad = (v["value"] - med).abs().groupby([v[k] for k in keys], dropna=False).transform("median")
-    z = (MODIFIED_Z_CONSTANT * (v["value"] - med) / mad.where(mad > 0)).astype(float)
-    out = v.assign(z=z)
-    flagged = out[out["z"].abs() > limit]
+        mine = peers[["agency_id", peer_column]].drop_duplicates("agency_id")
+        agency, agencies = pd.factorize(values["agency_id"].array, use_na_sentinel=False)
+        at = pd.Index(mine["agency_id"]).get_indexer(agencies)
+        # Each agency's peer value (missing when it is not in `peers`, as the left merge gives), "__all__" last.
+        peer_of = np.asarray(mine[peer_column].array.take(at, allow_fill=True), dtype=object)
+        peer = pd.factorize(np.append(peer_of, "__all__"), use_na_sentinel=False)[0]
+        mine_peer = peer[agency[rows]]
+        cell = _pair(group, mine_peer)
+        small = np.bincount(cell)[cell] < min_peers
+        # Groups under min_peers are pooled into the "__all__" group of their cycle and indicator.
+        group = _pair(group, np.where(small, peer[-1], mine_peer))
+    with np.errstate(all="ignore"):  # infinite values and overflows as pandas takes them: quietly
+        med = _group_median(x, group)
+        mad = _group_median(np.abs(x - med), group)
+        z = MODIFIED_Z_CONSTANT * (x - med) / np.where(mad > 0, mad, np.nan)
+    hit = np.abs(z) > limit
+    flagged = values.iloc[rows[hit]]
     # Column by column (the same strings as `message("flag_robust_z", ...)` gives for each row).
-    ids = flagged["indicator_id"].to_numpy(dtype=object)
-    value, zs = _formatted(flagged["value"], "g"), _formatted(flagged["z"], ".1f")
-    result = pd.DataFrame({
-        "cycle_year": flagged["cycle_year"].to_numpy(),
-        "response_id": flagged["response_id"].to_numpy() if "response_id" in flagged.columns else None,
-        "agency_id": flagged["agency_id"].to_numpy(), "indicator_id": flagged["indicator_id"].to_numpy(),
-        "rule": "robust_z", "severity": "info", "value": flagged["value"].to_numpy(),
-        **{f"message_{lang}": _format_rows(t("flag_robust_z", lang), len(flagged), id=ids, value=value, z=zs)
-           for lang in ("th", "en")}}, columns=FLAG_COLUMNS)
-    return result if len(result) else _flags([])
+    ids = _mapped(flagged["indicator_id"].to_numpy(dtype=object), str)
+    value, zs = _formatted(x[hit], "g"), _formatted(z[hit], ".1f")
+    return _flag_frame(flagged, "robust_z", "info", {
+        f"message_{lang}": _format_rows(t("flag_robust_z", lang), len(flagged), id=ids, value=value, z=zs)
+        for lang in ("th", "en")})
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    """Return an integer per distinct value of `column` (a missing value is one of them), numbered from 0."""
+    return pd.factorize(column.array, use_na_sentinel=False)[0]
+
+
+def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return an integer per distinct pair (a, b) of two codes from 0: a x (max b + 1) + b, renumbered from 0
+    when that would leave most numbers unused."""
+    n = int(b.max(initial=0)) + 1
+    pairs = a.astype(np.int64) * n + b
+    return pairs if (int(a.max(initial=0)) + 1) * n <= 2 * len(pairs) + 1024 else pd.factorize(pairs)[0]
+
+
+def _group_median(x: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Return the median of `x` over each row's group (missing values skipped): pandas' group median."""
+    if not len(x):
+        return np.array([], dtype=float)
+    groups = pd.Series(pd.Categorical.from_codes(group, categories=pd.RangeIndex(int(group.max()) + 1)))
+    return pd.Series(x).groupby(groups, observed=False).median().to_numpy()[group]
 
 
 def rule_flags(answers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -394,7 +516,7 @@ def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalo
     """
     if year is not None:
         answers = answers[answers["cycle_year"] == year]
-    this_year = values if year is None else values[values["cycle_year"] == year]
+    this_year = values if year is None else _rows_where(values, values["cycle_year"].to_numpy() == year)
     parts = [rule_flags(answers, catalogue), jump_flags(values, catalogue, year=year),
              robust_outlier_flags(this_year, frame, "ministry_id") if frame is not None
              else robust_outlier_flags(this_year)]
@@ -405,12 +527,45 @@ def quality_flags(answers: pd.DataFrame, values: pd.DataFrame, catalogue: Catalo
     parts = [p for p in parts if not p.empty]
     if not parts:
         return _flags([])
-    order = {"error": 0, "warning": 1, "info": 2}
     out = pd.concat(parts, ignore_index=True)
-    # Value-table checks know the agency and cycle only; name the response so a reviewer can open it.
-    responses = answers[["cycle_year", "agency_id", "response_id"]].drop_duplicates(["cycle_year", "agency_id"])
-    known = out[["cycle_year", "agency_id"]].merge(responses, on=["cycle_year", "agency_id"], how="left")
+    # Value-table checks know the agency and cycle only; name the response so a reviewer can open it: the first
+    # response of the agency and cycle (looked for among the answers where they change, since answers come in runs).
+    keys = ["cycle_year", "agency_id"]
+    responses = answers[[*keys, "response_id"]].iloc[_changes(answers, keys)].drop_duplicates(keys)
+    known = out[keys].merge(responses, on=keys, how="left")
     out["response_id"] = out["response_id"].astype(object).where(out["response_id"].notna(),
                                                                  known["response_id"].to_numpy())
-    out = out.assign(_o=out["severity"].map(order)).sort_values(["cycle_year", "agency_id", "_o"], kind="stable")
-    return out.drop(columns="_o").reset_index(drop=True)
+    # By cycle, agency and severity (error, warning, info, then any other), ties in their order.
+    severity, severities = pd.factorize(out["severity"].array)
+    order = {"error": 0, "warning": 1, "info": 2}
+    rank = np.array([order.get(s, len(order)) for s in severities.tolist()] + [len(order)])[severity]
+    return out.iloc[np.lexsort((rank, _ranks(out["agency_id"]), _ranks(out["cycle_year"])))].reset_index(drop=True)
+
+
+def _ranks(column: pd.Series) -> np.ndarray:
+    """Return each value's place among the column's distinct values in order, missing values last (as sorted)."""
+    codes, uniques = pd.factorize(column, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
+
+
+def _rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """Return `frame[mask]`: a slice of it when the rows are one block (a cycle's rows in the value table)."""
+    rows = np.flatnonzero(mask)
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+        return frame.iloc[rows[0]:rows[-1] + 1]
+    return frame.iloc[rows]
+
+
+def _changes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Return the positions of the rows whose `columns` differ from the row before (and the first row): among
+    them is the first row of each distinct combination of their values."""
+    change = np.ones(len(frame), dtype=bool)
+    if len(frame) > 1:
+        change[1:] = False
+        for name in columns:
+            col = frame[name].array
+            differs = col[1:] != col[:-1]
+            if isinstance(differs, pd.api.extensions.ExtensionArray):  # nullable: a missing value differs
+                differs = differs.to_numpy(dtype=bool, na_value=True)
+            change[1:] |= differs
+    return np.flatnonzero(change)
