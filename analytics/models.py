@@ -65,24 +65,26 @@ def fit_models(year: int, method_version: str, counted: pd.DataFrame, profiles: 
 
 
 def needs_refit(kept: CycleModels | None, year: int, method_version: str, seed: int, counted: pd.DataFrame,
-                profiles: pd.DataFrame, scored: pd.DataFrame) -> bool:
-    """True when `kept` cannot serve the cycle as it is now (see the module's rule)."""
+                profiles: pd.DataFrame, scored: pd.DataFrame, changed: set[str] | None = None) -> bool:
+    """True when `kept` cannot serve the cycle as it is now (see the module's rule); `changed` is
+    `changed_since(kept.fitted, counted)` when the caller has it."""
     if kept is None or (kept.year, kept.method_version, kept.seed) != (year, method_version, seed):
         return True
     if (kept.outliers is None and len(profiles) >= MIN_OUTLIER_PROFILES) or (
             kept.peers is None and len(scored) >= MIN_PEER_PROFILES):
         return True
-    return len(changed_since(kept.fitted, counted)) > PATCH_SHARE * max(len(kept.fitted), 1)
+    changed = changed_since(kept.fitted, counted) if changed is None else changed
+    return len(changed) > PATCH_SHARE * max(len(kept.fitted), 1)
 
 
 def use_models(models: CycleModels, counted: pd.DataFrame, profiles: pd.DataFrame,
-               scored: pd.DataFrame) -> tuple[pd.DataFrame, PeerGroups | None]:
+               scored: pd.DataFrame, changed: set[str] | None = None) -> tuple[pd.DataFrame, PeerGroups | None]:
     """Return the isolation-forest flags of `profiles` and the peer groups of `scored` under kept models.
 
     Agencies whose counted response is the one the models were fitted on keep the score and group the fit gave
     them; the others (changed, or new) are scored with the kept models.
     """
-    changed = changed_since(models.fitted, counted)
+    changed = changed_since(models.fitted, counted) if changed is None else changed
     ids = profiles["agency_id"].astype(str)
     scores = models.outlier_scores.reindex(ids.to_numpy()).to_numpy(dtype=float, copy=True)
     redo = ids.isin(changed).to_numpy() | np.isnan(scores)
@@ -105,7 +107,8 @@ def cycle_models(kept: CycleModels | None, year: int, method_version: str, seed:
                  ) -> tuple[CycleModels, pd.DataFrame, PeerGroups | None]:
     """Return the models to use (`kept`, or fitted again when `needs_refit`), the forest's flags and the peer groups."""
     models = kept
-    if models is None or needs_refit(models, year, method_version, seed, counted, profiles, scored):
-        models = fit_models(year, method_version, counted, profiles, scored, seed)
-    flags, peers = use_models(models, counted, profiles, scored)
+    changed = changed_since(kept.fitted, counted) if kept is not None else None
+    if models is None or needs_refit(models, year, method_version, seed, counted, profiles, scored, changed):
+        models, changed = fit_models(year, method_version, counted, profiles, scored, seed), set()
+    flags, peers = use_models(models, counted, profiles, scored, changed)
     return models, flags, peers

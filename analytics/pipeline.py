@@ -316,14 +316,19 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
                                                       keep_scores=y == year)
             for y in years}
     counted = counted_responses(frame, responses)
-    values_all = _concat([base[y].values for y in years], COLUMNS_OF_VALUES)
+    # Every cycle's values (a million rows at 8,000 agencies x 5 cycles) feed the year-on-year jumps alone.
+    own = base[year].values
+    values_all = _concat([base[y].values for y in years], COLUMNS_OF_VALUES) if detail or own.empty else None
     score_rows = _concat([base[y].score_rows for y in years])
     counts_all = _concat([base[y].service_counts for y in years], COUNT_COLUMNS)
     cycle_services = services[services["cycle_year"] == year]
     cycle_services = cycle_services[cycle_services["response_id"].isin(inventory_responses(frame, responses)
                                                                        ["response_id"])]
     ans = answers[(answers["cycle_year"] == year) & answers["response_id"].isin(counted["response_id"])]
-    values = values_all[values_all["cycle_year"] == year].reset_index(drop=True)
+    if values_all is None or (not own.empty and own.dtypes.equals(values_all.dtypes)):
+        values = own.reset_index(drop=True)
+    else:
+        values = values_all[values_all["cycle_year"] == year].reset_index(drop=True)
     scores = base[year].scores.reset_index(drop=True)
     info = frame[["cycle_year", "agency_id", "ministry_id", "agency_type"]]
 
@@ -371,8 +376,8 @@ def cycle_results(year: int, frame: pd.DataFrame, responses: pd.DataFrame, servi
         now = inventory_responses(cycle_frame, responses[responses["cycle_year"] == year])
         used, outliers, peers = cycle_models(models, year, method.version, seed, now, profiles.dropna(
             how="all", subset=dims).reset_index(drop=True), scored.set_index("agency_id")[dims])
-        flags = quality_flags(cycle_answers, values_all, catalogue, cycle_frame, seed=seed, year=year,
-                              outliers=outliers)
+        flags = quality_flags(cycle_answers, values if values_all is None else values_all, catalogue, cycle_frame,
+                              seed=seed, year=year, outliers=outliers)
         flags = flags[flags["cycle_year"] == year].reset_index(drop=True)
 
     uncertainty = ministry_uncertainty = None
