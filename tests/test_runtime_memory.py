@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# A table's worth of large columns (200 x 2 MB) allocated with small objects kept alive between them, then freed:
+# A table's worth of large columns (100 x 4 MB) allocated with small objects kept alive between them, then freed:
 # the resident set before, at the top, and after (MB, from /proc/self/statm).
 PROBE = """
 import os, sys
@@ -21,12 +21,12 @@ if {tuned}:
 import numpy as np
 def rss():
     return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-first = np.ones(2**18)  # one mapped block freed: glibc's own threshold rises past this size
+first = np.ones(2**19)  # one mapped block freed: glibc's own threshold rises past this size
 del first
 before = rss()
 big, small = [], []
-for i in range(200):
-    big.append(np.ones(2**18))  # 2 MB each
+for i in range(100):
+    big.append(np.ones(2**19))  # 4 MB each
     small.append(np.ones(64))   # kept: pins the heap between the large blocks
 top = rss()
 del big
@@ -55,7 +55,7 @@ def test_arrow_columns_use_the_system_allocator() -> None:
 @pytest.mark.skipif(not Path("/proc/self/statm").exists() or not sys.platform.startswith("linux"),
                     reason="glibc and /proc only")
 def test_large_freed_blocks_go_back_to_the_system() -> None:
-    """With the setting, 400 MB of freed 2 MB blocks leave the resident set within 40 MB of where it was; without
+    """With the setting, 400 MB of freed 4 MB blocks leave the resident set within 40 MB of where it was; without
     it (glibc's default, which the setting replaces) most of it stays held by the heap."""
     before, top, after = _probe(tuned=True)
     assert top - before > 380
