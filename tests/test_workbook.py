@@ -27,7 +27,7 @@ from benchmarks.workbook_floor import count_cells, workbook_cells, write_floor
 from data import repository
 from data.db import make_engine, session_scope
 from survey.catalogue import Catalogue
-from survey.i18n import fmt_change, fmt_percent, t
+from survey.i18n import excel_format, fmt_change, fmt_percent, t
 from survey.targets import Target
 from tests.conftest import IN_CI, DemoFrames
 from usecases.workbook.build import build_workbook
@@ -295,6 +295,31 @@ def test_write_floor_writes_the_same_cells(books: dict[str, bytes]) -> None:
     wb = _open(floor)
     assert wb.sheetnames == _open(books["th"]).sheetnames
     assert wb["หน่วยงาน"]["B2"].value == _open(books["th"])["หน่วยงาน"]["B2"].value
+
+
+def test_house_style_is_the_default_cell_style(books: dict[str, bytes]) -> None:
+    """Table text carries no style of its own: the workbook's default style wraps it and sets it at the top of
+    its row; numbers carry their number formats; titles, labels and the Summary's values stay on one line."""
+    with zipfile.ZipFile(io.BytesIO(books["th"])) as z:
+        styles = z.read("xl/styles.xml").decode()
+        first_xf = re.search(r"<cellXfs [^>]*>(<xf .*?(?:/>|</xf>))", styles)
+        assert first_xf is not None and 'wrapText="1"' in first_xf[1] and 'vertical="top"' in first_xf[1]
+        agencies = z.read("xl/worksheets/sheet3.xml").decode()
+    cells = re.findall(r'<c r="[A-Z]+(\d+)"( s="\d+")?( t="inlineStr")?', agencies)
+    body_text = [s for row, s, text in cells if text and row != "1"]
+    body_numbers = [s for row, s, text in cells if not text and row != "1"]
+    assert len(body_text) > 500 and not any(body_text)  # no user text here looks like a formula
+    assert len(body_numbers) > 500 and all(body_numbers)
+    wb = _open(books["th"])
+    ws = wb["หน่วยงาน"]
+    name, score = ws["B2"], ws["G2"]
+    assert name.alignment.wrap_text and name.alignment.vertical == "top"
+    assert score.alignment.vertical == "top" and score.number_format == excel_format("score")
+    summary = wb.worksheets[0]
+    assert not summary["A1"].alignment.wrap_text  # the title runs on to the right
+    r, _ = _find(summary, t("wb_scope", "th"))
+    assert not summary.cell(r, 1).alignment.wrap_text and not summary.cell(r, 2).alignment.wrap_text
+    assert summary.cell(r, 2).value == t("wb_scope_nation", "th")
 
 
 def _tool(name: str) -> str:

@@ -23,6 +23,7 @@ from survey.catalogue import Catalogue
 from survey.i18n import t
 from survey.targets import Target
 from survey.years import display_year
+from usecases.collector import frozen_heap
 from usecases.workbook.method import method_sheet, quality_sheet
 from usecases.workbook.sheets import actions_sheet, adoption_sheet, agencies_sheet, ministries_sheet
 from usecases.workbook.summary import summary_sheet
@@ -43,6 +44,13 @@ def build_workbook(results: CycleResults, catalogue: Catalogue, targets: tuple[T
     """
     if lang not in ("th", "en"):
         raise ValueError(f"unknown language {lang!r}")
+    with frozen_heap():  # the cells are hundreds of thousands of small objects: no full passes over the rest
+        return _build(results, catalogue, targets, lang, ministry, agencies, ministries, demo, data_date, timeliness)
+
+
+def _build(results: CycleResults, catalogue: Catalogue, targets: tuple[Target, ...], lang: str, ministry: str | None,
+           agencies: pd.DataFrame | None, ministries: pd.DataFrame | None, demo: bool, data_date: dt.date | None,
+           timeliness: pd.DataFrame | None) -> bytes:
     method = method_from_catalogue(catalogue)
     root, dims = method.root, list(method.children(method.root))
     data_date = data_date or clock.today()

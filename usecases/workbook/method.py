@@ -46,9 +46,9 @@ def quality_sheet(w: Writer, results: CycleResults, ministry: str | None, scope_
     ids = late["agency_id"].astype(str).tolist()
     status = [t("wb_status_not_started", lang) if not isinstance(s, str) else t(f"wb_response_{s}", lang)
               for s in late["status"].tolist()]
-    cols = [Col("agency_id", ids, "user"), Col("agency", [a_names.get(i, i) for i in ids], "user", wrap=True),
-            Col("ministry", [m_names.get(str(m), str(m)) for m in late["ministry_id"]], "user", wrap=True),
-            Col("response_status", status, "text", wrap=True),
+    cols = [Col("agency_id", ids, "user"), Col("agency", [a_names.get(i, i) for i in ids], "user"),
+            Col("ministry", [m_names.get(str(m), str(m)) for m in late["ministry_id"]], "user"),
+            Col("response_status", status, "text"),
             Col("deadline", [date_cell(d, lang) for d in late["deadline"].tolist()], "text"),
             Col("submitted", [date_cell(d, lang) for d in late["submitted"].tolist()], "text"),
             Col("days_late", nums(late["days_late"]), "num", "int")]
@@ -61,12 +61,12 @@ def quality_sheet(w: Writer, results: CycleResults, ministry: str | None, scope_
     if not flags.empty:
         flags = flags.assign(_o=flags["severity"].map(order)).sort_values(["_o", "agency_id", "indicator_id"])
     fids = flags["agency_id"].astype(str).tolist() if not flags.empty else []
-    fcols = [Col("agency_id", fids, "user"), Col("agency", [a_names.get(i, i) for i in fids], "user", wrap=True),
+    fcols = [Col("agency_id", fids, "user"), Col("agency", [a_names.get(i, i) for i in fids], "user"),
              Col("indicator_id", texts(flags["indicator_id"]) if fids else [], "text"),
-             Col("rule", [rule_label(r, lang) for r in flags["rule"]] if fids else [], "text", wrap=True),
+             Col("rule", [rule_label(r, lang) for r in flags["rule"]] if fids else [], "text"),
              Col("severity", [t(f"wb_severity_{v}", lang) for v in flags["severity"]] if fids else [], "text"),
              Col("value", nums(flags["value"]) if fids else [], "num", "value"),
-             Col("message", texts(flags[f"message_{lang}"]) if fids else [], "user", wrap=True)]
+             Col("message", texts(flags[f"message_{lang}"]) if fids else [], "user")]
     header = row + 1
     end = w.table(ws, sheet, header, fcols, filter_freeze=True, widths=widths)
     if fids:
@@ -94,8 +94,8 @@ def method_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, targets
                 ("wb_set_online_level", online_levels_text(catalogue, lang)),
                 ("wb_set_online_definition", online_definition_text(catalogue, lang)),
                 ("wb_set_draws", fmt_number(draws, lang)), ("wb_set_data_date", date_cell(data_date, lang) or "")]
-    row = w.table(ws, sheet, 1, [Col("setting", [t(k, lang) for k, _ in settings], "text", wrap=True),
-                                 Col("setting_value", [v for _, v in settings], "text", wrap=True)],
+    row = w.table(ws, sheet, 1, [Col("setting", [t(k, lang) for k, _ in settings], "text"),
+                                 Col("setting_value", [v for _, v in settings], "text")],
                   widths=widths) + 1
     ws.write_string(row, 0, t("wb_weights", lang), f["h2"])
     eff = effective_weights(method)
@@ -121,27 +121,27 @@ def method_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, targets
             lo.append(ind.goalposts[0] if ind.goalposts else None)
             hi.append(ind.goalposts[1] if ind.goalposts else None)
             pol.append(float(ind.polarity))
-    row = w.table(ws, sheet, row + 1, [Col("node", nodes, "text", wrap=True), Col("weight", nums(weights), "num", "pct"),
+    row = w.table(ws, sheet, row + 1, [Col("node", nodes, "text"), Col("weight", nums(weights), "num", "pct"),
                                        Col("effective_weight", nums(shares), "num", "share"),
                                        Col("goal_low", nums(lo), "num"), Col("goal_high", nums(hi), "num"),
                                        Col("polarity", nums(pol), "num", "int")], widths=widths) + 1
     ws.write_string(row, 0, t("wb_bands", lang), f["h2"])
-    row = w.table(ws, sheet, row + 1, [Col("band", [b.label.get(lang) for b in catalogue.bands], "text", wrap=True),
+    row = w.table(ws, sheet, row + 1, [Col("band", [b.label.get(lang) for b in catalogue.bands], "text"),
                                        Col("band_min", [b.min for b in catalogue.bands], "num", "score")],
                   widths=widths) + 1
     ws.write_string(row, 0, t("wb_targets", lang), f["h2"])
     tg = list(targets)
     row = w.table(ws, sheet, row + 1, [
-        Col("target", [f"{x.id} – {catalogue.kpi(x.kpi).name.get(lang)}" for x in tg], "text", wrap=True),
-        Col("basis", [t(f"wb_basis_{x.basis}", lang) for x in tg], "text", wrap=True),
-        Col("source", [source_text(x, lang) for x in tg], "text", wrap=True),
+        Col("target", [f"{x.id} – {catalogue.kpi(x.kpi).name.get(lang)}" for x in tg], "text"),
+        Col("basis", [t(f"wb_basis_{x.basis}", lang) for x in tg], "text"),
+        Col("source", [source_text(x, lang) for x in tg], "text"),
         Col("baseline_year", [year_cell(x.baseline_year, lang) for x in tg], "num", "int"),
         Col("baseline", nums([x.baseline_value for x in tg]), "num"),
         Col("goal_year", [year_cell(x.goal_year, lang) for x in tg], "num", "int"),
         Col("goal", [float(x.goal_value) for x in tg], "num"),
         Col("milestones", [", ".join(f"{display_year(y, lang)}: {v:g}" for y, v in sorted(x.milestones.items()))
-                            or None for x in tg], "text", wrap=True),
-        Col("note", [x.note.get(lang) if x.note else None for x in tg], "text", wrap=True)], widths=widths) + 1
+                            or None for x in tg], "text"),
+        Col("note", [x.note.get(lang) if x.note else None for x in tg], "text")], widths=widths) + 1
     row = w.paragraph(ws, row, t("wb_assumption_note", lang), "note", 2, sum(widths[:3])) + 1
     ws.write_string(row, 0, t("wb_dictionary", lang), f["h2"])
     for key in ("sheet", "column", "meaning"):
@@ -150,9 +150,9 @@ def method_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, targets
             w.dictionary.append(entry)
     d = w.dictionary
     header = row + 1
-    end = w.table(ws, sheet, header, [Col("sheet", [e[0] for e in d], "text", wrap=True),
-                                      Col("column", [e[1] for e in d], "text", wrap=True),
-                                      Col("meaning", [e[2] for e in d], "text", wrap=True)], widths=widths)
+    end = w.table(ws, sheet, header, [Col("sheet", [e[0] for e in d], "text"),
+                                      Col("column", [e[1] for e in d], "text"),
+                                      Col("meaning", [e[2] for e in d], "text")], widths=widths)
     # The data dictionary is the long table: its header repeats on the pages after the first.
     w.print_setup(ws, sheet, end - 1, len(widths) - 1, header_row=header)
 

@@ -39,12 +39,12 @@ def ministries_sheet(w: Writer, mi: pd.DataFrame, catalogue: Catalogue, dims: li
     root = method_from_catalogue(catalogue).root
     ids = mi["ministry_id"].astype(str).tolist()
     cols = [Col("ministry_id", ids, "user", width=ID_WIDTH),
-            Col("ministry", [m_names.get(i, i) for i in ids], "user", width=NAME_WIDTH, wrap=True),
+            Col("ministry", [m_names.get(i, i) for i in ids], "user", width=NAME_WIDTH),
             Col("agencies", nums(mi["agencies"]), "num", "int"), Col("scored", nums(mi["scored"]), "num", "int"),
             Col("online_ratio", nums(mi["online_service_ratio"]), "num", "pct"),
             Col("online_change", nums(mi["online_change"]), "num", "change"),
             *score_cols(mi, catalogue, dims, root, lang),
-            Col("band", band_labels(mi["band"], catalogue, lang), "text", width=20, wrap=True),
+            Col("band", band_labels(mi["band"], catalogue, lang), "text", width=20),
             Col("ministry_rank", nums(mi["rank"]), "num", "int", header=t("wb_col_rank", lang)),
             Col("ministry_rank_p05", nums(mi["rank_p05"]), "num", "int", header=t("wb_col_rank_p05", lang)),
             Col("ministry_rank_p95", nums(mi["rank_p95"]), "num", "int", header=t("wb_col_rank_p95", lang)),
@@ -62,13 +62,13 @@ def agencies_sheet(w: Writer, ag: pd.DataFrame, catalogue: Catalogue, dims: list
     ids = ag["agency_id"].astype(str).tolist()
     mids = ag["ministry_id"].astype(str).tolist()
     cols = [Col("agency_id", ids, "user", width=ID_WIDTH),
-            Col("agency", [a_names.get(i, i) for i in ids], "user", width=NAME_WIDTH, wrap=True),
-            Col("ministry", [m_names.get(m, m) for m in mids], "user", width=MINISTRY_WIDTH, wrap=True),
-            Col("agency_type", agency_type_words(ag["agency_type"], lang), "text", width=12, wrap=True),
+            Col("agency", [a_names.get(i, i) for i in ids], "user", width=NAME_WIDTH),
+            Col("ministry", [m_names.get(m, m) for m in mids], "user", width=MINISTRY_WIDTH),
+            Col("agency_type", agency_type_words(ag["agency_type"], lang), "text", width=12),
             Col("online_ratio", nums(ag["online_service_ratio"]), "num", "pct"),
             Col("online_change", nums(ag["online_change"]), "num", "change"),
             *score_cols(ag, catalogue, dims, root, lang),
-            Col("band", band_labels(ag["band"], catalogue, lang), "text", width=20, wrap=True),
+            Col("band", band_labels(ag["band"], catalogue, lang), "text", width=20),
             Col("rank", nums(ag["rank"]), "num", "int"), Col("rank_p05", nums(ag["rank_p05"]), "num", "int"),
             Col("rank_p95", nums(ag["rank_p95"]), "num", "int"), Col("coverage", nums(ag["coverage"]), "num", "share"),
             *status_cols(ag, lang)]
@@ -90,16 +90,16 @@ def actions_sheet(w: Writer, actions: pd.DataFrame, catalogue: Catalogue, a_name
         for i, ind in inds.items()}
     ind_ids = actions["indicator_id"].astype(str).tolist()
     cols = [Col("agency_id", ids, "user", width=ID_WIDTH),
-            Col("agency", [a_names.get(i, i) for i in ids], "user", width=NAME_WIDTH, wrap=True),
+            Col("agency", [a_names.get(i, i) for i in ids], "user", width=NAME_WIDTH),
             Col("ministry", [m_names.get(ministry_of.get(i, ""), ministry_of.get(i, "")) for i in ids], "user",
-                width=MINISTRY_WIDTH, wrap=True),
+                width=MINISTRY_WIDTH),
             Col("priority", nums(actions["priority"]), "num", "int", width=8),
             Col("indicator_id", ind_ids, "text", width=ID_WIDTH),
-            Col("indicator", [text_of[i][0] for i in ind_ids], "text", width=50, wrap=True),
+            Col("indicator", [text_of[i][0] for i in ind_ids], "text", width=50),
             Col("normalised", nums(actions["normalised"]), "num", "score"),
             Col("gain", nums(actions["gain"]), "num", "pct"),
-            Col("action", [text_of[i][1] for i in ind_ids], "text", width=60, wrap=True),
-            Col("owner", [text_of[i][2] for i in ind_ids], "text", width=24, wrap=True)]
+            Col("action", [text_of[i][1] for i in ind_ids], "text", width=60),
+            Col("owner", [text_of[i][2] for i in ind_ids], "text", width=24)]
     end = w.table(ws, sheet, 0, cols, filter_freeze=True)
     if end > 1:
         ws.conditional_format(1, 7, end - 1, 7, {"type": "data_bar", "bar_color": "#ED7D31"})
@@ -127,8 +127,8 @@ def adoption_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, minis
     wide = by_m.pivot_table(index="item", columns="group", values="rate", aggfunc="first")
     items = nat["item"].astype(str).tolist()
     wide = wide.reindex(index=items)
-    cols = [Col("item", [labels.get(i, i) for i in items], "text", width=44, wrap=True),
-            Col("kind", [t(f"wb_kind_{k}", lang) for k in nat["kind"]], "text", width=12, wrap=True),
+    cols = [Col("item", [labels.get(i, i) for i in items], "text", width=44),
+            Col("kind", [t(f"wb_kind_{k}", lang) for k in nat["kind"]], "text", width=12),
             Col("national", nums(nat["rate"]), "num", "pct")]
     for m in wide.columns:
         cols.append(Col("ministry_rate", nums(wide[m]), "num", "pct",

@@ -51,11 +51,11 @@ def summary_sheet(w: Writer, results: CycleResults, catalogue: Catalogue, target
     if demo:
         ws.merge_range(row, 0, row, SUMMARY_COLUMNS - 1, t("wb_demo", lang), f["demo"])
         row += 1
-    for key, value, fmt in (("wb_scope", scope_label(ministry, lang, m_names), f["user"]),
-                            ("wb_cycle", display_year(results.year, lang), None),
-                            ("wb_data_date", date_cell(data_date, lang) or "", None)):
+    for key, value in (("wb_scope", scope_label(ministry, lang, m_names)),
+                       ("wb_cycle", display_year(results.year, lang)),
+                       ("wb_data_date", date_cell(data_date, lang) or "")):
         ws.write_string(row, 0, t(key, lang), f["label"])
-        ws.write_string(row, 1, value, fmt if formula_like(value) else None)
+        ws.write_string(row, 1, value, f["line_user"] if formula_like(value) else f["line"])
         row += 1
     row += 1
     ws.write_string(row, 0, t("wb_headlines", lang), f["h2"])
@@ -145,7 +145,7 @@ def headlines(results: CycleResults, catalogue: Catalogue, lang: str, ministry: 
         rows.append((t(f"wb_adoption_avg_{kind}", lang), float(rates.mean()) if len(rates) else np.nan,
                      np.nan, np.nan, t("wb_no_target", lang), None, np.nan))
     cols = list(zip(*rows, strict=True))
-    return [Col("figure", list(cols[0]), "text", wrap=True), Col("actual", nums(cols[1]), "num", "pct"),
+    return [Col("figure", list(cols[0]), "text"), Col("actual", nums(cols[1]), "num", "pct"),
             Col("milestone", nums(cols[2]), "num", "pct"), Col("gap", nums(cols[3]), "num", "change"),
             Col("status", list(cols[4]), "text"), Col("basis", list(cols[5]), "text"),
             Col("change", nums(cols[6]), "num", "change")]
