@@ -79,8 +79,9 @@ def policy() -> config.AccountPolicy:
 
 
 def prepare() -> Engine:
-    """Make the process hand large freed blocks back to the system (`hand_back_memory`), bring the schema up to date, mark failed the jobs whose worker is gone (`usecases.jobs.recover`) and
-    create the first administrator named in the settings, once per process.
+    """Make the process hand large freed blocks back to the system (`hand_back_memory`), bring the schema up to
+    date, mark failed the jobs whose worker is gone (`usecases.jobs.recover`) and create the first administrator
+    named in the settings, once per process.
 
     A bad administrator setting is logged and does not stop the app: everyone else can still sign in.
     """

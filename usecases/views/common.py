@@ -68,7 +68,7 @@ def filter_options(session: Session, lang: str) -> FilterOptions:
     """Return the cycles, ministries and agency types, and the default cycle (`analytics.standing.default_cycle`:
     the latest final cycle with counted answers)."""
     cycles = repository.cycles(session)
-    table = _standing(session, cycles)
+    table = _standing(session)
     standing = tuple(CycleStanding(int(r["year"]), bool(r["final"]), int(r["expected"]), int(r["approved"]),
                                    int(r["counted"])) for r in table.to_dict("records"))
     mins = repository.ministries(session)
@@ -79,13 +79,13 @@ def filter_options(session: Session, lang: str) -> FilterOptions:
 
 
 
-def _standing(session: Session, cycles: pd.DataFrame | None = None) -> pd.DataFrame:
+def _standing(session: Session) -> pd.DataFrame:
     """Every cycle's standing, computed once per data version (closing a cycle moves it too) from the frames
     the cycles' results read (`results.frames`)."""
     key = (database_key(session), repository.data_version(session))
     hit = STANDING.get(key)
     if hit is None:
-        cycles = repository.cycles(session) if cycles is None else cycles
+        cycles = repository.cycles(session)
         frame, responses, _ = frames(session, [int(y) for y in cycles["year_be"]])
         hit = cycle_standing(cycles, frame, responses)
         STANDING.put_latest(key, hit, 1)

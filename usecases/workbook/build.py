@@ -30,6 +30,7 @@ from usecases.workbook.summary import summary_sheet
 from usecases.workbook.writer import Writer, names_of, scope_label
 
 
+@frozen_heap()  # the cells are hundreds of thousands of small objects: no full collector passes over the rest
 def build_workbook(results: CycleResults, catalogue: Catalogue, targets: tuple[Target, ...], lang: str, *,
                    ministry: str | None = None, agencies: pd.DataFrame | None = None,
                    ministries: pd.DataFrame | None = None, demo: bool = False,
@@ -44,13 +45,6 @@ def build_workbook(results: CycleResults, catalogue: Catalogue, targets: tuple[T
     """
     if lang not in ("th", "en"):
         raise ValueError(f"unknown language {lang!r}")
-    with frozen_heap():  # the cells are hundreds of thousands of small objects: no full passes over the rest
-        return _build(results, catalogue, targets, lang, ministry, agencies, ministries, demo, data_date, timeliness)
-
-
-def _build(results: CycleResults, catalogue: Catalogue, targets: tuple[Target, ...], lang: str, ministry: str | None,
-           agencies: pd.DataFrame | None, ministries: pd.DataFrame | None, demo: bool, data_date: dt.date | None,
-           timeliness: pd.DataFrame | None) -> bytes:
     method = method_from_catalogue(catalogue)
     root, dims = method.root, list(method.children(method.root))
     data_date = data_date or clock.today()

@@ -124,15 +124,13 @@ class Writer:
                 self.dictionary.append(entry)
         n = len(cols[0].values) if cols else 0
         plan: list[tuple[int, Callable[..., Any], list[Any], Any, list[Any] | None]] = []
+        quoted = self.fmt["user"]
         for c, col in enumerate(cols):
             if col.kind == "num":
                 plan.append((c, ws.write_number, col.values, self.fmt[col.fmt] if col.fmt else None, None))
-            elif col.kind == "user" and any(formula_like(v) for v in col.values):
-                quoted = self.fmt["user"]
-                plan.append((c, ws.write_string, col.values, None,
-                             [quoted if formula_like(v) else None for v in col.values]))
-            else:
-                plan.append((c, ws.write_string, col.values, None, None))
+                continue
+            styles = [quoted if formula_like(v) else None for v in col.values] if col.kind == "user" else []
+            plan.append((c, ws.write_string, col.values, None, styles if any(styles) else None))
         wrapped = [(col.values, widths[c]) for c, col in enumerate(cols) if col.kind != "num"]
         heights = [max((text_lines(vals[i], w) for vals, w in wrapped), default=1) for i in range(n)] if wrapped \
             else []
