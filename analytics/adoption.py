@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from analytics.codes import grouped, pair_with_frame
 from analytics.indicators import chosen_options
 from survey.catalogue import Catalogue
 
@@ -41,16 +42,8 @@ def _count(codes: list[np.ndarray], uniques: list[Any], adopted: np.ndarray, age
     known = np.logical_and.reduce([c >= 0 for c in codes])
     if not known.all():
         codes, adopted, agency = [c[known] for c in codes], adopted[known], agency[known]
-    sizes = [len(u) for u in uniques]
-    key = np.zeros(len(adopted), dtype=np.int64)
-    for c, size in zip(codes, sizes, strict=True):
-        key = key * size + c
-    present, row = _dense(key, int(np.prod(sizes)))
-    n = len(present)
-    rest, parts = present, []
-    for size in reversed(sizes):
-        rest, c = np.divmod(rest, size)
-        parts.append(c)
+    parts, row = grouped(codes, [len(u) for u in uniques])
+    n = len(parts[0])
     agencies = np.bincount(row, minlength=n).astype(np.int64)
     count = np.bincount(row[adopted], minlength=n).astype(int)
     # Who lags, per row: one sort of (row, agency) pairs as integers, then the list cut at each row.
@@ -62,23 +55,11 @@ def _count(codes: list[np.ndarray], uniques: list[Any], adopted: np.ndarray, age
     lists = np.empty(n, dtype=object)
     for i in range(n):
         lists[i] = listed[cuts[i]:cuts[i + 1]].tolist()
-    columns = {k: u.take(c) for k, u, c in zip(ADOPTION_COLUMNS, uniques, parts[::-1], strict=False)}
+    columns = {k: u.take(c) for k, u, c in zip(ADOPTION_COLUMNS, uniques, parts, strict=False)}
     return pd.DataFrame({**columns, "agencies": agencies, "adopted": count,
                          "rate": 100.0 * count / np.where(agencies > 0, agencies, np.nan),
                          "not_adopted": lists if n else np.empty(0)},  # no row: an empty column, float as it was
                         columns=ADOPTION_COLUMNS)
-
-
-def _dense(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return the distinct keys (sorted) and each key's number among them: bincount over a key space up to 4 keys
-    a row, np.unique past it."""
-    if space <= 4 * len(key) + 4096:
-        present = np.flatnonzero(np.bincount(key, minlength=space))
-        dense = np.zeros(space, dtype=np.int64)
-        dense[present] = np.arange(len(present))
-        return present, dense[key]
-    present, row = np.unique(key, return_inverse=True)
-    return present, row.reshape(-1)
 
 
 def _summarise(long: pd.DataFrame) -> pd.DataFrame:
@@ -120,25 +101,14 @@ def _in_frame(left: pd.DataFrame, keys: _Keys) -> tuple[np.ndarray, ...] | None:
     merge can say: the frame repeats a pair, or the keys are not integer cycles and text ids typed alike (or
     so many cycles and agencies that a table of every pair would not be small).
     """
-    frame = keys.frame
-    fc, fa, lc, la = frame["cycle_year"], frame["agency_id"], left["cycle_year"], left["agency_id"]
-    if not (fc.dtype == lc.dtype and isinstance(fc.dtype, np.dtype) and fc.dtype.kind in "iu"
-            and isinstance(fa.dtype, pd.StringDtype) and fa.dtype == la.dtype):
+    pairs = pair_with_frame(keys.frame, left)
+    if pairs is None:
         return None
-    nf = len(frame)
-    agency, names = pd.factorize(pd.concat([fa, la], ignore_index=True), sort=True, use_na_sentinel=False)
-    if names.hasnans:
-        return None
-    cycle, cycles = pd.factorize(np.concatenate([fc.to_numpy(), lc.to_numpy()]), sort=True)
-    key = agency.astype(np.int64) * len(cycles) + cycle
-    space = len(names) * len(cycles)
-    if space > 16 * len(key) + 65536 or np.bincount(key[:nf], minlength=space).max(initial=0) > 1:
-        return None
-    lookup = np.full(space, -1, dtype=np.int64)
-    lookup[key[:nf]] = np.arange(nf)
-    pos = lookup[key[nf:]]
+    pos = pairs.rows[0]
     hit = pos >= 0
-    return hit, cycle[nf:][hit], keys.groups[pos[hit]], agency[nf:][hit], np.asarray(names, dtype=object), cycles
+    rows = pos[hit]
+    return hit, pairs.cycle[rows], keys.groups[rows], pairs.agency[rows], np.asarray(pairs.names, dtype=object), \
+        pairs.cycles
 
 
 def standards_adoption(values: pd.DataFrame, frame: pd.DataFrame, catalogue: Catalogue, by: str | None = None,
@@ -183,20 +153,18 @@ def stage_distribution(values: pd.DataFrame, frame: pd.DataFrame, catalogue: Cat
         return _stage_distribution_merged(v, frame, stages, by)
     hit, cycle, group, _, _, cycles = joined
     item, items = pd.factorize(v["indicator_id"], sort=True)
-    sizes = [len(cycles), len(keys.group_names), len(items)]
-    present, row = _dense((cycle.astype(np.int64) * sizes[1] + group) * sizes[2] + item[hit], int(np.prod(sizes)))
+    (cycle_of, group_of, item_of), row = grouped([cycle, group, item[hit]],
+                                                 [len(cycles), len(keys.group_names), len(items)])
     # The catalogue's stages in the order the table is sorted in; each value's stage among the distinct ones.
     listed = np.sort(np.asarray(stages, dtype=np.int64))
     distinct, column = np.unique(listed, return_inverse=True)
     stage = value[hit].astype(np.int64)
     at = np.minimum(np.searchsorted(distinct, stage), len(distinct) - 1)
     ok = distinct[at] == stage
-    n, width = len(present), len(distinct)
-    agencies = np.bincount(row.reshape(-1)[ok] * width + at[ok], minlength=n * width).reshape(n, width)[:, column]
+    n, width = len(cycle_of), len(distinct)
+    agencies = np.bincount(row[ok] * width + at[ok], minlength=n * width).reshape(n, width)[:, column]
     total = agencies.sum(axis=1)
     share = 100.0 * agencies / np.where(total > 0, total, np.nan)[:, None]
-    rest, item_of = np.divmod(present, sizes[2])
-    cycle_of, group_of = np.divmod(rest, sizes[1])
     k = len(listed)
     return pd.DataFrame({"cycle_year": cycles.take(np.repeat(cycle_of, k)),
                          "group": keys.group_names.take(np.repeat(group_of, k)),
@@ -281,8 +249,8 @@ def _count_options(cycle: np.ndarray, group: np.ndarray, agency: np.ndarray, nam
     """`_count` of every answer (cycle, group and agency codes, all known) by every option (distinct, `item` its
     code among the sorted `items`; `ticked` answers x options) without a row per pair: the answers sorted once by
     cycle and group, then agency text; each option's adopters summed and its non-adopters cut per group."""
-    present, unit = _dense(cycle.astype(np.int64) * len(group_names) + group, len(cycles) * len(group_names))
-    n, k = len(present), len(item)
+    (cycle_of, group_of), unit = grouped([cycle, group], [len(cycles), len(group_names)])
+    n, k = len(cycle_of), len(item)
     order = np.argsort(unit * max(len(names), 1) + agency, kind="stable")
     unit, who, ticked = unit[order], names[agency[order]], ticked[order]
     starts = np.searchsorted(unit, np.arange(n + 1))
@@ -296,7 +264,6 @@ def _count_options(cycle: np.ndarray, group: np.ndarray, agency: np.ndarray, nam
         listed = who[lag]
         for i in range(n):
             lists[i, t] = listed[cuts[i]:cuts[i + 1]].tolist()
-    cycle_of, group_of = np.divmod(present, len(group_names))
     repeated = np.repeat(np.arange(n), k)
     return pd.DataFrame({"cycle_year": cycles.take(cycle_of[repeated]), "group": group_names.take(group_of[repeated]),
                          "item": items.take(np.tile(np.arange(k), n)), "agencies": agencies[repeated],

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from analytics.codes import grouped, pair_with_frame
 from survey.workflow import COUNTED_STATUSES, InventorySource
 
 #: The units the ratios are reported for, with the frame columns that name them.
@@ -205,11 +206,6 @@ def _coded(frame: pd.DataFrame, responses: pd.DataFrame, counts: pd.DataFrame) -
     three tables, the counts are not typed as `agency_service_counts` makes them (or carry unit columns), or a
     table of every cycle and agency would not be small."""
     counted = responses.loc[responses["status"].isin(list(COUNTED_STATUSES)), ["cycle_year", "agency_id"]]
-    tables = (frame, counted, counts)
-    cycle_type, id_type = frame["cycle_year"].dtype, frame["agency_id"].dtype
-    if not (isinstance(cycle_type, np.dtype) and cycle_type.kind in "iu" and isinstance(id_type, pd.StringDtype)
-            and all(t["cycle_year"].dtype == cycle_type and t["agency_id"].dtype == id_type for t in tables)):
-        return None
     if "ministry_id" in counts.columns or "agency_type" in counts.columns:
         return None
     if "not_applicable" not in counts.columns:
@@ -217,26 +213,18 @@ def _coded(frame: pd.DataFrame, responses: pd.DataFrame, counts: pd.DataFrame) -
     if not all(counts[c].dtype == np.int64 for c in _SUMS[:3]) or not all(
             counts[c].dtype == np.float64 for c in _SUMS[3:]):
         return None
-    agency, names = pd.factorize(pd.concat([t["agency_id"] for t in tables], ignore_index=True), sort=True,
-                                 use_na_sentinel=False)
-    if names.hasnans:
+    pairs = pair_with_frame(frame, counted, counts)
+    if pairs is None:
         return None
-    cycle, cycles = pd.factorize(np.concatenate([t["cycle_year"].to_numpy() for t in tables]), sort=True)
-    key = agency.astype(np.int64) * len(cycles) + cycle
-    nf, nr, space = len(frame), len(counted), len(names) * len(cycles)
-    if space > 16 * len(key) + 65536 or np.bincount(key[:nf], minlength=space).max(initial=0) > 1:
-        return None
-    seen = np.zeros(space, dtype=bool)
-    seen[key[nf:nf + nr]] = True
-    at = np.full(space, -1, dtype=np.int64)
-    at[key[:nf]] = np.arange(nf)
-    rows = at[key[nf + nr:]]
+    of_counted, rows = pairs.rows
+    responded = np.zeros(len(frame), dtype=bool)
+    responded[of_counted[of_counted >= 0]] = True
     hit = rows >= 0
-    codes = {"cycle_year": cycle[:nf], "agency_id": agency[:nf]}
-    uniques: dict[str, Any] = {"cycle_year": cycles, "agency_id": names}
+    codes = {"cycle_year": pairs.cycle, "agency_id": pairs.agency}
+    uniques: dict[str, Any] = {"cycle_year": pairs.cycles, "agency_id": pairs.names}
     for column in ("ministry_id", "agency_type"):
         codes[column], uniques[column] = pd.factorize(frame[column], sort=True)
-    return _Coded(codes, uniques, seen[key[:nf]], rows[hit], counts.loc[hit, _SUMS])
+    return _Coded(codes, uniques, responded, rows[hit], counts.loc[hit, _SUMS])
 
 
 def _ratios_coded(coded: _Coded, level: str) -> pd.DataFrame:
@@ -245,27 +233,11 @@ def _ratios_coded(coded: _Coded, level: str) -> pd.DataFrame:
     codes, uniques = [coded.codes[k] for k in keys], [coded.uniques[k] for k in keys]
     sizes = [len(u) for u in uniques]
     known = np.logical_and.reduce([c >= 0 for c in codes])
-    key = np.zeros(int(known.sum()), dtype=np.int64)
-    for c, size in zip(codes, sizes, strict=True):
-        key = key * size + c[known]
-    space = int(np.prod(sizes))
-    if space <= 4 * len(key) + 4096:
-        present = np.flatnonzero(np.bincount(key, minlength=space))
-        dense = np.zeros(space, dtype=np.int64)
-        dense[present] = np.arange(len(present))
-        inverse = dense[key]
-    else:
-        present, inverse = np.unique(key, return_inverse=True)
-        inverse = inverse.reshape(-1)
-    n = len(present)
+    parts, inverse = grouped([c[known] for c in codes], sizes)
+    n = len(parts[0])
     unit = np.full(len(known), -1, dtype=np.int64)
     unit[known] = inverse
-    out: dict[str, Any] = {}
-    rest = present
-    for k, u, size in zip(keys[::-1], uniques[::-1], sizes[::-1], strict=True):
-        rest, c = np.divmod(rest, size)
-        out[k] = u.take(c)
-    out = {k: out[k] for k in keys}
+    out: dict[str, Any] = {k: u.take(c) for k, u, c in zip(keys, uniques, parts, strict=True)}
     # (cycle, agency) pairs are distinct in the frame, so a unit's rows are distinct agencies.
     out["agencies_expected"] = np.bincount(inverse, minlength=n).astype(np.int64)
     out["agencies_responded"] = np.bincount(inverse, weights=coded.responded[known], minlength=n).astype(int)
@@ -288,10 +260,9 @@ def _ratios_coded(coded: _Coded, level: str) -> pd.DataFrame:
 
 def _ratios_at(expected: pd.DataFrame, framed: pd.DataFrame, level: str) -> pd.DataFrame:
     keys = ["cycle_year", *_unit_columns(level)]
-    sums = ["services", "not_applicable", "online", "volume", "volume_online"]
     if "not_applicable" not in framed.columns:
         framed = framed.assign(not_applicable=0)
-    agg = framed.groupby(keys, observed=True)[sums].sum().reset_index()
+    agg = framed.groupby(keys, observed=True)[_SUMS].sum().reset_index()
     units = expected.groupby(keys, observed=True).agg(agencies_expected=("agency_id", "nunique"),
                                                       agencies_responded=("responded", "sum")).reset_index()
     out = units.merge(agg, on=keys, how="left")
