@@ -137,10 +137,8 @@ def completeness_by_response(answers: pd.DataFrame, responses: pd.DataFrame, cat
     if responses.empty:
         return pd.DataFrame(columns=columns)
     has = answers["value_num"].notna().to_numpy() | answers["value_text"].notna().to_numpy()
-    # Each answer's required indicator as a column number (-1: not required), from its id's code: the few distinct
-    # ids are looked up, not every answer's text.
-    codes, ids = pd.factorize(answers["indicator_id"])
-    cols = np.append(pd.Index(required).get_indexer(ids), -1)[codes]
+    # Each answer's required indicator as a column number (-1: not required).
+    cols = _positions(answers["indicator_id"], required)
     # One row per response, one column per required indicator: answered or not.
     rid = pd.Index(responses["response_id"].drop_duplicates())
     matrix = np.zeros((len(rid), len(required)), dtype=bool)
@@ -177,8 +175,7 @@ def completeness_by_indicator(answers: pd.DataFrame, responses: pd.DataFrame, ca
     where: dict[str, int] = {}
     for j, ind in enumerate(entered):
         where.setdefault(ind.id, j)
-    codes, ids = pd.factorize(answers["indicator_id"])
-    col = np.array([where.get(str(u), -1) for u in ids] + [-1], dtype=np.int64)[codes]
+    col = _positions(answers["indicator_id"], [ind.id for ind in entered])
 
     def coded(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """Integers in a short range as offsets from the smallest (no hashing), anything else factorised."""
